@@ -1,0 +1,102 @@
+//! Countries: ISO 3166-1 alpha-2 and alpha-3, UN M49 numeric codes, English names, the ICAO
+//! Doc 9303 codes found in machine-readable zones, and FollowTheMoney's extra territories.
+//!
+//! The normal form is FollowTheMoney's: lowercase alpha-2 (`de`), or for areas and statuses that
+//! have no ISO code, the lowercase code of their own list (`xxa` for a stateless person,
+//! `gb-sct`). `NA` is Namibia, never "not available": blanks are handled by the importers.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountryKind {
+    Iso,
+    Icao,
+    Ftm,
+}
+
+#[derive(Clone, Debug)]
+pub struct Country {
+    /// The normal form stored as the value.
+    pub code: String,
+    pub alpha3: Option<String>,
+    pub name: String,
+    pub kind: CountryKind,
+}
+
+struct Table {
+    by_code: HashMap<String, Country>,
+    /// Every accepted spelling (lowercased) → normal code.
+    lookup: HashMap<String, String>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut by_code = HashMap::new();
+    let mut lookup = HashMap::new();
+    for line in data_lines(include_str!("../../data/countries.tsv")) {
+        let [a2, a3, numeric, name] = fields::<4>(line);
+        let code = a2.to_ascii_lowercase();
+        for spelling in [a2, a3, numeric, name] {
+            lookup.insert(spelling.to_lowercase(), code.clone());
+        }
+        by_code.insert(
+            code.clone(),
+            Country {
+                code,
+                alpha3: Some(a3.to_string()),
+                name: name.to_string(),
+                kind: CountryKind::Iso,
+            },
+        );
+    }
+    for line in data_lines(include_str!("../../data/country-extras.tsv")) {
+        let [code, kind, maps_to, name] = fields::<4>(line);
+        let normal = if maps_to == "-" {
+            code.to_ascii_lowercase()
+        } else {
+            maps_to.to_string()
+        };
+        lookup.insert(code.to_lowercase(), normal.clone());
+        if maps_to == "-" {
+            let kind = if kind == "icao" {
+                CountryKind::Icao
+            } else {
+                CountryKind::Ftm
+            };
+            let alpha3 = (kind == CountryKind::Icao).then(|| code.to_string());
+            by_code.entry(normal.clone()).or_insert(Country {
+                code: normal,
+                alpha3,
+                name: name.to_string(),
+                kind,
+            });
+        }
+    }
+    Table { by_code, lookup }
+});
+
+pub(super) fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn fields<const N: usize>(line: &str) -> [&str; N] {
+    let mut out = [""; N];
+    for (slot, part) in out.iter_mut().zip(line.split('\t')) {
+        *slot = part;
+    }
+    out
+}
+
+/// The country with this normal code, if any.
+pub fn country_by_code(code: &str) -> Option<&'static Country> {
+    TABLE.by_code.get(code)
+}
+
+pub(crate) fn clean_country(s: &str) -> Result<String, String> {
+    // MRZ nationality fields pad short codes with '<' ("D<<").
+    let key = s.trim_end_matches('<').to_lowercase();
+    TABLE.lookup.get(&key).cloned().ok_or_else(|| {
+        format!("{s:?} is not a known country: use an ISO 3166-1 alpha-2 or alpha-3 code, an ICAO code or an English name")
+    })
+}

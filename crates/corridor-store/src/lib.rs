@@ -1,14 +1,165 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Corridor's statement store: one trait, two real backends.
+//!
+//! - [`sqlite`]: the embedded default. One file in the node's data directory, WAL mode, zero
+//!   set-up; serves a border post or a small agency.
+//! - [`postgres`]: for a national node. Same tables, same behaviour, bulk writes through `COPY`.
+//!
+//! Both pass the same conformance suite (`tests.rs`), run against a real SQLite file and a real
+//! PostgreSQL server. This is the only crate that speaks SQL.
+//!
+//! Key decisions:
+//! - Statements are only ever added. A correction is a retraction statement; nothing here
+//!   updates or deletes a statement.
+//! - Writes go through a [`WriteTx`]: nothing is visible until [`WriteTx::commit`], and a
+//!   transaction dropped without commit (an error, a killed process) leaves the store as it was.
+//! - Asserted statements have content-derived ids, so writing the same fact twice stores it once.
+
+mod migrate;
+pub mod postgres;
+pub mod sqlite;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use corridor_model::{Model, Statement};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no Corridor store at {0}: run `corridor init` first (or pass --data)")]
+    NotInitialised(String),
+    #[error("a Corridor store already exists at {0}")]
+    AlreadyInitialised(String),
+    #[error("store at {location} needs migration {version} but was written by a newer Corridor")]
+    TooNew { location: String, version: u32 },
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("store data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// An error raised by a caller's visitor (an exporter that could not write, say).
+    #[error("{0}")]
+    Visitor(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a committed write did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Statements stored for the first time.
+    pub inserted: u64,
+    /// Statements that were already in the store (same id) and were skipped.
+    pub already_present: u64,
+}
+
+/// Counts for `corridor stats`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub statements: u64,
+    pub entities: u64,
+    /// Distinct entities per schema named in their statements.
+    pub entities_by_schema: BTreeMap<String, u64>,
+    /// Statements per source dataset.
+    pub statements_by_dataset: BTreeMap<String, u64>,
+}
+
+/// A store of statements. Reads see committed data only.
+pub trait Store {
+    /// Starts a write. Statements written through it are committed together or not at all.
+    fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>>;
+
+    /// Every statement about an entity (assertions and retractions), oldest first.
+    fn entity_statements(&mut self, entity_id: &str) -> Result<Vec<Statement>>;
+
+    /// Entity ids with a name containing `query` (case-insensitive), at most `limit`.
+    fn search_names(&mut self, query: &str, limit: usize) -> Result<Vec<String>>;
+
+    /// Visits every entity's statements, oldest first within an entity, entities in id order.
+    /// Streams: memory holds one entity at a time.
+    fn scan_entities(&mut self, visit: &mut dyn FnMut(&[Statement]) -> Result<()>) -> Result<()>;
+
+    fn stats(&mut self) -> Result<Stats>;
+
+    /// Where the store lives, for messages.
+    fn location(&self) -> String;
+}
+
+/// An open write. Dropping it without [`WriteTx::commit`] discards everything written.
+pub trait WriteTx {
+    /// Adds statements. Statements whose id is already stored are skipped.
+    fn write(&mut self, statements: &[Statement]) -> Result<()>;
+
+    /// The schemata that committed statements and this transaction's own statements give each
+    /// of `ids`; ids with no statements are absent.
+    fn schemata_of(&mut self, ids: &[String]) -> Result<HashMap<String, Vec<String>>>;
+
+    fn commit(self: Box<Self>) -> Result<WriteSummary>;
+}
+
+/// Where a store lives: a data directory (SQLite) or a `postgres://` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Directory(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    pub fn parse(s: &str) -> Location {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Location::Postgres(s.to_string())
+        } else {
+            Location::Directory(PathBuf::from(s))
+        }
+    }
+}
+
+/// Creates a new store (runs all migrations). Fails if one is already there.
+pub fn create(location: &Location, model: Arc<Model>) -> Result<Box<dyn Store>> {
+    Ok(match location {
+        Location::Directory(dir) => Box::new(sqlite::SqliteStore::create(dir, model)?),
+        Location::Postgres(url) => Box::new(postgres::PostgresStore::create(url, model)?),
+    })
+}
+
+/// Opens an existing store, applying any migrations a newer Corridor brings.
+pub fn open(location: &Location, model: Arc<Model>) -> Result<Box<dyn Store>> {
+    Ok(match location {
+        Location::Directory(dir) => Box::new(sqlite::SqliteStore::open(dir, model)?),
+        Location::Postgres(url) => Box::new(postgres::PostgresStore::open(url, model)?),
+    })
+}
+
+/// Decides which statements feed the name index: values of `name`-typed properties.
+pub(crate) struct NameProps {
+    model: Arc<Model>,
+    cache: HashMap<(String, String), bool>,
+}
+
+impl NameProps {
+    pub(crate) fn new(model: Arc<Model>) -> NameProps {
+        NameProps {
+            model,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn is_name(&mut self, schema: &str, prop: &str) -> bool {
+        if let Some(v) = self.cache.get(&(schema.to_string(), prop.to_string())) {
+            return *v;
+        }
+        let v = self
+            .model
+            .get(schema)
+            .and_then(|s| s.property(prop))
+            .is_some_and(|p| p.type_ == corridor_model::PropertyType::Name);
+        self.cache.insert((schema.to_string(), prop.to_string()), v);
+        v
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+mod tests;

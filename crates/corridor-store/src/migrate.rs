@@ -1,0 +1,26 @@
+//! Versioned schema migrations: numbered SQL files, applied in order, each once, recorded in
+//! `schema_migrations`. Released files are never edited; a change is a new file.
+
+pub(crate) struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "statements",
+    sql: include_str!("../migrations/sqlite/0001_statements.sql"),
+}];
+
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "statements",
+    sql: include_str!("../migrations/postgres/0001_statements.sql"),
+}];
+
+pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)";

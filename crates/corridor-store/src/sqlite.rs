@@ -1,0 +1,332 @@
+//! The embedded backend: SQLite in WAL mode, one file `corridor.db` in the data directory.
+//!
+//! Bulk writes run inside one transaction with cached prepared statements; SQLite spills a large
+//! transaction to the WAL, so memory stays flat, and a process killed mid-way leaves an
+//! uncommitted WAL tail that SQLite discards on the next open.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use corridor_model::{Model, Operation, Provenance, Statement, StatementId};
+use rusqlite::{Connection, params};
+
+use crate::migrate::{CREATE_TABLE, SQLITE};
+use crate::{NameProps, Result, Stats, Store, StoreError, WriteSummary, WriteTx};
+
+pub const DB_FILE: &str = "corridor.db";
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    names: NameProps,
+}
+
+impl SqliteStore {
+    pub fn create(dir: &Path, model: Arc<Model>) -> Result<SqliteStore> {
+        let path = dir.join(DB_FILE);
+        if path.exists() {
+            return Err(StoreError::AlreadyInitialised(path.display().to_string()));
+        }
+        std::fs::create_dir_all(dir)?;
+        Self::connect(path, model)
+    }
+
+    pub fn open(dir: &Path, model: Arc<Model>) -> Result<SqliteStore> {
+        let path = dir.join(DB_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialised(dir.display().to_string()));
+        }
+        Self::connect(path, model)
+    }
+
+    fn connect(path: PathBuf, model: Arc<Model>) -> Result<SqliteStore> {
+        let mut conn = Connection::open(&path)?;
+        // WAL: readers never block the writer. synchronous=NORMAL is durable at each commit
+        // in WAL mode except against power loss on the last transactions. A large page cache
+        // keeps bulk imports into a big store off the disk.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -262144;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        migrate(&mut conn, &path)?;
+        Ok(SqliteStore {
+            conn,
+            path,
+            names: NameProps::new(model),
+        })
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(CREATE_TABLE)?;
+    let current: u32 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    let latest = SQLITE.last().map_or(0, |m| m.version);
+    if current > latest {
+        return Err(StoreError::TooNew {
+            location: path.display().to_string(),
+            version: current,
+        });
+    }
+    for m in SQLITE.iter().filter(|m| m.version > current) {
+        tx.execute_batch(m.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
+            params![m.version, m.name],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+const SELECT_STATEMENTS: &str = "SELECT s.entity_id, s.id, s.schema, s.prop, s.value, s.original_value, s.retracts,
+        p.dataset, p.recorded_by, p.recorded_at, p.handling, p.purpose, p.reliability, p.grade, s.seq
+   FROM statement s JOIN provenance p ON p.id = s.provenance";
+
+fn row_to_statement(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Statement>> {
+    let id: Vec<u8> = row.get(1)?;
+    let retracts: Option<Vec<u8>> = row.get(6)?;
+    let text = |i: usize| row.get::<_, String>(i);
+    let (handling, purpose, reliability, grade) = (text(10)?, text(11)?, text(12)?, text(13)?);
+    Ok((|| {
+        let provenance = Provenance {
+            dataset: text(7)?,
+            recorded_by: text(8)?,
+            recorded_at: text(9)?,
+            handling: handling.parse().map_err(StoreError::Corrupt)?,
+            purpose: purpose.parse().map_err(StoreError::Corrupt)?,
+            reliability: reliability.parse().map_err(StoreError::Corrupt)?,
+            grade: grade.parse().map_err(StoreError::Corrupt)?,
+        };
+        Ok(Statement {
+            id: to_id(&id)?,
+            entity_id: text(0)?,
+            schema: text(2)?,
+            prop: text(3)?,
+            value: text(4)?,
+            original_value: row.get(5)?,
+            operation: if retracts.is_some() {
+                Operation::Retract
+            } else {
+                Operation::Assert
+            },
+            retracts: retracts.as_deref().map(to_id).transpose()?,
+            provenance,
+        })
+    })())
+}
+
+pub(crate) fn to_id(bytes: &[u8]) -> Result<StatementId> {
+    let arr: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("statement id of {} bytes", bytes.len())))?;
+    Ok(StatementId(arr))
+}
+
+impl Store for SqliteStore {
+    fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>> {
+        let tx = self.conn.transaction()?;
+        let next_seq: i64 = tx.query_row(
+            "SELECT value FROM counter WHERE name = 'statement_seq'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(Box::new(SqliteTx {
+            tx,
+            names: &mut self.names,
+            provenance_ids: HashMap::new(),
+            next_seq,
+            summary: WriteSummary::default(),
+        }))
+    }
+
+    fn entity_statements(&mut self, entity_id: &str) -> Result<Vec<Statement>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_STATEMENTS} WHERE s.entity_id = ?1 ORDER BY s.seq"
+        ))?;
+        let rows = stmt.query_map([entity_id], row_to_statement)?;
+        rows.map(|r| r?).collect()
+    }
+
+    fn search_names(&mut self, query: &str, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_id FROM name_index WHERE instr(name, ?1) > 0 GROUP BY entity_id ORDER BY MIN(length(name)), entity_id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query.to_lowercase(), limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn scan_entities(&mut self, visit: &mut dyn FnMut(&[Statement]) -> Result<()>) -> Result<()> {
+        // Reads in primary-key order (entity, then id) so SQLite needs no sort; each entity's
+        // statements are put back in recording order in memory.
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT_STATEMENTS} ORDER BY s.entity_id"))?;
+        let mut rows = stmt.query([])?;
+        let mut batch: Vec<(i64, Statement)> = Vec::new();
+        let mut flush = |batch: &mut Vec<(i64, Statement)>| -> Result<()> {
+            batch.sort_by_key(|(seq, _)| *seq);
+            let statements: Vec<Statement> = batch.drain(..).map(|(_, s)| s).collect();
+            visit(&statements)
+        };
+        while let Some(row) = rows.next()? {
+            let statement = row_to_statement(row)??;
+            if batch
+                .last()
+                .is_some_and(|(_, s)| s.entity_id != statement.entity_id)
+            {
+                flush(&mut batch)?;
+            }
+            batch.push((row.get(14)?, statement));
+        }
+        if !batch.is_empty() {
+            flush(&mut batch)?;
+        }
+        Ok(())
+    }
+
+    fn stats(&mut self) -> Result<Stats> {
+        let mut stats = Stats::default();
+        let conn = &self.conn;
+        stats.statements =
+            conn.query_row("SELECT COUNT(*) FROM statement", [], |r| r.get::<_, i64>(0))? as u64;
+        stats.entities =
+            conn.query_row("SELECT COUNT(DISTINCT entity_id) FROM statement", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64;
+        let mut q = conn
+            .prepare("SELECT schema, COUNT(DISTINCT entity_id) FROM statement GROUP BY schema")?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (k, v) = row?;
+            stats.entities_by_schema.insert(k, v as u64);
+        }
+        let mut q = conn.prepare(
+            "SELECT p.dataset, COUNT(*) FROM statement s JOIN provenance p ON p.id = s.provenance GROUP BY p.dataset",
+        )?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (k, v) = row?;
+            *stats.statements_by_dataset.entry(k).or_default() += v as u64;
+        }
+        Ok(stats)
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    names: &'a mut NameProps,
+    provenance_ids: HashMap<Provenance, i64>,
+    next_seq: i64,
+    summary: WriteSummary,
+}
+
+impl SqliteTx<'_> {
+    fn provenance_id(&mut self, p: &Provenance) -> Result<i64> {
+        if let Some(id) = self.provenance_ids.get(p) {
+            return Ok(*id);
+        }
+        let key = params![
+            p.dataset,
+            p.recorded_by,
+            p.recorded_at,
+            p.handling.as_str(),
+            p.purpose.as_str(),
+            p.reliability.as_str(),
+            p.grade.as_str()
+        ];
+        self.tx.execute(
+            "INSERT OR IGNORE INTO provenance (dataset, recorded_by, recorded_at, handling, purpose, reliability, grade)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            key,
+        )?;
+        let id: i64 = self.tx.query_row(
+            "SELECT id FROM provenance WHERE dataset = ?1 AND recorded_by = ?2 AND recorded_at = ?3
+               AND handling = ?4 AND purpose = ?5 AND reliability = ?6 AND grade = ?7",
+            key,
+            |r| r.get(0),
+        )?;
+        self.provenance_ids.insert(p.clone(), id);
+        Ok(id)
+    }
+}
+
+impl WriteTx for SqliteTx<'_> {
+    fn write(&mut self, statements: &[Statement]) -> Result<()> {
+        for s in statements {
+            let provenance = self.provenance_id(&s.provenance)?;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT OR IGNORE INTO statement
+                   (entity_id, id, seq, schema, prop, value, original_value, retracts, provenance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let seq = self.next_seq + 1;
+            let changed = insert.execute(params![
+                s.entity_id,
+                s.id.as_bytes().as_slice(),
+                seq,
+                s.schema,
+                s.prop,
+                s.value,
+                s.original_value,
+                s.retracts.as_ref().map(|r| r.as_bytes().as_slice()),
+                provenance,
+            ])?;
+            if changed == 0 {
+                self.summary.already_present += 1;
+                continue;
+            }
+            self.next_seq = seq;
+            self.summary.inserted += 1;
+            if s.operation == Operation::Assert && self.names.is_name(&s.schema, &s.prop) {
+                let mut name = self.tx.prepare_cached(
+                    "INSERT OR IGNORE INTO name_index (name, entity_id) VALUES (?1, ?2)",
+                )?;
+                name.execute(params![s.value.to_lowercase(), s.entity_id])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn schemata_of(&mut self, ids: &[String]) -> Result<HashMap<String, Vec<String>>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        let mut q = self
+            .tx
+            .prepare_cached("SELECT DISTINCT schema FROM statement WHERE entity_id = ?1")?;
+        for id in ids {
+            let schemata: Vec<String> = q
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !schemata.is_empty() {
+                out.insert(id.clone(), schemata);
+            }
+        }
+        Ok(out)
+    }
+
+    fn commit(self: Box<Self>) -> Result<WriteSummary> {
+        let SqliteTx {
+            tx,
+            next_seq,
+            summary,
+            ..
+        } = *self;
+        tx.execute(
+            "UPDATE counter SET value = ?1 WHERE name = 'statement_seq'",
+            [next_seq],
+        )?;
+        tx.commit()?;
+        Ok(summary)
+    }
+}

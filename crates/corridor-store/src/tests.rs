@@ -1,0 +1,343 @@
+//! The conformance suite: one story per behaviour, run against every backend on a real
+//! database. PostgreSQL runs when `CORRIDOR_TEST_POSTGRES_URL` names a server (CI always sets
+//! it); each test gets a fresh database there.
+
+use std::sync::{Arc, LazyLock};
+
+use corridor_model::{
+    Entity, HandlingCode, InformationGrade, Model, Provenance, Purpose, SourceReliability,
+    Statement,
+};
+
+use crate::{Location, Store, StoreError};
+
+static MODEL: LazyLock<Arc<Model>> = LazyLock::new(|| Arc::new(Model::builtin().unwrap()));
+
+struct Backend {
+    name: &'static str,
+    location: Location,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = vec![Backend {
+        name: "sqlite",
+        location: Location::Directory(dir.path().join("node")),
+        _dir: Some(dir),
+    }];
+    if let Ok(url) = std::env::var("CORRIDOR_TEST_POSTGRES_URL") {
+        out.push(Backend {
+            name: "postgres",
+            location: Location::Postgres(fresh_database(&url)),
+            _dir: None,
+        });
+    }
+    out
+}
+
+/// Creates an empty database on the test server and returns its URL.
+fn fresh_database(admin_url: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "corridor_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut client =
+        postgres::Client::connect(admin_url, postgres::NoTls).expect("connect to test PostgreSQL");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
+/// Runs `story` against each backend, naming the backend when it fails.
+fn each_backend(story: impl Fn(&mut dyn Store)) {
+    for backend in backends() {
+        let mut store = crate::create(&backend.location, MODEL.clone())
+            .unwrap_or_else(|e| panic!("{}: create: {e}", backend.name));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| story(store.as_mut())));
+        if let Err(panic) = result {
+            eprintln!("story failed on the {} backend", backend.name);
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+fn provenance(dataset: &str) -> Provenance {
+    Provenance {
+        dataset: dataset.into(),
+        recorded_by: "analyst.a".into(),
+        recorded_at: "2026-11-22T08:00:00Z".into(),
+        handling: HandlingCode::Restricted,
+        purpose: Purpose::LawEnforcement,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    }
+}
+
+fn fact(entity: &str, schema: &str, prop: &str, value: &str, dataset: &str) -> Statement {
+    Statement::assert(
+        entity,
+        schema,
+        prop,
+        value.into(),
+        None,
+        provenance(dataset),
+    )
+}
+
+fn write(store: &mut dyn Store, statements: &[Statement]) -> crate::WriteSummary {
+    let mut tx = store.begin().unwrap();
+    tx.write(statements).unwrap();
+    tx.commit().unwrap()
+}
+
+fn values(store: &mut dyn Store, entity: &str, prop: &str) -> Vec<String> {
+    let statements = store.entity_statements(entity).unwrap();
+    match Entity::fold(&MODEL, &statements).unwrap() {
+        Some(e) => e.values(prop).into_iter().map(String::from).collect(),
+        None => vec![],
+    }
+}
+
+#[test]
+fn statements_come_back_with_provenance_in_recording_order() {
+    each_backend(|store| {
+        let mut with_original = fact("p1", "Person", "birthDate", "1990-04-01", "debrief");
+        with_original.original_value = Some("01.04.1990".into());
+        let written = vec![
+            fact("p1", "Person", "name", "Abdulrahman Al-Sayed", "debrief"),
+            fact("p1", "Person", "name", "عبد الرحمن السيد", "phone-extract"),
+            with_original,
+        ];
+        let summary = write(store, &written);
+        assert_eq!(summary.inserted, 3);
+        let read = store.entity_statements("p1").unwrap();
+        assert_eq!(read, written);
+        assert_eq!(read[2].source_value(), "01.04.1990");
+        assert!(store.entity_statements("nobody").unwrap().is_empty());
+    });
+}
+
+#[test]
+fn writing_the_same_facts_twice_stores_them_once() {
+    each_backend(|store| {
+        let facts = vec![
+            fact("p1", "Person", "name", "Amina", "a"),
+            fact("p1", "Person", "nationality", "er", "a"),
+        ];
+        assert_eq!(write(store, &facts).inserted, 2);
+        let again = write(store, &facts);
+        assert_eq!((again.inserted, again.already_present), (0, 2));
+        // The same value from another source is another statement: provenance is kept per source.
+        assert_eq!(
+            write(store, &[fact("p1", "Person", "name", "Amina", "b")]).inserted,
+            1
+        );
+        assert_eq!(store.entity_statements("p1").unwrap().len(), 3);
+        assert_eq!(values(store, "p1", "name"), ["Amina"]);
+    });
+}
+
+#[test]
+fn a_write_dropped_before_commit_leaves_nothing() {
+    each_backend(|store| {
+        write(store, &[fact("p0", "Person", "name", "Before", "a")]);
+        {
+            let mut tx = store.begin().unwrap();
+            let many: Vec<Statement> = (0..25_000)
+                .map(|i| fact(&format!("x{i}"), "Person", "name", "Temp", "a"))
+                .collect();
+            tx.write(&many).unwrap();
+            // Dropped here, as when an import fails half-way.
+        }
+        let stats = store.stats().unwrap();
+        assert_eq!((stats.statements, stats.entities), (1, 1));
+        assert!(store.search_names("temp", 10).unwrap().is_empty());
+        // And the store still takes writes afterwards.
+        assert_eq!(
+            write(store, &[fact("p2", "Person", "name", "After", "a")]).inserted,
+            1
+        );
+    });
+}
+
+#[test]
+fn a_correction_retracts_and_history_keeps_everything() {
+    each_backend(|store| {
+        let wrong = fact("p1", "Person", "birthDate", "1990", "debrief");
+        write(
+            store,
+            &[
+                fact("p1", "Person", "name", "Amina", "debrief"),
+                wrong.clone(),
+            ],
+        );
+        let mut fixer = provenance("debrief");
+        fixer.recorded_by = "analyst.b".into();
+        fixer.recorded_at = "2026-11-23T09:00:00Z".into();
+        let retraction = Statement::retract(&wrong, fixer.clone());
+        let corrected = Statement::assert(
+            "p1",
+            "Person",
+            "birthDate",
+            "1991".into(),
+            None,
+            fixer.clone(),
+        );
+        write(store, &[retraction.clone(), corrected]);
+        assert_eq!(values(store, "p1", "birthDate"), ["1991"]);
+        let history = store.entity_statements("p1").unwrap();
+        assert_eq!(history.len(), 4, "nothing is deleted");
+        assert_eq!(history[2].retracts, Some(wrong.id));
+        assert_eq!(history[2].provenance.recorded_by, "analyst.b");
+        // Retracting the retraction brings the old value back.
+        let mut later = fixer;
+        later.recorded_at = "2026-11-24T09:00:00Z".into();
+        write(store, &[Statement::retract(&retraction, later)]);
+        assert_eq!(values(store, "p1", "birthDate"), ["1990", "1991"]);
+    });
+}
+
+#[test]
+fn names_are_found_in_any_script_and_case() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("p1", "Person", "name", "Abdulrahman Al-Sayed", "a"),
+                fact("p2", "Person", "alias", "عبد الرحمن السيد", "a"),
+                fact("p3", "Person", "name", "ΑΛΈΞΑΝΔΡΟΣ Παπαδόπουλος", "a"),
+                fact("v1", "Vessel", "name", "Sea Star", "a"),
+                // Not a name property: not searchable as a name.
+                fact("p4", "Person", "notes", "Al-Sayed mentioned", "a"),
+            ],
+        );
+        assert_eq!(store.search_names("al-sayed", 10).unwrap(), ["p1"]);
+        assert_eq!(store.search_names("الرحمن", 10).unwrap(), ["p2"]);
+        assert_eq!(store.search_names("αλέξανδρος", 10).unwrap(), ["p3"]);
+        assert_eq!(store.search_names("STAR", 10).unwrap(), ["v1"]);
+        assert_eq!(store.search_names("a", 2).unwrap().len(), 2);
+    });
+}
+
+#[test]
+fn scan_visits_each_entity_once_with_its_statements_in_order() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("b", "Person", "name", "B1", "a"),
+                fact("a", "Person", "name", "A1", "a"),
+            ],
+        );
+        write(
+            store,
+            &[
+                fact("b", "Person", "name", "B2", "a"),
+                fact("c", "Vessel", "name", "C", "a"),
+            ],
+        );
+        let mut seen = Vec::new();
+        store
+            .scan_entities(&mut |statements| {
+                let values: Vec<&str> = statements.iter().map(|s| s.value.as_str()).collect();
+                seen.push(format!("{}:{}", statements[0].entity_id, values.join(",")));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, ["a:A1", "b:B1,B2", "c:C"]);
+        let stopped = store.scan_entities(&mut |_| Err(StoreError::Visitor("disk full".into())));
+        assert!(matches!(stopped, Err(StoreError::Visitor(m)) if m == "disk full"));
+    });
+}
+
+#[test]
+fn stats_count_entities_by_schema_and_statements_by_source() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("p1", "Person", "name", "A", "debrief"),
+                fact("p1", "Person", "nationality", "sy", "debrief"),
+                fact("p2", "Person", "name", "B", "transfers"),
+                fact("v1", "Vessel", "name", "C", "transfers"),
+            ],
+        );
+        let stats = store.stats().unwrap();
+        assert_eq!((stats.statements, stats.entities), (4, 3));
+        assert_eq!(stats.entities_by_schema["Person"], 2);
+        assert_eq!(stats.entities_by_schema["Vessel"], 1);
+        assert_eq!(stats.statements_by_dataset["debrief"], 2);
+        assert_eq!(stats.statements_by_dataset["transfers"], 2);
+    });
+}
+
+#[test]
+fn a_transaction_sees_its_own_writes_when_checking_references() {
+    each_backend(|store| {
+        write(
+            store,
+            &[fact("org1", "Organization", "name", "Coast Guard", "a")],
+        );
+        let mut tx = store.begin().unwrap();
+        tx.write(&[fact("v1", "Vessel", "name", "Sea Star", "a")])
+            .unwrap();
+        let found = tx
+            .schemata_of(&["org1".into(), "v1".into(), "ghost".into()])
+            .unwrap();
+        assert_eq!(found["org1"], ["Organization"]);
+        assert_eq!(found["v1"], ["Vessel"]);
+        assert!(!found.contains_key("ghost"));
+    });
+}
+
+#[test]
+fn sqlite_store_must_exist_before_use_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::Directory(dir.path().join("node"));
+    let missing = crate::open(&location, MODEL.clone()).err().unwrap();
+    assert!(
+        missing.to_string().contains("run `corridor init` first"),
+        "{missing}"
+    );
+    {
+        let mut store = crate::create(&location, MODEL.clone()).unwrap();
+        write(store.as_mut(), &[fact("p1", "Person", "name", "Kept", "a")]);
+    }
+    let twice = crate::create(&location, MODEL.clone()).err().unwrap();
+    assert!(twice.to_string().contains("already exists"), "{twice}");
+    let mut reopened = crate::open(&location, MODEL.clone()).unwrap();
+    assert_eq!(values(reopened.as_mut(), "p1", "name"), ["Kept"]);
+    // Recording order continues across sessions.
+    write(
+        reopened.as_mut(),
+        &[fact("p1", "Person", "alias", "Later", "a")],
+    );
+    let statements = reopened.entity_statements("p1").unwrap();
+    assert_eq!(statements.last().unwrap().value, "Later");
+}
+
+#[test]
+fn postgres_urls_never_show_passwords() {
+    assert_eq!(
+        crate::postgres::redact_for_test("postgres://corridor:s3cret@db.example:5432/node"),
+        "postgres://corridor@db.example:5432/node"
+    );
+    assert_eq!(
+        Location::parse("postgresql://x@h/db"),
+        Location::Postgres("postgresql://x@h/db".into())
+    );
+    assert_eq!(
+        Location::parse("./data"),
+        Location::Directory("./data".into())
+    );
+}

@@ -1,3 +1,141 @@
+//! `corridor`: the command line of a Corridor node.
+//!
+//! Thin glue: it parses arguments, opens the store, calls the formats and store crates, and
+//! turns their errors into one clear message on stderr with a non-zero exit status. The forms
+//! below are a contract that scripts rely on; change them only compatibly.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Corridor: counter migrant smuggling, protect smuggled migrants.
+///
+/// A node keeps every fact as a statement with its source, author, time, handling code and
+/// purpose. Start with `corridor init`, then `corridor import`, then look around with
+/// `corridor stats`, `corridor search` and `corridor get`.
+#[derive(Parser)]
+#[command(name = "corridor", version, max_term_width = 100)]
+struct Cli {
+    /// The node's store: a data directory (embedded SQLite) or a postgres:// URL.
+    #[arg(long, global = true, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    data: String,
+
+    /// Who is recording (stamped on every statement written).
+    #[arg(long, global = true, env = "CORRIDOR_USER")]
+    user: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new, empty node store at --data.
+    Init,
+    /// Create a node if needed and load the bundled sample data (invented, not real people).
+    Demo,
+    /// Import a file: CSV through a mapping file, or FollowTheMoney JSON lines.
+    ///
+    /// The import is all or nothing: the first bad record stops it and the store is left as it
+    /// was, unless --rejects names a file to set bad records aside in. Importing the same
+    /// facts again adds nothing.
+    Import(ImportArgs),
+    /// Export every entity: FtM JSON lines, or one CSV row per statement.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file; `-` or nothing for standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show an entity: its values, and the source, author and time of each.
+    Get {
+        id: String,
+        /// Print FtM JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every statement ever recorded about an entity, retractions included, oldest first.
+    History {
+        id: String,
+        /// Show the entity as it was known at this moment (ISO 8601, e.g. 2026-11-22T10:00:00Z).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Find entities by name (any script, case-insensitive substring).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Count statements and entities, per entity type and per source dataset.
+    Stats,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    #[arg(long, value_enum)]
+    format: ImportFormat,
+    /// The mapping file (required for --format csv).
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// The input file; `-` for standard input.
+    file: String,
+    /// Source dataset name (default: the mapping's `dataset`, else the file name).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Handling code of the imported statements: public, restricted, confidential, protection.
+    #[arg(long)]
+    handling: Option<String>,
+    /// Purpose: border_management, law_enforcement, protection, research.
+    #[arg(long)]
+    purpose: Option<String>,
+    /// Source reliability (Europol 4x4): A, B, C or X.
+    #[arg(long)]
+    reliability: Option<String>,
+    /// Information grade (Europol 4x4): 1, 2, 3 or 4.
+    #[arg(long)]
+    grade: Option<String>,
+    /// Write bad records here (CSV: line, column, error, record) and import the rest.
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Do not draw a progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    Csv,
+    Ftm,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Ftm,
+    Csv,
+}
+
 fn main() {
-    println!("Hello, world!");
+    let cli = Cli::parse();
+    if let Err(err) = run(cli) {
+        eprintln!("corridor: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = commands::Context::new(&cli.data, cli.user.clone())?;
+    match cli.command {
+        Command::Init => commands::init(&ctx),
+        Command::Demo => commands::demo(&ctx),
+        Command::Import(args) => commands::import(&ctx, args),
+        Command::Export { format, out } => commands::export(&ctx, matches!(format, ExportFormat::Ftm), out),
+        Command::Get { id, json } => commands::get(&ctx, &id, json),
+        Command::History { id, as_of } => commands::history(&ctx, &id, as_of.as_deref()),
+        Command::Search { query, limit } => commands::search(&ctx, &query, limit),
+        Command::Stats => commands::stats(&ctx),
+    }
 }

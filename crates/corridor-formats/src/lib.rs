@@ -1,14 +1,22 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Formats at Corridor's edge: what comes in from files and what goes out to them.
+//!
+//! - [`mapping`]: CSV mapping files (columns → entity types and properties, ids from keys), in
+//!   the spirit of FollowTheMoney mappings;
+//! - [`csv_import`]: streaming CSV import through a mapping;
+//! - [`ftm`]: FollowTheMoney entity JSON lines, in and out, round-trip safe;
+//! - [`csv_export`]: statements as CSV.
+//!
+//! Every importer streams (memory does not grow with the file, only with the number of distinct
+//! entity references to check), writes through one store transaction (all or nothing), and
+//! reports errors by file, line, column and rule. With a reject file, bad rows are set aside
+//! with their reason and the rest is imported.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod csv_export;
+pub mod csv_import;
+mod error;
+pub mod ftm;
+pub mod mapping;
+mod options;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use error::{ImportError, Location};
+pub use options::{ImportOptions, ImportReport, Progress, RejectSink};

@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sha1::{Digest, Sha1};
 
@@ -163,7 +164,8 @@ pub struct Statement {
     pub operation: Operation,
     /// For retractions: the statement retracted.
     pub retracts: Option<StatementId>,
-    pub provenance: Provenance,
+    /// Shared: one import's statements all point at one provenance.
+    pub provenance: Arc<Provenance>,
 }
 
 impl Statement {
@@ -173,7 +175,7 @@ impl Statement {
         prop: &str,
         value: String,
         original_value: Option<String>,
-        provenance: Provenance,
+        provenance: Arc<Provenance>,
     ) -> Statement {
         Statement {
             id: StatementId::for_assertion(entity_id, prop, &value, &provenance.dataset),
@@ -190,7 +192,7 @@ impl Statement {
 
     /// A statement that withdraws `target`. It repeats the target's entity, property and value
     /// so that a history reads without lookups.
-    pub fn retract(target: &Statement, provenance: Provenance) -> Statement {
+    pub fn retract(target: &Statement, provenance: Arc<Provenance>) -> Statement {
         Statement {
             id: StatementId::for_retraction(
                 target.id,

@@ -130,7 +130,7 @@ fn row_to_statement(row: &postgres::Row) -> Result<Statement> {
             Operation::Assert
         },
         retracts: retracts.as_deref().map(to_id).transpose()?,
-        provenance,
+        provenance: Arc::new(provenance),
     })
 }
 
@@ -237,8 +237,8 @@ struct PostgresTx<'a> {
 }
 
 impl PostgresTx<'_> {
-    fn provenance_id(&mut self, p: &Provenance) -> Result<i64> {
-        if let Some(id) = self.provenance_ids.get(p) {
+    fn provenance_id(&mut self, p: &Arc<Provenance>) -> Result<i64> {
+        if let Some(id) = self.provenance_ids.get(p.as_ref()) {
             return Ok(*id);
         }
         let key: [&(dyn postgres::types::ToSql + Sync); 7] = [
@@ -263,7 +263,7 @@ impl PostgresTx<'_> {
                 &key,
             )?
             .get(0);
-        self.provenance_ids.insert(p.clone(), id);
+        self.provenance_ids.insert(p.as_ref().clone(), id);
         Ok(id)
     }
 

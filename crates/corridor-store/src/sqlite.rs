@@ -120,7 +120,7 @@ fn row_to_statement(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Statemen
                 Operation::Assert
             },
             retracts: retracts.as_deref().map(to_id).transpose()?,
-            provenance,
+            provenance: Arc::new(provenance),
         })
     })())
 }
@@ -144,6 +144,7 @@ impl Store for SqliteStore {
             tx,
             names: &mut self.names,
             provenance_ids: HashMap::new(),
+            last_provenance: None,
             next_seq,
             summary: WriteSummary::default(),
         }))
@@ -228,13 +229,21 @@ struct SqliteTx<'a> {
     tx: rusqlite::Transaction<'a>,
     names: &'a mut NameProps,
     provenance_ids: HashMap<Provenance, i64>,
+    last_provenance: Option<(Arc<Provenance>, i64)>,
     next_seq: i64,
     summary: WriteSummary,
 }
 
 impl SqliteTx<'_> {
-    fn provenance_id(&mut self, p: &Provenance) -> Result<i64> {
-        if let Some(id) = self.provenance_ids.get(p) {
+    fn provenance_id(&mut self, p: &Arc<Provenance>) -> Result<i64> {
+        // Fast path: consecutive statements of an import share one provenance allocation.
+        if let Some((last, id)) = &self.last_provenance {
+            if Arc::ptr_eq(last, p) {
+                return Ok(*id);
+            }
+        }
+        if let Some(id) = self.provenance_ids.get(p.as_ref()) {
+            self.last_provenance = Some((p.clone(), *id));
             return Ok(*id);
         }
         let key = params![
@@ -257,7 +266,8 @@ impl SqliteTx<'_> {
             key,
             |r| r.get(0),
         )?;
-        self.provenance_ids.insert(p.clone(), id);
+        self.provenance_ids.insert(p.as_ref().clone(), id);
+        self.last_provenance = Some((p.clone(), id));
         Ok(id)
     }
 }

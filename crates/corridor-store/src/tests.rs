@@ -71,8 +71,8 @@ fn each_backend(story: impl Fn(&mut dyn Store)) {
     }
 }
 
-fn provenance(dataset: &str) -> Provenance {
-    Provenance {
+fn provenance(dataset: &str) -> Arc<Provenance> {
+    Arc::new(Provenance {
         dataset: dataset.into(),
         recorded_by: "analyst.a".into(),
         recorded_at: "2026-11-22T08:00:00Z".into(),
@@ -80,7 +80,7 @@ fn provenance(dataset: &str) -> Provenance {
         purpose: Purpose::LawEnforcement,
         reliability: SourceReliability::B,
         grade: InformationGrade::KnownToSource,
-    }
+    })
 }
 
 fn fact(entity: &str, schema: &str, prop: &str, value: &str, dataset: &str) -> Statement {
@@ -181,9 +181,10 @@ fn a_correction_retracts_and_history_keeps_everything() {
                 wrong.clone(),
             ],
         );
-        let mut fixer = provenance("debrief");
+        let mut fixer = (*provenance("debrief")).clone();
         fixer.recorded_by = "analyst.b".into();
         fixer.recorded_at = "2026-11-23T09:00:00Z".into();
+        let fixer = Arc::new(fixer);
         let retraction = Statement::retract(&wrong, fixer.clone());
         let corrected = Statement::assert(
             "p1",
@@ -200,9 +201,9 @@ fn a_correction_retracts_and_history_keeps_everything() {
         assert_eq!(history[2].retracts, Some(wrong.id));
         assert_eq!(history[2].provenance.recorded_by, "analyst.b");
         // Retracting the retraction brings the old value back.
-        let mut later = fixer;
+        let mut later = (*fixer).clone();
         later.recorded_at = "2026-11-24T09:00:00Z".into();
-        write(store, &[Statement::retract(&retraction, later)]);
+        write(store, &[Statement::retract(&retraction, Arc::new(later))]);
         assert_eq!(values(store, "p1", "birthDate"), ["1990", "1991"]);
     });
 }

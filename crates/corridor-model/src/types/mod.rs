@@ -14,7 +14,7 @@ mod date;
 mod misc;
 
 pub use country::{Country, CountryKind, country_by_code};
-pub use date::{DatePrecision, PartialDate, parse_date_with_format};
+pub use date::{DatePrecision, PartialDate, format_unix_utc, parse_date_with_format};
 
 use std::fmt;
 

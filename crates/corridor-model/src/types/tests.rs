@@ -234,3 +234,9 @@ fn oversized_values_are_refused_without_echoing_them() {
         "message must not carry the whole value"
     );
 }
+
+#[test]
+fn unix_moments_format_as_utc() {
+    assert_eq!(format_unix_utc(0), "1970-01-01T00:00:00Z");
+    assert_eq!(format_unix_utc(1_795_332_000), "2026-11-22T07:20:00Z");
+}

@@ -1,0 +1,285 @@
+//! One function per subcommand. Each opens what it needs, does one thing, and prints a short
+//! report a person can read; errors carry context for the one message `main` prints.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, bail};
+use corridor_formats::mapping::Mapping;
+use corridor_formats::{ImportOptions, ImportReport, RejectSink, csv_export, ftm};
+use corridor_model::entity::live_statements;
+use corridor_model::types::format_unix_utc;
+use corridor_model::{Entity, Model, Operation, Statement};
+use corridor_store::{Location, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::ImportArgs;
+
+pub struct Context {
+    pub location: Location,
+    pub model: Arc<Model>,
+    pub user: String,
+}
+
+impl Context {
+    pub fn new(data: &str, user: Option<String>) -> anyhow::Result<Context> {
+        let model = Model::builtin().context("loading the built-in schemata")?;
+        let user = user
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "cli".into());
+        Ok(Context { location: Location::parse(data), model: Arc::new(model), user })
+    }
+
+    fn open(&self) -> anyhow::Result<Box<dyn Store>> {
+        Ok(corridor_store::open(&self.location, self.model.clone())?)
+    }
+}
+
+fn now() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    format_unix_utc(secs)
+}
+
+pub fn init(ctx: &Context) -> anyhow::Result<()> {
+    let store = corridor_store::create(&ctx.location, ctx.model.clone())?;
+    println!("created a Corridor node store at {}", store.location());
+    Ok(())
+}
+
+const SAMPLE_CSV: &str = include_str!("../samples/crossings.csv");
+const SAMPLE_MAPPING: &str = include_str!("../samples/crossings.mapping.yaml");
+const SAMPLE_FTM: &str = include_str!("../samples/network.ftm.json");
+
+pub fn demo(ctx: &Context) -> anyhow::Result<()> {
+    let mut store = match corridor_store::open(&ctx.location, ctx.model.clone()) {
+        Ok(store) => store,
+        Err(corridor_store::StoreError::NotInitialised(_)) => {
+            let store = corridor_store::create(&ctx.location, ctx.model.clone())?;
+            println!("created a Corridor node store at {}", store.location());
+            store
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let recorded_at = now();
+    let mut options = ImportOptions::new("demo", &recorded_at);
+    let report = ftm::import_ftm(store.as_mut(), &ctx.model, "samples/network.ftm.json", SAMPLE_FTM.as_bytes(), &mut options)?;
+    print_report("samples/network.ftm.json", &report);
+    let mapping = Mapping::parse("samples/crossings.mapping.yaml", SAMPLE_MAPPING, &ctx.model)?;
+    let mut options = ImportOptions::new("demo", &recorded_at);
+    let report = corridor_formats::csv_import::import_csv(
+        store.as_mut(),
+        &ctx.model,
+        &mapping,
+        "samples/crossings.csv",
+        SAMPLE_CSV.as_bytes(),
+        &mut options,
+    )?;
+    print_report("samples/crossings.csv", &report);
+    println!();
+    print_stats(store.as_mut())?;
+    println!("\nTry: corridor --data {} search sayed", data_arg(&ctx.location));
+    Ok(())
+}
+
+fn data_arg(location: &Location) -> String {
+    match location {
+        Location::Directory(d) => d.display().to_string(),
+        Location::Postgres(_) => "$CORRIDOR_DATA".into(),
+    }
+}
+
+fn parse_opt<T: std::str::FromStr<Err = String>>(v: &Option<String>) -> anyhow::Result<Option<T>> {
+    Ok(v.as_deref().map(str::parse::<T>).transpose().map_err(anyhow::Error::msg)?)
+}
+
+pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
+    let mut store = ctx.open()?;
+    let (input, size): (Box<dyn Read>, Option<u64>) = if args.file == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let f = File::open(&args.file).with_context(|| format!("cannot open {}", args.file))?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let bar = progress_bar(size, args.quiet);
+    let mut on_progress = |p: corridor_formats::Progress| bar.set_position(p.bytes_read);
+    let recorded_at = now();
+    let mut options = ImportOptions::new(&ctx.user, &recorded_at);
+    options.dataset = args.dataset.clone();
+    options.handling = parse_opt(&args.handling)?;
+    options.purpose = parse_opt(&args.purpose)?;
+    options.reliability = parse_opt(&args.reliability)?;
+    options.grade = parse_opt(&args.grade)?;
+    options.progress = Some(&mut on_progress);
+    if let Some(path) = &args.rejects {
+        let f = File::create(path).with_context(|| format!("cannot create reject file {}", path.display()))?;
+        options.rejects = Some(RejectSink::new(&path.display().to_string(), Box::new(BufWriter::new(f))));
+    }
+    let report = match args.format {
+        crate::ImportFormat::Csv => {
+            let Some(mapping_path) = &args.mapping else {
+                bail!("--format csv needs --mapping MAPPING.yaml (which columns become which entities and properties)");
+            };
+            let text = std::fs::read_to_string(mapping_path)
+                .with_context(|| format!("cannot read mapping {}", mapping_path.display()))?;
+            let mapping = Mapping::parse(&mapping_path.display().to_string(), &text, &ctx.model)?;
+            corridor_formats::csv_import::import_csv(store.as_mut(), &ctx.model, &mapping, &args.file, input, &mut options)?
+        }
+        crate::ImportFormat::Ftm => {
+            if args.mapping.is_some() {
+                bail!("--mapping applies to --format csv only; FtM JSON lines carry their own schema");
+            }
+            ftm::import_ftm(store.as_mut(), &ctx.model, &args.file, input, &mut options)?
+        }
+    };
+    drop(options);
+    bar.finish_and_clear();
+    print_report(&args.file, &report);
+    if let Some(path) = &args.rejects {
+        if report.rejected > 0 {
+            println!("{} rejected records written to {}", report.rejected, path.display());
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(size: Option<u64>, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match size {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::no_length(),
+    };
+    let style = ProgressStyle::with_template("{spinner} importing [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
+fn print_report(file: &str, r: &ImportReport) {
+    println!(
+        "imported {file}: {} records, {} entities, {} statements new, {} already present, {} rejected",
+        r.records, r.entities, r.statements_inserted, r.statements_already_present, r.rejected
+    );
+}
+
+pub fn export(ctx: &Context, as_ftm: bool, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let mut store = ctx.open()?;
+    let mut sink: Box<dyn Write> = match &out {
+        Some(path) if path.as_os_str() != "-" => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        _ => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let n = if as_ftm {
+        ftm::export_ftm(store.as_mut(), &ctx.model, &mut sink)?
+    } else {
+        csv_export::export_statements_csv(store.as_mut(), &mut sink)?
+    };
+    sink.flush()?;
+    if out.as_ref().is_some_and(|p| p.as_os_str() != "-") {
+        let what = if as_ftm { "entities" } else { "statements" };
+        eprintln!("exported {n} {what}");
+    }
+    Ok(())
+}
+
+fn describe(s: &Statement) -> String {
+    let p = &s.provenance;
+    format!(
+        "{} · {} · {} · {}/{} · {}{}",
+        p.dataset, p.recorded_by, p.recorded_at, p.handling, p.purpose, p.reliability, p.grade
+    )
+}
+
+pub fn get(ctx: &Context, id: &str, json: bool) -> anyhow::Result<()> {
+    let mut store = ctx.open()?;
+    let statements = store.entity_statements(id)?;
+    let Some(entity) = Entity::fold(&ctx.model, &statements).map_err(anyhow::Error::msg)? else {
+        bail!("no entity {id:?} in {}", store.location());
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&ftm::entity_to_ftm(&entity))?);
+        return Ok(());
+    }
+    println!("{} {}  {}", entity.schema, entity.id, entity.caption(&ctx.model));
+    let schema = ctx.model.get(&entity.schema);
+    for (prop, values) in &entity.properties {
+        if prop.starts_with('$') {
+            continue;
+        }
+        let label = schema.and_then(|s| s.property(prop)).map_or(prop.as_str(), |p| p.label.as_str());
+        for s in values {
+            let shown = match &s.original_value {
+                Some(orig) => format!("{} (written {orig:?})", s.value),
+                None => s.value.clone(),
+            };
+            println!("  {label:<24} {shown:<40} [{}]", describe(s));
+        }
+    }
+    Ok(())
+}
+
+pub fn history(ctx: &Context, id: &str, as_of: Option<&str>) -> anyhow::Result<()> {
+    let mut store = ctx.open()?;
+    let mut statements = store.entity_statements(id)?;
+    if statements.is_empty() {
+        bail!("no entity {id:?} in {}", store.location());
+    }
+    if let Some(moment) = as_of {
+        statements.retain(|s| s.provenance.recorded_at.as_str() <= moment);
+    }
+    let live: std::collections::HashSet<_> = live_statements(&statements).iter().map(|s| s.id).collect();
+    for s in &statements {
+        let (mark, what) = match s.operation {
+            Operation::Assert if live.contains(&s.id) => ("+", "asserts"),
+            Operation::Assert => ("~", "asserted (since retracted)"),
+            Operation::Retract => ("-", "retracts"),
+        };
+        println!("{mark} {} {} {what} {} = {:?}  [{}]", s.provenance.recorded_at, s.id, s.prop, s.source_value(), describe(s));
+    }
+    Ok(())
+}
+
+pub fn search(ctx: &Context, query: &str, limit: usize) -> anyhow::Result<()> {
+    if query.trim().is_empty() {
+        bail!("give a name or part of one to search for");
+    }
+    let mut store = ctx.open()?;
+    let ids = store.search_names(query.trim(), limit)?;
+    if ids.is_empty() {
+        println!("no entity has a name containing {query:?}");
+    }
+    for id in ids {
+        let statements = store.entity_statements(&id)?;
+        if let Some(entity) = Entity::fold(&ctx.model, &statements).map_err(anyhow::Error::msg)? {
+            println!("{:<20} {:<44} {}", entity.schema, entity.id, entity.caption(&ctx.model));
+        }
+    }
+    Ok(())
+}
+
+pub fn stats(ctx: &Context) -> anyhow::Result<()> {
+    let mut store = ctx.open()?;
+    print_stats(store.as_mut())
+}
+
+fn print_stats(store: &mut dyn Store) -> anyhow::Result<()> {
+    let stats = store.stats()?;
+    println!("{}: {} statements about {} entities", store.location(), stats.statements, stats.entities);
+    println!("entities by type:");
+    for (schema, n) in &stats.entities_by_schema {
+        println!("  {schema:<28} {n:>10}");
+    }
+    println!("statements by source:");
+    for (dataset, n) in &stats.statements_by_dataset {
+        println!("  {dataset:<28} {n:>10}");
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Statements as CSV: one row per live statement, with its provenance, in the column order of
+//! FollowTheMoney's statement files plus Corridor's own fields. Spreadsheet users and other
+//! tools get every fact with where it came from.
+
+use std::io::Write;
+
+use corridor_model::entity::live_statements;
+use corridor_model::statement::FTM_META_PROP;
+use corridor_store::{Store, StoreError};
+
+pub const COLUMNS: [&str; 13] = [
+    "statement_id",
+    "entity_id",
+    "schema",
+    "prop",
+    "value",
+    "original_value",
+    "dataset",
+    "recorded_by",
+    "recorded_at",
+    "handling",
+    "purpose",
+    "reliability",
+    "grade",
+];
+
+/// Writes the live statements of every entity; returns how many rows were written.
+pub fn export_statements_csv(store: &mut dyn Store, out: &mut dyn Write) -> Result<u64, StoreError> {
+    let mut writer = csv::Writer::from_writer(out);
+    let fail = |e: csv::Error| StoreError::Visitor(e.to_string());
+    writer.write_record(COLUMNS).map_err(fail)?;
+    let mut rows = 0;
+    store.scan_entities(&mut |statements| {
+        for s in live_statements(statements) {
+            if s.prop == FTM_META_PROP {
+                continue;
+            }
+            let p = &s.provenance;
+            writer
+                .write_record([
+                    s.id.to_string().as_str(),
+                    &s.entity_id,
+                    &s.schema,
+                    &s.prop,
+                    &s.value,
+                    s.original_value.as_deref().unwrap_or(""),
+                    &p.dataset,
+                    &p.recorded_by,
+                    &p.recorded_at,
+                    p.handling.as_str(),
+                    p.purpose.as_str(),
+                    p.reliability.as_str(),
+                    p.grade.as_str(),
+                ])
+                .map_err(fail)?;
+            rows += 1;
+        }
+        Ok(())
+    })?;
+    writer.flush()?;
+    Ok(rows)
+}

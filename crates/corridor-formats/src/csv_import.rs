@@ -1,0 +1,335 @@
+//! Streaming CSV import through a [`Mapping`].
+//!
+//! Rows are read as bytes, checked (field count, size, UTF-8), turned into statements and
+//! written in batches inside one store transaction. The first bad row fails the whole import
+//! and the store is left as it was — unless a reject file is given, in which case bad rows are
+//! written there with their line and reason and every good row is imported.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use corridor_model::id::{check_entity_id, make_id};
+use corridor_model::{CleanHints, Model, Provenance, Statement};
+use corridor_store::Store;
+
+use crate::error::ImportError;
+use crate::mapping::{IdRule, Mapping, ValueSource};
+use crate::options::{ImportOptions, ImportReport};
+
+/// Statements buffered before they are handed to the store.
+const WRITE_BATCH: usize = 8192;
+
+/// A reader that counts the bytes that pass through it, for progress.
+pub(crate) struct CountingReader<R> {
+    inner: R,
+    pub(crate) count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> CountingReader<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        CountingReader { inner, count: Arc::default() }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A problem with one row: which column, and what is wrong.
+struct RowError {
+    column: Option<String>,
+    message: String,
+}
+
+/// The mapping bound to a file's header: column names resolved to positions.
+struct Bound<'m> {
+    mapping: &'m Mapping,
+    index: HashMap<&'m str, usize>,
+    provenance: Vec<Arc<Provenance>>,
+}
+
+pub fn import_csv(
+    store: &mut dyn Store,
+    model: &Model,
+    mapping: &Mapping,
+    file: &str,
+    input: impl Read,
+    options: &mut ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
+    let counting = CountingReader::new(input);
+    let bytes = counting.count.clone();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(counting);
+    let mut record = csv::ByteRecord::new();
+    let read_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(source) => ImportError::Read { file: file.to_string(), source },
+        other => ImportError::input(file, None, None, format!("{other:?}")),
+    };
+    if !reader.read_byte_record(&mut record).map_err(read_err)? {
+        return Err(ImportError::input(file, Some(1), None, "the file is empty: expected a header row"));
+    }
+    let header = header_names(file, &record)?;
+    let dataset_default = mapping.dataset.clone().unwrap_or_else(|| file_stem(file));
+    let bound = bind(mapping, &header, options, &dataset_default)?;
+    let mut report = ImportReport::default();
+    let mut tx = store.begin()?;
+    let mut pending: Vec<Statement> = Vec::with_capacity(WRITE_BATCH + 64);
+    loop {
+        let more = match reader.read_byte_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                let message = match e.into_kind() {
+                    csv::ErrorKind::Io(source) => return Err(ImportError::Read { file: file.to_string(), source }),
+                    other => format!("unreadable CSV: {other:?}"),
+                };
+                reject_or_fail(options, file, line, None, &message, "")?;
+                report.rejected += 1;
+                continue;
+            }
+        };
+        if !more {
+            break;
+        }
+        report.records += 1;
+        let line = record.position().map(|p| p.line());
+        match row_statements(model, &bound, &header, &record, options.max_field_bytes) {
+            Ok((statements, entities)) => {
+                report.entities += entities;
+                pending.extend(statements);
+                if pending.len() >= WRITE_BATCH {
+                    tx.write(&pending)?;
+                    pending.clear();
+                }
+            }
+            Err(e) => {
+                let raw = raw_record(&record, options.max_field_bytes);
+                reject_or_fail(options, file, line, e.column.as_deref(), &e.message, &raw)?;
+                report.rejected += 1;
+            }
+        }
+        if report.records % 4096 == 0 {
+            options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
+        }
+    }
+    tx.write(&pending)?;
+    let summary = tx.commit()?;
+    if let Some(rejects) = options.rejects.as_mut() {
+        rejects.finish().map_err(|source| ImportError::Rejects { file: rejects.name.clone(), source })?;
+    }
+    options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
+    report.statements_inserted = summary.inserted;
+    report.statements_already_present = summary.already_present;
+    Ok(report)
+}
+
+pub(crate) fn file_stem(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty() && s != "-")
+        .unwrap_or_else(|| "stdin".into())
+}
+
+pub(crate) fn reject_or_fail(
+    options: &mut ImportOptions<'_>,
+    file: &str,
+    line: Option<u64>,
+    column: Option<&str>,
+    message: &str,
+    raw: &str,
+) -> Result<(), ImportError> {
+    match options.rejects.as_mut() {
+        Some(sink) => sink
+            .reject(line, column, message, raw)
+            .map_err(|source| ImportError::Rejects { file: sink.name.clone(), source }),
+        None => Err(ImportError::input(file, line, column.map(|c| format!("column {c:?}")), message)),
+    }
+}
+
+fn header_names(file: &str, record: &csv::ByteRecord) -> Result<Vec<String>, ImportError> {
+    let mut names = Vec::new();
+    for (i, field) in record.iter().enumerate() {
+        let field = if i == 0 { field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field) } else { field };
+        let name = std::str::from_utf8(field).map_err(|e| {
+            ImportError::input(file, Some(1), Some(format!("header field {}", i + 1)), format!("not valid UTF-8 ({e})"))
+        })?;
+        names.push(name.trim().to_string());
+    }
+    Ok(names)
+}
+
+fn bind<'m>(
+    mapping: &'m Mapping,
+    header: &[String],
+    options: &ImportOptions<'_>,
+    dataset: &str,
+) -> Result<Bound<'m>, ImportError> {
+    let mut index = HashMap::new();
+    for column in mapping.columns() {
+        match header.iter().position(|h| h == column) {
+            Some(i) => {
+                index.insert(column, i);
+            }
+            None => {
+                return Err(ImportError::Mapping {
+                    file: mapping.file.clone(),
+                    message: format!("column {column:?} is not in the file's header (it has: {})", header.join(", ")),
+                });
+            }
+        }
+    }
+    let provenance = mapping
+        .entities
+        .iter()
+        .map(|e| {
+            let mut defaults = mapping.defaults.clone();
+            defaults.handling = e.handling.or(defaults.handling);
+            defaults.purpose = e.purpose.or(defaults.purpose);
+            Arc::new(options.provenance(dataset, &defaults))
+        })
+        .collect();
+    Ok(Bound { mapping, index, provenance })
+}
+
+/// The raw record as one CSV line, for the reject file (shortened if huge).
+fn raw_record(record: &csv::ByteRecord, max: usize) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let fields: Vec<String> = record
+        .iter()
+        .map(|f| {
+            let s = String::from_utf8_lossy(&f[..f.len().min(max)]).into_owned();
+            s
+        })
+        .collect();
+    let _ = w.write_record(&fields);
+    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).trim_end().to_string()
+}
+
+/// Turns one row into statements, or says what is wrong with it.
+fn row_statements(
+    model: &Model,
+    bound: &Bound<'_>,
+    header: &[String],
+    record: &csv::ByteRecord,
+    max_field: usize,
+) -> Result<(Vec<Statement>, u64), RowError> {
+    if record.len() != header.len() {
+        return Err(RowError {
+            column: None,
+            message: format!(
+                "row has {} fields but the header has {} (a stray delimiter, or an unclosed quote that swallowed the lines after it)",
+                record.len(),
+                header.len()
+            ),
+        });
+    }
+    let field = |column: &str| -> Result<&str, RowError> {
+        let i = bound.index[column];
+        let bytes = &record[i];
+        if bytes.len() > max_field {
+            return Err(RowError {
+                column: Some(column.to_string()),
+                message: format!("field is {} bytes long; the limit is {max_field} bytes", bytes.len()),
+            });
+        }
+        std::str::from_utf8(bytes).map_err(|e| RowError {
+            column: Some(column.to_string()),
+            message: format!("not valid UTF-8 (bad byte at offset {} of the field)", e.valid_up_to()),
+        })
+    };
+    let mapping = bound.mapping;
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for e in &mapping.entities {
+        let id = match &e.id {
+            IdRule::Keys { seed, columns } => {
+                let mut parts = vec![seed.as_str()];
+                for c in columns {
+                    parts.push(field(c)?.trim());
+                }
+                (parts[1..].iter().any(|p| !p.is_empty())).then(|| make_id(None, &parts))
+            }
+            IdRule::Column(c) => {
+                let v = field(c)?.trim();
+                if v.is_empty() {
+                    None
+                } else {
+                    check_entity_id(v).map_err(|m| RowError { column: Some(c.clone()), message: m })?;
+                    Some(v.to_string())
+                }
+            }
+        };
+        if let Some(id) = id {
+            ids.insert(e.name.as_str(), id);
+        }
+    }
+    let mut out = Vec::new();
+    let mut entities = 0;
+    for (e, provenance) in mapping.entities.iter().zip(&bound.provenance) {
+        let Some(id) = ids.get(e.name.as_str()) else { continue };
+        let schema = model.get(&e.schema).expect("mapping was checked against the model");
+        let first = out.len();
+        for p in &e.properties {
+            let prop = schema.property(&p.prop).expect("mapping was checked against the model");
+            let country_hint = match &p.country_column {
+                Some(c) => Some(field(c)?.trim()).filter(|s| !s.is_empty()),
+                None => p.country.as_deref(),
+            };
+            let hints = CleanHints { country: country_hint, date_format: p.format.as_deref() };
+            let mut emit = |raw: &str, column: Option<&str>| -> Result<(), RowError> {
+                let raw = raw.trim();
+                if raw.is_empty() {
+                    return Ok(());
+                }
+                let value = prop.clean(raw, hints).map_err(|err| RowError {
+                    column: column.map(String::from),
+                    message: format!("{}: {err}", p.prop),
+                })?;
+                let original = (value != raw).then(|| raw.to_string());
+                out.push(Statement::assert(id, &schema.name, &p.prop, value, original, provenance.clone()));
+                Ok(())
+            };
+            match &p.source {
+                ValueSource::Literal(lit) => emit(lit, None)?,
+                ValueSource::Entity(target) => {
+                    if let Some(target_id) = ids.get(target.as_str()) {
+                        emit(target_id, None)?;
+                    }
+                }
+                ValueSource::Columns(columns) => {
+                    for c in columns {
+                        let text = field(c)?;
+                        match &p.split {
+                            Some(sep) => {
+                                for part in text.split(sep.as_str()) {
+                                    emit(part, Some(c))?;
+                                }
+                            }
+                            None => emit(text, Some(c))?,
+                        }
+                    }
+                }
+            }
+        }
+        for required in &schema.required {
+            if !out[first..].iter().any(|s| &s.prop == required) {
+                let column = e.properties.iter().find(|p| &p.prop == required).and_then(|p| match &p.source {
+                    ValueSource::Columns(c) => c.first().cloned(),
+                    _ => None,
+                });
+                return Err(RowError {
+                    column,
+                    message: format!("{} {} needs a {required}, and this row has none", e.name, schema.name),
+                });
+            }
+        }
+        if out.len() > first {
+            entities += 1;
+        }
+    }
+    Ok((out, entities))
+}

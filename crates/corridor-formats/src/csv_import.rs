@@ -251,7 +251,9 @@ fn row_statements(
                 for c in columns {
                     parts.push(field(c)?.trim());
                 }
-                (parts[1..].iter().any(|p| !p.is_empty())).then(|| make_id(None, &parts))
+                // Every key must have a value: a blank key would merge unrelated rows (all
+                // travellers of one nationality without a passport number, say) into one entity.
+                (parts[1..].iter().all(|p| !p.is_empty())).then(|| make_id(None, &parts))
             }
             IdRule::Column(c) => {
                 let v = field(c)?.trim();

@@ -107,7 +107,7 @@ pub fn import_ftm(
                 if !fits {
                     let what = actual.map_or_else(|| schemata.join(" and "), String::from);
                     let message = format!(
-                        "entity {}: property {} points at {target}, which is a {what}; {} must point at a {}",
+                        "entity {}: property {} points at {target}, which is of type {what}; {} must point at an entity of type {}",
                         r.entity, r.prop, r.prop, r.range
                     );
                     // A wrong reference found at the end cannot be set aside row by row: the
@@ -164,13 +164,13 @@ fn parse_entity(
     let Value::Object(mut object) = value else {
         return Err(format!("expected a JSON object (an FtM entity), found {}", json_kind(&value)));
     };
-    let id = match object.remove("id") {
+    let id = match object.shift_remove("id") {
         Some(Value::String(id)) => id,
         Some(other) => return Err(format!("\"id\" must be a string, found {}", json_kind(&other))),
         None => return Err("entity has no \"id\"".into()),
     };
     check_entity_id(&id)?;
-    let schema_name = match object.remove("schema") {
+    let schema_name = match object.shift_remove("schema") {
         Some(Value::String(s)) => s,
         _ => return Err(format!("entity {id} has no \"schema\" string")),
     };
@@ -178,7 +178,7 @@ fn parse_entity(
     if schema.is_abstract {
         return Err(format!("entity {id}: {schema_name} is an abstract type and cannot have entities"));
     }
-    let properties = match object.remove("properties") {
+    let properties = match object.shift_remove("properties") {
         Some(Value::Object(p)) => p,
         None => Map::new(),
         Some(other) => return Err(format!("entity {id}: \"properties\" must be an object, found {}", json_kind(&other))),
@@ -197,7 +197,7 @@ fn parse_entity(
         };
         for v in values {
             let Value::String(raw) = v else {
-                return Err(format!("entity {id}: property {prop_name} has a {} where a string belongs", json_kind(&v)));
+                return Err(format!("entity {id}: property {prop_name} has {} where a string belongs", json_kind(&v)));
             };
             if raw.trim().is_empty() {
                 continue;

@@ -20,3 +20,6 @@ mod options;
 
 pub use error::{ImportError, Location};
 pub use options::{ImportOptions, ImportReport, Progress, RejectSink};
+
+#[cfg(test)]
+mod tests;

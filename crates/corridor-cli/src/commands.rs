@@ -31,7 +31,11 @@ impl Context {
             .or_else(|| std::env::var("USER").ok())
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| "cli".into());
-        Ok(Context { location: Location::parse(data), model: Arc::new(model), user })
+        Ok(Context {
+            location: Location::parse(data),
+            model: Arc::new(model),
+            user,
+        })
     }
 
     fn open(&self) -> anyhow::Result<Box<dyn Store>> {
@@ -40,7 +44,10 @@ impl Context {
 }
 
 fn now() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     format_unix_utc(secs)
 }
 
@@ -66,7 +73,13 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     };
     let recorded_at = now();
     let mut options = ImportOptions::new("demo", &recorded_at);
-    let report = ftm::import_ftm(store.as_mut(), &ctx.model, "samples/network.ftm.json", SAMPLE_FTM.as_bytes(), &mut options)?;
+    let report = ftm::import_ftm(
+        store.as_mut(),
+        &ctx.model,
+        "samples/network.ftm.json",
+        SAMPLE_FTM.as_bytes(),
+        &mut options,
+    )?;
     print_report("samples/network.ftm.json", &report);
     let mapping = Mapping::parse("samples/crossings.mapping.yaml", SAMPLE_MAPPING, &ctx.model)?;
     let mut options = ImportOptions::new("demo", &recorded_at);
@@ -81,7 +94,10 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     print_report("samples/crossings.csv", &report);
     println!();
     print_stats(store.as_mut())?;
-    println!("\nTry: corridor --data {} search sayed", data_arg(&ctx.location));
+    println!(
+        "\nTry: corridor --data {} search sayed",
+        data_arg(&ctx.location)
+    );
     Ok(())
 }
 
@@ -93,7 +109,10 @@ fn data_arg(location: &Location) -> String {
 }
 
 fn parse_opt<T: std::str::FromStr<Err = String>>(v: &Option<String>) -> anyhow::Result<Option<T>> {
-    Ok(v.as_deref().map(str::parse::<T>).transpose().map_err(anyhow::Error::msg)?)
+    v.as_deref()
+        .map(str::parse::<T>)
+        .transpose()
+        .map_err(anyhow::Error::msg)
 }
 
 pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
@@ -116,22 +135,37 @@ pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     options.grade = parse_opt(&args.grade)?;
     options.progress = Some(&mut on_progress);
     if let Some(path) = &args.rejects {
-        let f = File::create(path).with_context(|| format!("cannot create reject file {}", path.display()))?;
-        options.rejects = Some(RejectSink::new(&path.display().to_string(), Box::new(BufWriter::new(f))));
+        let f = File::create(path)
+            .with_context(|| format!("cannot create reject file {}", path.display()))?;
+        options.rejects = Some(RejectSink::new(
+            &path.display().to_string(),
+            Box::new(BufWriter::new(f)),
+        ));
     }
     let report = match args.format {
         crate::ImportFormat::Csv => {
             let Some(mapping_path) = &args.mapping else {
-                bail!("--format csv needs --mapping MAPPING.yaml (which columns become which entities and properties)");
+                bail!(
+                    "--format csv needs --mapping MAPPING.yaml (which columns become which entities and properties)"
+                );
             };
             let text = std::fs::read_to_string(mapping_path)
                 .with_context(|| format!("cannot read mapping {}", mapping_path.display()))?;
             let mapping = Mapping::parse(&mapping_path.display().to_string(), &text, &ctx.model)?;
-            corridor_formats::csv_import::import_csv(store.as_mut(), &ctx.model, &mapping, &args.file, input, &mut options)?
+            corridor_formats::csv_import::import_csv(
+                store.as_mut(),
+                &ctx.model,
+                &mapping,
+                &args.file,
+                input,
+                &mut options,
+            )?
         }
         crate::ImportFormat::Ftm => {
             if args.mapping.is_some() {
-                bail!("--mapping applies to --format csv only; FtM JSON lines carry their own schema");
+                bail!(
+                    "--mapping applies to --format csv only; FtM JSON lines carry their own schema"
+                );
             }
             ftm::import_ftm(store.as_mut(), &ctx.model, &args.file, input, &mut options)?
         }
@@ -139,10 +173,14 @@ pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     drop(options);
     bar.finish_and_clear();
     print_report(&args.file, &report);
-    if let Some(path) = &args.rejects {
-        if report.rejected > 0 {
-            println!("{} rejected records written to {}", report.rejected, path.display());
-        }
+    if let Some(path) = &args.rejects
+        && report.rejected > 0
+    {
+        println!(
+            "{} rejected records written to {}",
+            report.rejected,
+            path.display()
+        );
     }
     Ok(())
 }
@@ -155,9 +193,11 @@ fn progress_bar(size: Option<u64>, quiet: bool) -> ProgressBar {
         Some(n) => ProgressBar::new(n),
         None => ProgressBar::no_length(),
     };
-    let style = ProgressStyle::with_template("{spinner} importing [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+    let style = ProgressStyle::with_template(
+        "{spinner} importing [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
     bar.set_style(style);
     bar
 }
@@ -205,16 +245,26 @@ pub fn get(ctx: &Context, id: &str, json: bool) -> anyhow::Result<()> {
         bail!("no entity {id:?} in {}", store.location());
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&ftm::entity_to_ftm(&entity))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ftm::entity_to_ftm(&entity))?
+        );
         return Ok(());
     }
-    println!("{} {}  {}", entity.schema, entity.id, entity.caption(&ctx.model));
+    println!(
+        "{} {}  {}",
+        entity.schema,
+        entity.id,
+        entity.caption(&ctx.model)
+    );
     let schema = ctx.model.get(&entity.schema);
     for (prop, values) in &entity.properties {
         if prop.starts_with('$') {
             continue;
         }
-        let label = schema.and_then(|s| s.property(prop)).map_or(prop.as_str(), |p| p.label.as_str());
+        let label = schema
+            .and_then(|s| s.property(prop))
+            .map_or(prop.as_str(), |p| p.label.as_str());
         for s in values {
             let shown = match &s.original_value {
                 Some(orig) => format!("{} (written {orig:?})", s.value),
@@ -235,14 +285,22 @@ pub fn history(ctx: &Context, id: &str, as_of: Option<&str>) -> anyhow::Result<(
     if let Some(moment) = as_of {
         statements.retain(|s| s.provenance.recorded_at.as_str() <= moment);
     }
-    let live: std::collections::HashSet<_> = live_statements(&statements).iter().map(|s| s.id).collect();
+    let live: std::collections::HashSet<_> =
+        live_statements(&statements).iter().map(|s| s.id).collect();
     for s in &statements {
         let (mark, what) = match s.operation {
             Operation::Assert if live.contains(&s.id) => ("+", "asserts"),
             Operation::Assert => ("~", "asserted (since retracted)"),
             Operation::Retract => ("-", "retracts"),
         };
-        println!("{mark} {} {} {what} {} = {:?}  [{}]", s.provenance.recorded_at, s.id, s.prop, s.source_value(), describe(s));
+        println!(
+            "{mark} {} {} {what} {} = {:?}  [{}]",
+            s.provenance.recorded_at,
+            s.id,
+            s.prop,
+            s.source_value(),
+            describe(s)
+        );
     }
     Ok(())
 }
@@ -259,7 +317,12 @@ pub fn search(ctx: &Context, query: &str, limit: usize) -> anyhow::Result<()> {
     for id in ids {
         let statements = store.entity_statements(&id)?;
         if let Some(entity) = Entity::fold(&ctx.model, &statements).map_err(anyhow::Error::msg)? {
-            println!("{:<20} {:<44} {}", entity.schema, entity.id, entity.caption(&ctx.model));
+            println!(
+                "{:<20} {:<44} {}",
+                entity.schema,
+                entity.id,
+                entity.caption(&ctx.model)
+            );
         }
     }
     Ok(())
@@ -272,7 +335,12 @@ pub fn stats(ctx: &Context) -> anyhow::Result<()> {
 
 fn print_stats(store: &mut dyn Store) -> anyhow::Result<()> {
     let stats = store.stats()?;
-    println!("{}: {} statements about {} entities", store.location(), stats.statements, stats.entities);
+    println!(
+        "{}: {} statements about {} entities",
+        store.location(),
+        stats.statements,
+        stats.entities
+    );
     println!("entities by type:");
     for (schema, n) in &stats.entities_by_schema {
         println!("  {schema:<28} {n:>10}");

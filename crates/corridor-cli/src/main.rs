@@ -19,7 +19,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "corridor", version, max_term_width = 100)]
 struct Cli {
     /// The node's store: a data directory (embedded SQLite) or a postgres:// URL.
-    #[arg(long, global = true, env = "CORRIDOR_DATA", default_value = "./corridor-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CORRIDOR_DATA",
+        default_value = "./corridor-data"
+    )]
     data: String,
 
     /// Who is recording (stamped on every statement written).
@@ -132,7 +137,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => commands::init(&ctx),
         Command::Demo => commands::demo(&ctx),
         Command::Import(args) => commands::import(&ctx, args),
-        Command::Export { format, out } => commands::export(&ctx, matches!(format, ExportFormat::Ftm), out),
+        Command::Export { format, out } => {
+            commands::export(&ctx, matches!(format, ExportFormat::Ftm), out)
+        }
         Command::Get { id, json } => commands::get(&ctx, &id, json),
         Command::History { id, as_of } => commands::history(&ctx, &id, as_of.as_deref()),
         Command::Search { query, limit } => commands::search(&ctx, &query, limit),

@@ -10,7 +10,9 @@ struct Node {
 
 impl Node {
     fn new() -> Node {
-        Node { dir: tempfile::tempdir().unwrap() }
+        Node {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn data(&self) -> PathBuf {
@@ -25,7 +27,11 @@ impl Node {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
-        cmd.arg("--data").arg(self.data()).args(args).env("CORRIDOR_USER", "tester").env_remove("CORRIDOR_DATA");
+        cmd.arg("--data")
+            .arg(self.data())
+            .args(args)
+            .env("CORRIDOR_USER", "tester")
+            .env_remove("CORRIDOR_DATA");
         cmd
     }
 
@@ -35,21 +41,38 @@ impl Node {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "corridor {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "corridor {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs a command that must fail; returns its stderr.
     fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(!out.status.success(), "corridor {args:?} should have failed");
-        assert!(out.stdout.is_empty() || !String::from_utf8_lossy(&out.stdout).contains("imported"));
+        assert!(
+            !out.status.success(),
+            "corridor {args:?} should have failed"
+        );
+        assert!(
+            out.stdout.is_empty() || !String::from_utf8_lossy(&out.stdout).contains("imported")
+        );
         String::from_utf8(out.stderr).unwrap()
     }
 
     fn statements(&self) -> u64 {
         let stats = self.ok(&["stats"]);
-        stats.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap()
+        stats
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 }
 
@@ -62,32 +85,67 @@ fn a_newcomer_story_init_import_search_get_export() {
     assert!(node.ok(&["init"]).contains("created a Corridor node store"));
     let mapping = node.file("m.yaml", MAPPING);
     let csv = node.file("people.csv", CSV);
-    let out = node.ok(&["import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), csv.to_str().unwrap()]);
-    assert!(out.contains("2 records, 2 entities, 4 statements new, 0 already present, 0 rejected"), "{out}");
+    let out = node.ok(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("2 records, 2 entities, 4 statements new, 0 already present, 0 rejected"),
+        "{out}"
+    );
     let found = node.ok(&["search", "КОВАЛЕНКО"]);
-    assert!(found.contains("Person") && found.contains("Олена Коваленко"), "{found}");
+    assert!(
+        found.contains("Person") && found.contains("Олена Коваленко"),
+        "{found}"
+    );
     let id = found.split_whitespace().nth(1).unwrap().to_string();
     let shown = node.ok(&["get", &id]);
-    assert!(shown.contains("Nationality") && shown.contains("ua") && shown.contains("checkpoint · tester ·"), "{shown}");
+    assert!(
+        shown.contains("Nationality")
+            && shown.contains("ua")
+            && shown.contains("checkpoint · tester ·"),
+        "{shown}"
+    );
     let history = node.ok(&["history", &id]);
     assert_eq!(history.lines().count(), 2);
     assert!(history.lines().all(|l| l.starts_with("+ ")), "{history}");
     let stats = node.ok(&["stats"]);
-    assert!(stats.contains("Person") && stats.contains("checkpoint"), "{stats}");
+    assert!(
+        stats.contains("Person") && stats.contains("checkpoint"),
+        "{stats}"
+    );
     // FtM out to stdout, into a second node from stdin, and out again: the same entities.
     let exported = node.ok(&["export", "--format", "ftm"]);
     assert_eq!(exported.lines().count(), 2);
     let other = Node::new();
     other.ok(&["init"]);
-    let mut child = other.cmd(&["import", "--format", "ftm", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = other
+        .cmd(&["import", "--format", "ftm", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), exported.as_bytes()).unwrap();
     let done = child.wait_with_output().unwrap();
     assert!(done.status.success());
     assert_eq!(other.ok(&["export", "--format", "ftm"]), exported);
     // CSV out to a file.
     let out_file = node.dir.path().join("statements.csv");
-    node.ok(&["export", "--format", "csv", "--out", out_file.to_str().unwrap()]);
-    assert_eq!(std::fs::read_to_string(&out_file).unwrap().lines().count(), 5);
+    node.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap().lines().count(),
+        5
+    );
 }
 
 #[test]
@@ -98,19 +156,52 @@ fn errors_go_to_stderr_with_a_non_zero_status() {
     assert!(node.fails(&["init"]).contains("already exists"));
     let csv = node.file("people.csv", CSV);
     let csv = csv.to_str().unwrap();
-    assert!(node.fails(&["import", "--format", "csv", csv]).contains("--format csv needs --mapping"));
+    assert!(
+        node.fails(&["import", "--format", "csv", csv])
+            .contains("--format csv needs --mapping")
+    );
     let bad_mapping = node.file("bad.yaml", &MAPPING.replace("nationality", "colour"));
-    let err = node.fails(&["import", "--format", "csv", "--mapping", bad_mapping.to_str().unwrap(), csv]);
-    assert!(err.contains("bad.yaml") && err.contains("\"colour\" is not a property of Person"), "{err}");
+    let err = node.fails(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        bad_mapping.to_str().unwrap(),
+        csv,
+    ]);
+    assert!(
+        err.contains("bad.yaml") && err.contains("\"colour\" is not a property of Person"),
+        "{err}"
+    );
     let mapping = node.file("m.yaml", MAPPING);
     let bad_csv = node.file("bad.csv", "doc,name,nat\nA1,Someone,Atlantis\n");
-    let err = node.fails(&["import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), bad_csv.to_str().unwrap()]);
-    assert!(err.contains("bad.csv, line 2, column \"nat\": nationality: invalid country \"Atlantis\""), "{err}");
-    let err = node.fails(&["import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), "/no/such/file.csv"]);
+    let err = node.fails(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        bad_csv.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("bad.csv, line 2, column \"nat\": nationality: invalid country \"Atlantis\""),
+        "{err}"
+    );
+    let err = node.fails(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "/no/such/file.csv",
+    ]);
     assert!(err.contains("cannot open /no/such/file.csv"), "{err}");
     let err = node.fails(&["import", "--format", "ftm", "--purpose", "smuggling", csv]);
     assert!(err.contains("\"smuggling\" is not a Purpose"), "{err}");
-    assert!(node.fails(&["get", "nobody"]).contains("no entity \"nobody\""));
+    assert!(
+        node.fails(&["get", "nobody"])
+            .contains("no entity \"nobody\"")
+    );
     assert_eq!(node.statements(), 0);
 }
 
@@ -119,15 +210,30 @@ fn rejects_option_imports_good_rows_and_lists_bad_ones() {
     let node = Node::new();
     node.ok(&["init"]);
     let mapping = node.file("m.yaml", MAPPING);
-    let csv = node.file("mixed.csv", "doc,name,nat\nA1,Good One,ERI\nA2,Bad One,Atlantis\nA3,Good Two,SDN\n");
+    let csv = node.file(
+        "mixed.csv",
+        "doc,name,nat\nA1,Good One,ERI\nA2,Bad One,Atlantis\nA3,Good Two,SDN\n",
+    );
     let rejects = node.dir.path().join("rejects.csv");
     let out = node.ok(&[
-        "import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), "--rejects", rejects.to_str().unwrap(),
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
         csv.to_str().unwrap(),
     ]);
-    assert!(out.contains("1 rejected") && out.contains("rejected records written to"), "{out}");
+    assert!(
+        out.contains("1 rejected") && out.contains("rejected records written to"),
+        "{out}"
+    );
     let listed = std::fs::read_to_string(&rejects).unwrap();
-    assert!(listed.contains("3,nat,") && listed.contains("A2,Bad One,Atlantis"), "{listed}");
+    assert!(
+        listed.contains("3,nat,") && listed.contains("A2,Bad One,Atlantis"),
+        "{listed}"
+    );
     assert_eq!(node.statements(), 4);
 }
 
@@ -135,7 +241,10 @@ fn rejects_option_imports_good_rows_and_lists_bad_ones() {
 fn big_csv(path: &Path, rows: usize) {
     let mut text = String::from("doc,name,nat\n");
     for i in 0..rows {
-        text.push_str(&format!("D{i},Traveller Number {i},{}\n", ["SYR", "AFG", "ERI", "NGA"][i % 4]));
+        text.push_str(&format!(
+            "D{i},Traveller Number {i},{}\n",
+            ["SYR", "AFG", "ERI", "NGA"][i % 4]
+        ));
     }
     std::fs::write(path, text).unwrap();
 }
@@ -146,24 +255,56 @@ fn an_import_killed_mid_way_leaves_the_store_intact_and_can_be_rerun() {
     node.ok(&["init"]);
     let mapping = node.file("m.yaml", MAPPING);
     let small = node.file("first.csv", CSV);
-    node.ok(&["import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), small.to_str().unwrap()]);
+    node.ok(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        small.to_str().unwrap(),
+    ]);
     let before = node.statements();
     let big = node.dir.path().join("big.csv");
     big_csv(&big, 200_000);
-    let args = ["import", "--format", "csv", "--mapping", mapping.to_str().unwrap(), big.to_str().unwrap()];
-    let mut child = node.cmd(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let args = [
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        big.to_str().unwrap(),
+    ];
+    let mut child = node
+        .cmd(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     // Wait until the import is visibly writing (its WAL grows), then kill it without warning.
     let wal = node.data().join("corridor.db-wal");
     let start = std::time::Instant::now();
     while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 2_000_000 {
-        assert!(start.elapsed().as_secs() < 120, "import never started writing");
-        assert!(child.try_wait().unwrap().is_none(), "import finished before it could be killed; make the file bigger");
+        assert!(
+            start.elapsed().as_secs() < 120,
+            "import never started writing"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "import finished before it could be killed; make the file bigger"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(node.statements(), before, "nothing of the killed import is visible");
+    assert_eq!(
+        node.statements(),
+        before,
+        "nothing of the killed import is visible"
+    );
     let out = node.ok(&args);
-    assert!(out.contains("200000 records, 200000 entities, 400000 statements new, 0 already present"), "{out}");
+    assert!(
+        out.contains("200000 records, 200000 entities, 400000 statements new, 0 already present"),
+        "{out}"
+    );
     assert_eq!(node.statements(), before + 400_000);
 }

@@ -25,7 +25,10 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// Writes the live statements of every entity; returns how many rows were written.
-pub fn export_statements_csv(store: &mut dyn Store, out: &mut dyn Write) -> Result<u64, StoreError> {
+pub fn export_statements_csv(
+    store: &mut dyn Store,
+    out: &mut dyn Write,
+) -> Result<u64, StoreError> {
     let mut writer = csv::Writer::from_writer(out);
     let fail = |e: csv::Error| StoreError::Visitor(e.to_string());
     writer.write_record(COLUMNS).map_err(fail)?;

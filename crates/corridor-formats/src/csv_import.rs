@@ -28,14 +28,18 @@ pub(crate) struct CountingReader<R> {
 
 impl<R: Read> CountingReader<R> {
     pub(crate) fn new(inner: R) -> Self {
-        CountingReader { inner, count: Arc::default() }
+        CountingReader {
+            inner,
+            count: Arc::default(),
+        }
     }
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -63,14 +67,25 @@ pub fn import_csv(
 ) -> Result<ImportReport, ImportError> {
     let counting = CountingReader::new(input);
     let bytes = counting.count.clone();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(counting);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(counting);
     let mut record = csv::ByteRecord::new();
     let read_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(source) => ImportError::Read { file: file.to_string(), source },
+        csv::ErrorKind::Io(source) => ImportError::Read {
+            file: file.to_string(),
+            source,
+        },
         other => ImportError::input(file, None, None, format!("{other:?}")),
     };
     if !reader.read_byte_record(&mut record).map_err(read_err)? {
-        return Err(ImportError::input(file, Some(1), None, "the file is empty: expected a header row"));
+        return Err(ImportError::input(
+            file,
+            Some(1),
+            None,
+            "the file is empty: expected a header row",
+        ));
     }
     let header = header_names(file, &record)?;
     let dataset_default = mapping.dataset.clone().unwrap_or_else(|| file_stem(file));
@@ -84,7 +99,12 @@ pub fn import_csv(
             Err(e) => {
                 let line = e.position().map(|p| p.line());
                 let message = match e.into_kind() {
-                    csv::ErrorKind::Io(source) => return Err(ImportError::Read { file: file.to_string(), source }),
+                    csv::ErrorKind::Io(source) => {
+                        return Err(ImportError::Read {
+                            file: file.to_string(),
+                            source,
+                        });
+                    }
                     other => format!("unreadable CSV: {other:?}"),
                 };
                 reject_or_fail(options, file, line, None, &message, "")?;
@@ -119,7 +139,10 @@ pub fn import_csv(
     tx.write(&pending)?;
     let summary = tx.commit()?;
     if let Some(rejects) = options.rejects.as_mut() {
-        rejects.finish().map_err(|source| ImportError::Rejects { file: rejects.name.clone(), source })?;
+        rejects.finish().map_err(|source| ImportError::Rejects {
+            file: rejects.name.clone(),
+            source,
+        })?;
     }
     options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
     report.statements_inserted = summary.inserted;
@@ -144,19 +167,37 @@ pub(crate) fn reject_or_fail(
     raw: &str,
 ) -> Result<(), ImportError> {
     match options.rejects.as_mut() {
-        Some(sink) => sink
-            .reject(line, column, message, raw)
-            .map_err(|source| ImportError::Rejects { file: sink.name.clone(), source }),
-        None => Err(ImportError::input(file, line, column.map(|c| format!("column {c:?}")), message)),
+        Some(sink) => {
+            sink.reject(line, column, message, raw)
+                .map_err(|source| ImportError::Rejects {
+                    file: sink.name.clone(),
+                    source,
+                })
+        }
+        None => Err(ImportError::input(
+            file,
+            line,
+            column.map(|c| format!("column {c:?}")),
+            message,
+        )),
     }
 }
 
 fn header_names(file: &str, record: &csv::ByteRecord) -> Result<Vec<String>, ImportError> {
     let mut names = Vec::new();
     for (i, field) in record.iter().enumerate() {
-        let field = if i == 0 { field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field) } else { field };
+        let field = if i == 0 {
+            field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
+        } else {
+            field
+        };
         let name = std::str::from_utf8(field).map_err(|e| {
-            ImportError::input(file, Some(1), Some(format!("header field {}", i + 1)), format!("not valid UTF-8 ({e})"))
+            ImportError::input(
+                file,
+                Some(1),
+                Some(format!("header field {}", i + 1)),
+                format!("not valid UTF-8 ({e})"),
+            )
         })?;
         names.push(name.trim().to_string());
     }
@@ -178,7 +219,10 @@ fn bind<'m>(
             None => {
                 return Err(ImportError::Mapping {
                     file: mapping.file.clone(),
-                    message: format!("column {column:?} is not in the file's header (it has: {})", header.join(", ")),
+                    message: format!(
+                        "column {column:?} is not in the file's header (it has: {})",
+                        header.join(", ")
+                    ),
                 });
             }
         }
@@ -193,7 +237,11 @@ fn bind<'m>(
             Arc::new(options.provenance(dataset, &defaults))
         })
         .collect();
-    Ok(Bound { mapping, index, provenance })
+    Ok(Bound {
+        mapping,
+        index,
+        provenance,
+    })
 }
 
 /// The raw record as one CSV line, for the reject file (shortened if huge).
@@ -201,13 +249,12 @@ fn raw_record(record: &csv::ByteRecord, max: usize) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let fields: Vec<String> = record
         .iter()
-        .map(|f| {
-            let s = String::from_utf8_lossy(&f[..f.len().min(max)]).into_owned();
-            s
-        })
+        .map(|f| String::from_utf8_lossy(&f[..f.len().min(max)]).into_owned())
         .collect();
     let _ = w.write_record(&fields);
-    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).trim_end().to_string()
+    String::from_utf8_lossy(&w.into_inner().unwrap_or_default())
+        .trim_end()
+        .to_string()
 }
 
 /// Turns one row into statements, or says what is wrong with it.
@@ -234,12 +281,18 @@ fn row_statements(
         if bytes.len() > max_field {
             return Err(RowError {
                 column: Some(column.to_string()),
-                message: format!("field is {} bytes long; the limit is {max_field} bytes", bytes.len()),
+                message: format!(
+                    "field is {} bytes long; the limit is {max_field} bytes",
+                    bytes.len()
+                ),
             });
         }
         std::str::from_utf8(bytes).map_err(|e| RowError {
             column: Some(column.to_string()),
-            message: format!("not valid UTF-8 (bad byte at offset {} of the field)", e.valid_up_to()),
+            message: format!(
+                "not valid UTF-8 (bad byte at offset {} of the field)",
+                e.valid_up_to()
+            ),
         })
     };
     let mapping = bound.mapping;
@@ -260,7 +313,10 @@ fn row_statements(
                 if v.is_empty() {
                     None
                 } else {
-                    check_entity_id(v).map_err(|m| RowError { column: Some(c.clone()), message: m })?;
+                    check_entity_id(v).map_err(|m| RowError {
+                        column: Some(c.clone()),
+                        message: m,
+                    })?;
                     Some(v.to_string())
                 }
             }
@@ -272,16 +328,25 @@ fn row_statements(
     let mut out = Vec::new();
     let mut entities = 0;
     for (e, provenance) in mapping.entities.iter().zip(&bound.provenance) {
-        let Some(id) = ids.get(e.name.as_str()) else { continue };
-        let schema = model.get(&e.schema).expect("mapping was checked against the model");
+        let Some(id) = ids.get(e.name.as_str()) else {
+            continue;
+        };
+        let schema = model
+            .get(&e.schema)
+            .expect("mapping was checked against the model");
         let first = out.len();
         for p in &e.properties {
-            let prop = schema.property(&p.prop).expect("mapping was checked against the model");
+            let prop = schema
+                .property(&p.prop)
+                .expect("mapping was checked against the model");
             let country_hint = match &p.country_column {
                 Some(c) => Some(field(c)?.trim()).filter(|s| !s.is_empty()),
                 None => p.country.as_deref(),
             };
-            let hints = CleanHints { country: country_hint, date_format: p.format.as_deref() };
+            let hints = CleanHints {
+                country: country_hint,
+                date_format: p.format.as_deref(),
+            };
             let mut emit = |raw: &str, column: Option<&str>| -> Result<(), RowError> {
                 let raw = raw.trim();
                 if raw.is_empty() {
@@ -292,7 +357,14 @@ fn row_statements(
                     message: format!("{}: {err}", p.prop),
                 })?;
                 let original = (value != raw).then(|| raw.to_string());
-                out.push(Statement::assert(id, &schema.name, &p.prop, value, original, provenance.clone()));
+                out.push(Statement::assert(
+                    id,
+                    &schema.name,
+                    &p.prop,
+                    value,
+                    original,
+                    provenance.clone(),
+                ));
                 Ok(())
             };
             match &p.source {
@@ -319,13 +391,20 @@ fn row_statements(
         }
         for required in &schema.required {
             if !out[first..].iter().any(|s| &s.prop == required) {
-                let column = e.properties.iter().find(|p| &p.prop == required).and_then(|p| match &p.source {
-                    ValueSource::Columns(c) => c.first().cloned(),
-                    _ => None,
-                });
+                let column =
+                    e.properties
+                        .iter()
+                        .find(|p| &p.prop == required)
+                        .and_then(|p| match &p.source {
+                            ValueSource::Columns(c) => c.first().cloned(),
+                            _ => None,
+                        });
                 return Err(RowError {
                     column,
-                    message: format!("{} {} needs a {required}, and this row has none", e.name, schema.name),
+                    message: format!(
+                        "{} {} needs a {required}, and this row has none",
+                        e.name, schema.name
+                    ),
                 });
             }
         }

@@ -31,15 +31,33 @@ pub enum ImportError {
     #[error("mapping {file}: {message}")]
     Mapping { file: String, message: String },
     #[error("reading {file}: {source}")]
-    Read { file: String, source: std::io::Error },
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("writing rejects to {file}: {source}")]
-    Rejects { file: String, source: std::io::Error },
+    Rejects {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("store: {0}")]
     Store(#[from] corridor_store::StoreError),
 }
 
 impl ImportError {
-    pub(crate) fn input(file: &str, line: Option<u64>, column: Option<String>, message: impl Into<String>) -> ImportError {
-        ImportError::Input { at: Location { file: file.to_string(), line, column }, message: message.into() }
+    pub(crate) fn input(
+        file: &str,
+        line: Option<u64>,
+        column: Option<String>,
+        message: impl Into<String>,
+    ) -> ImportError {
+        ImportError::Input {
+            at: Location {
+                file: file.to_string(),
+                line,
+                column,
+            },
+            message: message.into(),
+        }
     }
 }

@@ -55,8 +55,12 @@ pub fn import_ftm(
     let mut line_no = 0u64;
     loop {
         buf.clear();
-        let n = read_line_limited(&mut reader, &mut buf, options.max_field_bytes)
-            .map_err(|source| ImportError::Read { file: file.to_string(), source })?;
+        let n = read_line_limited(&mut reader, &mut buf, options.max_field_bytes).map_err(
+            |source| ImportError::Read {
+                file: file.to_string(),
+                source,
+            },
+        )?;
         if n == 0 {
             break;
         }
@@ -66,7 +70,10 @@ pub fn import_ftm(
         }
         report.records += 1;
         let parsed = if n > options.max_field_bytes {
-            Err(format!("line is longer than the limit of {} bytes", options.max_field_bytes))
+            Err(format!(
+                "line is longer than the limit of {} bytes",
+                options.max_field_bytes
+            ))
         } else {
             parse_entity(model, &buf, &provenance)
         };
@@ -74,7 +81,15 @@ pub fn import_ftm(
             Ok((statements, refs)) => {
                 report.entities += 1;
                 for (entity, prop, range, target) in refs {
-                    references.entry(target).or_default().push(PendingReference { line: line_no, entity, prop, range });
+                    references
+                        .entry(target)
+                        .or_default()
+                        .push(PendingReference {
+                            line: line_no,
+                            entity,
+                            prop,
+                            range,
+                        });
                 }
                 pending.extend(statements);
                 if pending.len() >= WRITE_BATCH {
@@ -83,7 +98,9 @@ pub fn import_ftm(
                 }
             }
             Err(message) => {
-                let raw = String::from_utf8_lossy(&buf[..buf.len().min(4096)]).trim_end().to_string();
+                let raw = String::from_utf8_lossy(&buf[..buf.len().min(4096)])
+                    .trim_end()
+                    .to_string();
                 reject_or_fail(options, file, Some(line_no), None, &message, &raw)?;
                 report.rejected += 1;
             }
@@ -112,14 +129,22 @@ pub fn import_ftm(
                     );
                     // A wrong reference found at the end cannot be set aside row by row: the
                     // rows are written. Fail the whole import so the store stays as it was.
-                    return Err(ImportError::input(file, Some(r.line), Some(format!("property {:?}", r.prop)), message));
+                    return Err(ImportError::input(
+                        file,
+                        Some(r.line),
+                        Some(format!("property {:?}", r.prop)),
+                        message,
+                    ));
                 }
             }
         }
     }
     let summary = tx.commit()?;
     if let Some(rejects) = options.rejects.as_mut() {
-        rejects.finish().map_err(|source| ImportError::Rejects { file: rejects.name.clone(), source })?;
+        rejects.finish().map_err(|source| ImportError::Rejects {
+            file: rejects.name.clone(),
+            source,
+        })?;
     }
     options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
     report.statements_inserted = summary.inserted;
@@ -129,7 +154,11 @@ pub fn import_ftm(
 
 /// Reads one line but keeps at most `limit + 1` bytes of it, so a gigantic line cannot
 /// exhaust memory; returns the full length read.
-fn read_line_limited(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<usize> {
+fn read_line_limited(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<usize> {
     let mut total = 0;
     loop {
         let available = reader.fill_buf()?;
@@ -159,14 +188,23 @@ fn parse_entity(
     line: &[u8],
     provenance: &Arc<corridor_model::Provenance>,
 ) -> Result<(Vec<Statement>, Vec<Reference>), String> {
-    let text = std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))?;
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))?;
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     let Value::Object(mut object) = value else {
-        return Err(format!("expected a JSON object (an FtM entity), found {}", json_kind(&value)));
+        return Err(format!(
+            "expected a JSON object (an FtM entity), found {}",
+            json_kind(&value)
+        ));
     };
     let id = match object.shift_remove("id") {
         Some(Value::String(id)) => id,
-        Some(other) => return Err(format!("\"id\" must be a string, found {}", json_kind(&other))),
+        Some(other) => {
+            return Err(format!(
+                "\"id\" must be a string, found {}",
+                json_kind(&other)
+            ));
+        }
         None => return Err("entity has no \"id\"".into()),
     };
     check_entity_id(&id)?;
@@ -174,50 +212,90 @@ fn parse_entity(
         Some(Value::String(s)) => s,
         _ => return Err(format!("entity {id} has no \"schema\" string")),
     };
-    let schema = model.schema(&schema_name).map_err(|e| format!("entity {id}: {e}"))?;
+    let schema = model
+        .schema(&schema_name)
+        .map_err(|e| format!("entity {id}: {e}"))?;
     if schema.is_abstract {
-        return Err(format!("entity {id}: {schema_name} is an abstract type and cannot have entities"));
+        return Err(format!(
+            "entity {id}: {schema_name} is an abstract type and cannot have entities"
+        ));
     }
     let properties = match object.shift_remove("properties") {
         Some(Value::Object(p)) => p,
         None => Map::new(),
-        Some(other) => return Err(format!("entity {id}: \"properties\" must be an object, found {}", json_kind(&other))),
+        Some(other) => {
+            return Err(format!(
+                "entity {id}: \"properties\" must be an object, found {}",
+                json_kind(&other)
+            ));
+        }
     };
     let mut statements = Vec::new();
     let mut references = Vec::new();
     for (prop_name, values) in properties {
-        let prop = schema
-            .property(&prop_name)
-            .ok_or_else(|| format!("entity {id}: {prop_name:?} is not a property of {schema_name}"))?;
+        let prop = schema.property(&prop_name).ok_or_else(|| {
+            format!("entity {id}: {prop_name:?} is not a property of {schema_name}")
+        })?;
         let values = match values {
             Value::Array(items) => items,
             single @ Value::String(_) => vec![single],
             Value::Null => vec![],
-            other => return Err(format!("entity {id}: property {prop_name} must be a list of strings, found {}", json_kind(&other))),
+            other => {
+                return Err(format!(
+                    "entity {id}: property {prop_name} must be a list of strings, found {}",
+                    json_kind(&other)
+                ));
+            }
         };
         for v in values {
             let Value::String(raw) = v else {
-                return Err(format!("entity {id}: property {prop_name} has {} where a string belongs", json_kind(&v)));
+                return Err(format!(
+                    "entity {id}: property {prop_name} has {} where a string belongs",
+                    json_kind(&v)
+                ));
             };
             if raw.trim().is_empty() {
                 continue;
             }
-            let clean = prop.clean(&raw, Default::default()).map_err(|e| format!("entity {id}: property {prop_name}: {e}"))?;
+            let clean = prop
+                .clean(&raw, Default::default())
+                .map_err(|e| format!("entity {id}: property {prop_name}: {e}"))?;
             if prop.type_ == PropertyType::Entity {
                 let range = prop.range.clone().unwrap_or_default();
                 references.push((id.clone(), prop_name.clone(), range, clean.clone()));
             }
             let original = (clean != raw).then_some(raw);
-            statements.push(Statement::assert(&id, &schema.name, &prop_name, clean, original, provenance.clone()));
+            statements.push(Statement::assert(
+                &id,
+                &schema.name,
+                &prop_name,
+                clean,
+                original,
+                provenance.clone(),
+            ));
         }
     }
     if !object.is_empty() {
         let meta = Value::Object(object).to_string();
-        statements.push(Statement::assert(&id, &schema.name, FTM_META_PROP, meta, None, provenance.clone()));
+        statements.push(Statement::assert(
+            &id,
+            &schema.name,
+            FTM_META_PROP,
+            meta,
+            None,
+            provenance.clone(),
+        ));
     }
     if statements.is_empty() {
         // An entity with no values still exists in FtM; keep it with an empty meta record.
-        statements.push(Statement::assert(&id, &schema.name, FTM_META_PROP, "{}".into(), None, provenance.clone()));
+        statements.push(Statement::assert(
+            &id,
+            &schema.name,
+            FTM_META_PROP,
+            "{}".into(),
+            None,
+            provenance.clone(),
+        ));
     }
     Ok((statements, references))
 }
@@ -257,8 +335,10 @@ pub fn entity_to_ftm(entity: &Entity) -> Value {
             }
         }
     }
-    let properties: Map<String, Value> =
-        properties.into_iter().map(|(k, v)| (k.to_string(), Value::Array(v))).collect();
+    let properties: Map<String, Value> = properties
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Value::Array(v)))
+        .collect();
     out.insert("properties".into(), Value::Object(properties));
     for (k, v) in extras {
         out.entry(k).or_insert(v);
@@ -267,13 +347,19 @@ pub fn entity_to_ftm(entity: &Entity) -> Value {
 }
 
 /// Writes every entity in the store as FtM JSON lines; returns how many were written.
-pub fn export_ftm(store: &mut dyn Store, model: &Model, out: &mut dyn Write) -> Result<u64, StoreError> {
+pub fn export_ftm(
+    store: &mut dyn Store,
+    model: &Model,
+    out: &mut dyn Write,
+) -> Result<u64, StoreError> {
     let mut count = 0;
     store.scan_entities(&mut |statements| {
         let entity = Entity::fold(model, statements).map_err(StoreError::Corrupt)?;
         if let Some(entity) = entity {
-            serde_json::to_writer(&mut *out, &entity_to_ftm(&entity)).map_err(|e| StoreError::Visitor(e.to_string()))?;
-            out.write_all(b"\n").map_err(|e| StoreError::Visitor(e.to_string()))?;
+            serde_json::to_writer(&mut *out, &entity_to_ftm(&entity))
+                .map_err(|e| StoreError::Visitor(e.to_string()))?;
+            out.write_all(b"\n")
+                .map_err(|e| StoreError::Visitor(e.to_string()))?;
             count += 1;
         }
         Ok(())

@@ -29,7 +29,9 @@
 
 use std::collections::BTreeMap;
 
-use corridor_model::{HandlingCode, InformationGrade, Model, PropertyType, Purpose, SourceReliability};
+use corridor_model::{
+    HandlingCode, InformationGrade, Model, PropertyType, Purpose, SourceReliability,
+};
 use serde::Deserialize;
 
 use crate::error::ImportError;
@@ -116,19 +118,31 @@ pub enum ValueSource {
     Entity(String),
 }
 
-fn parse_code<T: std::str::FromStr<Err = String>>(v: &Option<String>, file: &str, what: &str) -> Result<Option<T>, ImportError> {
+fn parse_code<T: std::str::FromStr<Err = String>>(
+    v: &Option<String>,
+    file: &str,
+    what: &str,
+) -> Result<Option<T>, ImportError> {
     v.as_deref()
         .map(|s| s.parse::<T>())
         .transpose()
-        .map_err(|e| ImportError::Mapping { file: file.into(), message: format!("{what}: {e}") })
+        .map_err(|e| ImportError::Mapping {
+            file: file.into(),
+            message: format!("{what}: {e}"),
+        })
 }
 
 impl Mapping {
     pub fn parse(file: &str, text: &str, model: &Model) -> Result<Mapping, ImportError> {
-        let fail = |message: String| ImportError::Mapping { file: file.to_string(), message };
+        let fail = |message: String| ImportError::Mapping {
+            file: file.to_string(),
+            message,
+        };
         let raw: MappingFile = serde_yaml_ng::from_str(text).map_err(|e| fail(e.to_string()))?;
         if raw.entities.is_empty() {
-            return Err(fail("maps no entities: add at least one under `entities:`".into()));
+            return Err(fail(
+                "maps no entities: add at least one under `entities:`".into(),
+            ));
         }
         let defaults = ProvenanceDefaults {
             handling: parse_code(&raw.handling, file, "handling")?,
@@ -141,7 +155,10 @@ impl Mapping {
             let at = |m: String| fail(format!("entity {name}: {m}"));
             let schema = model.schema(&e.schema).map_err(&at)?;
             if schema.is_abstract {
-                return Err(at(format!("{} is an abstract type; use one of its descendants", schema.name)));
+                return Err(at(format!(
+                    "{} is an abstract type; use one of its descendants",
+                    schema.name
+                )));
             }
             let id = match (&e.id_column, e.keys.is_empty()) {
                 (Some(c), true) => IdRule::Column(c.clone()),
@@ -149,18 +166,26 @@ impl Mapping {
                     seed: e.key_literal.clone().unwrap_or_else(|| schema.name.clone()),
                     columns: e.keys.clone(),
                 },
-                _ => return Err(at("give either `keys` (columns to derive the id from) or `id_column`, not both".into())),
+                _ => return Err(at(
+                    "give either `keys` (columns to derive the id from) or `id_column`, not both"
+                        .into(),
+                )),
             };
             let mut properties = Vec::new();
             for (prop_name, v) in &e.properties {
                 let prop = schema.property(prop_name).ok_or_else(|| {
-                    at(format!("{prop_name:?} is not a property of {} (see its schema file)", schema.name))
+                    at(format!(
+                        "{prop_name:?} is not a property of {} (see its schema file)",
+                        schema.name
+                    ))
                 })?;
                 let mut columns = v.columns.clone();
                 columns.extend(v.column.clone());
                 let sources = [!columns.is_empty(), v.literal.is_some(), v.entity.is_some()];
                 if sources.iter().filter(|s| **s).count() != 1 {
-                    return Err(at(format!("property {prop_name}: give exactly one of column(s), literal or entity")));
+                    return Err(at(format!(
+                        "property {prop_name}: give exactly one of column(s), literal or entity"
+                    )));
                 }
                 let source = if let Some(target) = &v.entity {
                     let other = raw
@@ -168,7 +193,10 @@ impl Mapping {
                         .get(target)
                         .ok_or_else(|| at(format!("property {prop_name} links to {target:?}, which this mapping does not define")))?;
                     let range = prop.range.as_deref().ok_or_else(|| {
-                        at(format!("property {prop_name} is {}, not a link to an entity", prop.type_))
+                        at(format!(
+                            "property {prop_name} is {}, not a link to an entity",
+                            prop.type_
+                        ))
                     })?;
                     if !model.is_a(&other.schema, range) {
                         return Err(at(format!(
@@ -185,7 +213,9 @@ impl Mapping {
                     ValueSource::Columns(columns)
                 };
                 if v.format.is_some() && prop.type_ != PropertyType::Date {
-                    return Err(at(format!("property {prop_name}: `format` applies only to dates")));
+                    return Err(at(format!(
+                        "property {prop_name}: `format` applies only to dates"
+                    )));
                 }
                 properties.push(PropertyMapping {
                     prop: prop_name.clone(),
@@ -198,7 +228,10 @@ impl Mapping {
             }
             for required in &schema.required {
                 if !properties.iter().any(|p| &p.prop == required) {
-                    return Err(at(format!("{} requires {required:?}, which the mapping does not map", schema.name)));
+                    return Err(at(format!(
+                        "{} requires {required:?}, which the mapping does not map",
+                        schema.name
+                    )));
                 }
             }
             entities.push(EntityMapping {
@@ -210,7 +243,12 @@ impl Mapping {
                 properties,
             });
         }
-        Ok(Mapping { file: file.to_string(), dataset: raw.dataset, defaults, entities })
+        Ok(Mapping {
+            file: file.to_string(),
+            dataset: raw.dataset,
+            defaults,
+            entities,
+        })
     }
 
     /// Every column the mapping reads.

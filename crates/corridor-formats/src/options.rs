@@ -44,10 +44,22 @@ impl<'a> ImportOptions<'a> {
             dataset: self.dataset.clone().unwrap_or_else(|| dataset.to_string()),
             recorded_by: self.recorded_by.clone(),
             recorded_at: self.recorded_at.clone(),
-            handling: self.handling.or(defaults.handling).unwrap_or(HandlingCode::Restricted),
-            purpose: self.purpose.or(defaults.purpose).unwrap_or(Purpose::LawEnforcement),
-            reliability: self.reliability.or(defaults.reliability).unwrap_or(SourceReliability::X),
-            grade: self.grade.or(defaults.grade).unwrap_or(InformationGrade::Unknown),
+            handling: self
+                .handling
+                .or(defaults.handling)
+                .unwrap_or(HandlingCode::Restricted),
+            purpose: self
+                .purpose
+                .or(defaults.purpose)
+                .unwrap_or(Purpose::LawEnforcement),
+            reliability: self
+                .reliability
+                .or(defaults.reliability)
+                .unwrap_or(SourceReliability::X),
+            grade: self
+                .grade
+                .or(defaults.grade)
+                .unwrap_or(InformationGrade::Unknown),
         }
     }
 
@@ -83,10 +95,20 @@ impl<'a> RejectSink<'a> {
     pub fn new(name: &str, out: Box<dyn Write + 'a>) -> RejectSink<'a> {
         let mut writer = csv::Writer::from_writer(out);
         let _ = writer.write_record(["line", "column", "error", "record"]);
-        RejectSink { name: name.to_string(), writer, count: 0 }
+        RejectSink {
+            name: name.to_string(),
+            writer,
+            count: 0,
+        }
     }
 
-    pub(crate) fn reject(&mut self, line: Option<u64>, column: Option<&str>, error: &str, record: &str) -> std::io::Result<()> {
+    pub(crate) fn reject(
+        &mut self,
+        line: Option<u64>,
+        column: Option<&str>,
+        error: &str,
+        record: &str,
+    ) -> std::io::Result<()> {
         self.count += 1;
         let line = line.map(|l| l.to_string()).unwrap_or_default();
         self.writer

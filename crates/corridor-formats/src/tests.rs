@@ -17,7 +17,8 @@ struct Node {
 
 fn node() -> Node {
     let dir = tempfile::tempdir().unwrap();
-    let store = corridor_store::create(&Location::Directory(dir.path().join("n")), MODEL.clone()).unwrap();
+    let store =
+        corridor_store::create(&Location::Directory(dir.path().join("n")), MODEL.clone()).unwrap();
     Node { _dir: dir, store }
 }
 
@@ -48,9 +49,21 @@ entities:
       amount: {column: amount}
 "#;
 
-fn import_csv(node: &mut Node, mapping: &str, csv: &[u8], options: &mut ImportOptions<'_>) -> Result<ImportReport, ImportError> {
+fn import_csv(
+    node: &mut Node,
+    mapping: &str,
+    csv: &[u8],
+    options: &mut ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
     let mapping = Mapping::parse("people.yaml", mapping, &MODEL)?;
-    csv_import::import_csv(node.store.as_mut(), &MODEL, &mapping, "people.csv", csv, options)
+    csv_import::import_csv(
+        node.store.as_mut(),
+        &MODEL,
+        &mapping,
+        "people.csv",
+        csv,
+        options,
+    )
 }
 
 fn opts<'a>() -> ImportOptions<'a> {
@@ -69,25 +82,41 @@ r2,Abdulrahman Al-Sayed,1986,sy,,,\n";
 fn csv_rows_become_entities_with_derived_ids_and_links() {
     let mut n = node();
     let report = import_csv(&mut n, PEOPLE_MAPPING, GOOD.as_bytes(), &mut opts()).unwrap();
-    assert_eq!((report.records, report.entities, report.rejected), (2, 4, 0));
+    assert_eq!(
+        (report.records, report.entities, report.rejected),
+        (2, 4, 0)
+    );
     let person_id = corridor_model::id::make_id(None, &["Person", "r1"]);
     let statements = n.store.entity_statements(&person_id).unwrap();
     let amina = Entity::fold(&MODEL, &statements).unwrap().unwrap();
     assert_eq!(amina.values("nationality"), ["er", "et"]);
     assert_eq!(amina.values("phone"), ["+393471234567"]);
     let phone = &amina.properties["phone"][0];
-    assert_eq!(phone.original_value.as_deref(), Some("+39 347 123 4567"), "the source spelling is kept");
+    assert_eq!(
+        phone.original_value.as_deref(),
+        Some("+39 347 123 4567"),
+        "the source spelling is kept"
+    );
     assert_eq!(phone.provenance.dataset, "debriefings");
     assert_eq!(phone.provenance.recorded_by, "clerk");
     // The payment links the person and the account by their derived ids.
-    let payment_id = corridor_model::id::make_id(None, &["Payment", "r1", "DE44 5001 0517 5407 3249 31"]);
-    let payment = Entity::fold(&MODEL, &n.store.entity_statements(&payment_id).unwrap()).unwrap().unwrap();
+    let payment_id =
+        corridor_model::id::make_id(None, &["Payment", "r1", "DE44 5001 0517 5407 3249 31"]);
+    let payment = Entity::fold(&MODEL, &n.store.entity_statements(&payment_id).unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(payment.values("payer"), [person_id.as_str()]);
     // Row 2 has no IBAN: no account and no payment, and no empty values stored.
     let r2 = corridor_model::id::make_id(None, &["Person", "r2"]);
-    let r2 = Entity::fold(&MODEL, &n.store.entity_statements(&r2).unwrap()).unwrap().unwrap();
+    let r2 = Entity::fold(&MODEL, &n.store.entity_statements(&r2).unwrap())
+        .unwrap()
+        .unwrap();
     assert!(r2.values("phone").is_empty());
-    assert_eq!(r2.values("birthDate"), ["1986"], "partial dates keep their precision");
+    assert_eq!(
+        r2.values("birthDate"),
+        ["1986"],
+        "partial dates keep their precision"
+    );
 }
 
 #[test]
@@ -107,25 +136,64 @@ fn importing_the_same_file_twice_adds_nothing() {
 fn bad_csv_rows_fail_the_import_and_change_nothing() {
     let huge = "x".repeat(crate::options::ImportOptions::new("a", "b").max_field_bytes + 10);
     let cases: Vec<(String, &str)> = vec![
-        (format!("{GOOD}r3,Ragged,1990\n"), "people.csv, line 4: row has 3 fields but the header has 7"),
-        (format!("{GOOD}r3,\"Unclosed,1990,er,,,\nr4,Next,1991,er,,,\n"), "people.csv, line 4: row has 2 fields"),
-        (format!("{GOOD}r3,Bad Date,1990-02-30,er,,,\n"), "people.csv, line 4, column \"dob\": birthDate: invalid date"),
-        (format!("{GOOD}r3,Bad Country,1990,Atlantis,,,\n"), "column \"nat\": nationality: invalid country \"Atlantis\""),
-        (format!("{GOOD}r3,Bad Phone,1990,er,12345,,\n"), "column \"phone\": phone: invalid phone"),
-        (format!("{GOOD}r3,Bad Iban,1990,er,,DE45 5001 0517 5407 3249 31,1\n"), "column \"iban\": iban: invalid iban"),
-        (format!("{GOOD}r3,Bad Amount,1990,er,,DE44 5001 0517 5407 3249 31,lots\n"), "column \"amount\": amount: invalid number"),
-        (format!("{GOOD}r3,,1990,er,,,\n"), "line 4, column \"name\": person Person needs a name"),
-        (format!("{GOOD}r3,{huge},1990,er,,,\n"), "line 4, column \"name\": field is"),
+        (
+            format!("{GOOD}r3,Ragged,1990\n"),
+            "people.csv, line 4: row has 3 fields but the header has 7",
+        ),
+        (
+            format!("{GOOD}r3,\"Unclosed,1990,er,,,\nr4,Next,1991,er,,,\n"),
+            "people.csv, line 4: row has 2 fields",
+        ),
+        (
+            format!("{GOOD}r3,Bad Date,1990-02-30,er,,,\n"),
+            "people.csv, line 4, column \"dob\": birthDate: invalid date",
+        ),
+        (
+            format!("{GOOD}r3,Bad Country,1990,Atlantis,,,\n"),
+            "column \"nat\": nationality: invalid country \"Atlantis\"",
+        ),
+        (
+            format!("{GOOD}r3,Bad Phone,1990,er,12345,,\n"),
+            "column \"phone\": phone: invalid phone",
+        ),
+        (
+            format!("{GOOD}r3,Bad Iban,1990,er,,DE45 5001 0517 5407 3249 31,1\n"),
+            "column \"iban\": iban: invalid iban",
+        ),
+        (
+            format!("{GOOD}r3,Bad Amount,1990,er,,DE44 5001 0517 5407 3249 31,lots\n"),
+            "column \"amount\": amount: invalid number",
+        ),
+        (
+            format!("{GOOD}r3,,1990,er,,,\n"),
+            "line 4, column \"name\": person Person needs a name",
+        ),
+        (
+            format!("{GOOD}r3,{huge},1990,er,,,\n"),
+            "line 4, column \"name\": field is",
+        ),
     ];
     for (csv, expected) in cases {
         eprintln!("case: {expected}");
         let mut n = node();
-        import_csv(&mut n, PEOPLE_MAPPING, b"ref,name,dob,nat,phone,iban,amount\nr0,Before,,,,,\n", &mut opts()).unwrap();
+        import_csv(
+            &mut n,
+            PEOPLE_MAPPING,
+            b"ref,name,dob,nat,phone,iban,amount\nr0,Before,,,,,\n",
+            &mut opts(),
+        )
+        .unwrap();
         let before = statement_count(&mut n);
-        let err = import_csv(&mut n, PEOPLE_MAPPING, csv.as_bytes(), &mut opts()).unwrap_err().to_string();
+        let err = import_csv(&mut n, PEOPLE_MAPPING, csv.as_bytes(), &mut opts())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
         assert!(err.len() < 600, "error messages stay short: {err}");
-        assert_eq!(statement_count(&mut n), before, "a failed import leaves the store as it was ({expected})");
+        assert_eq!(
+            statement_count(&mut n),
+            before,
+            "a failed import leaves the store as it was ({expected})"
+        );
     }
 }
 
@@ -134,8 +202,13 @@ fn invalid_utf8_is_named_by_line_and_column() {
     let mut n = node();
     let mut csv = GOOD.as_bytes().to_vec();
     csv.extend_from_slice(b"r3,Bad \xff Bytes,1990,er,,,\n");
-    let err = import_csv(&mut n, PEOPLE_MAPPING, &csv, &mut opts()).unwrap_err().to_string();
-    assert!(err.contains("line 4, column \"name\": not valid UTF-8"), "{err}");
+    let err = import_csv(&mut n, PEOPLE_MAPPING, &csv, &mut opts())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 4, column \"name\": not valid UTF-8"),
+        "{err}"
+    );
     assert_eq!(statement_count(&mut n), 0);
 }
 
@@ -153,9 +226,21 @@ fn a_reject_file_sets_bad_rows_aside_and_imports_the_rest() {
     let rejects = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = rejects.lines().collect();
     assert_eq!(lines[0], "line,column,error,record");
-    assert!(lines[1].starts_with("4,dob,\"birthDate: invalid date"), "{}", lines[1]);
-    assert!(lines[1].ends_with("\"r3,Bad Date,1990-02-30,er,,,\""), "{}", lines[1]);
-    assert!(lines[2].starts_with("5,,\"row has 2 fields"), "{}", lines[2]);
+    assert!(
+        lines[1].starts_with("4,dob,\"birthDate: invalid date"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].ends_with("\"r3,Bad Date,1990-02-30,er,,,\""),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("5,,\"row has 2 fields"),
+        "{}",
+        lines[2]
+    );
     assert_eq!(n.store.search_names("fine person", 5).unwrap().len(), 1);
     assert!(n.store.search_names("bad date", 5).unwrap().is_empty());
 }
@@ -163,21 +248,50 @@ fn a_reject_file_sets_bad_rows_aside_and_imports_the_rest() {
 #[test]
 fn mappings_are_checked_before_any_row_is_read() {
     let bad: &[(&str, &str)] = &[
-        ("entities:\n  p: {schema: Persn, keys: [ref]}\n", "entity p: unknown entity type \"Persn\" (did you mean Person"),
-        ("entities:\n  p: {schema: Person, keys: [ref], properties: {colour: {column: c}}}\n", "\"colour\" is not a property of Person"),
-        ("entities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: nope}}}\n", "column \"nope\" is not in the file's header"),
-        ("entities:\n  p: {schema: Person, properties: {name: {column: name}}}\n", "give either `keys`"),
-        ("entities:\n  p: {schema: Thing, keys: [ref]}\n", "Thing is an abstract type"),
-        ("entities:\n  v: {schema: Vessel, keys: [ref], properties: {name: {column: name}}}\n  i: {schema: Identification, keys: [ref], properties: {number: {column: ref}, holder: {entity: v}}}\n", "holder must link to a LegalEntity, but v is a Vessel"),
-        ("entities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: name}, birthDate: {literal: soon}}}\n", "literal invalid date"),
-        ("entities:\n  p: {schema: Payment, keys: [ref]}\n", "Payment requires \"payer\""),
-        ("purpose: smuggling\nentities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: name}}}\n", "purpose: \"smuggling\" is not a Purpose"),
+        (
+            "entities:\n  p: {schema: Persn, keys: [ref]}\n",
+            "entity p: unknown entity type \"Persn\" (did you mean Person",
+        ),
+        (
+            "entities:\n  p: {schema: Person, keys: [ref], properties: {colour: {column: c}}}\n",
+            "\"colour\" is not a property of Person",
+        ),
+        (
+            "entities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: nope}}}\n",
+            "column \"nope\" is not in the file's header",
+        ),
+        (
+            "entities:\n  p: {schema: Person, properties: {name: {column: name}}}\n",
+            "give either `keys`",
+        ),
+        (
+            "entities:\n  p: {schema: Thing, keys: [ref]}\n",
+            "Thing is an abstract type",
+        ),
+        (
+            "entities:\n  v: {schema: Vessel, keys: [ref], properties: {name: {column: name}}}\n  i: {schema: Identification, keys: [ref], properties: {number: {column: ref}, holder: {entity: v}}}\n",
+            "holder must link to a LegalEntity, but v is a Vessel",
+        ),
+        (
+            "entities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: name}, birthDate: {literal: soon}}}\n",
+            "literal invalid date",
+        ),
+        (
+            "entities:\n  p: {schema: Payment, keys: [ref]}\n",
+            "Payment requires \"payer\"",
+        ),
+        (
+            "purpose: smuggling\nentities:\n  p: {schema: Person, keys: [ref], properties: {name: {column: name}}}\n",
+            "purpose: \"smuggling\" is not a Purpose",
+        ),
         ("entities: {}\n", "maps no entities"),
         ("entities: [", "mapping people.yaml"),
     ];
     for (mapping, expected) in bad {
         let mut n = node();
-        let err = import_csv(&mut n, mapping, GOOD.as_bytes(), &mut opts()).unwrap_err().to_string();
+        let err = import_csv(&mut n, mapping, GOOD.as_bytes(), &mut opts())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
     }
 }
@@ -193,8 +307,18 @@ const FTM_EXPORT: &str = r#"{"id": "ofac-1", "caption": "Yusuf Karimi", "schema"
 {"id": "empty-1", "schema": "Vessel", "properties": {}}
 "#;
 
-fn import_ftm(node: &mut Node, text: &str, options: &mut ImportOptions<'_>) -> Result<ImportReport, ImportError> {
-    ftm::import_ftm(node.store.as_mut(), &MODEL, "export.json", text.as_bytes(), options)
+fn import_ftm(
+    node: &mut Node,
+    text: &str,
+    options: &mut ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
+    ftm::import_ftm(
+        node.store.as_mut(),
+        &MODEL,
+        "export.json",
+        text.as_bytes(),
+        options,
+    )
 }
 
 fn export_ftm(node: &mut Node) -> String {
@@ -204,7 +328,10 @@ fn export_ftm(node: &mut Node) -> String {
 }
 
 fn as_json_set(text: &str) -> Vec<serde_json::Value> {
-    let mut v: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut v: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     v.sort_by_key(|e| e["id"].as_str().unwrap().to_string());
     v
 }
@@ -227,7 +354,9 @@ fn ftm_values_are_still_validated_and_normalised() {
     let mut n = node();
     let line = r#"{"id": "p1", "schema": "Person", "properties": {"name": ["  Amina   Yusuf "], "nationality": ["ERI"]}}"#;
     import_ftm(&mut n, line, &mut opts()).unwrap();
-    let amina = Entity::fold(&MODEL, &n.store.entity_statements("p1").unwrap()).unwrap().unwrap();
+    let amina = Entity::fold(&MODEL, &n.store.entity_statements("p1").unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(amina.values("nationality"), ["er"]);
     assert_eq!(amina.values("name"), ["Amina Yusuf"]);
     // Export gives back what the source wrote.
@@ -237,34 +366,76 @@ fn ftm_values_are_still_validated_and_normalised() {
 #[test]
 fn bad_ftm_lines_fail_with_line_and_reason() {
     let cases: &[(&str, &str)] = &[
-        ("[1, 2]", "export.json, line 2: expected a JSON object (an FtM entity), found a list"),
-        ("{\"id\": \"x\", \"schema\": \"Persn\", \"properties\": {}}", "line 2: entity x: unknown entity type \"Persn\""),
-        ("{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"colour\": [\"red\"]}}", "\"colour\" is not a property of Person"),
-        ("{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"birthDate\": [\"1990-13-01\"]}}", "property birthDate: invalid date"),
-        ("{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"name\": [42]}}", "property name has a number where a string belongs"),
-        ("{\"id\": \"x y\", \"schema\": \"Person\"}", "is not an entity id"),
+        (
+            "[1, 2]",
+            "export.json, line 2: expected a JSON object (an FtM entity), found a list",
+        ),
+        (
+            "{\"id\": \"x\", \"schema\": \"Persn\", \"properties\": {}}",
+            "line 2: entity x: unknown entity type \"Persn\"",
+        ),
+        (
+            "{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"colour\": [\"red\"]}}",
+            "\"colour\" is not a property of Person",
+        ),
+        (
+            "{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"birthDate\": [\"1990-13-01\"]}}",
+            "property birthDate: invalid date",
+        ),
+        (
+            "{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {\"name\": [42]}}",
+            "property name has a number where a string belongs",
+        ),
+        (
+            "{\"id\": \"x y\", \"schema\": \"Person\"}",
+            "is not an entity id",
+        ),
         ("{\"schema\": \"Person\"}", "entity has no \"id\""),
-        ("{\"id\": \"x\", \"schema\": \"Thing\"}", "Thing is an abstract type"),
-        ("{\"id\": \"x\", \"schema\": \"Person\", \"properties\": ", "line 2: not valid JSON"),
+        (
+            "{\"id\": \"x\", \"schema\": \"Thing\"}",
+            "Thing is an abstract type",
+        ),
+        (
+            "{\"id\": \"x\", \"schema\": \"Person\", \"properties\": ",
+            "line 2: not valid JSON",
+        ),
         // A reference to an entity of the wrong type, known later in the file.
-        ("{\"id\": \"id-1\", \"schema\": \"Passport\", \"properties\": {\"holder\": [\"v1\"], \"number\": [\"X1\"]}}\n{\"id\": \"v1\", \"schema\": \"Vessel\", \"properties\": {\"name\": [\"Sea Star\"]}}",
-         "line 2, property \"holder\": entity id-1: property holder points at v1, which is of type Vessel; holder must point at an entity of type LegalEntity"),
+        (
+            "{\"id\": \"id-1\", \"schema\": \"Passport\", \"properties\": {\"holder\": [\"v1\"], \"number\": [\"X1\"]}}\n{\"id\": \"v1\", \"schema\": \"Vessel\", \"properties\": {\"name\": [\"Sea Star\"]}}",
+            "line 2, property \"holder\": entity id-1: property holder points at v1, which is of type Vessel; holder must point at an entity of type LegalEntity",
+        ),
     ];
     for (bad, expected) in cases {
         let mut n = node();
-        let text = format!("{{\"id\": \"ok\", \"schema\": \"Person\", \"properties\": {{\"name\": [\"Fine\"]}}}}\n{bad}\n");
-        let err = import_ftm(&mut n, &text, &mut opts()).unwrap_err().to_string();
+        let text = format!(
+            "{{\"id\": \"ok\", \"schema\": \"Person\", \"properties\": {{\"name\": [\"Fine\"]}}}}\n{bad}\n"
+        );
+        let err = import_ftm(&mut n, &text, &mut opts())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
-        assert_eq!(statement_count(&mut n), 0, "nothing is kept from a failed import");
+        assert_eq!(
+            statement_count(&mut n),
+            0,
+            "nothing is kept from a failed import"
+        );
     }
 }
 
 #[test]
 fn ftm_reference_to_a_stored_entity_of_the_wrong_type_fails() {
     let mut n = node();
-    import_ftm(&mut n, r#"{"id": "v1", "schema": "Vessel", "properties": {"name": ["Sea Star"]}}"#, &mut opts()).unwrap();
-    let line = r#"{"id": "pp", "schema": "Passport", "properties": {"holder": ["v1"], "number": ["X1"]}}"#;
-    let err = import_ftm(&mut n, line, &mut opts()).unwrap_err().to_string();
+    import_ftm(
+        &mut n,
+        r#"{"id": "v1", "schema": "Vessel", "properties": {"name": ["Sea Star"]}}"#,
+        &mut opts(),
+    )
+    .unwrap();
+    let line =
+        r#"{"id": "pp", "schema": "Passport", "properties": {"holder": ["v1"], "number": ["X1"]}}"#;
+    let err = import_ftm(&mut n, line, &mut opts())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("which is of type Vessel"), "{err}");
 }
 
@@ -273,9 +444,17 @@ fn an_oversized_ftm_line_is_refused_without_being_held_in_memory() {
     let mut n = node();
     let mut options = opts();
     options.max_field_bytes = 1000;
-    let line = format!("{{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {{\"notes\": [\"{}\"]}}}}\n", "y".repeat(5000));
-    let err = import_ftm(&mut n, &line, &mut options).unwrap_err().to_string();
-    assert!(err.contains("line 1: line is longer than the limit of 1000 bytes"), "{err}");
+    let line = format!(
+        "{{\"id\": \"x\", \"schema\": \"Person\", \"properties\": {{\"notes\": [\"{}\"]}}}}\n",
+        "y".repeat(5000)
+    );
+    let err = import_ftm(&mut n, &line, &mut options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 1: line is longer than the limit of 1000 bytes"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -237,10 +237,10 @@ struct SqliteTx<'a> {
 impl SqliteTx<'_> {
     fn provenance_id(&mut self, p: &Arc<Provenance>) -> Result<i64> {
         // Fast path: consecutive statements of an import share one provenance allocation.
-        if let Some((last, id)) = &self.last_provenance {
-            if Arc::ptr_eq(last, p) {
-                return Ok(*id);
-            }
+        if let Some((last, id)) = &self.last_provenance
+            && Arc::ptr_eq(last, p)
+        {
+            return Ok(*id);
         }
         if let Some(id) = self.provenance_ids.get(p.as_ref()) {
             self.last_provenance = Some((p.clone(), *id));

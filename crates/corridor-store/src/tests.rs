@@ -26,7 +26,13 @@ fn backends() -> Vec<Backend> {
         location: Location::Directory(dir.path().join("node")),
         _dir: Some(dir),
     }];
-    if let Ok(url) = std::env::var("CORRIDOR_TEST_POSTGRES_URL") {
+    let url = std::env::var("CORRIDOR_TEST_POSTGRES_URL").ok();
+    if url.is_none() && std::env::var_os("CORRIDOR_REQUIRE_POSTGRES").is_some() {
+        panic!(
+            "CORRIDOR_REQUIRE_POSTGRES is set but CORRIDOR_TEST_POSTGRES_URL is not: the PostgreSQL backend would go untested"
+        );
+    }
+    if let Some(url) = url {
         out.push(Backend {
             name: "postgres",
             location: Location::Postgres(fresh_database(&url)),

@@ -265,12 +265,12 @@ impl Model {
                 })
             };
             for (prop_name, prop) in &raw.properties {
-                if let Some(range) = &prop.range {
-                    if !self.schemata.contains_key(range) {
-                        return fail(format!(
-                            "property {prop_name} has range {range:?}, which is not a schema"
-                        ));
-                    }
+                if let Some(range) = &prop.range
+                    && !self.schemata.contains_key(range)
+                {
+                    return fail(format!(
+                        "property {prop_name} has range {range:?}, which is not a schema"
+                    ));
                 }
             }
             for (list, names) in [
@@ -363,13 +363,13 @@ fn resolve(
                 "property {prop_name}: values are needed for, and only for, enumerations"
             )));
         }
-        if let Some(inherited) = properties.get(prop_name) {
-            if inherited.type_ != type_ {
-                return Err(fail(format!(
-                    "property {prop_name} is {} here but {} in {}",
-                    type_, inherited.type_, inherited.declared_in
-                )));
-            }
+        if let Some(inherited) = properties.get(prop_name)
+            && inherited.type_ != type_
+        {
+            return Err(fail(format!(
+                "property {prop_name} is {} here but {} in {}",
+                type_, inherited.type_, inherited.declared_in
+            )));
         }
         properties.insert(
             prop_name.clone(),

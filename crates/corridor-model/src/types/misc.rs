@@ -233,7 +233,10 @@ pub(crate) fn clean_json(s: &str) -> Result<String, String> {
 
 pub(crate) fn clean_checksum(s: &str) -> Result<String, String> {
     let lower = s.to_ascii_lowercase();
-    if lower.len() >= 32 && lower.len() % 2 == 0 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if lower.len() >= 32
+        && lower.len().is_multiple_of(2)
+        && lower.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         Ok(lower)
     } else {
         Err(format!(

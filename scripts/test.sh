@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs Corridor's whole test suite on this machine.
+#
+# The store's conformance suite runs against the embedded SQLite store and a real PostgreSQL
+# server. If CORRIDOR_TEST_POSTGRES_URL is not set, this script installs PostgreSQL from
+# Debian's packages when it is missing (needs root) and starts a throwaway cluster on
+# 127.0.0.1 for the duration of the run.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+
+PGTMP=
+cleanup() {
+  if [ -n "$PGTMP" ] && [ -f "$PGTMP/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$PGTMP" ] && rm -rf "$PGTMP"
+}
+trap cleanup EXIT
+
+if [ -z "${CORRIDOR_TEST_POSTGRES_URL:-}" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "PostgreSQL is not installed and this is not root: install the 'postgresql' package" \
+           "or set CORRIDOR_TEST_POSTGRES_URL to a server the tests may create databases on." >&2
+      exit 1
+    fi
+    echo "== installing PostgreSQL (Debian package)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PGTMP=$(mktemp -d /tmp/corridor-pg.XXXXXX)
+  chown postgres: "$PGTMP"
+  PGPORT=$((20000 + RANDOM % 20000))
+  echo "== starting a throwaway PostgreSQL on 127.0.0.1:$PGPORT"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+  export CORRIDOR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+fi
+export CORRIDOR_REQUIRE_POSTGRES=1
+
+echo "== cargo test --workspace"
+cargo test --workspace --locked

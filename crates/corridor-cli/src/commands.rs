@@ -305,6 +305,66 @@ pub fn history(ctx: &Context, id: &str, as_of: Option<&str>) -> anyhow::Result<(
     Ok(())
 }
 
+pub fn correct(
+    ctx: &Context,
+    entity_id: &str,
+    statement: &str,
+    new_value: Option<&str>,
+) -> anyhow::Result<()> {
+    let target_id: corridor_model::StatementId = statement.parse().map_err(anyhow::Error::msg)?;
+    let mut store = ctx.open()?;
+    let statements = store.entity_statements(entity_id)?;
+    let live = live_statements(&statements);
+    let Some(target) = live.iter().find(|s| s.id == target_id) else {
+        bail!(
+            "entity {entity_id:?} has no live statement {statement} (see `corridor history {entity_id}`)"
+        );
+    };
+    if target.operation != Operation::Assert {
+        bail!("statement {statement} is a retraction; retract the retraction to restore a value");
+    }
+    let mut provenance = (*target.provenance).clone();
+    provenance.recorded_by = ctx.user.clone();
+    provenance.recorded_at = now();
+    let provenance = Arc::new(provenance);
+    let mut writes = vec![Statement::retract(target, provenance.clone())];
+    if let Some(raw) = new_value {
+        let schema = ctx
+            .model
+            .schema(&target.schema)
+            .map_err(anyhow::Error::msg)?;
+        let prop = schema
+            .property(&target.prop)
+            .with_context(|| format!("{} has no property {}", schema.name, target.prop))?;
+        let value = prop.clean(raw, Default::default())?;
+        let original = (value != raw).then(|| raw.to_string());
+        writes.push(Statement::assert(
+            entity_id,
+            &target.schema,
+            &target.prop,
+            value,
+            original,
+            provenance,
+        ));
+    }
+    let mut tx = store.begin()?;
+    tx.write(&writes)?;
+    tx.commit()?;
+    match new_value {
+        Some(v) => println!(
+            "corrected {} of {entity_id}: {:?} -> {v:?}",
+            target.prop,
+            target.source_value()
+        ),
+        None => println!(
+            "retracted {} = {:?} of {entity_id}",
+            target.prop,
+            target.source_value()
+        ),
+    }
+    Ok(())
+}
+
 pub fn search(ctx: &Context, query: &str, limit: usize) -> anyhow::Result<()> {
     if query.trim().is_empty() {
         bail!("give a name or part of one to search for");

@@ -69,6 +69,16 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Withdraw a statement (see `history` for statement ids). Nothing is deleted: the
+    /// retraction is itself a statement, by --user, now.
+    Retract { entity: String, statement: String },
+    /// Replace the value of a statement: retracts it and records the new value, in one step,
+    /// with the same source, handling code and purpose.
+    Correct {
+        entity: String,
+        statement: String,
+        value: String,
+    },
     /// Find entities by name (any script, case-insensitive substring).
     Search {
         query: String,
@@ -142,6 +152,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Get { id, json } => commands::get(&ctx, &id, json),
         Command::History { id, as_of } => commands::history(&ctx, &id, as_of.as_deref()),
+        Command::Retract { entity, statement } => {
+            commands::correct(&ctx, &entity, &statement, None)
+        }
+        Command::Correct {
+            entity,
+            statement,
+            value,
+        } => commands::correct(&ctx, &entity, &statement, Some(&value)),
         Command::Search { query, limit } => commands::search(&ctx, &query, limit),
         Command::Stats => commands::stats(&ctx),
     }

@@ -308,3 +308,46 @@ fn an_import_killed_mid_way_leaves_the_store_intact_and_can_be_rerun() {
     );
     assert_eq!(node.statements(), before + 400_000);
 }
+
+#[test]
+fn corrections_retract_and_history_shows_both() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let line = r#"{"id": "p1", "schema": "Person", "properties": {"name": ["Amina"], "birthDate": ["1990"]}}"#;
+    let file = node.file("p.json", line);
+    node.ok(&["import", "--format", "ftm", file.to_str().unwrap()]);
+    let history = node.ok(&["history", "p1"]);
+    let birth = history.lines().find(|l| l.contains("birthDate")).unwrap();
+    let statement_id = birth.split_whitespace().nth(2).unwrap();
+    let err = node.fails(&["correct", "p1", statement_id, "1990-02-30"]);
+    assert!(err.contains("invalid date"), "{err}");
+    let out = node.ok(&["correct", "p1", statement_id, "1991-05-04"]);
+    assert!(
+        out.contains("corrected birthDate of p1: \"1990\" -> \"1991-05-04\""),
+        "{out}"
+    );
+    let shown = node.ok(&["get", "p1"]);
+    assert!(
+        shown.contains("1991-05-04") && !shown.contains("1990"),
+        "{shown}"
+    );
+    let history = node.ok(&["history", "p1"]);
+    assert_eq!(history.lines().count(), 4, "{history}");
+    assert!(
+        history
+            .lines()
+            .any(|l| l.starts_with("~ ") && l.contains("\"1990\"")),
+        "{history}"
+    );
+    assert!(
+        history
+            .lines()
+            .any(|l| l.starts_with("- ") && l.contains("tester")),
+        "{history}"
+    );
+    // The old view is still there for anyone who asks what was known before.
+    let before = node.ok(&["history", "p1", "--as-of", "2000-01-01T00:00:00Z"]);
+    assert!(before.is_empty());
+    let err = node.fails(&["retract", "p1", statement_id]);
+    assert!(err.contains("has no live statement"), "{err}");
+}

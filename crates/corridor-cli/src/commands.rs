@@ -117,8 +117,8 @@ fn parse_opt<T: std::str::FromStr<Err = String>>(v: &Option<String>) -> anyhow::
 
 pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let mut store = ctx.open()?;
-    let (input, size): (Box<dyn Read>, Option<u64>) = if args.file == "-" {
-        (Box::new(std::io::stdin().lock()), None)
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.file == "-" {
+        (Box::new(std::io::stdin()), None)
     } else {
         let f = File::open(&args.file).with_context(|| format!("cannot open {}", args.file))?;
         let size = f.metadata().ok().map(|m| m.len());

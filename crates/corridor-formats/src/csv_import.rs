@@ -18,7 +18,7 @@ use crate::mapping::{IdRule, Mapping, ValueSource};
 use crate::options::{ImportOptions, ImportReport};
 
 /// Statements buffered before they are handed to the store.
-const WRITE_BATCH: usize = 8192;
+const WRITE_BATCH: usize = 65_536;
 
 /// A reader that counts the bytes that pass through it, for progress.
 pub(crate) struct CountingReader<R> {
@@ -44,6 +44,177 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// Rows read, checked and cleaned by the parsing stage, ready for the store; or a read error.
+type Batch = Result<CleanBatch, std::io::Error>;
+
+#[derive(Default)]
+struct CleanBatch {
+    statements: Vec<Statement>,
+    rejects: Vec<RejectedRow>,
+    records: u64,
+    entities: u64,
+    /// Statements dropped because this import had already produced them (see [`SeenIds`]).
+    repeated: u64,
+}
+
+/// Ids of statements this import has already sent to the store. Rows of a CSV repeat the same
+/// entity (a traveller on each of their crossings); dropping the repeats here spares the store
+/// the lookup that would find them. Bounded, so memory stays flat: when full it starts again,
+/// and the store's own check catches what it forgets.
+struct SeenIds {
+    ids: std::collections::HashSet<corridor_model::StatementId, BuildIdHasher>,
+}
+
+const SEEN_LIMIT: usize = 2_000_000;
+
+impl SeenIds {
+    fn new() -> SeenIds {
+        SeenIds {
+            ids: std::collections::HashSet::with_hasher(BuildIdHasher),
+        }
+    }
+
+    /// `true` the first time an id is offered.
+    fn first_time(&mut self, id: corridor_model::StatementId) -> bool {
+        if self.ids.len() >= SEEN_LIMIT {
+            self.ids.clear();
+        }
+        self.ids.insert(id)
+    }
+}
+
+/// Statement ids are SHA-1 digests, already uniformly spread: their first eight bytes serve as
+/// the hash, which saves hashing sixteen bytes with SipHash on every row.
+#[derive(Clone, Copy, Default)]
+struct BuildIdHasher;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::BuildHasher for BuildIdHasher {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+}
+
+struct RejectedRow {
+    line: Option<u64>,
+    column: Option<String>,
+    message: String,
+    raw: String,
+}
+
+/// The parsing stage: reads rows and sends them on in batches until the input ends, the
+/// writer stops listening (it failed), or reading fails.
+fn parse_rows<R: Read>(
+    model: &Model,
+    bound: &Bound<'_>,
+    header: &[String],
+    reader: &mut csv::Reader<R>,
+    max_field: usize,
+    send: std::sync::mpsc::SyncSender<Batch>,
+) {
+    let mut record = csv::ByteRecord::new();
+    let mut batch = CleanBatch::default();
+    let mut memo = CleanMemo::default();
+    let mut seen = SeenIds::new();
+    loop {
+        let more = match reader.read_byte_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                match e.into_kind() {
+                    csv::ErrorKind::Io(source) => {
+                        let _ = send.send(Err(source));
+                        return;
+                    }
+                    other => batch.rejects.push(RejectedRow {
+                        line,
+                        column: None,
+                        message: format!("unreadable CSV: {other:?}"),
+                        raw: String::new(),
+                    }),
+                }
+                continue;
+            }
+        };
+        if !more {
+            break;
+        }
+        batch.records += 1;
+        match row_statements(model, bound, header, &record, max_field, &mut memo) {
+            Ok((statements, entities)) => {
+                batch.entities += entities;
+                for s in statements {
+                    if seen.first_time(s.id) {
+                        batch.statements.push(s);
+                    } else {
+                        batch.repeated += 1;
+                    }
+                }
+            }
+            Err(e) => batch.rejects.push(RejectedRow {
+                line: record.position().map(|p| p.line()),
+                column: e.column,
+                message: e.message,
+                raw: raw_record(&record, max_field),
+            }),
+        }
+        if (batch.statements.len() >= WRITE_BATCH || !batch.rejects.is_empty())
+            && send.send(Ok(std::mem::take(&mut batch))).is_err()
+        {
+            return;
+        }
+    }
+    let _ = send.send(Ok(batch));
+}
+
+/// Remembers cleaned phone numbers: parsing one against the numbering plans is the costliest
+/// check there is, and the same number recurs across the rows of one person.
+#[derive(Default)]
+struct CleanMemo {
+    phones: HashMap<(String, Option<String>), Result<String, corridor_model::ValueError>>,
+}
+
+const MEMO_LIMIT: usize = 100_000;
+
+impl CleanMemo {
+    fn clean(
+        &mut self,
+        prop: &corridor_model::Property,
+        raw: &str,
+        hints: CleanHints<'_>,
+    ) -> Result<String, corridor_model::ValueError> {
+        if prop.type_ != corridor_model::PropertyType::Phone {
+            return prop.clean(raw, hints);
+        }
+        let key = (raw.to_string(), hints.country.map(str::to_string));
+        if let Some(hit) = self.phones.get(&key) {
+            return hit.clone();
+        }
+        if self.phones.len() >= MEMO_LIMIT {
+            self.phones.clear();
+        }
+        let result = prop.clean(raw, hints);
+        self.phones.insert(key, result.clone());
+        result
+    }
+}
+
 /// A problem with one row: which column, and what is wrong.
 struct RowError {
     column: Option<String>,
@@ -62,7 +233,7 @@ pub fn import_csv(
     model: &Model,
     mapping: &Mapping,
     file: &str,
-    input: impl Read,
+    input: impl Read + Send,
     options: &mut ImportOptions<'_>,
 ) -> Result<ImportReport, ImportError> {
     let counting = CountingReader::new(input);
@@ -90,53 +261,40 @@ pub fn import_csv(
     let header = header_names(file, &record)?;
     let dataset_default = mapping.dataset.clone().unwrap_or_else(|| file_stem(file));
     let bound = bind(mapping, &header, options, &dataset_default)?;
+    let max_field = options.max_field_bytes;
     let mut report = ImportReport::default();
     let mut tx = store.begin()?;
-    let mut pending: Vec<Statement> = Vec::with_capacity(WRITE_BATCH + 64);
-    loop {
-        let more = match reader.read_byte_record(&mut record) {
-            Ok(more) => more,
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                let message = match e.into_kind() {
-                    csv::ErrorKind::Io(source) => {
-                        return Err(ImportError::Read {
-                            file: file.to_string(),
-                            source,
-                        });
-                    }
-                    other => format!("unreadable CSV: {other:?}"),
-                };
-                reject_or_fail(options, file, line, None, &message, "")?;
-                report.rejected += 1;
-                continue;
-            }
-        };
-        if !more {
-            break;
-        }
-        report.records += 1;
-        let line = record.position().map(|p| p.line());
-        match row_statements(model, &bound, &header, &record, options.max_field_bytes) {
-            Ok((statements, entities)) => {
-                report.entities += entities;
-                pending.extend(statements);
-                if pending.len() >= WRITE_BATCH {
-                    tx.write(&pending)?;
-                    pending.clear();
-                }
-            }
-            Err(e) => {
-                let raw = raw_record(&record, options.max_field_bytes);
-                reject_or_fail(options, file, line, e.column.as_deref(), &e.message, &raw)?;
+    // Two stages on two cores: this thread writes to the store while a second one reads,
+    // checks and cleans the next rows. The bounded channel keeps memory flat.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(4);
+    std::thread::scope(|scope| -> Result<(), ImportError> {
+        let bound = &bound;
+        let header = &header;
+        scope.spawn(move || parse_rows(model, bound, header, &mut reader, max_field, send));
+        for batch in receive {
+            let batch = batch.map_err(|source| ImportError::Read {
+                file: file.to_string(),
+                source,
+            })?;
+            report.records += batch.records;
+            report.entities += batch.entities;
+            report.statements_already_present += batch.repeated;
+            for r in &batch.rejects {
+                reject_or_fail(
+                    options,
+                    file,
+                    r.line,
+                    r.column.as_deref(),
+                    &r.message,
+                    &r.raw,
+                )?;
                 report.rejected += 1;
             }
-        }
-        if report.records % 4096 == 0 {
+            tx.write(&batch.statements)?;
             options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
         }
-    }
-    tx.write(&pending)?;
+        Ok(())
+    })?;
     let summary = tx.commit()?;
     if let Some(rejects) = options.rejects.as_mut() {
         rejects.finish().map_err(|source| ImportError::Rejects {
@@ -146,7 +304,7 @@ pub fn import_csv(
     }
     options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
     report.statements_inserted = summary.inserted;
-    report.statements_already_present = summary.already_present;
+    report.statements_already_present += summary.already_present;
     Ok(report)
 }
 
@@ -264,6 +422,7 @@ fn row_statements(
     header: &[String],
     record: &csv::ByteRecord,
     max_field: usize,
+    memo: &mut CleanMemo,
 ) -> Result<(Vec<Statement>, u64), RowError> {
     if record.len() != header.len() {
         return Err(RowError {
@@ -352,7 +511,7 @@ fn row_statements(
                 if raw.is_empty() {
                     return Ok(());
                 }
-                let value = prop.clean(raw, hints).map_err(|err| RowError {
+                let value = memo.clean(prop, raw, hints).map_err(|err| RowError {
                     column: column.map(String::from),
                     message: format!("{}: {err}", p.prop),
                 })?;

@@ -35,9 +35,39 @@ pub fn make_id(prefix: Option<&str>, parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0x1f]);
     }
-    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    match prefix {
-        Some(p) if !p.is_empty() => format!("{p}-{hex}"),
-        _ => hex,
+    let digest = h.finalize();
+    let mut out = String::with_capacity(prefix.map_or(0, |p| p.len() + 1) + 40);
+    if let Some(p) = prefix.filter(|p| !p.is_empty()) {
+        out.push_str(p);
+        out.push('-');
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in digest {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_keys_are_stable_hex_sha1() {
+        // The same keys give the same id across versions: ids are stored and shared.
+        assert_eq!(
+            make_id(None, &["Person", "r1"]),
+            make_id(None, &["Person", "r1"])
+        );
+        assert_eq!(make_id(None, &["Person", "r1"]).len(), 40);
+        assert!(make_id(Some("mmp"), &["x"]).starts_with("mmp-"));
+        assert_ne!(make_id(None, &["ab", "c"]), make_id(None, &["a", "bc"]));
+        assert!(check_entity_id(&make_id(Some("mmp"), &["x"])).is_ok());
+        assert!(
+            check_entity_id("a b").is_err()
+                && check_entity_id(".a").is_err()
+                && check_entity_id("").is_err()
+        );
     }
 }

@@ -136,7 +136,8 @@ pub fn open(location: &Location, model: Arc<Model>) -> Result<Box<dyn Store>> {
 /// Decides which statements feed the name index: values of `name`-typed properties.
 pub(crate) struct NameProps {
     model: Arc<Model>,
-    cache: HashMap<(String, String), bool>,
+    /// schema → property → is a name. Nested so that lookups borrow `&str` and allocate nothing.
+    cache: HashMap<String, HashMap<String, bool>>,
 }
 
 impl NameProps {
@@ -148,7 +149,7 @@ impl NameProps {
     }
 
     pub(crate) fn is_name(&mut self, schema: &str, prop: &str) -> bool {
-        if let Some(v) = self.cache.get(&(schema.to_string(), prop.to_string())) {
+        if let Some(v) = self.cache.get(schema).and_then(|props| props.get(prop)) {
             return *v;
         }
         let v = self
@@ -156,7 +157,10 @@ impl NameProps {
             .get(schema)
             .and_then(|s| s.property(prop))
             .is_some_and(|p| p.type_ == corridor_model::PropertyType::Name);
-        self.cache.insert((schema.to_string(), prop.to_string()), v);
+        self.cache
+            .entry(schema.to_string())
+            .or_default()
+            .insert(prop.to_string(), v);
         v
     }
 }

@@ -45,12 +45,14 @@ impl SqliteStore {
         // WAL: readers never block the writer. synchronous=NORMAL is durable at each commit
         // in WAL mode except against power loss on the last transactions. A large page cache
         // keeps bulk imports into a big store off the disk.
+        // Foreign keys stay off: the only reference (statement → provenance) is written by this
+        // store itself in the same transaction, and checking it on every insert was costly.
         // The page size only takes effect on a new file, before the first table exists.
         conn.execute_batch("PRAGMA page_size = 16384;")?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
+             PRAGMA foreign_keys = OFF;
              PRAGMA cache_size = -1048576;
              PRAGMA temp_store = MEMORY;
              PRAGMA busy_timeout = 5000;",
@@ -90,9 +92,20 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-const SELECT_STATEMENTS: &str = "SELECT s.entity_id, s.id, s.schema, s.prop, s.value, s.original_value, s.retracts,
+const SELECT_STATEMENTS: &str = "SELECT s.entity_id, s.id, ts.text, tp.text, s.value, s.original_value, s.retracts,
         p.dataset, p.recorded_by, p.recorded_at, p.handling, p.purpose, p.reliability, p.grade, s.seq
-   FROM statement s JOIN provenance p ON p.id = s.provenance";
+   FROM statement s JOIN provenance p ON p.id = s.provenance
+   JOIN term ts ON ts.id = s.schema JOIN term tp ON tp.id = s.prop";
+
+/// The number a schema or property name is stored under: 32-bit FNV-1a of its UTF-8 bytes.
+fn term_number(text: &str) -> i64 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as i64
+}
 
 fn row_to_statement(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Statement>> {
     let id: Vec<u8> = row.get(1)?;
@@ -146,6 +159,7 @@ impl Store for SqliteStore {
             tx,
             names: &mut self.names,
             provenance_cache: ProvenanceCache::default(),
+            terms: TermCache::default(),
             next_seq,
             summary: WriteSummary::default(),
         }))
@@ -206,7 +220,7 @@ impl Store for SqliteStore {
                 r.get::<_, i64>(0)
             })? as u64;
         let mut q = conn
-            .prepare("SELECT schema, COUNT(DISTINCT entity_id) FROM statement GROUP BY schema")?;
+            .prepare("SELECT t.text, COUNT(DISTINCT s.entity_id) FROM statement s JOIN term t ON t.id = s.schema GROUP BY t.text")?;
         for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (k, v) = row?;
             stats.entities_by_schema.insert(k, v as u64);
@@ -230,8 +244,37 @@ struct SqliteTx<'a> {
     tx: rusqlite::Transaction<'a>,
     names: &'a mut NameProps,
     provenance_cache: ProvenanceCache,
+    terms: TermCache,
     next_seq: i64,
     summary: WriteSummary,
+}
+
+/// Term numbers already written (or found) in this transaction.
+#[derive(Default)]
+struct TermCache {
+    numbers: HashMap<String, i64>,
+}
+
+impl TermCache {
+    fn number(&mut self, tx: &rusqlite::Transaction<'_>, text: &str) -> Result<i64> {
+        if let Some(n) = self.numbers.get(text) {
+            return Ok(*n);
+        }
+        let n = term_number(text);
+        tx.execute(
+            "INSERT OR IGNORE INTO term (id, text) VALUES (?1, ?2)",
+            params![n, text],
+        )?;
+        let stored: String =
+            tx.query_row("SELECT text FROM term WHERE id = ?1", [n], |r| r.get(0))?;
+        if stored != text {
+            return Err(StoreError::Corrupt(format!(
+                "names {stored:?} and {text:?} share the term number {n}; rename one of them"
+            )));
+        }
+        self.numbers.insert(text.to_string(), n);
+        Ok(n)
+    }
 }
 
 /// Provenance rows already looked up in this transaction.
@@ -305,12 +348,14 @@ impl WriteTx for SqliteTx<'_> {
         for i in order {
             let s = &statements[i];
             let provenance = provenance_id(&self.tx, &mut self.provenance_cache, &s.provenance)?;
+            let schema = self.terms.number(&self.tx, &s.schema)?;
+            let prop = self.terms.number(&self.tx, &s.prop)?;
             let changed = insert.execute(params![
                 s.entity_id,
                 s.id.as_bytes().as_slice(),
                 base + 1 + i as i64,
-                s.schema,
-                s.prop,
+                schema,
+                prop,
                 s.value,
                 s.original_value,
                 s.retracts.as_ref().map(|r| r.as_bytes().as_slice()),
@@ -333,7 +378,9 @@ impl WriteTx for SqliteTx<'_> {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
         let mut q = self
             .tx
-            .prepare_cached("SELECT DISTINCT schema FROM statement WHERE entity_id = ?1")?;
+            .prepare_cached(
+                "SELECT DISTINCT t.text FROM statement s JOIN term t ON t.id = s.schema WHERE s.entity_id = ?1",
+            )?;
         for id in ids {
             let schemata: Vec<String> = q
                 .query_map([id], |r| r.get(0))?
@@ -359,4 +406,9 @@ impl WriteTx for SqliteTx<'_> {
         tx.commit()?;
         Ok(summary)
     }
+}
+
+#[cfg(test)]
+pub(crate) fn term_number_for_test(text: &str) -> i64 {
+    term_number(text)
 }

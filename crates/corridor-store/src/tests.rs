@@ -348,3 +348,31 @@ fn postgres_urls_never_show_passwords() {
         Location::Directory("./data".into())
     );
 }
+
+#[test]
+fn term_numbers_are_stable() {
+    // Stored on disk: changing the function would orphan every statement written before.
+    assert_eq!(
+        crate::sqlite::term_number_for_test("Person"),
+        crate::sqlite::term_number_for_test("Person")
+    );
+    assert_ne!(
+        crate::sqlite::term_number_for_test("Person"),
+        crate::sqlite::term_number_for_test("person")
+    );
+    assert_eq!(crate::sqlite::term_number_for_test(""), 0x811c_9dc5);
+    assert_eq!(crate::sqlite::term_number_for_test("a"), 0xe40c_292c);
+}
+
+#[test]
+fn every_schema_and_property_name_has_its_own_term_number() {
+    let mut seen = std::collections::HashMap::new();
+    for schema in MODEL.schemata() {
+        for name in std::iter::once(&schema.name).chain(schema.properties.keys()) {
+            let n = crate::sqlite::term_number_for_test(name);
+            if let Some(other) = seen.insert(n, name.clone()) {
+                assert_eq!(&other, name, "term number collision");
+            }
+        }
+    }
+}

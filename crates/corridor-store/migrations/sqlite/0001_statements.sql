@@ -14,18 +14,29 @@ CREATE TABLE provenance (
     UNIQUE (dataset, recorded_by, recorded_at, handling, purpose, reliability, grade)
 );
 
+-- Schema and property names, stored once: statements refer to them by number. The number is
+-- a 32-bit FNV-1a hash of the text, so any writer derives it without a lookup; the store
+-- checks on first use that no other text already has it.
+CREATE TABLE term (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL
+);
+
 -- One row per statement, clustered by entity so that reading an entity is one range scan and
 -- a bulk import maintains one B-tree, not three. `seq` gives the order of recording.
 CREATE TABLE statement (
     entity_id      TEXT    NOT NULL,
     id             BLOB    NOT NULL,
     seq            INTEGER NOT NULL,
-    schema         TEXT    NOT NULL,
-    prop           TEXT    NOT NULL,
+    schema         INTEGER NOT NULL, -- term id
+    prop           INTEGER NOT NULL, -- term id
     value          TEXT    NOT NULL,
     original_value TEXT,
     retracts       BLOB,
-    provenance     INTEGER NOT NULL REFERENCES provenance (id),
+    -- Not declared a foreign key: the store writes the provenance row first, in the same
+    -- transaction, and checking the parent on each of millions of inserts cost a tenth of
+    -- import time.
+    provenance     INTEGER NOT NULL,
     PRIMARY KEY (entity_id, id)
 ) WITHOUT ROWID;
 

@@ -49,6 +49,9 @@ pub fn import_ftm(
     let provenance = Arc::new(options.provenance(&file_stem(file), &ProvenanceDefaults::default()));
     let mut report = ImportReport::default();
     let mut references: HashMap<String, Vec<PendingReference>> = HashMap::new();
+    // Each entity's first line, to check at the end that its schemata agree with each other
+    // and with what the store already holds (a Person must not also be a Vessel).
+    let mut entity_lines: HashMap<String, u64> = HashMap::new();
     let mut tx = store.begin()?;
     let mut pending: Vec<Statement> = Vec::new();
     let mut buf = Vec::new();
@@ -80,6 +83,11 @@ pub fn import_ftm(
         match parsed {
             Ok((statements, refs)) => {
                 report.entities += 1;
+                if let Some(first) = statements.first() {
+                    entity_lines
+                        .entry(first.entity_id.clone())
+                        .or_insert(line_no);
+                }
                 for (entity, prop, range, target) in refs {
                     references
                         .entry(target)
@@ -110,6 +118,26 @@ pub fn import_ftm(
         }
     }
     tx.write(&pending)?;
+    let ids: Vec<String> = entity_lines.keys().cloned().collect();
+    for chunk in ids.chunks(REFERENCE_CHUNK) {
+        for (id, schemata) in tx.schemata_of(chunk)? {
+            let agreed = schemata
+                .iter()
+                .try_fold(schemata[0].as_str(), |acc, s| model.common_schema(acc, s));
+            if agreed.is_none() {
+                let message = format!(
+                    "entity {id} would be recorded as {}, which are unrelated types; use another id or the same type",
+                    schemata.join(" and ")
+                );
+                return Err(ImportError::input(
+                    file,
+                    Some(entity_lines[&id]),
+                    None,
+                    message,
+                ));
+            }
+        }
+    }
     // References are checked against everything this import wrote and everything already
     // stored; targets found nowhere are kept as they are, as FtM allows.
     let targets: Vec<String> = references.keys().cloned().collect();

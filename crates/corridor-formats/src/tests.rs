@@ -550,3 +550,35 @@ fn money_values_need_an_amount_and_a_known_currency() {
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
     }
 }
+
+#[test]
+fn an_id_recorded_with_unrelated_types_is_refused() {
+    let mut n = node();
+    import_ftm(
+        &mut n,
+        r#"{"id": "x1", "schema": "Vessel", "properties": {"name": ["Sea Star"]}}"#,
+        &mut opts(),
+    )
+    .unwrap();
+    let before = statement_count(&mut n);
+    let err = import_ftm(
+        &mut n,
+        r#"{"id": "x1", "schema": "Person", "properties": {"name": ["Amina"]}}"#,
+        &mut opts(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("line 1: entity x1 would be recorded as"),
+        "{err}"
+    );
+    assert!(err.contains("unrelated types"), "{err}");
+    assert_eq!(statement_count(&mut n), before);
+    // Within one file too; a more specific type of the same line of descent is fine.
+    let text = "{\"id\": \"y\", \"schema\": \"LegalEntity\", \"properties\": {\"name\": [\"A\"]}}\n{\"id\": \"y\", \"schema\": \"Person\", \"properties\": {\"name\": [\"A\"]}}\n";
+    import_ftm(&mut n, text, &mut opts()).unwrap();
+    let y = Entity::fold(&MODEL, &n.store.entity_statements("y").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(y.schema, "Person");
+}

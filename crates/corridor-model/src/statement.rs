@@ -13,13 +13,21 @@ use std::sync::Arc;
 use sha1::{Digest, Sha1};
 
 /// A 128-bit statement id. Asserted statements get an id derived from their content (entity,
-/// property, value and dataset), so that importing the same facts twice stores them once.
+/// schema, property, value and dataset), so that importing the same facts twice stores them
+/// once. The schema is part of it so that a later, more specific record of an entity (a
+/// LegalEntity found to be a Person) is kept even when its values are the same.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementId(pub [u8; 16]);
 
 impl StatementId {
-    pub fn for_assertion(entity_id: &str, prop: &str, value: &str, dataset: &str) -> StatementId {
-        digest(&[entity_id, prop, value, dataset])
+    pub fn for_assertion(
+        entity_id: &str,
+        schema: &str,
+        prop: &str,
+        value: &str,
+        dataset: &str,
+    ) -> StatementId {
+        digest(&[entity_id, schema, prop, value, dataset])
     }
 
     /// A retraction's id depends on what it retracts, who retracted it and when, so that the
@@ -178,7 +186,7 @@ impl Statement {
         provenance: Arc<Provenance>,
     ) -> Statement {
         Statement {
-            id: StatementId::for_assertion(entity_id, prop, &value, &provenance.dataset),
+            id: StatementId::for_assertion(entity_id, schema, prop, &value, &provenance.dataset),
             entity_id: entity_id.to_string(),
             schema: schema.to_string(),
             prop: prop.to_string(),

@@ -295,6 +295,21 @@ pub fn import_csv(
         }
         Ok(())
     })?;
+    finish_import(
+        tx,
+        options,
+        bytes.load(std::sync::atomic::Ordering::Relaxed),
+        report,
+    )
+}
+
+/// Commits an import's transaction and completes its report and reject file.
+pub(crate) fn finish_import(
+    tx: Box<dyn corridor_store::WriteTx + '_>,
+    options: &mut ImportOptions<'_>,
+    bytes_read: u64,
+    mut report: ImportReport,
+) -> Result<ImportReport, ImportError> {
     let summary = tx.commit()?;
     if let Some(rejects) = options.rejects.as_mut() {
         rejects.finish().map_err(|source| ImportError::Rejects {
@@ -302,7 +317,7 @@ pub fn import_csv(
             source,
         })?;
     }
-    options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
+    options.report_progress(bytes_read);
     report.statements_inserted = summary.inserted;
     report.statements_already_present += summary.already_present;
     Ok(report)

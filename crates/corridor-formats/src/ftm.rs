@@ -19,7 +19,7 @@ use corridor_model::{Entity, Model, PropertyType, Statement};
 use corridor_store::{Store, StoreError};
 use serde_json::{Map, Value};
 
-use crate::csv_import::{CountingReader, file_stem, reject_or_fail};
+use crate::csv_import::{CountingReader, file_stem, finish_import, reject_or_fail};
 use crate::error::ImportError;
 use crate::options::{ImportOptions, ImportReport, ProvenanceDefaults};
 
@@ -167,17 +167,12 @@ pub fn import_ftm(
             }
         }
     }
-    let summary = tx.commit()?;
-    if let Some(rejects) = options.rejects.as_mut() {
-        rejects.finish().map_err(|source| ImportError::Rejects {
-            file: rejects.name.clone(),
-            source,
-        })?;
-    }
-    options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
-    report.statements_inserted = summary.inserted;
-    report.statements_already_present = summary.already_present;
-    Ok(report)
+    finish_import(
+        tx,
+        options,
+        bytes.load(std::sync::atomic::Ordering::Relaxed),
+        report,
+    )
 }
 
 /// Reads one line but keeps at most `limit + 1` bytes of it, so a gigantic line cannot

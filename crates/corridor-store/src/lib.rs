@@ -133,6 +133,47 @@ pub fn open(location: &Location, model: Arc<Model>) -> Result<Box<dyn Store>> {
     })
 }
 
+/// Turns rows ordered by entity into one visit per entity, its statements in recording order.
+/// Both backends read in key order (no sort in the database) and hand rows here.
+pub(crate) struct EntityGrouper<'v> {
+    batch: Vec<(i64, Statement)>,
+    visit: &'v mut dyn FnMut(&[Statement]) -> Result<()>,
+}
+
+impl<'v> EntityGrouper<'v> {
+    pub(crate) fn new(visit: &'v mut dyn FnMut(&[Statement]) -> Result<()>) -> Self {
+        EntityGrouper {
+            batch: Vec::new(),
+            visit,
+        }
+    }
+
+    pub(crate) fn push(&mut self, seq: i64, statement: Statement) -> Result<()> {
+        if self
+            .batch
+            .last()
+            .is_some_and(|(_, s)| s.entity_id != statement.entity_id)
+        {
+            self.flush()?;
+        }
+        self.batch.push((seq, statement));
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.batch.sort_by_key(|(seq, _)| *seq);
+        let statements: Vec<Statement> = self.batch.drain(..).map(|(_, s)| s).collect();
+        (self.visit)(&statements)
+    }
+}
+
 /// Decides which statements feed the name index: values of `name`-typed properties.
 pub(crate) struct NameProps {
     model: Arc<Model>,

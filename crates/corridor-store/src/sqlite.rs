@@ -188,25 +188,12 @@ impl Store for SqliteStore {
             .conn
             .prepare(&format!("{SELECT_STATEMENTS} ORDER BY s.entity_id"))?;
         let mut rows = stmt.query([])?;
-        let mut batch: Vec<(i64, Statement)> = Vec::new();
-        let mut flush = |batch: &mut Vec<(i64, Statement)>| -> Result<()> {
-            batch.sort_by_key(|(seq, _)| *seq);
-            let statements: Vec<Statement> = batch.drain(..).map(|(_, s)| s).collect();
-            visit(&statements)
-        };
+        let mut grouper = crate::EntityGrouper::new(visit);
         while let Some(row) = rows.next()? {
             let statement = row_to_statement(row)??;
-            if batch
-                .last()
-                .is_some_and(|(_, s)| s.entity_id != statement.entity_id)
-            {
-                flush(&mut batch)?;
-            }
-            batch.push((row.get(14)?, statement));
+            grouper.push(row.get(14)?, statement)?;
         }
-        if !batch.is_empty() {
-            flush(&mut batch)?;
-        }
+        grouper.finish()?;
         Ok(())
     }
 

@@ -217,14 +217,28 @@ pub fn export(ctx: &Context, as_ftm: bool, out: Option<PathBuf>) -> anyhow::Resu
         )),
         _ => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let n = if as_ftm {
-        ftm::export_ftm(store.as_mut(), &ctx.model, &mut sink)?
+    let what = if as_ftm { "entities" } else { "statements" };
+    let spinner = if std::io::stderr().is_terminal() {
+        let s = ProgressBar::new_spinner();
+        s.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} exported {{pos}} {what} ({{per_sec}})"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        s
     } else {
-        csv_export::export_statements_csv(store.as_mut(), &mut sink)?
+        ProgressBar::hidden()
     };
+    let mut progress = |n: u64| spinner.set_position(n);
+    let n = if as_ftm {
+        ftm::export_ftm(store.as_mut(), &ctx.model, &mut sink, &mut progress)?
+    } else {
+        csv_export::export_statements_csv(store.as_mut(), &mut sink, &mut progress)?
+    };
+    spinner.finish_and_clear();
     sink.flush()?;
     if out.as_ref().is_some_and(|p| p.as_os_str() != "-") {
-        let what = if as_ftm { "entities" } else { "statements" };
         eprintln!("exported {n} {what}");
     }
     Ok(())

@@ -25,9 +25,11 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// Writes the live statements of every entity; returns how many rows were written.
+/// `progress` is told the running count every few thousand rows.
 pub fn export_statements_csv(
     store: &mut dyn Store,
     out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<u64, StoreError> {
     let mut writer = csv::Writer::from_writer(out);
     let fail = |e: csv::Error| StoreError::Visitor(e.to_string());
@@ -57,6 +59,9 @@ pub fn export_statements_csv(
                 ])
                 .map_err(fail)?;
             rows += 1;
+            if rows % 16384 == 0 {
+                progress(rows);
+            }
         }
         Ok(())
     })?;

@@ -370,10 +370,12 @@ pub fn entity_to_ftm(entity: &Entity) -> Value {
 }
 
 /// Writes every entity in the store as FtM JSON lines; returns how many were written.
+/// `progress` is told the running count every few thousand entities.
 pub fn export_ftm(
     store: &mut dyn Store,
     model: &Model,
     out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<u64, StoreError> {
     let mut count = 0;
     store.scan_entities(&mut |statements| {
@@ -384,6 +386,9 @@ pub fn export_ftm(
             out.write_all(b"\n")
                 .map_err(|e| StoreError::Visitor(e.to_string()))?;
             count += 1;
+            if count % 4096 == 0 {
+                progress(count);
+            }
         }
         Ok(())
     })?;

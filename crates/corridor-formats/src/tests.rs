@@ -323,7 +323,7 @@ fn import_ftm(
 
 fn export_ftm(node: &mut Node) -> String {
     let mut out = Vec::new();
-    ftm::export_ftm(node.store.as_mut(), &MODEL, &mut out).unwrap();
+    ftm::export_ftm(node.store.as_mut(), &MODEL, &mut out, &mut |_| {}).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -462,7 +462,7 @@ fn statements_csv_lists_live_statements_with_provenance() {
     let mut n = node();
     import_csv(&mut n, PEOPLE_MAPPING, GOOD.as_bytes(), &mut opts()).unwrap();
     let mut out = Vec::new();
-    let rows = csv_export::export_statements_csv(n.store.as_mut(), &mut out).unwrap();
+    let rows = csv_export::export_statements_csv(n.store.as_mut(), &mut out, &mut |_| {}).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count() as u64, rows + 1);
     assert!(text.starts_with("statement_id,entity_id,schema,prop,value,original_value,dataset,recorded_by,recorded_at,handling,purpose,reliability,grade\n"));

@@ -297,7 +297,12 @@ pub fn history(ctx: &Context, id: &str, as_of: Option<&str>) -> anyhow::Result<(
         bail!("no entity {id:?} in {}", store.location());
     }
     if let Some(moment) = as_of {
-        statements.retain(|s| s.provenance.recorded_at.as_str() <= moment);
+        // Recording times are UTC `YYYY-MM-DDTHH:MM:SSZ`, so text order is time order; a date
+        // given at lower precision means "up to the end of that year, month or day".
+        let date = corridor_model::types::PartialDate::parse_iso(moment)
+            .map_err(|e| anyhow::anyhow!("--as-of: {e}"))?;
+        let bound = format!("{date}\u{10FFFF}");
+        statements.retain(|s| s.provenance.recorded_at.as_str() <= bound.as_str());
     }
     let live: std::collections::HashSet<_> =
         live_statements(&statements).iter().map(|s| s.id).collect();

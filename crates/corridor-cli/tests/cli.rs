@@ -348,6 +348,16 @@ fn corrections_retract_and_history_shows_both() {
     // The old view is still there for anyone who asks what was known before.
     let before = node.ok(&["history", "p1", "--as-of", "2000-01-01T00:00:00Z"]);
     assert!(before.is_empty());
+    assert_eq!(
+        node.ok(&["history", "p1", "--as-of", "9999"])
+            .lines()
+            .count(),
+        4
+    );
+    assert!(
+        node.fails(&["history", "p1", "--as-of", "yesterday"])
+            .contains("--as-of")
+    );
     let err = node.fails(&["retract", "p1", statement_id]);
     assert!(err.contains("has no live statement"), "{err}");
 }

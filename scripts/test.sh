@@ -42,4 +42,13 @@ fi
 export CORRIDOR_REQUIRE_POSTGRES=1
 
 echo "== cargo test --workspace"
-cargo test --workspace --locked
+LOG=$(mktemp)
+set +e
+cargo test --workspace --locked 2>&1 | tee "$LOG"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole suite, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$LOG"
+rm -f "$LOG"
+exit "$status"

@@ -18,7 +18,7 @@ use crate::sqlite::to_id;
 use crate::{NameProps, Result, Stats, Store, StoreError, WriteSummary, WriteTx};
 
 /// Statements buffered before one `COPY` round trip.
-const STAGE_ROWS: usize = 20_000;
+const STAGE_ROWS: usize = 100_000;
 
 pub struct PostgresStore {
     client: Client,
@@ -294,9 +294,13 @@ impl PostgresTx<'_> {
         let staged = self.pending.len() as u64;
         self.pending.clear();
         let inserted = self.tx.execute(
+            // Numbered in recording order (the inner query), inserted in key order (the outer
+            // one): neighbouring keys share index pages, which halved the time of a bulk import.
             "INSERT INTO statement (entity_id, id, seq, schema, prop, value, original_value, retracts, provenance)
-             SELECT entity_id, id, nextval('statement_seq'), schema, prop, value, original_value, retracts, provenance
-               FROM (SELECT * FROM statement_load ORDER BY ord) l
+             SELECT entity_id, id, seq, schema, prop, value, original_value, retracts, provenance
+               FROM (SELECT l.*, nextval('statement_seq') AS seq
+                       FROM (SELECT * FROM statement_load ORDER BY ord) l) numbered
+              ORDER BY entity_id, id
              ON CONFLICT DO NOTHING",
             &[],
         )?;

@@ -376,3 +376,22 @@ fn every_schema_and_property_name_has_its_own_term_number() {
         }
     }
 }
+
+#[test]
+fn recording_order_survives_key_ordered_batches() {
+    each_backend(|store| {
+        // Ids are hashes, so key order and recording order differ; reads must give the latter.
+        let written: Vec<Statement> = (0..50)
+            .map(|i| fact("p1", "Person", "alias", &format!("Alias {i:02}"), "a"))
+            .collect();
+        write(store, &written);
+        let read: Vec<String> = store
+            .entity_statements("p1")
+            .unwrap()
+            .into_iter()
+            .map(|s| s.value)
+            .collect();
+        let expected: Vec<String> = written.iter().map(|s| s.value.clone()).collect();
+        assert_eq!(read, expected);
+    });
+}

@@ -24,7 +24,8 @@ CREATE TABLE statement (
     value          TEXT   NOT NULL,
     original_value TEXT,
     retracts       BYTEA,
-    provenance     BIGINT NOT NULL REFERENCES provenance (id),
+    -- Not a declared foreign key, as in SQLite: the store writes provenance itself first.
+    provenance     BIGINT NOT NULL,
     PRIMARY KEY (entity_id, id)
 );
 

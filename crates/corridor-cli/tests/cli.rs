@@ -361,3 +361,55 @@ fn corrections_retract_and_history_shows_both() {
     let err = node.fails(&["retract", "p1", statement_id]);
     assert!(err.contains("has no live statement"), "{err}");
 }
+
+/// The same forms with a `postgres://` URL in `--data`, against the test server when there is
+/// one (scripts/test.sh always provides it).
+#[test]
+fn the_same_commands_work_on_postgresql() {
+    let Ok(admin) = std::env::var("CORRIDOR_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CORRIDOR_REQUIRE_POSTGRES").is_none(),
+            "PostgreSQL required but not configured"
+        );
+        return;
+    };
+    let name = format!("corridor_cli_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let node = Node::new();
+    let pg = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_corridor"))
+            .env("CORRIDOR_DATA", &url)
+            .env("CORRIDOR_USER", "tester")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, err) = pg(&["stats"]);
+    assert!(!ok && err.contains("no Corridor store at"), "{err}");
+    assert!(!err.contains("password"), "{err}");
+    assert!(pg(&["init"]).0);
+    let mapping = node.file("m.yaml", MAPPING);
+    let csv = node.file("people.csv", CSV);
+    let (ok, out, err) = pg(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    ]);
+    assert!(ok && out.contains("4 statements new"), "{out}{err}");
+    let (_, found, _) = pg(&["search", "selam"]);
+    assert!(found.contains("Selam Tesfaye"), "{found}");
+    let (ok, exported, _) = pg(&["export", "--format", "ftm"]);
+    assert!(ok && exported.lines().count() == 2, "{exported}");
+}

@@ -55,6 +55,8 @@ struct CleanBatch {
     entities: u64,
     /// Statements dropped because this import had already produced them (see [`SeenIds`]).
     repeated: u64,
+    /// Source-supplied entity ids and the line each came from.
+    source_ids: Vec<(String, u64)>,
 }
 
 /// Ids of statements this import has already sent to the store. Rows of a CSV repeat the same
@@ -157,8 +159,16 @@ fn parse_rows<R: Read>(
         }
         batch.records += 1;
         match row_statements(model, bound, header, &record, max_field, &mut memo) {
-            Ok((statements, entities)) => {
+            Ok(RowOutput {
+                statements,
+                entities,
+                source_ids,
+            }) => {
                 batch.entities += entities;
+                let line = record.position().map_or(0, |p| p.line());
+                batch
+                    .source_ids
+                    .extend(source_ids.into_iter().map(|id| (id, line)));
                 for s in statements {
                     if seen.first_time(s.id) {
                         batch.statements.push(s);
@@ -267,6 +277,9 @@ pub fn import_csv(
     // Two stages on two cores: this thread writes to the store while a second one reads,
     // checks and cleans the next rows. The bounded channel keeps memory flat.
     let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(4);
+    // Ids the file supplies itself (`id_column`) may already belong to an entity of another
+    // type; derived ids cannot, as their seed is the type's name. Kept only for the former.
+    let mut source_ids: HashMap<String, u64> = HashMap::new();
     std::thread::scope(|scope| -> Result<(), ImportError> {
         let bound = &bound;
         let header = &header;
@@ -279,6 +292,9 @@ pub fn import_csv(
             report.records += batch.records;
             report.entities += batch.entities;
             report.statements_already_present += batch.repeated;
+            for (id, line) in batch.source_ids {
+                source_ids.entry(id).or_insert(line);
+            }
             for r in &batch.rejects {
                 reject_or_fail(
                     options,
@@ -295,12 +311,39 @@ pub fn import_csv(
         }
         Ok(())
     })?;
+    check_entity_types(tx.as_mut(), model, file, &source_ids)?;
     finish_import(
         tx,
         options,
         bytes.load(std::sync::atomic::Ordering::Relaxed),
         report,
     )
+}
+
+/// Fails when any of `ids` (with the line that introduced it) would be recorded under types
+/// that no single type satisfies, counting what the store already holds and this import.
+pub(crate) fn check_entity_types(
+    tx: &mut dyn corridor_store::WriteTx,
+    model: &Model,
+    file: &str,
+    ids: &HashMap<String, u64>,
+) -> Result<(), ImportError> {
+    let all: Vec<String> = ids.keys().cloned().collect();
+    for chunk in all.chunks(1000) {
+        for (id, schemata) in tx.schemata_of(chunk)? {
+            let agreed = schemata
+                .iter()
+                .try_fold(schemata[0].as_str(), |acc, s| model.common_schema(acc, s));
+            if agreed.is_none() {
+                let message = format!(
+                    "entity {id} would be recorded as {}, which are unrelated types; use another id or the same type",
+                    schemata.join(" and ")
+                );
+                return Err(ImportError::input(file, Some(ids[&id]), None, message));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Commits an import's transaction and completes its report and reject file.
@@ -438,7 +481,7 @@ fn row_statements(
     record: &csv::ByteRecord,
     max_field: usize,
     memo: &mut CleanMemo,
-) -> Result<(Vec<Statement>, u64), RowError> {
+) -> Result<RowOutput, RowError> {
     if record.len() != header.len() {
         return Err(RowError {
             column: None,
@@ -471,6 +514,7 @@ fn row_statements(
     };
     let mapping = bound.mapping;
     let mut ids: HashMap<&str, String> = HashMap::new();
+    let mut source_ids = Vec::new();
     for e in &mapping.entities {
         let id = match &e.id {
             IdRule::Keys { seed, columns } => {
@@ -496,6 +540,9 @@ fn row_statements(
             }
         };
         if let Some(id) = id {
+            if matches!(e.id, IdRule::Column(_)) {
+                source_ids.push(id.clone());
+            }
             ids.insert(e.name.as_str(), id);
         }
     }
@@ -586,5 +633,17 @@ fn row_statements(
             entities += 1;
         }
     }
-    Ok((out, entities))
+    Ok(RowOutput {
+        statements: out,
+        entities,
+        source_ids,
+    })
+}
+
+/// What one row became.
+struct RowOutput {
+    statements: Vec<Statement>,
+    entities: u64,
+    /// Ids taken verbatim from the file (`id_column`), to check against the store's types.
+    source_ids: Vec<String>,
 }

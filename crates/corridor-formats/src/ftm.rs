@@ -19,7 +19,9 @@ use corridor_model::{Entity, Model, PropertyType, Statement};
 use corridor_store::{Store, StoreError};
 use serde_json::{Map, Value};
 
-use crate::csv_import::{CountingReader, file_stem, finish_import, reject_or_fail};
+use crate::csv_import::{
+    CountingReader, check_entity_types, file_stem, finish_import, reject_or_fail,
+};
 use crate::error::ImportError;
 use crate::options::{ImportOptions, ImportReport, ProvenanceDefaults};
 
@@ -118,26 +120,7 @@ pub fn import_ftm(
         }
     }
     tx.write(&pending)?;
-    let ids: Vec<String> = entity_lines.keys().cloned().collect();
-    for chunk in ids.chunks(REFERENCE_CHUNK) {
-        for (id, schemata) in tx.schemata_of(chunk)? {
-            let agreed = schemata
-                .iter()
-                .try_fold(schemata[0].as_str(), |acc, s| model.common_schema(acc, s));
-            if agreed.is_none() {
-                let message = format!(
-                    "entity {id} would be recorded as {}, which are unrelated types; use another id or the same type",
-                    schemata.join(" and ")
-                );
-                return Err(ImportError::input(
-                    file,
-                    Some(entity_lines[&id]),
-                    None,
-                    message,
-                ));
-            }
-        }
-    }
+    check_entity_types(tx.as_mut(), model, file, &entity_lines)?;
     // References are checked against everything this import wrote and everything already
     // stored; targets found nowhere are kept as they are, as FtM allows.
     let targets: Vec<String> = references.keys().cloned().collect();

@@ -582,3 +582,30 @@ fn an_id_recorded_with_unrelated_types_is_refused() {
         .unwrap();
     assert_eq!(y.schema, "Person");
 }
+
+#[test]
+fn a_csv_id_column_cannot_turn_a_stored_entity_into_another_type() {
+    let mut n = node();
+    import_ftm(
+        &mut n,
+        r#"{"id": "v-7", "schema": "Vessel", "properties": {"name": ["Sea Star"]}}"#,
+        &mut opts(),
+    )
+    .unwrap();
+    let mapping = "entities:\n  p:\n    schema: Person\n    id_column: pid\n    properties:\n      name: {column: name}\n";
+    let before = statement_count(&mut n);
+    let err = import_csv(
+        &mut n,
+        mapping,
+        b"pid,name\np-1,Amina\nv-7,Khalid\n",
+        &mut opts(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("people.csv, line 3: entity v-7 would be recorded as"),
+        "{err}"
+    );
+    assert_eq!(statement_count(&mut n), before);
+    import_csv(&mut n, mapping, b"pid,name\np-1,Amina\n", &mut opts()).unwrap();
+}

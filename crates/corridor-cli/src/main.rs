@@ -49,6 +49,8 @@ enum Command {
     Import(ImportArgs),
     /// Export every entity: FtM JSON lines, or one CSV row per statement.
     Export {
+        /// ftm (FollowTheMoney entity JSON lines, values as the source wrote them) or csv (one
+        /// row per live statement, with its provenance).
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Output file; `-` or nothing for standard output.
@@ -91,6 +93,7 @@ enum Command {
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
+    /// csv (with --mapping) or ftm (FollowTheMoney entity JSON lines).
     #[arg(long, value_enum)]
     format: ImportFormat,
     /// The mapping file (required for --format csv).

@@ -23,6 +23,8 @@ struct Cli {
         long,
         global = true,
         env = "CORRIDOR_DATA",
+        // The URL may carry a password, which --help must not print.
+        hide_env_values = true,
         default_value = "./corridor-data"
     )]
     data: String,

@@ -413,3 +413,20 @@ fn the_same_commands_work_on_postgresql() {
     let (ok, exported, _) = pg(&["export", "--format", "ftm"]);
     assert!(ok && exported.lines().count() == 2, "{exported}");
 }
+
+#[test]
+fn help_never_prints_the_store_url_from_the_environment() {
+    let out = Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .env(
+            "CORRIDOR_DATA",
+            "postgres://corridor:s3cret@db.example/node",
+        )
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("CORRIDOR_DATA") && !text.contains("s3cret"),
+        "{text}"
+    );
+}

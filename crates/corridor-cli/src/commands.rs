@@ -18,6 +18,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::ImportArgs;
 
+/// `println!` that reports a closed pipe (`corridor export | head`) as an error instead of
+/// panicking; `main` ends quietly on it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
 pub struct Context {
     pub location: Location,
     pub model: Arc<Model>,
@@ -53,7 +61,7 @@ fn now() -> String {
 
 pub fn init(ctx: &Context) -> anyhow::Result<()> {
     let store = corridor_store::create(&ctx.location, ctx.model.clone())?;
-    println!("created a Corridor node store at {}", store.location());
+    say!("created a Corridor node store at {}", store.location());
     Ok(())
 }
 
@@ -66,7 +74,7 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         Ok(store) => store,
         Err(corridor_store::StoreError::NotInitialised(_)) => {
             let store = corridor_store::create(&ctx.location, ctx.model.clone())?;
-            println!("created a Corridor node store at {}", store.location());
+            say!("created a Corridor node store at {}", store.location());
             store
         }
         Err(e) => return Err(e.into()),
@@ -80,7 +88,7 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         SAMPLE_FTM.as_bytes(),
         &mut options,
     )?;
-    print_report("samples/network.ftm.json", &report);
+    print_report("samples/network.ftm.json", &report)?;
     let mapping = Mapping::parse("samples/crossings.mapping.yaml", SAMPLE_MAPPING, &ctx.model)?;
     let mut options = ImportOptions::new("demo", &recorded_at);
     let report = corridor_formats::csv_import::import_csv(
@@ -91,10 +99,10 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         SAMPLE_CSV.as_bytes(),
         &mut options,
     )?;
-    print_report("samples/crossings.csv", &report);
-    println!();
+    print_report("samples/crossings.csv", &report)?;
+    say!();
     print_stats(store.as_mut())?;
-    println!(
+    say!(
         "\nTry: corridor --data {} search sayed",
         data_arg(&ctx.location)
     );
@@ -172,11 +180,11 @@ pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     };
     drop(options);
     bar.finish_and_clear();
-    print_report(&args.file, &report);
+    print_report(&args.file, &report)?;
     if let Some(path) = &args.rejects
         && report.rejected > 0
     {
-        println!(
+        say!(
             "{} rejected records written to {}",
             report.rejected,
             path.display()
@@ -202,11 +210,16 @@ fn progress_bar(size: Option<u64>, quiet: bool) -> ProgressBar {
     bar
 }
 
-fn print_report(file: &str, r: &ImportReport) {
-    println!(
+fn print_report(file: &str, r: &ImportReport) -> anyhow::Result<()> {
+    say!(
         "imported {file}: {} records, {} entities, {} statements new, {} already present, {} rejected",
-        r.records, r.entities, r.statements_inserted, r.statements_already_present, r.rejected
+        r.records,
+        r.entities,
+        r.statements_inserted,
+        r.statements_already_present,
+        r.rejected
     );
+    Ok(())
 }
 
 pub fn export(ctx: &Context, as_ftm: bool, out: Option<PathBuf>) -> anyhow::Result<()> {
@@ -259,13 +272,13 @@ pub fn get(ctx: &Context, id: &str, json: bool) -> anyhow::Result<()> {
         bail!("no entity {id:?} in {}", store.location());
     };
     if json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&ftm::entity_to_ftm(&entity))?
         );
         return Ok(());
     }
-    println!(
+    say!(
         "{} {}  {}",
         entity.schema,
         entity.id,
@@ -284,7 +297,7 @@ pub fn get(ctx: &Context, id: &str, json: bool) -> anyhow::Result<()> {
                 Some(orig) => format!("{} (written {orig:?})", s.value),
                 None => s.value.clone(),
             };
-            println!("  {label:<24} {shown:<40} [{}]", describe(s));
+            say!("  {label:<24} {shown:<40} [{}]", describe(s));
         }
     }
     Ok(())
@@ -312,7 +325,7 @@ pub fn history(ctx: &Context, id: &str, as_of: Option<&str>) -> anyhow::Result<(
             Operation::Assert => ("~", "asserted (since retracted)"),
             Operation::Retract => ("-", "retracts"),
         };
-        println!(
+        say!(
             "{mark} {} {} {what} {} = {:?}  [{}]",
             s.provenance.recorded_at,
             s.id,
@@ -370,12 +383,12 @@ pub fn correct(
     tx.write(&writes)?;
     tx.commit()?;
     match new_value {
-        Some(v) => println!(
+        Some(v) => say!(
             "corrected {} of {entity_id}: {:?} -> {v:?}",
             target.prop,
             target.source_value()
         ),
-        None => println!(
+        None => say!(
             "retracted {} = {:?} of {entity_id}",
             target.prop,
             target.source_value()
@@ -391,12 +404,12 @@ pub fn search(ctx: &Context, query: &str, limit: usize) -> anyhow::Result<()> {
     let mut store = ctx.open()?;
     let ids = store.search_names(query.trim(), limit)?;
     if ids.is_empty() {
-        println!("no entity has a name containing {query:?}");
+        say!("no entity has a name containing {query:?}");
     }
     for id in ids {
         let statements = store.entity_statements(&id)?;
         if let Some(entity) = Entity::fold(&ctx.model, &statements).map_err(anyhow::Error::msg)? {
-            println!(
+            say!(
                 "{:<20} {:<44} {}",
                 entity.schema,
                 entity.id,
@@ -414,19 +427,19 @@ pub fn stats(ctx: &Context) -> anyhow::Result<()> {
 
 fn print_stats(store: &mut dyn Store) -> anyhow::Result<()> {
     let stats = store.stats()?;
-    println!(
+    say!(
         "{}: {} statements about {} entities",
         store.location(),
         stats.statements,
         stats.entities
     );
-    println!("entities by type:");
+    say!("entities by type:");
     for (schema, n) in &stats.entities_by_schema {
-        println!("  {schema:<28} {n:>10}");
+        say!("  {schema:<28} {n:>10}");
     }
-    println!("statements by source:");
+    say!("statements by source:");
     for (dataset, n) in &stats.statements_by_dataset {
-        println!("  {dataset:<28} {n:>10}");
+        say!("  {dataset:<28} {n:>10}");
     }
     Ok(())
 }

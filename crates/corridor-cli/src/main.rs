@@ -141,9 +141,30 @@ enum ExportFormat {
 fn main() {
     let cli = Cli::parse();
     if let Err(err) = run(cli) {
-        eprintln!("corridor: {err:#}");
+        if err.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        }) {
+            // The reader went away (`corridor export | head`): nothing more to say.
+            std::process::exit(0);
+        }
+        eprintln!("corridor: {}", message(&err));
         std::process::exit(1);
     }
+}
+
+/// The error and its causes on one line, each cause once: libraries often repeat their cause
+/// in their own message, and the chain would then say it twice.
+fn message(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

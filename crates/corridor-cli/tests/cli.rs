@@ -430,3 +430,61 @@ fn help_never_prints_the_store_url_from_the_environment() {
         "{text}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `corridor export | head -1`: the pipe closes while the export is still writing.
+    let node = Node::new();
+    node.ok(&["init"]);
+    let mapping = node.file("m.yaml", MAPPING);
+    let big = node.dir.path().join("big.csv");
+    big_csv(&big, 5_000);
+    node.ok(&[
+        "import",
+        "--format",
+        "csv",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        big.to_str().unwrap(),
+    ]);
+    for format in ["ftm", "csv"] {
+        let mut child = node
+            .cmd(&["export", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut first,
+        )
+        .unwrap();
+        assert!(!first.is_empty());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_data_path_that_is_a_file_gets_a_clear_message() {
+    let node = Node::new();
+    std::fs::write(node.data(), "not a directory").unwrap();
+    let err = node.fails(&["init"]);
+    assert_eq!(
+        err.trim(),
+        format!(
+            "corridor: cannot create the data directory {}: File exists (os error 17)",
+            node.data().display()
+        )
+    );
+}

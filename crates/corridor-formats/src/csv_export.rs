@@ -32,7 +32,11 @@ pub fn export_statements_csv(
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, StoreError> {
     let mut writer = csv::Writer::from_writer(out);
-    let fail = |e: csv::Error| StoreError::Visitor(e.to_string());
+    // Write failures stay I/O errors, so a closed pipe is recognised as one.
+    let fail = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => StoreError::Io(io),
+        other => StoreError::Visitor(format!("{other:?}")),
+    };
     writer.write_record(COLUMNS).map_err(fail)?;
     let mut rows = 0;
     store.scan_entities(&mut |statements| {

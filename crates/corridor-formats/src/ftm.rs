@@ -365,9 +365,8 @@ pub fn export_ftm(
         let entity = Entity::fold(model, statements).map_err(StoreError::Corrupt)?;
         if let Some(entity) = entity {
             serde_json::to_writer(&mut *out, &entity_to_ftm(&entity))
-                .map_err(|e| StoreError::Visitor(e.to_string()))?;
-            out.write_all(b"\n")
-                .map_err(|e| StoreError::Visitor(e.to_string()))?;
+                .map_err(|e| StoreError::Io(e.into()))?;
+            out.write_all(b"\n").map_err(StoreError::Io)?;
             count += 1;
             if count % 4096 == 0 {
                 progress(count);

@@ -28,7 +28,12 @@ impl SqliteStore {
         if path.exists() {
             return Err(StoreError::AlreadyInitialised(path.display().to_string()));
         }
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot create the data directory {}: {e}", dir.display()),
+            ))
+        })?;
         Self::connect(path, model)
     }
 

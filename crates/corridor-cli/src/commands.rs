@@ -100,12 +100,64 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         &mut options,
     )?;
     print_report("samples/crossings.csv", &report)?;
+    let world = match &ctx.location {
+        Location::Directory(dir) => dir.join("demo-world"),
+        Location::Postgres(_) => std::env::temp_dir().join("corridor-demo-world"),
+    };
+    simulate(ctx, 1, "demo", &world, true)?;
     say!();
     print_stats(store.as_mut())?;
     say!(
         "\nTry: corridor --data {} search sayed",
         data_arg(&ctx.location)
     );
+    Ok(())
+}
+
+pub fn simulate(
+    ctx: &Context,
+    seed: u64,
+    scale: &str,
+    out: &std::path::Path,
+    into: bool,
+) -> anyhow::Result<()> {
+    let size = corridor_sim::scale(scale)
+        .with_context(|| format!("unknown scale {scale:?}: use demo, small, medium or large"))?;
+    let started = std::time::Instant::now();
+    let mut output = corridor_sim::DirOutput::create(out)
+        .with_context(|| format!("cannot write the world to {}", out.display()))?;
+    let summary = corridor_sim::simulate(seed, &size, &mut output)?;
+    output.finish()?;
+    let seconds = started.elapsed().as_secs_f64();
+    say!(
+        "simulated {} smuggled persons and {} records in {seconds:.1} s ({:.0} records/s) into {}",
+        summary.smuggled_persons,
+        summary.entities,
+        summary.entities as f64 / seconds.max(1e-9),
+        out.display()
+    );
+    if into {
+        let mut store = match corridor_store::open(&ctx.location, ctx.model.clone()) {
+            Err(corridor_store::StoreError::NotInitialised(_)) => {
+                corridor_store::create(&ctx.location, ctx.model.clone())?
+            }
+            other => other?,
+        };
+        let recorded_at = now();
+        for file in output.ftm_files() {
+            let name = file.display().to_string();
+            let input = File::open(&file).with_context(|| format!("cannot open {name}"))?;
+            let mut options = ImportOptions::new(&ctx.user, &recorded_at);
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("world")
+                .trim_end_matches(".ftm");
+            options.dataset = Some(format!("sim-{stem}"));
+            let report = ftm::import_ftm(store.as_mut(), &ctx.model, &name, input, &mut options)?;
+            print_report(&name, &report)?;
+        }
+    }
     Ok(())
 }
 

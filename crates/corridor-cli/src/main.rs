@@ -43,6 +43,20 @@ enum Command {
     Init,
     /// Create a node if needed and load the bundled sample data (invented, not real people).
     Demo,
+    /// Generate a seeded, invented smuggling world with its ground truth (see the README it
+    /// writes): FtM files per source under DIR/ftm, truth tables under DIR/truth.
+    Simulate {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// demo (seconds), small, medium or large (a million persons).
+        #[arg(long, default_value = "demo")]
+        scale: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Also import the generated records into the node at --data.
+        #[arg(long)]
+        into: bool,
+    },
     /// Import a file: CSV through a mapping file, or FollowTheMoney JSON lines.
     ///
     /// The import is all or nothing: the first bad record stops it and the store is left as it
@@ -172,6 +186,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init => commands::init(&ctx),
         Command::Demo => commands::demo(&ctx),
+        Command::Simulate {
+            seed,
+            scale,
+            out,
+            into,
+        } => commands::simulate(&ctx, seed, &scale, &out, into),
         Command::Import(args) => commands::import(&ctx, args),
         Command::Export { format, out } => {
             commands::export(&ctx, matches!(format, ExportFormat::Ftm), out)

@@ -1,0 +1,125 @@
+//! The simulator's reference data: corridors (`data/corridors.yaml`) and name pools by culture
+//! (`data/names.yaml`), embedded and checked when loaded.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Corridors {
+    pub corridors: Vec<Corridor>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Corridor {
+    pub id: String,
+    pub name: String,
+    pub mmp_route: String,
+    pub nationalities: BTreeMap<String, f64>,
+    pub legs: Vec<Leg>,
+}
+
+/// A place: name, ISO country, latitude, longitude.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Place(pub String, pub String, pub f64, pub f64);
+
+#[derive(Debug, Deserialize)]
+pub struct Leg {
+    pub from: Place,
+    pub to: Place,
+    pub mode: String,
+    pub fee_usd: [u64; 2],
+    pub days: [u64; 2],
+    pub intercept: f64,
+    pub death: f64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Names {
+    pub cultures: BTreeMap<String, Culture>,
+}
+
+/// A name in its own script, then its Latin renderings, most common first.
+pub type NameForms = Vec<String>;
+
+#[derive(Debug, Deserialize)]
+pub struct Culture {
+    pub script: String,
+    pub countries: Vec<String>,
+    pub patronymic: bool,
+    pub male: Vec<NameForms>,
+    pub female: Vec<NameForms>,
+    pub family: Vec<NameForms>,
+}
+
+pub fn corridors() -> Corridors {
+    serde_yaml_ng::from_str(include_str!("../data/corridors.yaml"))
+        .expect("data/corridors.yaml is checked by a test")
+}
+
+pub fn names() -> Names {
+    serde_yaml_ng::from_str(include_str!("../data/names.yaml"))
+        .expect("data/names.yaml is checked by a test")
+}
+
+impl Names {
+    /// The culture whose names nationals of `country` carry.
+    pub fn culture_of(&self, country: &str) -> Option<&Culture> {
+        self.cultures
+            .values()
+            .find(|c| c.countries.iter().any(|x| x == country))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corridors_are_real_places_with_sane_figures() {
+        for c in corridors().corridors {
+            assert!(!c.legs.is_empty(), "{}", c.id);
+            for leg in &c.legs {
+                for p in [&leg.from, &leg.to] {
+                    assert!(
+                        corridor_model::types::country_by_code(&p.1).is_some(),
+                        "{}: country {}",
+                        c.id,
+                        p.1
+                    );
+                    assert!(
+                        (-90.0..=90.0).contains(&p.2) && (-180.0..=180.0).contains(&p.3),
+                        "{}: {}",
+                        c.id,
+                        p.0
+                    );
+                }
+                assert!(leg.fee_usd[0] <= leg.fee_usd[1] && leg.days[0] <= leg.days[1]);
+                assert!((0.0..0.2).contains(&leg.death) && (0.0..1.0).contains(&leg.intercept));
+                assert!(["land", "sea", "air", "foot"].contains(&leg.mode.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_corridor_nationality_has_a_name_pool() {
+        let names = names();
+        for c in corridors().corridors {
+            for nat in c.nationalities.keys() {
+                assert!(
+                    names.culture_of(nat).is_some(),
+                    "{}: no names for {nat}",
+                    c.id
+                );
+            }
+        }
+        for (id, culture) in &names.cultures {
+            for pool in [&culture.male, &culture.female, &culture.family] {
+                assert!(
+                    pool.iter().all(|forms| forms.len() >= 2),
+                    "{id}: a name without a Latin form"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Corridor's scenario simulator: seeded smuggling worlds with ground truth.
+//!
+//! No real operational data may be used, yet every engine must be measured on data that looks
+//! real. The simulator draws corridors from real geography (`data/corridors.yaml`), people with
+//! names in their own scripts (`data/names.yaml`), smuggling networks with roles, migrants in
+//! groups and their journeys, and renders each person the way each source would write them
+//! (transliteration, dropped parts, typos, 1 January dates). Beside the records it writes the
+//! truth: which record is which real person, who belongs to which network in which role, which
+//! crossings were one group travelling together, and the real path of every payment.
+//!
+//! Same seed, same bytes: the generator is the crate's own ([`rng`]), and every part of the
+//! world draws from its own fork of it.
+
+pub mod data;
+pub mod render;
+pub mod rng;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+pub use world::{Output, Size, TRUTH_TABLES};
+
+/// Named sizes. `demo` takes well under a second; `large` reaches a million persons.
+pub fn scale(name: &str) -> Option<Size> {
+    let (migrant_groups, networks_per_corridor) = match name {
+        "demo" => (64, 2),
+        "small" => (2_000, 4),
+        "medium" => (20_000, 8),
+        "large" => (400_000, 40),
+        _ => return None,
+    };
+    Some(Size {
+        migrant_groups,
+        networks_per_corridor,
+        background_per_migrant: 50,
+    })
+}
+
+/// What a run made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub smuggled_persons: u64,
+    pub entities: u64,
+}
+
+/// Counts entities on their way to another output.
+struct Counting<'a, O: Output> {
+    inner: &'a mut O,
+    entities: u64,
+}
+
+impl<O: Output> Output for Counting<'_, O> {
+    fn entity(&mut self, dataset: &str, entity: serde_json::Value) -> std::io::Result<()> {
+        self.entities += 1;
+        self.inner.entity(dataset, entity)
+    }
+    fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
+        self.inner.truth(table, row)
+    }
+}
+
+/// Builds the world for `seed` at `size` into `out`.
+pub fn simulate(seed: u64, size: &Size, out: &mut impl Output) -> std::io::Result<Summary> {
+    let corridors = data::corridors();
+    let names = data::names();
+    let mut root = rng::Rng::new(seed);
+    let mut counting = Counting {
+        inner: out,
+        entities: 0,
+    };
+    let mut smuggled = 0;
+    let per_corridor = size
+        .migrant_groups
+        .div_ceil(corridors.corridors.len() as u64);
+    let mut counter = 0;
+    for corridor in &corridors.corridors {
+        let rng = root.fork(&corridor.id);
+        let mut world = world::World {
+            rng,
+            names: &names,
+            out: &mut counting,
+            counter,
+        };
+        let here = world.corridor(corridor, size, per_corridor)?;
+        world.background(corridor, here * size.background_per_migrant)?;
+        counter = world.counter;
+        smuggled += here;
+    }
+    Ok(Summary {
+        smuggled_persons: smuggled,
+        entities: counting.entities,
+    })
+}
+
+/// Writes a world to a directory: `ftm/<source>.ftm.json` (FtM entity JSON lines, one file per
+/// source agency) and `truth/<table>.csv`, with a README that documents both.
+pub struct DirOutput {
+    dir: PathBuf,
+    ftm: BTreeMap<String, BufWriter<File>>,
+    truth: BTreeMap<String, BufWriter<File>>,
+}
+
+impl DirOutput {
+    pub fn create(dir: &Path) -> std::io::Result<DirOutput> {
+        std::fs::create_dir_all(dir.join("ftm"))?;
+        std::fs::create_dir_all(dir.join("truth"))?;
+        std::fs::write(dir.join("README.md"), include_str!("../OUTPUT.md"))?;
+        let mut truth = BTreeMap::new();
+        for (table, header) in TRUTH_TABLES {
+            let mut w = BufWriter::new(File::create(
+                dir.join("truth").join(format!("{table}.csv")),
+            )?);
+            writeln!(w, "{header}")?;
+            truth.insert(table.to_string(), w);
+        }
+        Ok(DirOutput {
+            dir: dir.to_path_buf(),
+            ftm: BTreeMap::new(),
+            truth,
+        })
+    }
+
+    /// The FtM files written, in name order.
+    pub fn ftm_files(&self) -> Vec<PathBuf> {
+        self.ftm
+            .keys()
+            .map(|d| self.dir.join("ftm").join(format!("{d}.ftm.json")))
+            .collect()
+    }
+
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        for w in self.ftm.values_mut().chain(self.truth.values_mut()) {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Output for DirOutput {
+    fn entity(&mut self, dataset: &str, entity: serde_json::Value) -> std::io::Result<()> {
+        if !self.ftm.contains_key(dataset) {
+            let path = self.dir.join("ftm").join(format!("{dataset}.ftm.json"));
+            self.ftm
+                .insert(dataset.to_string(), BufWriter::new(File::create(path)?));
+        }
+        let w = self.ftm.get_mut(dataset).expect("inserted above");
+        serde_json::to_writer(&mut *w, &entity)?;
+        w.write_all(b"\n")
+    }
+
+    fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
+        let w = self
+            .truth
+            .get_mut(table)
+            .ok_or_else(|| std::io::Error::other(format!("no truth table {table}")))?;
+        let escaped: Vec<String> = row
+            .iter()
+            .map(|f| {
+                if f.contains([',', '"', '\n']) {
+                    format!("\"{}\"", f.replace('"', "\"\""))
+                } else {
+                    f.to_string()
+                }
+            })
+            .collect();
+        writeln!(w, "{}", escaped.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::*;
+
+#[derive(Default)]
+struct Memory {
+    entities: Vec<(String, String)>,
+    truth: BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Output for Memory {
+    fn entity(&mut self, dataset: &str, entity: serde_json::Value) -> std::io::Result<()> {
+        self.entities
+            .push((dataset.to_string(), entity.to_string()));
+        Ok(())
+    }
+    fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
+        self.truth
+            .entry(table.to_string())
+            .or_default()
+            .push(row.iter().map(|s| s.to_string()).collect());
+        Ok(())
+    }
+}
+
+fn world(seed: u64) -> (Summary, Memory) {
+    let mut out = Memory::default();
+    let summary = simulate(seed, &scale("demo").unwrap(), &mut out).unwrap();
+    (summary, out)
+}
+
+#[test]
+fn same_seed_same_world_other_seed_other_world() {
+    let (a, wa) = world(42);
+    let (b, wb) = world(42);
+    assert_eq!(a, b);
+    assert_eq!(wa.entities, wb.entities);
+    assert_eq!(wa.truth, wb.truth);
+    let (_, wc) = world(43);
+    assert_ne!(wa.entities, wc.entities);
+}
+
+#[test]
+fn the_truth_matches_the_records() {
+    let (summary, w) = world(7);
+    let ids: HashMap<String, String> = w
+        .entities
+        .iter()
+        .map(|(_, e)| {
+            let v: serde_json::Value = serde_json::from_str(e).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["schema"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // Every record in the truth exists, is a Person, and every Person record is in the truth.
+    let records = &w.truth["records"];
+    let recorded: HashSet<&str> = records.iter().map(|r| r[0].as_str()).collect();
+    for r in records {
+        assert_eq!(ids.get(&r[0]).map(String::as_str), Some("Person"), "{r:?}");
+    }
+    let persons = ids.values().filter(|s| *s == "Person").count();
+    assert_eq!(persons, recorded.len());
+    // Smuggled persons in groups match the summary; each has one outcome.
+    let groups = &w.truth["groups"];
+    assert_eq!(groups.len() as u64, summary.smuggled_persons);
+    assert!(
+        groups
+            .iter()
+            .all(|g| ["arrived", "intercepted", "dead", "missing"].contains(&g[3].as_str()))
+    );
+    // Co-travel crossings and payments point at entities that exist.
+    for c in &w.truth["cotravel"] {
+        assert_eq!(ids.get(&c[0]).map(String::as_str), Some("Crossing"));
+    }
+    for p in &w.truth["payments"] {
+        assert_eq!(ids.get(&p[0]).map(String::as_str), Some("MoneyTransfer"));
+        assert_eq!(ids.get(&p[1]).map(String::as_str), Some("SmugglingFee"));
+    }
+    // Network members have the six roles.
+    let roles: HashSet<&str> = w.truth["networks"].iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(roles.len(), 6);
+}
+
+#[test]
+fn distributions_are_what_the_data_files_say() {
+    let mut out = Memory::default();
+    let size = Size {
+        migrant_groups: 4_000,
+        networks_per_corridor: 2,
+        background_per_migrant: 0,
+    };
+    simulate(11, &size, &mut out).unwrap();
+    let groups = &out.truth["groups"];
+    let mut sizes: HashMap<&str, u64> = HashMap::new();
+    for g in groups {
+        *sizes.entry(g[1].as_str()).or_default() += 1;
+    }
+    let alone = sizes.values().filter(|n| **n == 1).count() as f64 / sizes.len() as f64;
+    // 55 % alone + 15 % unaccompanied children travel as groups of one.
+    assert!(
+        (alone - 0.70).abs() < 0.03,
+        "share travelling alone {alone}"
+    );
+    assert!(sizes.values().all(|n| (1..=5).contains(n)));
+    // Deaths and disappearances: a few in a hundred journeys overall, as on the real routes.
+    let lost = groups
+        .iter()
+        .filter(|g| g[3] == "dead" || g[3] == "missing")
+        .count() as f64
+        / groups.len() as f64;
+    assert!(
+        (0.002..0.06).contains(&lost),
+        "dead or missing share {lost}"
+    );
+    let intercepted =
+        groups.iter().filter(|g| g[3] == "intercepted").count() as f64 / groups.len() as f64;
+    assert!(
+        (0.1..0.6).contains(&intercepted),
+        "intercepted share {intercepted}"
+    );
+    // Fees stay inside the corridors' documented ranges (per person: at most the largest leg).
+    let max_leg = data::corridors()
+        .corridors
+        .iter()
+        .flat_map(|c| c.legs.iter().map(|l| l.fee_usd[1]))
+        .max()
+        .unwrap();
+    for (_, e) in &out.entities {
+        let v: serde_json::Value = serde_json::from_str(e).unwrap();
+        if v["schema"] == "MoneyTransfer" {
+            let amount: u64 = v["properties"]["amount"][0]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(amount >= 100 && amount <= max_leg * 5, "{amount}");
+        }
+    }
+}
+
+#[test]
+fn background_travellers_outnumber_the_smuggled_fifty_to_one() {
+    let (summary, w) = world(3);
+    let crossings = w
+        .entities
+        .iter()
+        .filter(|(_, e)| e.contains("\"schema\":\"Crossing\""))
+        .count() as u64;
+    assert!(
+        crossings >= summary.smuggled_persons * 50,
+        "{crossings} crossings for {} smuggled",
+        summary.smuggled_persons
+    );
+}
+
+#[test]
+fn every_generated_record_imports_into_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = DirOutput::create(&dir.path().join("world")).unwrap();
+    simulate(5, &scale("demo").unwrap(), &mut out).unwrap();
+    out.finish().unwrap();
+    let model = std::sync::Arc::new(corridor_model::Model::builtin().unwrap());
+    let mut store = corridor_store::create(
+        &corridor_store::Location::Directory(dir.path().join("node")),
+        model.clone(),
+    )
+    .unwrap();
+    for file in out.ftm_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut options = corridor_formats::ImportOptions::new("sim", "2026-11-22T00:00:00Z");
+        let report = corridor_formats::ftm::import_ftm(
+            store.as_mut(),
+            &model,
+            &file.display().to_string(),
+            text.as_bytes(),
+            &mut options,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.rejected, 0);
+        assert_eq!(report.records, text.lines().count() as u64);
+    }
+    assert!(dir.path().join("world/truth/records.csv").exists());
+    assert!(dir.path().join("world/README.md").exists());
+}

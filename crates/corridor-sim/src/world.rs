@@ -1,0 +1,468 @@
+//! The world: smuggling networks along real corridors, migrants who travel them, and the
+//! records that agencies make of both — written as FtM entities per source, with the ground
+//! truth beside them.
+
+use serde_json::{Value, json};
+
+use crate::data::{Corridor, Culture, Names};
+use crate::render::{self, Style, TrueName};
+use crate::rng::Rng;
+
+/// Where the world goes: entities per source dataset, and rows of the truth tables.
+pub trait Output {
+    fn entity(&mut self, dataset: &str, entity: Value) -> std::io::Result<()>;
+    fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()>;
+}
+
+/// Sizes of a world.
+#[derive(Clone, Copy, Debug)]
+pub struct Size {
+    pub migrant_groups: u64,
+    pub networks_per_corridor: u64,
+    /// Regular travellers' crossings per smuggled person (the background a border post sees).
+    pub background_per_migrant: u64,
+}
+
+/// The truth tables and their columns (documented in the output's README).
+pub const TRUTH_TABLES: &[(&str, &str)] = &[
+    ("records", "record_id,dataset,true_id,kind"),
+    ("networks", "person_id,network_id,role,corridor"),
+    ("groups", "person_id,group_id,corridor,outcome"),
+    ("cotravel", "crossing_id,group_id"),
+    (
+        "payments",
+        "transfer_id,fee_id,payer_id,broker_id,recipient_id",
+    ),
+];
+
+struct Person {
+    id: String,
+    name: TrueName,
+    gender: &'static str,
+    nationality: String,
+    birth: (i32, u8, u8),
+    passport: Option<String>,
+}
+
+struct Network {
+    members: Vec<(Person, &'static str)>,
+}
+
+impl Network {
+    fn with_role(&self, role: &str) -> Option<&Person> {
+        self.members
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map(|(p, _)| p)
+    }
+}
+
+pub struct World<'a, O: Output> {
+    pub rng: Rng,
+    pub names: &'a Names,
+    pub out: &'a mut O,
+    pub counter: u64,
+}
+
+const DAY0: i64 = 20_089; // 2025-01-01 as days since 1970-01-01
+
+fn date(days: i64) -> String {
+    corridor_model::types::format_unix_utc(days * 86_400)[..10].to_string()
+}
+
+fn moment(days: i64, minutes: u64) -> String {
+    let s = corridor_model::types::format_unix_utc(days * 86_400 + minutes as i64 * 60);
+    s[..19].to_string()
+}
+
+impl<O: Output> World<'_, O> {
+    fn next_id(&mut self, prefix: &str) -> String {
+        self.counter += 1;
+        format!("{prefix}-{:07}", self.counter)
+    }
+
+    fn person(&mut self, culture: &Culture, nationality: &str, adult: bool) -> Person {
+        let female = self.rng.chance(0.35);
+        let pool = if female {
+            &culture.female
+        } else {
+            &culture.male
+        };
+        let given = self.rng.pick(pool).clone();
+        let father = culture
+            .patronymic
+            .then(|| self.rng.pick(&culture.male).clone());
+        let family = self.rng.pick(&culture.family).clone();
+        let age = if adult {
+            self.rng.range(18, 55)
+        } else {
+            self.rng.range(10, 17)
+        } as i32;
+        let birth = (
+            2026 - age,
+            self.rng.range(1, 12) as u8,
+            self.rng.range(1, 28) as u8,
+        );
+        let passport = self.rng.chance(0.6).then(|| {
+            format!(
+                "{}{:07}",
+                nationality.to_ascii_uppercase(),
+                self.rng.range(0, 9_999_999)
+            )
+        });
+        Person {
+            id: self.next_id("true-person"),
+            name: TrueName {
+                given,
+                father,
+                family,
+            },
+            gender: if female { "female" } else { "male" },
+            nationality: nationality.to_string(),
+            birth,
+            passport,
+        }
+    }
+
+    /// One source's record of a person: a new entity, mapped to the real person in the truth.
+    fn record(&mut self, dataset: &str, person: &Person, style: &Style) -> std::io::Result<String> {
+        let id = self.next_id(&format!("{dataset}-p"));
+        let name = render::render_name(&person.name, style, &mut self.rng);
+        let mut props =
+            json!({"name": [name], "nationality": [person.nationality], "gender": [person.gender]});
+        let (y, m, d) = person.birth;
+        if let Some(born) = render::render_birth_date(y, m, d, style, &mut self.rng) {
+            props["birthDate"] = json!([born]);
+        }
+        if let Some(p) = &person.passport {
+            props["passportNumber"] = json!([p]);
+        }
+        self.out.entity(
+            dataset,
+            json!({"id": id, "schema": "Person", "properties": props}),
+        )?;
+        self.out
+            .truth("records", &[&id, dataset, &person.id, "person"])?;
+        Ok(id)
+    }
+
+    pub fn corridor(
+        &mut self,
+        corridor: &Corridor,
+        size: &Size,
+        groups: u64,
+    ) -> std::io::Result<u64> {
+        let nats: Vec<&String> = corridor.nationalities.keys().collect();
+        let weights: Vec<f64> = corridor.nationalities.values().copied().collect();
+        // Crossing points where a leg meets a controlled border.
+        let mut points = Vec::new();
+        for (i, leg) in corridor.legs.iter().enumerate() {
+            let id = format!("bcp-{}-{i}", corridor.id);
+            self.out.entity(
+                "border-crossings",
+                json!({"id": id, "schema": "BorderCrossingPoint", "properties": {
+                    "name": [leg.from.0], "country": [leg.from.1],
+                    "location": [format!("{},{}", leg.from.2, leg.from.3)],
+                    "pointType": [if leg.mode == "sea" { "sea" } else { "land" }]}}),
+            )?;
+            points.push(id);
+        }
+        // Networks: members from the transit countries of the corridor.
+        let mut networks = Vec::new();
+        for _ in 0..size.networks_per_corridor {
+            let id = self.next_id("true-network");
+            let mut members = Vec::new();
+            let roles: &[&'static str] = &[
+                "organiser",
+                "recruiter",
+                "transporter",
+                "boat_pilot",
+                "safe_house_keeper",
+                "money_broker",
+            ];
+            for role in roles {
+                let leg = self.rng.pick(&corridor.legs);
+                let country = leg.from.1.clone();
+                let culture = self
+                    .names
+                    .culture_of(&country)
+                    .or_else(|| self.names.culture_of(nats[0]))
+                    .expect("checked by data tests");
+                let p = self.person(culture, &country, true);
+                self.out
+                    .truth("networks", &[&p.id, &id, role, &corridor.id])?;
+                members.push((p, *role));
+            }
+            networks.push(Network { members });
+        }
+        let mut smuggled = 0;
+        for _ in 0..groups {
+            smuggled += self.group(corridor, &nats, &weights, &networks, &points)?;
+        }
+        Ok(smuggled)
+    }
+
+    fn group(
+        &mut self,
+        corridor: &Corridor,
+        nats: &[&String],
+        weights: &[f64],
+        networks: &[Network],
+        points: &[String],
+    ) -> std::io::Result<u64> {
+        let nationality = nats[self.rng.weighted(weights)].clone();
+        let culture = self
+            .names
+            .culture_of(&nationality)
+            .expect("checked by data tests");
+        let group_id = self.next_id("true-group");
+        // 55 % travel alone, 30 % as a family of 2-5, 15 % are unaccompanied children.
+        let kind = self.rng.weighted(&[0.55, 0.30, 0.15]);
+        let members: Vec<Person> = match kind {
+            0 => vec![self.person(culture, &nationality, true)],
+            1 => {
+                let n = self.rng.range(2, 5);
+                let head = self.person(culture, &nationality, true);
+                let mut family = vec![head];
+                for i in 1..n {
+                    let mut p = self.person(culture, &nationality, i == 1);
+                    p.name.family = family[0].name.family.clone();
+                    family.push(p);
+                }
+                family
+            }
+            _ => vec![self.person(culture, &nationality, false)],
+        };
+        let network = self.rng.pick(networks);
+        let mut day = DAY0 + self.rng.range(0, 600) as i64;
+        let mut outcome = "arrived";
+        for (leg_index, leg) in corridor.legs.iter().enumerate() {
+            // Not every journey takes every leg: each leg is an alternative start or a step.
+            if leg_index > 0 && self.rng.chance(0.5) {
+                continue;
+            }
+            day += self.rng.range(leg.days[0], leg.days[1]) as i64;
+            let facilitator = network
+                .with_role(if leg.mode == "sea" {
+                    "boat_pilot"
+                } else {
+                    "transporter"
+                })
+                .expect("every network has every role");
+            self.fee(
+                &members[0],
+                network,
+                facilitator,
+                leg.fee_usd,
+                members.len() as u64,
+                day,
+            )?;
+            if leg.mode != "sea" && points.len() > leg_index {
+                self.crossings(&members, facilitator, &points[leg_index], &group_id, day)?;
+            }
+            if self.rng.chance(leg.death) {
+                outcome = if self.rng.chance(0.5) {
+                    "dead"
+                } else {
+                    "missing"
+                };
+                self.incident(corridor, leg, members.len() as u64, outcome, day)?;
+                break;
+            }
+            if self.rng.chance(leg.intercept) {
+                outcome = "intercepted";
+                self.interception(corridor, leg, &members, facilitator, day)?;
+                break;
+            }
+        }
+        for p in &members {
+            self.out
+                .truth("groups", &[&p.id, &group_id, &corridor.id, outcome])?;
+        }
+        if self.rng.chance(0.3) {
+            self.debriefing(&members[0], network, day)?;
+        }
+        Ok(members.len() as u64)
+    }
+
+    fn crossings(
+        &mut self,
+        members: &[Person],
+        driver: &Person,
+        point: &str,
+        group: &str,
+        day: i64,
+    ) -> std::io::Result<()> {
+        let minute = self.rng.range(0, 1439);
+        let travellers: Vec<&Person> = members
+            .iter()
+            .chain(std::iter::once(driver))
+            .filter(|p| p.passport.is_some())
+            .collect();
+        for (i, p) in travellers.iter().enumerate() {
+            let record = self.record("border-crossings", p, &render::BORDER_SYSTEM)?;
+            let id = self.next_id("crossing");
+            self.out.entity(
+                "border-crossings",
+                json!({"id": id, "schema": "Crossing", "properties": {
+                    "traveller": [record], "point": [point], "direction": ["exit"],
+                    "date": [moment(day, minute + i as u64)]}}),
+            )?;
+            self.out.truth("cotravel", &[&id, group])?;
+        }
+        Ok(())
+    }
+
+    fn fee(
+        &mut self,
+        payer: &Person,
+        network: &Network,
+        recipient: &Person,
+        range: [u64; 2],
+        people: u64,
+        day: i64,
+    ) -> std::io::Result<()> {
+        let amount = self.rng.range(range[0], range[1]) * people;
+        let broker = network
+            .with_role("money_broker")
+            .expect("every network has a broker");
+        let payer_record = self.record("money-transfers", payer, &render::MONEY_TRANSFER)?;
+        let broker_record = self.record("money-transfers", broker, &render::MONEY_TRANSFER)?;
+        let recipient_record =
+            self.record("money-transfers", recipient, &render::MONEY_TRANSFER)?;
+        let transfer = self.next_id("transfer");
+        self.out.entity(
+            "money-transfers",
+            json!({"id": transfer, "schema": "MoneyTransfer", "properties": {
+                "payer": [payer_record], "beneficiary": [recipient_record], "senderBroker": [broker_record],
+                "amount": [amount.to_string()], "currency": ["USD"], "channel": ["hawala"], "date": [date(day)]}}),
+        )?;
+        let fee = self.next_id("fee");
+        self.out.entity(
+            "money-transfers",
+            json!({"id": fee, "schema": "SmugglingFee", "properties": {
+                "payer": [payer_record], "recipient": [recipient_record], "amount": [format!("{amount} USD")],
+                "paymentMethod": ["hawala"], "transfer": [transfer], "date": [date(day)]}}),
+        )?;
+        self.out.truth(
+            "payments",
+            &[&transfer, &fee, &payer.id, &broker.id, &recipient.id],
+        )
+    }
+
+    fn incident(
+        &mut self,
+        corridor: &Corridor,
+        leg: &crate::data::Leg,
+        people: u64,
+        outcome: &str,
+        day: i64,
+    ) -> std::io::Result<()> {
+        let id = self.next_id("incident");
+        let (dead, missing) = if outcome == "dead" {
+            (people, 0)
+        } else {
+            (0, people)
+        };
+        let lat = (leg.from.2 + leg.to.2) / 2.0;
+        let lon = (leg.from.3 + leg.to.3) / 2.0;
+        self.out.entity(
+            "incidents",
+            json!({"id": id, "schema": "MissingMigrantIncident", "properties": {
+                "name": [format!("{} between {} and {}", if leg.mode == "sea" { "Shipwreck" } else { "Deaths" }, leg.from.0, leg.to.0)],
+                "date": [date(day)], "dead": [dead.to_string()], "missing": [missing.to_string()],
+                "migrationRoute": [corridor.mmp_route], "point": [format!("{lat:.4},{lon:.4}")], "sourceQuality": ["3"]}}),
+        )
+    }
+
+    fn interception(
+        &mut self,
+        corridor: &Corridor,
+        leg: &crate::data::Leg,
+        members: &[Person],
+        facilitator: &Person,
+        day: i64,
+    ) -> std::io::Result<()> {
+        let mut persons = Vec::new();
+        for p in members {
+            persons.push(self.record("interceptions", p, &render::INTERCEPTION_REPORT)?);
+        }
+        let suspect = self.record("interceptions", facilitator, &render::INTERCEPTION_REPORT)?;
+        let id = self.next_id("interception");
+        self.out.entity(
+            "interceptions",
+            json!({"id": id, "schema": "Interception", "properties": {
+                "name": [format!("Interception off {}", leg.from.0)], "date": [date(day)],
+                "area": [if leg.mode == "sea" { "sea" } else { "land" }],
+                "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)],
+                "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect],
+                "summary": [corridor.name]}}),
+        )
+    }
+
+    fn debriefing(&mut self, migrant: &Person, network: &Network, day: i64) -> std::io::Result<()> {
+        let debriefee = self.record("debriefings", migrant, &render::DEBRIEFING)?;
+        for (member, role) in &network.members {
+            if !["organiser", "recruiter", "transporter"].contains(role) || !self.rng.chance(0.6) {
+                continue;
+            }
+            let named = self.record("debriefings", member, &render::DEBRIEFING)?;
+            let link = self.next_id("debrief-link");
+            self.out.entity(
+                "debriefings",
+                json!({"id": link, "schema": "UnknownLink", "properties": {
+                    "subject": [debriefee], "object": [named], "role": [format!("named as {role}")], "date": [date(day)]}}),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Regular travellers crossing the corridor's points, the background of every border post.
+    pub fn background(&mut self, corridor: &Corridor, crossings: u64) -> std::io::Result<()> {
+        let nats: Vec<String> = corridor
+            .legs
+            .iter()
+            .flat_map(|l| [l.from.1.clone(), l.to.1.clone()])
+            .collect();
+        let mut done = 0;
+        while done < crossings {
+            let nationality = self.rng.pick(&nats).clone();
+            let Some(culture) = self
+                .names
+                .culture_of(&nationality)
+                .or_else(|| self.names.cultures.get("hispanic"))
+            else {
+                break;
+            };
+            let mut p = self.person(culture, &nationality, true);
+            if p.passport.is_none() {
+                p.passport = Some(format!(
+                    "{}{:07}",
+                    nationality.to_ascii_uppercase(),
+                    self.rng.range(0, 9_999_999)
+                ));
+            }
+            let record = self.record("border-crossings", &p, &render::BORDER_SYSTEM)?;
+            let trips = self.rng.range(1, 4).min(crossings - done);
+            for _ in 0..trips {
+                let leg_index = self.rng.range(0, corridor.legs.len() as u64 - 1) as usize;
+                let id = self.next_id("crossing");
+                let day = DAY0 + self.rng.range(0, 640) as i64;
+                let minute = self.rng.range(0, 1439);
+                let direction = if self.rng.chance(0.5) {
+                    "entry"
+                } else {
+                    "exit"
+                };
+                self.out.entity(
+                    "border-crossings",
+                    json!({"id": id, "schema": "Crossing", "properties": {
+                        "traveller": [record], "point": [format!("bcp-{}-{leg_index}", corridor.id)],
+                        "direction": [direction], "date": [moment(day, minute)]}}),
+                )?;
+                done += 1;
+            }
+        }
+        Ok(())
+    }
+}

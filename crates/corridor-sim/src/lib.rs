@@ -12,6 +12,7 @@
 //! world draws from its own fork of it.
 
 pub mod data;
+pub mod mrz;
 pub mod render;
 pub mod rng;
 pub mod world;

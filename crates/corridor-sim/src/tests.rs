@@ -184,3 +184,38 @@ fn every_generated_record_imports_into_a_store() {
     assert!(dir.path().join("world/truth/records.csv").exists());
     assert!(dir.path().join("world/README.md").exists());
 }
+
+#[test]
+fn broken_machine_readable_zones_are_where_the_truth_says() {
+    let (_, w) = world(9);
+    let valid: HashMap<&str, bool> = w.truth["documents"]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1] == "true"))
+        .collect();
+    let smuggled: HashSet<&str> = w.truth["cotravel"].iter().map(|r| r[0].as_str()).collect();
+    let (mut broken_smuggled, mut broken_regular, mut regular) = (0, 0, 0);
+    for (_, e) in &w.entities {
+        let v: serde_json::Value = serde_json::from_str(e).unwrap();
+        if v["schema"] != "Crossing" {
+            continue;
+        }
+        let id = v["id"].as_str().unwrap();
+        let mrz = v["properties"]["mrz"][0].as_str().unwrap();
+        let line2 = mrz.lines().nth(1).unwrap();
+        assert_eq!(line2.len(), 44);
+        let digit_ok = crate::mrz::check_digit(&line2[0..9]) == line2.as_bytes()[9] as char;
+        assert_eq!(digit_ok, valid[id], "{id}: {line2}");
+        if smuggled.contains(id) {
+            broken_smuggled += usize::from(!digit_ok);
+        } else {
+            regular += 1;
+            broken_regular += usize::from(!digit_ok);
+        }
+    }
+    let share = broken_regular as f64 / regular as f64;
+    assert!(share < 0.02, "regular documents broken: {share}");
+    assert!(
+        broken_smuggled as f64 / smuggled.len() as f64 > share,
+        "forgeries should be more common among the smuggled"
+    );
+}

@@ -33,7 +33,13 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
         "payments",
         "transfer_id,fee_id,payer_id,broker_id,recipient_id",
     ),
+    ("documents", "crossing_id,mrz_valid"),
 ];
+
+/// Share of smuggled travellers' documents with a wrong check digit (crude forgeries), and of
+/// regular travellers' (misprints, damaged zones).
+const BROKEN_MRZ_SMUGGLED: f64 = 0.10;
+const BROKEN_MRZ_REGULAR: f64 = 0.005;
 
 struct Person {
     id: String,
@@ -75,7 +81,55 @@ fn moment(days: i64, minutes: u64) -> String {
     s[..19].to_string()
 }
 
+/// The passport's machine-readable zone as read at the border, and whether it is valid.
+fn mrz_of(p: &Person, passport: &str, broken: bool) -> String {
+    let alpha3 = corridor_model::types::country_by_code(&p.nationality)
+        .and_then(|c| c.alpha3.clone())
+        .unwrap_or_else(|| "XXX".into());
+    let (y, m, d) = p.birth;
+    let birth = format!("{:02}{m:02}{d:02}", y % 100);
+    let lines = crate::mrz::td3(
+        &crate::mrz::Td3 {
+            issuing_state: &alpha3,
+            surname: &p.name.family[1],
+            given_names: &p.name.given[1],
+            number: passport,
+            nationality: &alpha3,
+            birth: &birth,
+            sex: if p.gender == "female" { 'F' } else { 'M' },
+            expiry: "310101",
+        },
+        broken,
+    );
+    lines.join("\n")
+}
+
 impl<O: Output> World<'_, O> {
+    /// A crossing record with the traveller's MRZ, some of them broken; returns the crossing id.
+    #[allow(clippy::too_many_arguments)]
+    fn crossing(
+        &mut self,
+        p: &Person,
+        record: &str,
+        point: &str,
+        direction: &str,
+        when: String,
+        broken_share: f64,
+    ) -> std::io::Result<String> {
+        let id = self.next_id("crossing");
+        let passport = p.passport.clone().unwrap_or_default();
+        let broken = self.rng.chance(broken_share);
+        self.out.entity(
+            "border-crossings",
+            json!({"id": id, "schema": "Crossing", "properties": {
+                "traveller": [record], "point": [point], "direction": [direction],
+                "date": [when], "mrz": [mrz_of(p, &passport, broken)]}}),
+        )?;
+        self.out
+            .truth("documents", &[&id, if broken { "false" } else { "true" }])?;
+        Ok(id)
+    }
+
     fn next_id(&mut self, prefix: &str) -> String {
         self.counter += 1;
         format!("{prefix}-{:07}", self.counter)
@@ -301,12 +355,13 @@ impl<O: Output> World<'_, O> {
             .collect();
         for (i, p) in travellers.iter().enumerate() {
             let record = self.record("border-crossings", p, &render::BORDER_SYSTEM)?;
-            let id = self.next_id("crossing");
-            self.out.entity(
-                "border-crossings",
-                json!({"id": id, "schema": "Crossing", "properties": {
-                    "traveller": [record], "point": [point], "direction": ["exit"],
-                    "date": [moment(day, minute + i as u64)]}}),
+            let id = self.crossing(
+                p,
+                &record,
+                point,
+                "exit",
+                moment(day, minute + i as u64),
+                BROKEN_MRZ_SMUGGLED,
             )?;
             self.out.truth("cotravel", &[&id, group])?;
         }
@@ -446,7 +501,6 @@ impl<O: Output> World<'_, O> {
             let trips = self.rng.range(1, 4).min(crossings - done);
             for _ in 0..trips {
                 let leg_index = self.rng.range(0, corridor.legs.len() as u64 - 1) as usize;
-                let id = self.next_id("crossing");
                 let day = DAY0 + self.rng.range(0, 640) as i64;
                 let minute = self.rng.range(0, 1439);
                 let direction = if self.rng.chance(0.5) {
@@ -454,11 +508,14 @@ impl<O: Output> World<'_, O> {
                 } else {
                     "exit"
                 };
-                self.out.entity(
-                    "border-crossings",
-                    json!({"id": id, "schema": "Crossing", "properties": {
-                        "traveller": [record], "point": [format!("bcp-{}-{leg_index}", corridor.id)],
-                        "direction": [direction], "date": [moment(day, minute)]}}),
+                let point = format!("bcp-{}-{leg_index}", corridor.id);
+                self.crossing(
+                    &p,
+                    &record,
+                    &point,
+                    direction,
+                    moment(day, minute),
+                    BROKEN_MRZ_REGULAR,
                 )?;
                 done += 1;
             }

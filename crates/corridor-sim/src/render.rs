@@ -61,6 +61,25 @@ pub const MONEY_TRANSFER: Style = Style {
     no_date: 1.0,
 };
 
+pub const WATCHLIST: Style = Style {
+    native_script: 0.2,
+    typo: 0.03,
+    drop_part: 0.15,
+    family_first: 0.2,
+    date_swap: 0.02,
+    january_first: 0.4,
+    no_date: 0.2,
+};
+pub const PHONE_CONTACTS: Style = Style {
+    native_script: 0.6,
+    typo: 0.05,
+    drop_part: 0.5,
+    family_first: 0.0,
+    date_swap: 0.0,
+    january_first: 0.0,
+    no_date: 1.0,
+};
+
 /// A person's name parts, each with its forms (own script first, then Latin renderings).
 #[derive(Clone, Debug)]
 pub struct TrueName {

@@ -180,6 +180,17 @@ impl<O: Output> World<'_, O> {
 
     /// One source's record of a person: a new entity, mapped to the real person in the truth.
     fn record(&mut self, dataset: &str, person: &Person, style: &Style) -> std::io::Result<String> {
+        self.record_with(dataset, person, style, json!({}))
+    }
+
+    /// A record with extra properties (`extra` is an object of property → list of values).
+    fn record_with(
+        &mut self,
+        dataset: &str,
+        person: &Person,
+        style: &Style,
+        extra: Value,
+    ) -> std::io::Result<String> {
         let id = self.next_id(&format!("{dataset}-p"));
         let name = render::render_name(&person.name, style, &mut self.rng);
         let mut props =
@@ -190,6 +201,9 @@ impl<O: Output> World<'_, O> {
         }
         if let Some(p) = &person.passport {
             props["passportNumber"] = json!([p]);
+        }
+        if let (Value::Object(props), Value::Object(extra)) = (&mut props, extra) {
+            props.extend(extra);
         }
         self.out.entity(
             dataset,
@@ -247,7 +261,10 @@ impl<O: Output> World<'_, O> {
                     .truth("networks", &[&p.id, &id, role, &corridor.id])?;
                 members.push((p, *role));
             }
-            networks.push(Network { members });
+            let network = Network { members };
+            self.watchlist(&network)?;
+            self.phone_extract(&network, &corridor.id)?;
+            networks.push(network);
         }
         let mut smuggled = 0;
         for _ in 0..groups {
@@ -470,6 +487,79 @@ impl<O: Output> World<'_, O> {
             )?;
         }
         Ok(())
+    }
+
+    /// National watchlist entries for some organisers and transporters, written from
+    /// intelligence: often only the year of birth, sometimes the name in its own script.
+    fn watchlist(&mut self, network: &Network) -> std::io::Result<()> {
+        for (member, role) in &network.members {
+            if ["organiser", "transporter", "boat_pilot"].contains(role) && self.rng.chance(0.6) {
+                let extra = json!({"topics": ["crime.traffick"], "program": ["national watchlist"], "notes": [format!("suspected {role}")]});
+                self.record_with("watchlist", member, &render::WATCHLIST, extra)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The seized phone of a network's transporter: its contacts (names as saved in the phone,
+    /// often in their own script) and its calls with the rest of the network.
+    fn phone_extract(&mut self, network: &Network, corridor: &str) -> std::io::Result<()> {
+        let mut numbers = Vec::new();
+        for (member, _) in &network.members {
+            let record = self.record("phone-extracts", member, &render::PHONE_CONTACTS)?;
+            let number = self.phone_number(&member.nationality);
+            let phone = self.next_id("phone");
+            self.out.entity(
+                "phone-extracts",
+                json!({"id": phone, "schema": "PhoneNumber", "properties": {
+                    "number": [number], "user": [record], "lineType": ["mobile"], "summary": [format!("contact on a phone seized on the {corridor} route")]}}),
+            )?;
+            numbers.push((record, number));
+        }
+        let owner = network
+            .members
+            .iter()
+            .position(|(_, r)| *r == "transporter")
+            .unwrap_or(0);
+        for i in 0..numbers.len() {
+            if i == owner {
+                continue;
+            }
+            for _ in 0..self.rng.range(2, 12) {
+                let (caller, callee) = if self.rng.chance(0.5) {
+                    (owner, i)
+                } else {
+                    (i, owner)
+                };
+                let call = self.next_id("call");
+                let day = DAY0 + self.rng.range(0, 640) as i64;
+                let minute = self.rng.range(0, 1439);
+                self.out.entity(
+                    "phone-extracts",
+                    json!({"id": call, "schema": "Call", "properties": {
+                        "caller": [numbers[caller].0], "callerNumber": [numbers[caller].1],
+                        "receiver": [numbers[callee].0], "receiverNumber": [numbers[callee].1],
+                        "date": [moment(day, minute)], "duration": [self.rng.range(5, 900).to_string()]}}),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A mobile number in a numbering range that is really allocated for mobiles in a country
+    /// where the network operates (Libya, Turkiye, Syria, Italy), so that it validates.
+    fn phone_number(&mut self, nationality: &str) -> String {
+        let (prefix, digits) = match nationality {
+            "ly" | "tn" | "ne" => ("+21891", 7),
+            "sy" | "iq" | "ps" => ("+963944", 6),
+            "it" | "gr" | "es" | "hu" | "hr" => ("+39347", 7),
+            _ => ("+90532", 7),
+        };
+        let mut n = prefix.to_string();
+        for _ in 0..digits {
+            n.push(char::from(b'0' + self.rng.range(0, 9) as u8));
+        }
+        n
     }
 
     /// Regular travellers crossing the corridor's points, the background of every border post.

@@ -104,7 +104,7 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         Location::Directory(dir) => dir.join("demo-world"),
         Location::Postgres(_) => std::env::temp_dir().join("corridor-demo-world"),
     };
-    simulate(ctx, 1, "demo", &world, true)?;
+    simulate(ctx, 1, "demo", &world, true, None)?;
     say!();
     print_stats(store.as_mut())?;
     say!(
@@ -120,13 +120,32 @@ pub fn simulate(
     scale: &str,
     out: &std::path::Path,
     into: bool,
+    settings_file: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    let size = corridor_sim::scale(scale)
-        .with_context(|| format!("unknown scale {scale:?}: use demo, small, medium or large"))?;
+    let settings = match settings_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read settings {}", path.display()))?;
+            corridor_sim::Settings::parse(&path.display().to_string(), &text)
+                .map_err(anyhow::Error::msg)?
+        }
+        None => corridor_sim::Settings::default(),
+    };
+    let size = settings.scale(scale).map_err(anyhow::Error::msg)?;
     let started = std::time::Instant::now();
     let mut output = corridor_sim::DirOutput::create(out)
         .with_context(|| format!("cannot write the world to {}", out.display()))?;
-    let summary = corridor_sim::simulate(seed, &size, &mut output)?;
+    let spinner = if std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut progress = |corridor: &str, entities: u64| {
+        spinner.set_message(format!("{entities} records; finished corridor {corridor}"));
+        spinner.tick();
+    };
+    let summary = corridor_sim::simulate_with(seed, &size, &settings, &mut output, &mut progress)?;
+    spinner.finish_and_clear();
     output.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     say!(

@@ -56,6 +56,10 @@ enum Command {
         /// Also import the generated records into the node at --data.
         #[arg(long)]
         into: bool,
+        /// Scenario knobs (sizes, corridors, error rates); the defaults and their meaning are
+        /// in crates/corridor-sim/settings/default.yaml.
+        #[arg(long)]
+        settings: Option<PathBuf>,
     },
     /// Import a file: CSV through a mapping file, or FollowTheMoney JSON lines.
     ///
@@ -191,7 +195,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scale,
             out,
             into,
-        } => commands::simulate(&ctx, seed, &scale, &out, into),
+            settings,
+        } => commands::simulate(&ctx, seed, &scale, &out, into, settings.as_deref()),
         Command::Import(args) => commands::import(&ctx, args),
         Command::Export { format, out } => {
             commands::export(&ctx, matches!(format, ExportFormat::Ftm), out)

@@ -15,6 +15,7 @@ pub mod data;
 pub mod mrz;
 pub mod render;
 pub mod rng;
+pub mod settings;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -24,21 +25,12 @@ use std::path::{Path, PathBuf};
 
 pub use world::{Output, Size, TRUTH_TABLES};
 
-/// Named sizes. `demo` takes well under a second; `large` makes about 200,000 smuggled persons,
-/// 10 million crossings and over a million persons with the regular travellers.
+pub use settings::Settings;
+
+/// A named size from the built-in settings. `demo` takes well under a second; `large` makes
+/// about 200,000 smuggled persons, 10 million crossings and over a million persons.
 pub fn scale(name: &str) -> Option<Size> {
-    let (migrant_groups, networks_per_corridor) = match name {
-        "demo" => (64, 2),
-        "small" => (2_000, 4),
-        "medium" => (20_000, 8),
-        "large" => (120_000, 40),
-        _ => return None,
-    };
-    Some(Size {
-        migrant_groups,
-        networks_per_corridor,
-        background_per_migrant: 50,
-    })
+    Settings::default().scale(name).ok()
 }
 
 /// What a run made.
@@ -64,8 +56,20 @@ impl<O: Output> Output for Counting<'_, O> {
     }
 }
 
-/// Builds the world for `seed` at `size` into `out`.
+/// Builds the world for `seed` at `size` into `out`, with the built-in settings.
 pub fn simulate(seed: u64, size: &Size, out: &mut impl Output) -> std::io::Result<Summary> {
+    simulate_with(seed, size, &Settings::default(), out, &mut |_, _| {})
+}
+
+/// Builds the world with `settings`; `progress` hears each corridor as it is done, with the
+/// number of entities written so far.
+pub fn simulate_with(
+    seed: u64,
+    size: &Size,
+    settings: &Settings,
+    out: &mut impl Output,
+    progress: &mut dyn FnMut(&str, u64),
+) -> std::io::Result<Summary> {
     let corridors = data::corridors();
     let names = data::names();
     let mut root = rng::Rng::new(seed);
@@ -74,14 +78,18 @@ pub fn simulate(seed: u64, size: &Size, out: &mut impl Output) -> std::io::Resul
         entities: 0,
     };
     let mut smuggled = 0;
-    let per_corridor = size
-        .migrant_groups
-        .div_ceil(corridors.corridors.len() as u64);
     let mut counter = 0;
-    for corridor in &corridors.corridors {
+    let chosen: Vec<&data::Corridor> = corridors
+        .corridors
+        .iter()
+        .filter(|c| settings.corridors.is_empty() || settings.corridors.contains(&c.id))
+        .collect();
+    let per_corridor = size.migrant_groups.div_ceil(chosen.len() as u64);
+    for corridor in chosen {
         let rng = root.fork(&corridor.id);
         let mut world = world::World {
             rng,
+            settings,
             names: &names,
             out: &mut counting,
             counter,
@@ -89,6 +97,7 @@ pub fn simulate(seed: u64, size: &Size, out: &mut impl Output) -> std::io::Resul
         let here = world.corridor(corridor, size, per_corridor)?;
         world.background(corridor, here * size.background_per_migrant)?;
         counter = world.counter;
+        progress(&corridor.id, counting.entities);
         smuggled += here;
     }
     Ok(Summary {

@@ -6,7 +6,8 @@ use crate::data::NameForms;
 use crate::rng::Rng;
 
 /// The habits of one kind of source.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Style {
     /// Chance the name is written in the person's own script (a seized phone, a consulate list).
     pub native_script: f64,
@@ -23,62 +24,6 @@ pub struct Style {
     /// Chance the date of birth is missing.
     pub no_date: f64,
 }
-
-pub const BORDER_SYSTEM: Style = Style {
-    native_script: 0.0,
-    typo: 0.02,
-    drop_part: 0.02,
-    family_first: 0.0,
-    date_swap: 0.01,
-    january_first: 0.02,
-    no_date: 0.0,
-};
-pub const INTERCEPTION_REPORT: Style = Style {
-    native_script: 0.0,
-    typo: 0.15,
-    drop_part: 0.25,
-    family_first: 0.15,
-    date_swap: 0.10,
-    january_first: 0.35,
-    no_date: 0.30,
-};
-pub const DEBRIEFING: Style = Style {
-    native_script: 0.15,
-    typo: 0.08,
-    drop_part: 0.30,
-    family_first: 0.10,
-    date_swap: 0.05,
-    january_first: 0.20,
-    no_date: 0.40,
-};
-pub const MONEY_TRANSFER: Style = Style {
-    native_script: 0.05,
-    typo: 0.10,
-    drop_part: 0.10,
-    family_first: 0.30,
-    date_swap: 0.0,
-    january_first: 0.0,
-    no_date: 1.0,
-};
-
-pub const WATCHLIST: Style = Style {
-    native_script: 0.2,
-    typo: 0.03,
-    drop_part: 0.15,
-    family_first: 0.2,
-    date_swap: 0.02,
-    january_first: 0.4,
-    no_date: 0.2,
-};
-pub const PHONE_CONTACTS: Style = Style {
-    native_script: 0.6,
-    typo: 0.05,
-    drop_part: 0.5,
-    family_first: 0.0,
-    date_swap: 0.0,
-    january_first: 0.0,
-    no_date: 1.0,
-};
 
 /// A person's name parts, each with its forms (own script first, then Latin renderings).
 #[derive(Clone, Debug)]
@@ -196,11 +141,12 @@ mod tests {
                 .filter(|_| render_name(&name, style, rng) == name.canonical())
                 .count()
         };
-        let border = same(&BORDER_SYSTEM, &mut rng);
-        let debrief = same(&DEBRIEFING, &mut rng);
+        let styles = crate::settings::Settings::default().styles;
+        let border = same(&styles.border_system, &mut rng);
+        let debrief = same(&styles.debriefing, &mut rng);
         assert!(border > debrief, "{border} vs {debrief}");
         let native = (0..2000)
-            .filter(|_| render_name(&name, &DEBRIEFING, &mut rng).contains("السيد"))
+            .filter(|_| render_name(&name, &styles.debriefing, &mut rng).contains("السيد"))
             .count();
         let share = native as f64 / 2000.0;
         assert!((0.11..0.19).contains(&share), "native-script share {share}");
@@ -209,9 +155,12 @@ mod tests {
     #[test]
     fn birth_dates_follow_the_source_habits() {
         let mut rng = Rng::new(5);
+        let style = crate::settings::Settings::default()
+            .styles
+            .interception_report;
         let n = 20_000;
         let dates: Vec<Option<String>> = (0..n)
-            .map(|_| render_birth_date(1990, 7, 4, &INTERCEPTION_REPORT, &mut rng))
+            .map(|_| render_birth_date(1990, 7, 4, &style, &mut rng))
             .collect();
         let missing = dates.iter().filter(|d| d.is_none()).count() as f64 / n as f64;
         let january = dates

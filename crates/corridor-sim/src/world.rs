@@ -15,7 +15,8 @@ pub trait Output {
 }
 
 /// Sizes of a world.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Size {
     pub migrant_groups: u64,
     pub networks_per_corridor: u64,
@@ -35,11 +36,6 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
     ),
     ("documents", "crossing_id,mrz_valid"),
 ];
-
-/// Share of smuggled travellers' documents with a wrong check digit (crude forgeries), and of
-/// regular travellers' (misprints, damaged zones).
-const BROKEN_MRZ_SMUGGLED: f64 = 0.10;
-const BROKEN_MRZ_REGULAR: f64 = 0.005;
 
 struct Person {
     id: String,
@@ -65,6 +61,7 @@ impl Network {
 
 pub struct World<'a, O: Output> {
     pub rng: Rng,
+    pub settings: &'a crate::settings::Settings,
     pub names: &'a Names,
     pub out: &'a mut O,
     pub counter: u64,
@@ -136,7 +133,7 @@ impl<O: Output> World<'_, O> {
     }
 
     fn person(&mut self, culture: &Culture, nationality: &str, adult: bool) -> Person {
-        let female = self.rng.chance(0.35);
+        let female = self.rng.chance(self.settings.people.female_share);
         let pool = if female {
             &culture.female
         } else {
@@ -157,13 +154,16 @@ impl<O: Output> World<'_, O> {
             self.rng.range(1, 12) as u8,
             self.rng.range(1, 28) as u8,
         );
-        let passport = self.rng.chance(0.6).then(|| {
-            format!(
-                "{}{:07}",
-                nationality.to_ascii_uppercase(),
-                self.rng.range(0, 9_999_999)
-            )
-        });
+        let passport = self
+            .rng
+            .chance(self.settings.people.passport_share)
+            .then(|| {
+                format!(
+                    "{}{:07}",
+                    nationality.to_ascii_uppercase(),
+                    self.rng.range(0, 9_999_999)
+                )
+            });
         Person {
             id: self.next_id("true-person"),
             name: TrueName {
@@ -288,11 +288,15 @@ impl<O: Output> World<'_, O> {
             .expect("checked by data tests");
         let group_id = self.next_id("true-group");
         // 55 % travel alone, 30 % as a family of 2-5, 15 % are unaccompanied children.
-        let kind = self.rng.weighted(&[0.55, 0.30, 0.15]);
+        let g = &self.settings.groups;
+        let kind = self
+            .rng
+            .weighted(&[g.alone, g.family, g.unaccompanied_child]);
+        let [family_low, family_high] = g.family_size;
         let members: Vec<Person> = match kind {
             0 => vec![self.person(culture, &nationality, true)],
             1 => {
-                let n = self.rng.range(2, 5);
+                let n = self.rng.range(family_low, family_high);
                 let head = self.person(culture, &nationality, true);
                 let mut family = vec![head];
                 for i in 1..n {
@@ -350,7 +354,7 @@ impl<O: Output> World<'_, O> {
             self.out
                 .truth("groups", &[&p.id, &group_id, &corridor.id, outcome])?;
         }
-        if self.rng.chance(0.3) {
+        if self.rng.chance(self.settings.records.debriefed_share) {
             self.debriefing(&members[0], network, day)?;
         }
         Ok(members.len() as u64)
@@ -371,14 +375,14 @@ impl<O: Output> World<'_, O> {
             .filter(|p| p.passport.is_some())
             .collect();
         for (i, p) in travellers.iter().enumerate() {
-            let record = self.record("border-crossings", p, &render::BORDER_SYSTEM)?;
+            let record = self.record("border-crossings", p, &self.settings.styles.border_system)?;
             let id = self.crossing(
                 p,
                 &record,
                 point,
                 "exit",
                 moment(day, minute + i as u64),
-                BROKEN_MRZ_SMUGGLED,
+                self.settings.records.broken_mrz_smuggled,
             )?;
             self.out.truth("cotravel", &[&id, group])?;
         }
@@ -398,10 +402,21 @@ impl<O: Output> World<'_, O> {
         let broker = network
             .with_role("money_broker")
             .expect("every network has a broker");
-        let payer_record = self.record("money-transfers", payer, &render::MONEY_TRANSFER)?;
-        let broker_record = self.record("money-transfers", broker, &render::MONEY_TRANSFER)?;
-        let recipient_record =
-            self.record("money-transfers", recipient, &render::MONEY_TRANSFER)?;
+        let payer_record = self.record(
+            "money-transfers",
+            payer,
+            &self.settings.styles.money_transfer,
+        )?;
+        let broker_record = self.record(
+            "money-transfers",
+            broker,
+            &self.settings.styles.money_transfer,
+        )?;
+        let recipient_record = self.record(
+            "money-transfers",
+            recipient,
+            &self.settings.styles.money_transfer,
+        )?;
         let transfer = self.next_id("transfer");
         self.out.entity(
             "money-transfers",
@@ -457,9 +472,17 @@ impl<O: Output> World<'_, O> {
     ) -> std::io::Result<()> {
         let mut persons = Vec::new();
         for p in members {
-            persons.push(self.record("interceptions", p, &render::INTERCEPTION_REPORT)?);
+            persons.push(self.record(
+                "interceptions",
+                p,
+                &self.settings.styles.interception_report,
+            )?);
         }
-        let suspect = self.record("interceptions", facilitator, &render::INTERCEPTION_REPORT)?;
+        let suspect = self.record(
+            "interceptions",
+            facilitator,
+            &self.settings.styles.interception_report,
+        )?;
         let id = self.next_id("interception");
         self.out.entity(
             "interceptions",
@@ -473,12 +496,14 @@ impl<O: Output> World<'_, O> {
     }
 
     fn debriefing(&mut self, migrant: &Person, network: &Network, day: i64) -> std::io::Result<()> {
-        let debriefee = self.record("debriefings", migrant, &render::DEBRIEFING)?;
+        let debriefee = self.record("debriefings", migrant, &self.settings.styles.debriefing)?;
         for (member, role) in &network.members {
-            if !["organiser", "recruiter", "transporter"].contains(role) || !self.rng.chance(0.6) {
+            if !["organiser", "recruiter", "transporter"].contains(role)
+                || !self.rng.chance(self.settings.records.named_in_debriefing)
+            {
                 continue;
             }
-            let named = self.record("debriefings", member, &render::DEBRIEFING)?;
+            let named = self.record("debriefings", member, &self.settings.styles.debriefing)?;
             let link = self.next_id("debrief-link");
             self.out.entity(
                 "debriefings",
@@ -493,9 +518,11 @@ impl<O: Output> World<'_, O> {
     /// intelligence: often only the year of birth, sometimes the name in its own script.
     fn watchlist(&mut self, network: &Network) -> std::io::Result<()> {
         for (member, role) in &network.members {
-            if ["organiser", "transporter", "boat_pilot"].contains(role) && self.rng.chance(0.6) {
+            if ["organiser", "transporter", "boat_pilot"].contains(role)
+                && self.rng.chance(self.settings.records.watchlisted_share)
+            {
                 let extra = json!({"topics": ["crime.traffick"], "program": ["national watchlist"], "notes": [format!("suspected {role}")]});
-                self.record_with("watchlist", member, &render::WATCHLIST, extra)?;
+                self.record_with("watchlist", member, &self.settings.styles.watchlist, extra)?;
             }
         }
         Ok(())
@@ -506,7 +533,11 @@ impl<O: Output> World<'_, O> {
     fn phone_extract(&mut self, network: &Network, corridor: &str) -> std::io::Result<()> {
         let mut numbers = Vec::new();
         for (member, _) in &network.members {
-            let record = self.record("phone-extracts", member, &render::PHONE_CONTACTS)?;
+            let record = self.record(
+                "phone-extracts",
+                member,
+                &self.settings.styles.phone_contacts,
+            )?;
             let number = self.phone_number(&member.nationality);
             let phone = self.next_id("phone");
             self.out.entity(
@@ -587,7 +618,8 @@ impl<O: Output> World<'_, O> {
                     self.rng.range(0, 9_999_999)
                 ));
             }
-            let record = self.record("border-crossings", &p, &render::BORDER_SYSTEM)?;
+            let record =
+                self.record("border-crossings", &p, &self.settings.styles.border_system)?;
             let trips = self.rng.range(1, 4).min(crossings - done);
             for _ in 0..trips {
                 let leg_index = self.rng.range(0, corridor.legs.len() as u64 - 1) as usize;
@@ -605,7 +637,7 @@ impl<O: Output> World<'_, O> {
                     &point,
                     direction,
                     moment(day, minute),
-                    BROKEN_MRZ_REGULAR,
+                    self.settings.records.broken_mrz_regular,
                 )?;
                 done += 1;
             }

@@ -51,6 +51,9 @@ impl<O: Output> Output for Counting<'_, O> {
         self.entities += 1;
         self.inner.entity(dataset, entity)
     }
+    fn source_row(&mut self, file: &str, header: &[&str], row: &[&str]) -> std::io::Result<()> {
+        self.inner.source_row(file, header, row)
+    }
     fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
         self.inner.truth(table, row)
     }
@@ -111,6 +114,7 @@ pub fn simulate_with(
 pub struct DirOutput {
     dir: PathBuf,
     ftm: BTreeMap<String, BufWriter<File>>,
+    sources: BTreeMap<String, BufWriter<File>>,
     truth: BTreeMap<String, BufWriter<File>>,
 }
 
@@ -118,6 +122,11 @@ impl DirOutput {
     pub fn create(dir: &Path) -> std::io::Result<DirOutput> {
         std::fs::create_dir_all(dir.join("ftm"))?;
         std::fs::create_dir_all(dir.join("truth"))?;
+        std::fs::create_dir_all(dir.join("sources"))?;
+        std::fs::write(
+            dir.join("sources").join("border-crossings.mapping.yaml"),
+            include_str!("../settings/border-crossings.mapping.yaml"),
+        )?;
         std::fs::write(dir.join("README.md"), include_str!("../OUTPUT.md"))?;
         let mut truth = BTreeMap::new();
         for (table, header) in TRUTH_TABLES {
@@ -130,6 +139,7 @@ impl DirOutput {
         Ok(DirOutput {
             dir: dir.to_path_buf(),
             ftm: BTreeMap::new(),
+            sources: BTreeMap::new(),
             truth,
         })
     }
@@ -143,7 +153,12 @@ impl DirOutput {
     }
 
     pub fn finish(&mut self) -> std::io::Result<()> {
-        for w in self.ftm.values_mut().chain(self.truth.values_mut()) {
+        for w in self
+            .ftm
+            .values_mut()
+            .chain(self.truth.values_mut())
+            .chain(self.sources.values_mut())
+        {
             w.flush()?;
         }
         Ok(())
@@ -162,23 +177,38 @@ impl Output for DirOutput {
         w.write_all(b"\n")
     }
 
+    fn source_row(&mut self, file: &str, header: &[&str], row: &[&str]) -> std::io::Result<()> {
+        if !self.sources.contains_key(file) {
+            let mut w = BufWriter::new(File::create(self.dir.join("sources").join(file))?);
+            writeln!(w, "{}", csv_line(header))?;
+            self.sources.insert(file.to_string(), w);
+        }
+        let w = self.sources.get_mut(file).expect("inserted above");
+        writeln!(w, "{}", csv_line(row))
+    }
+
     fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
         let w = self
             .truth
             .get_mut(table)
             .ok_or_else(|| std::io::Error::other(format!("no truth table {table}")))?;
-        let escaped: Vec<String> = row
-            .iter()
-            .map(|f| {
-                if f.contains([',', '"', '\n']) {
-                    format!("\"{}\"", f.replace('"', "\"\""))
-                } else {
-                    f.to_string()
-                }
-            })
-            .collect();
-        writeln!(w, "{}", escaped.join(","))
+        writeln!(w, "{}", csv_line(row))
     }
+}
+
+/// One CSV line (RFC 4180 quoting where a field needs it).
+fn csv_line(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            if f.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]

@@ -14,6 +14,13 @@ impl Output for Memory {
             .push((dataset.to_string(), entity.to_string()));
         Ok(())
     }
+    fn source_row(&mut self, file: &str, _header: &[&str], row: &[&str]) -> std::io::Result<()> {
+        self.truth
+            .entry(format!("source:{file}"))
+            .or_default()
+            .push(row.iter().map(|s| s.to_string()).collect());
+        Ok(())
+    }
     fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()> {
         self.truth
             .entry(table.to_string())
@@ -182,6 +189,29 @@ fn every_generated_record_imports_into_a_store() {
         assert_eq!(report.records, text.lines().count() as u64);
     }
     assert!(dir.path().join("world/truth/records.csv").exists());
+    // The border system's own CSV export loads through its mapping too.
+    let sources = dir.path().join("world/sources");
+    let mapping_text =
+        std::fs::read_to_string(sources.join("border-crossings.mapping.yaml")).unwrap();
+    let mapping = corridor_formats::mapping::Mapping::parse(
+        "border-crossings.mapping.yaml",
+        &mapping_text,
+        &model,
+    )
+    .unwrap();
+    let csv = std::fs::read(sources.join("border-crossings.csv")).unwrap();
+    let mut options = corridor_formats::ImportOptions::new("sim", "2026-11-22T00:00:00Z");
+    let report = corridor_formats::csv_import::import_csv(
+        store.as_mut(),
+        &model,
+        &mapping,
+        "border-crossings.csv",
+        &csv[..],
+        &mut options,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.rejected, 0);
+    assert!(report.records > 1000);
     assert!(dir.path().join("world/README.md").exists());
 }
 

@@ -8,9 +8,11 @@ use crate::data::{Corridor, Culture, Names};
 use crate::render::{self, Style, TrueName};
 use crate::rng::Rng;
 
-/// Where the world goes: entities per source dataset, and rows of the truth tables.
+/// Where the world goes: entities per source dataset, rows of the sources' own exports, and
+/// rows of the truth tables.
 pub trait Output {
     fn entity(&mut self, dataset: &str, entity: Value) -> std::io::Result<()>;
+    fn source_row(&mut self, file: &str, header: &[&str], row: &[&str]) -> std::io::Result<()>;
     fn truth(&mut self, table: &str, row: &[&str]) -> std::io::Result<()>;
 }
 
@@ -45,6 +47,27 @@ struct Person {
     birth: (i32, u8, u8),
     passport: Option<String>,
 }
+
+/// A record of a person as one source wrote it.
+struct Rendered {
+    id: String,
+    name: String,
+    born: Option<String>,
+}
+
+/// The border system's own export: one row per crossing (see OUTPUT.md).
+pub const BORDER_CSV_HEADER: &[&str] = &[
+    "crossing_ref",
+    "passport_no",
+    "nationality",
+    "full_name",
+    "birth_date",
+    "sex",
+    "point_code",
+    "direction",
+    "crossed_at",
+    "mrz",
+];
 
 struct Network {
     members: Vec<(Person, &'static str)>,
@@ -107,7 +130,7 @@ impl<O: Output> World<'_, O> {
     fn crossing(
         &mut self,
         p: &Person,
-        record: &str,
+        record: &Rendered,
         point: &str,
         direction: &str,
         when: String,
@@ -116,11 +139,38 @@ impl<O: Output> World<'_, O> {
         let id = self.next_id("crossing");
         let passport = p.passport.clone().unwrap_or_default();
         let broken = self.rng.chance(broken_share);
+        let mrz = mrz_of(p, &passport, broken);
+        let alpha3 = corridor_model::types::country_by_code(&p.nationality)
+            .and_then(|c| c.alpha3.clone())
+            .unwrap_or_default();
+        // The export writes dates the way the border system shows them: DD.MM.YYYY.
+        let born = record
+            .born
+            .as_deref()
+            .map(|b| format!("{}.{}.{}", &b[8..10], &b[5..7], &b[0..4]))
+            .unwrap_or_default();
+        let sex = if p.gender == "female" { "F" } else { "M" };
+        self.out.source_row(
+            "border-crossings.csv",
+            BORDER_CSV_HEADER,
+            &[
+                &id,
+                &passport,
+                &alpha3,
+                &record.name,
+                &born,
+                sex,
+                point,
+                direction,
+                &when,
+                &mrz,
+            ],
+        )?;
         self.out.entity(
             "border-crossings",
             json!({"id": id, "schema": "Crossing", "properties": {
-                "traveller": [record], "point": [point], "direction": [direction],
-                "date": [when], "mrz": [mrz_of(p, &passport, broken)]}}),
+                "traveller": [record.id], "point": [point], "direction": [direction],
+                "date": [when], "mrz": [mrz]}}),
         )?;
         self.out
             .truth("documents", &[&id, if broken { "false" } else { "true" }])?;
@@ -180,7 +230,7 @@ impl<O: Output> World<'_, O> {
 
     /// One source's record of a person: a new entity, mapped to the real person in the truth.
     fn record(&mut self, dataset: &str, person: &Person, style: &Style) -> std::io::Result<String> {
-        self.record_with(dataset, person, style, json!({}))
+        Ok(self.record_with(dataset, person, style, json!({}))?.id)
     }
 
     /// A record with extra properties (`extra` is an object of property → list of values).
@@ -190,13 +240,14 @@ impl<O: Output> World<'_, O> {
         person: &Person,
         style: &Style,
         extra: Value,
-    ) -> std::io::Result<String> {
+    ) -> std::io::Result<Rendered> {
         let id = self.next_id(&format!("{dataset}-p"));
         let name = render::render_name(&person.name, style, &mut self.rng);
         let mut props =
             json!({"name": [name], "nationality": [person.nationality], "gender": [person.gender]});
         let (y, m, d) = person.birth;
-        if let Some(born) = render::render_birth_date(y, m, d, style, &mut self.rng) {
+        let born = render::render_birth_date(y, m, d, style, &mut self.rng);
+        if let Some(born) = &born {
             props["birthDate"] = json!([born]);
         }
         if let Some(p) = &person.passport {
@@ -211,7 +262,7 @@ impl<O: Output> World<'_, O> {
         )?;
         self.out
             .truth("records", &[&id, dataset, &person.id, "person"])?;
-        Ok(id)
+        Ok(Rendered { id, name, born })
     }
 
     pub fn corridor(
@@ -375,7 +426,12 @@ impl<O: Output> World<'_, O> {
             .filter(|p| p.passport.is_some())
             .collect();
         for (i, p) in travellers.iter().enumerate() {
-            let record = self.record("border-crossings", p, &self.settings.styles.border_system)?;
+            let record = self.record_with(
+                "border-crossings",
+                p,
+                &self.settings.styles.border_system,
+                json!({}),
+            )?;
             let id = self.crossing(
                 p,
                 &record,
@@ -618,8 +674,12 @@ impl<O: Output> World<'_, O> {
                     self.rng.range(0, 9_999_999)
                 ));
             }
-            let record =
-                self.record("border-crossings", &p, &self.settings.styles.border_system)?;
+            let record = self.record_with(
+                "border-crossings",
+                &p,
+                &self.settings.styles.border_system,
+                json!({}),
+            )?;
             let trips = self.rng.range(1, 4).min(crossings - done);
             for _ in 0..trips {
                 let leg_index = self.rng.range(0, corridor.legs.len() as u64 - 1) as usize;

@@ -91,6 +91,7 @@ pub fn simulate_with(
     for corridor in chosen {
         let rng = root.fork(&corridor.id);
         let mut world = world::World {
+            unsettled: Vec::new(),
             rng,
             settings,
             names: &names,

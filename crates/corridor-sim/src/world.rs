@@ -34,8 +34,9 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
     ("cotravel", "crossing_id,group_id"),
     (
         "payments",
-        "transfer_id,fee_id,payer_id,broker_id,recipient_id",
+        "transfer_id,fee_id,payer_id,broker_id,recipient_id,channel,paying_broker_id",
     ),
+    ("settlements", "settlement_id,transfer_id"),
     ("documents", "crossing_id,mrz_valid"),
 ];
 
@@ -83,6 +84,8 @@ impl Network {
 }
 
 pub struct World<'a, O: Output> {
+    /// Hawala transfers not yet settled between brokers: network index, transfer id, amount, day.
+    pub unsettled: Vec<(usize, String, u64, i64)>,
     pub rng: Rng,
     pub settings: &'a crate::settings::Settings,
     pub names: &'a Names,
@@ -298,6 +301,7 @@ impl<O: Output> World<'_, O> {
                 "boat_pilot",
                 "safe_house_keeper",
                 "money_broker",
+                "paying_broker",
             ];
             for role in roles {
                 let leg = self.rng.pick(&corridor.legs);
@@ -321,6 +325,7 @@ impl<O: Output> World<'_, O> {
         for _ in 0..groups {
             smuggled += self.group(corridor, &nats, &weights, &networks, &points)?;
         }
+        self.settle(&networks)?;
         Ok(smuggled)
     }
 
@@ -359,7 +364,8 @@ impl<O: Output> World<'_, O> {
             }
             _ => vec![self.person(culture, &nationality, false)],
         };
-        let network = self.rng.pick(networks);
+        let network_index = self.rng.range(0, networks.len() as u64 - 1) as usize;
+        let network = &networks[network_index];
         let mut day = DAY0 + self.rng.range(0, 600) as i64;
         let mut outcome = "arrived";
         for (leg_index, leg) in corridor.legs.iter().enumerate() {
@@ -378,6 +384,7 @@ impl<O: Output> World<'_, O> {
             self.fee(
                 &members[0],
                 network,
+                network_index,
                 facilitator,
                 leg.fee_usd,
                 members.len() as u64,
@@ -449,6 +456,7 @@ impl<O: Output> World<'_, O> {
         &mut self,
         payer: &Person,
         network: &Network,
+        network_index: usize,
         recipient: &Person,
         range: [u64; 2],
         people: u64,
@@ -473,24 +481,99 @@ impl<O: Output> World<'_, O> {
             recipient,
             &self.settings.styles.money_transfer,
         )?;
+        // Hawala most often; money-transfer operators and banks for the rest.
+        let channel =
+            ["hawala", "money_transfer_operator", "bank"][self.rng.weighted(&[0.6, 0.25, 0.15])];
         let transfer = self.next_id("transfer");
+        let mut props = json!({
+            "payer": [payer_record], "beneficiary": [recipient_record],
+            "amount": [amount.to_string()], "currency": ["USD"], "channel": [channel], "date": [date(day)]});
+        let paying = network
+            .with_role("paying_broker")
+            .expect("every network has a paying broker");
+        if channel == "hawala" {
+            let paying_record = self.record(
+                "money-transfers",
+                paying,
+                &self.settings.styles.money_transfer,
+            )?;
+            props["senderBroker"] = json!([broker_record]);
+            props["receiverBroker"] = json!([paying_record]);
+            self.unsettled
+                .push((network_index, transfer.clone(), amount, day));
+        }
         self.out.entity(
             "money-transfers",
-            json!({"id": transfer, "schema": "MoneyTransfer", "properties": {
-                "payer": [payer_record], "beneficiary": [recipient_record], "senderBroker": [broker_record],
-                "amount": [amount.to_string()], "currency": ["USD"], "channel": ["hawala"], "date": [date(day)]}}),
+            json!({"id": transfer, "schema": "MoneyTransfer", "properties": props}),
         )?;
         let fee = self.next_id("fee");
         self.out.entity(
             "money-transfers",
             json!({"id": fee, "schema": "SmugglingFee", "properties": {
                 "payer": [payer_record], "recipient": [recipient_record], "amount": [format!("{amount} USD")],
-                "paymentMethod": ["hawala"], "transfer": [transfer], "date": [date(day)]}}),
+                "paymentMethod": [if channel == "bank" { "bank_transfer" } else { channel }], "transfer": [transfer], "date": [date(day)]}}),
         )?;
         self.out.truth(
             "payments",
-            &[&transfer, &fee, &payer.id, &broker.id, &recipient.id],
+            &[
+                &transfer,
+                &fee,
+                &payer.id,
+                if channel == "hawala" { &broker.id } else { "" },
+                &recipient.id,
+                channel,
+                if channel == "hawala" { &paying.id } else { "" },
+            ],
         )
+    }
+
+    /// Hawala brokers settle what they owe each other in batches, by bank transfer or cash
+    /// courier, some weeks later: one settlement covers several client transfers.
+    fn settle(&mut self, networks: &[Network]) -> std::io::Result<()> {
+        let unsettled = std::mem::take(&mut self.unsettled);
+        for (index, network) in networks.iter().enumerate() {
+            let owed: Vec<&(usize, String, u64, i64)> =
+                unsettled.iter().filter(|u| u.0 == index).collect();
+            for batch in owed.chunks(5) {
+                let sender = network
+                    .with_role("money_broker")
+                    .expect("every network has a broker");
+                let receiver = network
+                    .with_role("paying_broker")
+                    .expect("every network has a paying broker");
+                let from = self.record(
+                    "money-transfers",
+                    sender,
+                    &self.settings.styles.money_transfer,
+                )?;
+                let to = self.record(
+                    "money-transfers",
+                    receiver,
+                    &self.settings.styles.money_transfer,
+                )?;
+                let id = self.next_id("settlement");
+                let amount: u64 = batch.iter().map(|u| u.2).sum();
+                let day =
+                    batch.iter().map(|u| u.3).max().unwrap_or(DAY0) + self.rng.range(3, 40) as i64;
+                let channel = if self.rng.chance(0.5) {
+                    "bank"
+                } else {
+                    "cash_courier"
+                };
+                let settles: Vec<&str> = batch.iter().map(|u| u.1.as_str()).collect();
+                self.out.entity(
+                    "money-transfers",
+                    json!({"id": id, "schema": "MoneyTransfer", "properties": {
+                        "payer": [from], "beneficiary": [to], "amount": [amount.to_string()], "currency": ["USD"],
+                        "channel": [channel], "settles": settles, "date": [date(day)],
+                        "purpose": ["settlement between brokers"]}}),
+                )?;
+                for u in batch {
+                    self.out.truth("settlements", &[&id, &u.1])?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn incident(

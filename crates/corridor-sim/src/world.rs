@@ -381,13 +381,14 @@ impl<O: Output> World<'_, O> {
                     "transporter"
                 })
                 .expect("every network has every role");
+            // The fee of the leg, per person, for the whole group.
+            let amount = self.rng.range(leg.fee_usd[0], leg.fee_usd[1]) * members.len() as u64;
             self.fee(
                 &members[0],
                 network,
                 network_index,
                 facilitator,
-                leg.fee_usd,
-                members.len() as u64,
+                amount,
                 day,
             )?;
             if leg.mode != "sea" && points.len() > leg_index {
@@ -458,11 +459,9 @@ impl<O: Output> World<'_, O> {
         network: &Network,
         network_index: usize,
         recipient: &Person,
-        range: [u64; 2],
-        people: u64,
+        amount: u64,
         day: i64,
     ) -> std::io::Result<()> {
-        let amount = self.rng.range(range[0], range[1]) * people;
         let broker = network
             .with_role("money_broker")
             .expect("every network has a broker");

@@ -85,7 +85,14 @@ fn the_truth_matches_the_records() {
         assert_eq!(ids.get(&p[0]).map(String::as_str), Some("MoneyTransfer"));
         assert_eq!(ids.get(&p[1]).map(String::as_str), Some("SmugglingFee"));
     }
-    // Network members have the six roles.
+    // Every network has a vehicle and a vessel, and crossings of smuggled groups use the vehicle.
+    let vehicles: HashSet<&str> = w.truth["vehicles"].iter().map(|r| r[0].as_str()).collect();
+    assert!(
+        vehicles
+            .iter()
+            .all(|v| matches!(ids.get(*v).map(String::as_str), Some("Vehicle" | "Vessel")))
+    );
+    // Network members have the seven roles.
     let roles: HashSet<&str> = w.truth["networks"].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(roles.len(), 7);
     // Every hawala transfer is settled between brokers exactly once, by an existing transfer.

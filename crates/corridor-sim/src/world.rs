@@ -37,6 +37,7 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
         "transfer_id,fee_id,payer_id,broker_id,recipient_id,channel,paying_broker_id",
     ),
     ("settlements", "settlement_id,transfer_id"),
+    ("vehicles", "vehicle_id,network_id,kind"),
     ("documents", "crossing_id,mrz_valid"),
 ];
 
@@ -70,8 +71,21 @@ pub const BORDER_CSV_HEADER: &[&str] = &[
     "mrz",
 ];
 
+/// One passage of a border control point by one traveller.
+struct Passage<'p> {
+    point: &'p str,
+    direction: &'p str,
+    when: String,
+    /// Chance that the passport's MRZ has a wrong check digit.
+    broken_share: f64,
+    vehicle: Option<&'p str>,
+}
+
 struct Network {
     members: Vec<(Person, &'static str)>,
+    /// The network's vehicle (border-crossings dataset) and boat (interceptions dataset).
+    vehicle: String,
+    vessel: String,
 }
 
 impl Network {
@@ -134,11 +148,15 @@ impl<O: Output> World<'_, O> {
         &mut self,
         p: &Person,
         record: &Rendered,
-        point: &str,
-        direction: &str,
-        when: String,
-        broken_share: f64,
+        facts: Passage<'_>,
     ) -> std::io::Result<String> {
+        let Passage {
+            point,
+            direction,
+            when,
+            broken_share,
+            vehicle,
+        } = facts;
         let id = self.next_id("crossing");
         let passport = p.passport.clone().unwrap_or_default();
         let broken = self.rng.chance(broken_share);
@@ -169,11 +187,15 @@ impl<O: Output> World<'_, O> {
                 &mrz,
             ],
         )?;
+        let mut props = json!({
+            "traveller": [record.id], "point": [point], "direction": [direction],
+            "date": [when], "mrz": [mrz]});
+        if let Some(vehicle) = vehicle {
+            props["vehicle"] = json!([vehicle]);
+        }
         self.out.entity(
             "border-crossings",
-            json!({"id": id, "schema": "Crossing", "properties": {
-                "traveller": [record.id], "point": [point], "direction": [direction],
-                "date": [when], "mrz": [mrz]}}),
+            json!({"id": id, "schema": "Crossing", "properties": props}),
         )?;
         self.out
             .truth("documents", &[&id, if broken { "false" } else { "true" }])?;
@@ -316,7 +338,12 @@ impl<O: Output> World<'_, O> {
                     .truth("networks", &[&p.id, &id, role, &corridor.id])?;
                 members.push((p, *role));
             }
-            let network = Network { members };
+            let (vehicle, vessel) = self.conveyances(&id, corridor)?;
+            let network = Network {
+                members,
+                vehicle,
+                vessel,
+            };
             self.watchlist(&network)?;
             self.phone_extract(&network, &corridor.id)?;
             networks.push(network);
@@ -392,7 +419,14 @@ impl<O: Output> World<'_, O> {
                 day,
             )?;
             if leg.mode != "sea" && points.len() > leg_index {
-                self.crossings(&members, facilitator, &points[leg_index], &group_id, day)?;
+                self.crossings(
+                    &members,
+                    facilitator,
+                    &network.vehicle,
+                    &points[leg_index],
+                    &group_id,
+                    day,
+                )?;
             }
             if self.rng.chance(leg.death) {
                 outcome = if self.rng.chance(0.5) {
@@ -405,7 +439,7 @@ impl<O: Output> World<'_, O> {
             }
             if self.rng.chance(leg.intercept) {
                 outcome = "intercepted";
-                self.interception(corridor, leg, &members, facilitator, day)?;
+                self.interception(corridor, leg, &members, facilitator, &network.vessel, day)?;
                 break;
             }
         }
@@ -419,10 +453,52 @@ impl<O: Output> World<'_, O> {
         Ok(members.len() as u64)
     }
 
+    /// A network's van and boat, recorded where they are seen: at the border and at sea.
+    fn conveyances(
+        &mut self,
+        network: &str,
+        corridor: &Corridor,
+    ) -> std::io::Result<(String, String)> {
+        let letters = |rng: &mut Rng| -> String {
+            (0..2)
+                .map(|_| char::from(b'A' + rng.range(0, 25) as u8))
+                .collect()
+        };
+        let plate = format!(
+            "{} {:04} {}",
+            letters(&mut self.rng),
+            self.rng.range(0, 9999),
+            letters(&mut self.rng)
+        );
+        let vehicle = self.next_id("vehicle");
+        let kind = *self.rng.pick(&["van", "truck", "minibus", "car"]);
+        self.out.entity(
+            "border-crossings",
+            json!({"id": vehicle, "schema": "Vehicle", "properties": {"registrationNumber": [plate], "type": [kind]}}),
+        )?;
+        self.out.truth("vehicles", &[&vehicle, network, kind])?;
+        let vessel = self.next_id("vessel");
+        let boat = *self.rng.pick(&[
+            "Al Amal", "Nour", "Baraka", "Sea Star", "Salama", "Hope", "Al Fajr",
+        ]);
+        let name = format!("{boat} {}", self.rng.range(1, 99));
+        let kind = *self
+            .rng
+            .pick(&["fishing boat", "rubber dinghy", "iron boat", "wooden boat"]);
+        let flag = corridor.legs[0].from.1.clone();
+        self.out.entity(
+            "interceptions",
+            json!({"id": vessel, "schema": "Vessel", "properties": {"name": [name], "type": [kind], "flag": [flag]}}),
+        )?;
+        self.out.truth("vehicles", &[&vessel, network, kind])?;
+        Ok((vehicle, vessel))
+    }
+
     fn crossings(
         &mut self,
         members: &[Person],
         driver: &Person,
+        vehicle: &str,
         point: &str,
         group: &str,
         day: i64,
@@ -440,14 +516,14 @@ impl<O: Output> World<'_, O> {
                 &self.settings.styles.border_system,
                 json!({}),
             )?;
-            let id = self.crossing(
-                p,
-                &record,
+            let passage = Passage {
                 point,
-                "exit",
-                moment(day, minute + i as u64),
-                self.settings.records.broken_mrz_smuggled,
-            )?;
+                direction: "exit",
+                when: moment(day, minute + i as u64),
+                broken_share: self.settings.records.broken_mrz_smuggled,
+                vehicle: Some(vehicle),
+            };
+            let id = self.crossing(p, &record, passage)?;
             self.out.truth("cotravel", &[&id, group])?;
         }
         Ok(())
@@ -606,6 +682,7 @@ impl<O: Output> World<'_, O> {
         leg: &crate::data::Leg,
         members: &[Person],
         facilitator: &Person,
+        vessel: &str,
         day: i64,
     ) -> std::io::Result<()> {
         let mut persons = Vec::new();
@@ -622,15 +699,16 @@ impl<O: Output> World<'_, O> {
             &self.settings.styles.interception_report,
         )?;
         let id = self.next_id("interception");
-        self.out.entity(
-            "interceptions",
-            json!({"id": id, "schema": "Interception", "properties": {
-                "name": [format!("Interception off {}", leg.from.0)], "date": [date(day)],
-                "area": [if leg.mode == "sea" { "sea" } else { "land" }],
-                "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)],
-                "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect],
-                "summary": [corridor.name]}}),
-        )
+        let mut entity = json!({"id": id, "schema": "Interception", "properties": {
+            "name": [format!("Interception off {}", leg.from.0)], "date": [date(day)],
+            "area": [if leg.mode == "sea" { "sea" } else { "land" }],
+            "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)],
+            "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect],
+            "summary": [corridor.name]}});
+        if leg.mode == "sea" {
+            entity["properties"]["vessel"] = json!([vessel]);
+        }
+        self.out.entity("interceptions", entity)
     }
 
     fn debriefing(&mut self, migrant: &Person, network: &Network, day: i64) -> std::io::Result<()> {
@@ -773,14 +851,14 @@ impl<O: Output> World<'_, O> {
                     "exit"
                 };
                 let point = format!("bcp-{}-{leg_index}", corridor.id);
-                self.crossing(
-                    &p,
-                    &record,
-                    &point,
+                let passage = Passage {
+                    point: &point,
                     direction,
-                    moment(day, minute),
-                    self.settings.records.broken_mrz_regular,
-                )?;
+                    when: moment(day, minute),
+                    broken_share: self.settings.records.broken_mrz_regular,
+                    vehicle: None,
+                };
+                self.crossing(&p, &record, passage)?;
                 done += 1;
             }
         }

@@ -26,6 +26,10 @@ pub struct Groups {
     pub family: f64,
     pub unaccompanied_child: f64,
     pub family_size: [u64; 2],
+    /// Chance that a group sent back after an interception tries the same leg again.
+    pub retry_after_interception: f64,
+    /// Most attempts a group makes before it gives up.
+    pub max_attempts: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -89,6 +93,10 @@ impl Settings {
             ));
         }
         let shares = [
+            (
+                "groups.retry_after_interception",
+                settings.groups.retry_after_interception,
+            ),
             ("people.female_share", settings.people.female_share),
             ("people.passport_share", settings.people.passport_share),
             ("records.debriefed_share", settings.records.debriefed_share),
@@ -112,6 +120,11 @@ impl Settings {
         if let Some((name, v)) = shares.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
             return Err(format!(
                 "settings {file}: {name} is {v}; a share lies between 0 and 1"
+            ));
+        }
+        if settings.groups.max_attempts == 0 {
+            return Err(format!(
+                "settings {file}: groups.max_attempts must be at least 1"
             ));
         }
         if settings.groups.alone + settings.groups.family + settings.groups.unaccompanied_child

@@ -30,7 +30,7 @@ pub struct Size {
 pub const TRUTH_TABLES: &[(&str, &str)] = &[
     ("records", "record_id,dataset,true_id,kind"),
     ("networks", "person_id,network_id,role,corridor"),
-    ("groups", "person_id,group_id,corridor,outcome"),
+    ("groups", "person_id,group_id,corridor,outcome,attempts"),
     ("cotravel", "crossing_id,group_id"),
     (
         "payments",
@@ -395,11 +395,18 @@ impl<O: Output> World<'_, O> {
         let network = &networks[network_index];
         let mut day = DAY0 + self.rng.range(0, 600) as i64;
         let mut outcome = "arrived";
-        for (leg_index, leg) in corridor.legs.iter().enumerate() {
+        let mut attempts: u64 = 1;
+        let mut leg_index = 0;
+        let mut retrying = false;
+        while leg_index < corridor.legs.len() {
+            let leg = &corridor.legs[leg_index];
             // Not every journey takes every leg: each leg is an alternative start or a step.
-            if leg_index > 0 && self.rng.chance(0.5) {
+            // A group sent back tries the same leg again.
+            if leg_index > 0 && !retrying && self.rng.chance(0.5) {
+                leg_index += 1;
                 continue;
             }
+            retrying = false;
             day += self.rng.range(leg.days[0], leg.days[1]) as i64;
             let facilitator = network
                 .with_role(if leg.mode == "sea" {
@@ -438,14 +445,25 @@ impl<O: Output> World<'_, O> {
                 break;
             }
             if self.rng.chance(leg.intercept) {
-                outcome = "intercepted";
                 self.interception(corridor, leg, &members, facilitator, &network.vessel, day)?;
+                let g = &self.settings.groups;
+                if attempts < g.max_attempts && self.rng.chance(g.retry_after_interception) {
+                    attempts += 1;
+                    retrying = true;
+                    day += self.rng.range(7, 60) as i64;
+                    continue;
+                }
+                outcome = "intercepted";
                 break;
             }
+            leg_index += 1;
         }
+        let attempts = attempts.to_string();
         for p in &members {
-            self.out
-                .truth("groups", &[&p.id, &group_id, &corridor.id, outcome])?;
+            self.out.truth(
+                "groups",
+                &[&p.id, &group_id, &corridor.id, outcome, &attempts],
+            )?;
         }
         if self.rng.chance(self.settings.records.debriefed_share) {
             self.debriefing(&members[0], network, day)?;

@@ -92,6 +92,34 @@ fn the_truth_matches_the_records() {
             .iter()
             .all(|v| matches!(ids.get(*v).map(String::as_str), Some("Vehicle" | "Vessel")))
     );
+    // Safe houses exist and shared phones tie the sources together.
+    for a in &w.truth["addresses"] {
+        assert_eq!(ids.get(&a[0]).map(String::as_str), Some("Address"));
+    }
+    let phones_in = |dataset: &str| -> HashSet<String> {
+        w.entities
+            .iter()
+            .filter(|(d, _)| d == dataset)
+            .flat_map(|(_, e)| {
+                let v: serde_json::Value = serde_json::from_str(e).unwrap();
+                let props = &v["properties"];
+                ["number", "phone", "receiverPhone"]
+                    .iter()
+                    .flat_map(|k| props[*k].as_array().cloned().unwrap_or_default())
+                    .map(|p| p.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let seized = phones_in("phone-extracts");
+    assert!(
+        !phones_in("money-transfers").is_disjoint(&seized),
+        "transfers share phones with seized phones"
+    );
+    assert!(
+        !phones_in("debriefings").is_disjoint(&seized),
+        "debriefings share phones with seized phones"
+    );
     // Network members have the seven roles.
     let roles: HashSet<&str> = w.truth["networks"].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(roles.len(), 7);

@@ -38,6 +38,7 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
     ),
     ("settlements", "settlement_id,transfer_id"),
     ("vehicles", "vehicle_id,network_id,kind"),
+    ("addresses", "address_id,network_id"),
     ("documents", "crossing_id,mrz_valid"),
 ];
 
@@ -86,6 +87,17 @@ struct Network {
     /// The network's vehicle (border-crossings dataset) and boat (interceptions dataset).
     vehicle: String,
     vessel: String,
+    /// The safe house where the network keeps migrants (an Address in the debriefings).
+    safe_house: String,
+    /// Each member's phone number, in member order.
+    phones: Vec<String>,
+}
+
+impl Network {
+    fn phone_of(&self, person: &Person) -> Option<&str> {
+        let i = self.members.iter().position(|(p, _)| p.id == person.id)?;
+        self.phones.get(i).map(String::as_str)
+    }
 }
 
 impl Network {
@@ -339,13 +351,16 @@ impl<O: Output> World<'_, O> {
                 members.push((p, *role));
             }
             let (vehicle, vessel) = self.conveyances(&id, corridor)?;
-            let network = Network {
+            let safe_house = self.safe_house(&id, corridor)?;
+            let mut network = Network {
                 members,
                 vehicle,
                 vessel,
+                safe_house,
+                phones: Vec::new(),
             };
             self.watchlist(&network)?;
-            self.phone_extract(&network, &corridor.id)?;
+            network.phones = self.phone_extract(&network, &corridor.id)?;
             networks.push(network);
         }
         let mut smuggled = 0;
@@ -471,6 +486,28 @@ impl<O: Output> World<'_, O> {
         Ok(members.len() as u64)
     }
 
+    /// A network's safe house, in a town on its corridor.
+    fn safe_house(&mut self, network: &str, corridor: &Corridor) -> std::io::Result<String> {
+        let leg = self.rng.pick(&corridor.legs);
+        let street = *self.rng.pick(&[
+            "Market Street",
+            "Old Port Road",
+            "Station Road",
+            "Mosque Street",
+            "Hill Road",
+        ]);
+        let id = self.next_id("address");
+        self.out.entity(
+            "debriefings",
+            json!({"id": id, "schema": "Address", "properties": {
+                "full": [format!("{} {street}, {}", self.rng.range(1, 200), leg.from.0)],
+                "city": [leg.from.0], "country": [leg.from.1],
+                "latitude": [format!("{:.4}", leg.from.2)], "longitude": [format!("{:.4}", leg.from.3)]}}),
+        )?;
+        self.out.truth("addresses", &[&id, network])?;
+        Ok(id)
+    }
+
     /// A network's van and boat, recorded where they are seen: at the border and at sea.
     fn conveyances(
         &mut self,
@@ -584,6 +621,9 @@ impl<O: Output> World<'_, O> {
         let paying = network
             .with_role("paying_broker")
             .expect("every network has a paying broker");
+        if let Some(phone) = network.phone_of(recipient) {
+            props["receiverPhone"] = json!([phone]);
+        }
         if channel == "hawala" {
             let paying_record = self.record(
                 "money-transfers",
@@ -730,14 +770,39 @@ impl<O: Output> World<'_, O> {
     }
 
     fn debriefing(&mut self, migrant: &Person, network: &Network, day: i64) -> std::io::Result<()> {
-        let debriefee = self.record("debriefings", migrant, &self.settings.styles.debriefing)?;
+        // Many remember the safe house they were kept in.
+        let extra = if self.rng.chance(0.7) {
+            json!({"addressEntity": [network.safe_house]})
+        } else {
+            json!({})
+        };
+        let debriefee = self
+            .record_with(
+                "debriefings",
+                migrant,
+                &self.settings.styles.debriefing,
+                extra,
+            )?
+            .id;
         for (member, role) in &network.members {
             if !["organiser", "recruiter", "transporter"].contains(role)
                 || !self.rng.chance(self.settings.records.named_in_debriefing)
             {
                 continue;
             }
-            let named = self.record("debriefings", member, &self.settings.styles.debriefing)?;
+            // Some give the smuggler's phone number, which links to seized phones and transfers.
+            let extra = match network.phone_of(member) {
+                Some(phone) if self.rng.chance(0.5) => json!({"phone": [phone]}),
+                _ => json!({}),
+            };
+            let named = self
+                .record_with(
+                    "debriefings",
+                    member,
+                    &self.settings.styles.debriefing,
+                    extra,
+                )?
+                .id;
             let link = self.next_id("debrief-link");
             self.out.entity(
                 "debriefings",
@@ -764,7 +829,7 @@ impl<O: Output> World<'_, O> {
 
     /// The seized phone of a network's transporter: its contacts (names as saved in the phone,
     /// often in their own script) and its calls with the rest of the network.
-    fn phone_extract(&mut self, network: &Network, corridor: &str) -> std::io::Result<()> {
+    fn phone_extract(&mut self, network: &Network, corridor: &str) -> std::io::Result<Vec<String>> {
         let mut numbers = Vec::new();
         for (member, _) in &network.members {
             let record = self.record(
@@ -808,7 +873,7 @@ impl<O: Output> World<'_, O> {
                 )?;
             }
         }
-        Ok(())
+        Ok(numbers.into_iter().map(|(_, n)| n).collect())
     }
 
     /// A mobile number in a numbering range that is really allocated for mobiles in a country

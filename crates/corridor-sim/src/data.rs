@@ -63,11 +63,15 @@ pub fn names() -> Names {
 }
 
 impl Names {
-    /// The culture whose names nationals of `country` carry.
-    pub fn culture_of(&self, country: &str) -> Option<&Culture> {
-        self.cultures
+    /// A culture whose names nationals of `country` carry; where several do (Afghans carry
+    /// Dari or Pashto names), `pick` chooses among them.
+    pub fn culture_of(&self, country: &str, pick: u64) -> Option<&Culture> {
+        let matching: Vec<&Culture> = self
+            .cultures
             .values()
-            .find(|c| c.countries.iter().any(|x| x == country))
+            .filter(|c| c.countries.iter().any(|x| x == country))
+            .collect();
+        (!matching.is_empty()).then(|| matching[pick as usize % matching.len()])
     }
 }
 
@@ -102,12 +106,22 @@ mod tests {
     }
 
     #[test]
+    fn afghans_carry_dari_or_pashto_names() {
+        let names = names();
+        let scripts: std::collections::BTreeSet<&str> = (0..10)
+            .filter_map(|i| names.culture_of("af", i))
+            .map(|c| c.script.as_str())
+            .collect();
+        assert_eq!(scripts.len(), 2, "{scripts:?}");
+    }
+
+    #[test]
     fn every_corridor_nationality_has_a_name_pool() {
         let names = names();
         for c in corridors().corridors {
             for nat in c.nationalities.keys() {
                 assert!(
-                    names.culture_of(nat).is_some(),
+                    names.culture_of(nat, 0).is_some(),
                     "{}: no names for {nat}",
                     c.id
                 );

@@ -340,10 +340,11 @@ impl<O: Output> World<'_, O> {
             for role in roles {
                 let leg = self.rng.pick(&corridor.legs);
                 let country = leg.from.1.clone();
+                let pick = self.rng.next_u64();
                 let culture = self
                     .names
-                    .culture_of(&country)
-                    .or_else(|| self.names.culture_of(nats[0]))
+                    .culture_of(&country, pick)
+                    .or_else(|| self.names.culture_of(nats[0], pick))
                     .expect("checked by data tests");
                 let p = self.person(culture, &country, true);
                 self.out
@@ -380,9 +381,10 @@ impl<O: Output> World<'_, O> {
         points: &[String],
     ) -> std::io::Result<u64> {
         let nationality = nats[self.rng.weighted(weights)].clone();
+        let pick = self.rng.next_u64();
         let culture = self
             .names
-            .culture_of(&nationality)
+            .culture_of(&nationality, pick)
             .expect("checked by data tests");
         let group_id = self.next_id("true-group");
         // 55 % travel alone, 30 % as a family of 2-5, 15 % are unaccompanied children.
@@ -902,9 +904,10 @@ impl<O: Output> World<'_, O> {
         let mut done = 0;
         while done < crossings {
             let nationality = self.rng.pick(&nats).clone();
+            let pick = self.rng.next_u64();
             let Some(culture) = self
                 .names
-                .culture_of(&nationality)
+                .culture_of(&nationality, pick)
                 .or_else(|| self.names.cultures.get("hispanic"))
             else {
                 break;

@@ -133,6 +133,66 @@ pub fn open(location: &Location, model: Arc<Model>) -> Result<Box<dyn Store>> {
     })
 }
 
+/// A statement row as both backends read it (`SELECT_STATEMENTS` in each): texts and bytes,
+/// turned into a [`Statement`] in one place so that both backends read the same way.
+pub(crate) struct StatementRow {
+    pub entity_id: String,
+    pub id: Vec<u8>,
+    pub schema: String,
+    pub prop: String,
+    pub value: String,
+    pub original_value: Option<String>,
+    pub retracts: Option<Vec<u8>>,
+    /// dataset, recorded_by, recorded_at, handling, purpose, reliability, grade
+    pub provenance: [String; 7],
+}
+
+impl StatementRow {
+    pub(crate) fn into_statement(self) -> Result<Statement> {
+        let [
+            dataset,
+            recorded_by,
+            recorded_at,
+            handling,
+            purpose,
+            reliability,
+            grade,
+        ] = self.provenance;
+        let provenance = corridor_model::Provenance {
+            dataset,
+            recorded_by,
+            recorded_at,
+            handling: handling.parse().map_err(StoreError::Corrupt)?,
+            purpose: purpose.parse().map_err(StoreError::Corrupt)?,
+            reliability: reliability.parse().map_err(StoreError::Corrupt)?,
+            grade: grade.parse().map_err(StoreError::Corrupt)?,
+        };
+        let retracts = self.retracts.as_deref().map(to_id).transpose()?;
+        Ok(Statement {
+            id: to_id(&self.id)?,
+            entity_id: self.entity_id,
+            schema: self.schema,
+            prop: self.prop,
+            value: self.value,
+            original_value: self.original_value,
+            operation: if retracts.is_some() {
+                corridor_model::Operation::Retract
+            } else {
+                corridor_model::Operation::Assert
+            },
+            retracts,
+            provenance: Arc::new(provenance),
+        })
+    }
+}
+
+pub(crate) fn to_id(bytes: &[u8]) -> Result<corridor_model::StatementId> {
+    let arr: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("statement id of {} bytes", bytes.len())))?;
+    Ok(corridor_model::StatementId(arr))
+}
+
 /// Turns rows ordered by entity into one visit per entity, its statements in recording order.
 /// Both backends read in key order (no sort in the database) and hand rows here.
 pub(crate) struct EntityGrouper<'v> {

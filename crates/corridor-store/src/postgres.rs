@@ -14,8 +14,7 @@ use postgres::types::Type;
 use postgres::{Client, NoTls};
 
 use crate::migrate::{CREATE_TABLE, POSTGRES};
-use crate::sqlite::to_id;
-use crate::{NameProps, Result, Stats, Store, StoreError, WriteSummary, WriteTx};
+use crate::{NameProps, Result, StatementRow, Stats, Store, StoreError, WriteSummary, WriteTx};
 
 /// Statements buffered before one `COPY` round trip.
 const STAGE_ROWS: usize = 100_000;
@@ -107,31 +106,25 @@ const SELECT_STATEMENTS: &str = "SELECT s.entity_id, s.id, s.schema, s.prop, s.v
 
 fn row_to_statement(row: &postgres::Row) -> Result<Statement> {
     let text = |i: usize| -> String { row.get(i) };
-    let retracts: Option<Vec<u8>> = row.get(6);
-    let provenance = Provenance {
-        dataset: text(7),
-        recorded_by: text(8),
-        recorded_at: text(9),
-        handling: text(10).parse().map_err(StoreError::Corrupt)?,
-        purpose: text(11).parse().map_err(StoreError::Corrupt)?,
-        reliability: text(12).parse().map_err(StoreError::Corrupt)?,
-        grade: text(13).parse().map_err(StoreError::Corrupt)?,
-    };
-    Ok(Statement {
-        id: to_id(row.get::<_, &[u8]>(1))?,
+    StatementRow {
         entity_id: text(0),
+        id: row.get(1),
         schema: text(2),
         prop: text(3),
         value: text(4),
         original_value: row.get(5),
-        operation: if retracts.is_some() {
-            Operation::Retract
-        } else {
-            Operation::Assert
-        },
-        retracts: retracts.as_deref().map(to_id).transpose()?,
-        provenance: Arc::new(provenance),
-    })
+        retracts: row.get(6),
+        provenance: [
+            text(7),
+            text(8),
+            text(9),
+            text(10),
+            text(11),
+            text(12),
+            text(13),
+        ],
+    }
+    .into_statement()
 }
 
 impl Store for PostgresStore {

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use corridor_model::{Model, Operation, Provenance, Statement, StatementId};
+use corridor_model::{Model, Operation, Provenance, Statement};
 use rusqlite::{Connection, params};
 
 use crate::migrate::{CREATE_TABLE, SQLITE};
-use crate::{NameProps, Result, Stats, Store, StoreError, WriteSummary, WriteTx};
+use crate::{NameProps, Result, StatementRow, Stats, Store, StoreError, WriteSummary, WriteTx};
 
 pub const DB_FILE: &str = "corridor.db";
 
@@ -113,43 +113,26 @@ fn term_number(text: &str) -> i64 {
 }
 
 fn row_to_statement(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Statement>> {
-    let id: Vec<u8> = row.get(1)?;
-    let retracts: Option<Vec<u8>> = row.get(6)?;
     let text = |i: usize| row.get::<_, String>(i);
-    let (handling, purpose, reliability, grade) = (text(10)?, text(11)?, text(12)?, text(13)?);
-    Ok((|| {
-        let provenance = Provenance {
-            dataset: text(7)?,
-            recorded_by: text(8)?,
-            recorded_at: text(9)?,
-            handling: handling.parse().map_err(StoreError::Corrupt)?,
-            purpose: purpose.parse().map_err(StoreError::Corrupt)?,
-            reliability: reliability.parse().map_err(StoreError::Corrupt)?,
-            grade: grade.parse().map_err(StoreError::Corrupt)?,
-        };
-        Ok(Statement {
-            id: to_id(&id)?,
-            entity_id: text(0)?,
-            schema: text(2)?,
-            prop: text(3)?,
-            value: text(4)?,
-            original_value: row.get(5)?,
-            operation: if retracts.is_some() {
-                Operation::Retract
-            } else {
-                Operation::Assert
-            },
-            retracts: retracts.as_deref().map(to_id).transpose()?,
-            provenance: Arc::new(provenance),
-        })
-    })())
-}
-
-pub(crate) fn to_id(bytes: &[u8]) -> Result<StatementId> {
-    let arr: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt(format!("statement id of {} bytes", bytes.len())))?;
-    Ok(StatementId(arr))
+    let columns = StatementRow {
+        entity_id: text(0)?,
+        id: row.get(1)?,
+        schema: text(2)?,
+        prop: text(3)?,
+        value: text(4)?,
+        original_value: row.get(5)?,
+        retracts: row.get(6)?,
+        provenance: [
+            text(7)?,
+            text(8)?,
+            text(9)?,
+            text(10)?,
+            text(11)?,
+            text(12)?,
+            text(13)?,
+        ],
+    };
+    Ok(columns.into_statement())
 }
 
 impl Store for SqliteStore {

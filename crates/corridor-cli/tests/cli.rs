@@ -76,6 +76,11 @@ impl Node {
     }
 }
 
+/// The documented form `corridor import --format csv --mapping MAPPING FILE`.
+fn csv_import<'a>(mapping: &'a str, file: &'a str) -> [&'a str; 6] {
+    ["import", "--format", "csv", "--mapping", mapping, file]
+}
+
 const MAPPING: &str = "dataset: checkpoint\nentities:\n  p:\n    schema: Person\n    keys: [doc]\n    properties:\n      name: {column: name}\n      nationality: {column: nat}\n";
 const CSV: &str = "doc,name,nat\nA1,Selam Tesfaye,ERI\nA2,Олена Коваленко,UKR\n";
 
@@ -85,14 +90,10 @@ fn a_newcomer_story_init_import_search_get_export() {
     assert!(node.ok(&["init"]).contains("created a Corridor node store"));
     let mapping = node.file("m.yaml", MAPPING);
     let csv = node.file("people.csv", CSV);
-    let out = node.ok(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
+    let out = node.ok(&csv_import(
         mapping.to_str().unwrap(),
         csv.to_str().unwrap(),
-    ]);
+    ));
     assert!(
         out.contains("2 records, 2 entities, 4 statements new, 0 already present, 0 rejected"),
         "{out}"
@@ -161,40 +162,22 @@ fn errors_go_to_stderr_with_a_non_zero_status() {
             .contains("--format csv needs --mapping")
     );
     let bad_mapping = node.file("bad.yaml", &MAPPING.replace("nationality", "colour"));
-    let err = node.fails(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
-        bad_mapping.to_str().unwrap(),
-        csv,
-    ]);
+    let err = node.fails(&csv_import(bad_mapping.to_str().unwrap(), csv));
     assert!(
         err.contains("bad.yaml") && err.contains("\"colour\" is not a property of Person"),
         "{err}"
     );
     let mapping = node.file("m.yaml", MAPPING);
     let bad_csv = node.file("bad.csv", "doc,name,nat\nA1,Someone,Atlantis\n");
-    let err = node.fails(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
+    let err = node.fails(&csv_import(
         mapping.to_str().unwrap(),
         bad_csv.to_str().unwrap(),
-    ]);
+    ));
     assert!(
         err.contains("bad.csv, line 2, column \"nat\": nationality: invalid country \"Atlantis\""),
         "{err}"
     );
-    let err = node.fails(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
-        mapping.to_str().unwrap(),
-        "/no/such/file.csv",
-    ]);
+    let err = node.fails(&csv_import(mapping.to_str().unwrap(), "/no/such/file.csv"));
     assert!(err.contains("cannot open /no/such/file.csv"), "{err}");
     let err = node.fails(&["import", "--format", "ftm", "--purpose", "smuggling", csv]);
     assert!(err.contains("\"smuggling\" is not a Purpose"), "{err}");
@@ -255,14 +238,10 @@ fn an_import_killed_mid_way_leaves_the_store_intact_and_can_be_rerun() {
     node.ok(&["init"]);
     let mapping = node.file("m.yaml", MAPPING);
     let small = node.file("first.csv", CSV);
-    node.ok(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
+    node.ok(&csv_import(
         mapping.to_str().unwrap(),
         small.to_str().unwrap(),
-    ]);
+    ));
     let before = node.statements();
     let big = node.dir.path().join("big.csv");
     big_csv(&big, 200_000);
@@ -399,14 +378,10 @@ fn the_same_commands_work_on_postgresql() {
     assert!(pg(&["init"]).0);
     let mapping = node.file("m.yaml", MAPPING);
     let csv = node.file("people.csv", CSV);
-    let (ok, out, err) = pg(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
+    let (ok, out, err) = pg(&csv_import(
         mapping.to_str().unwrap(),
         csv.to_str().unwrap(),
-    ]);
+    ));
     assert!(ok && out.contains("4 statements new"), "{out}{err}");
     let (_, found, _) = pg(&["search", "selam"]);
     assert!(found.contains("Selam Tesfaye"), "{found}");
@@ -439,14 +414,10 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let mapping = node.file("m.yaml", MAPPING);
     let big = node.dir.path().join("big.csv");
     big_csv(&big, 5_000);
-    node.ok(&[
-        "import",
-        "--format",
-        "csv",
-        "--mapping",
+    node.ok(&csv_import(
         mapping.to_str().unwrap(),
         big.to_str().unwrap(),
-    ]);
+    ));
     for format in ["ftm", "csv"] {
         let mut child = node
             .cmd(&["export", "--format", format])
@@ -487,4 +458,61 @@ fn a_data_path_that_is_a_file_gets_a_clear_message() {
             node.data().display()
         )
     );
+}
+
+#[test]
+fn simulate_writes_a_world_that_loads_and_refuses_bad_settings() {
+    let node = Node::new();
+    let out = node.dir.path().join("world");
+    let out = out.to_str().unwrap();
+    assert!(
+        node.fails(&["simulate", "--scale", "huge", "--out", out])
+            .contains("unknown scale \"huge\" (known: demo, large, medium, small)")
+    );
+    let bad = node.file(
+        "bad.yaml",
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corridor-sim/settings/default.yaml"
+        ))
+        .unwrap()
+        .replace("max_attempts: 3", "max_attempts: 0"),
+    );
+    let err = node.fails(&[
+        "simulate",
+        "--settings",
+        bad.to_str().unwrap(),
+        "--out",
+        out,
+    ]);
+    assert!(
+        err.contains("bad.yaml: groups.max_attempts must be at least 1"),
+        "{err}"
+    );
+    // --into creates the node and loads every FtM file; the border system's CSV loads through
+    // the mapping written beside it.
+    let made = node.ok(&["simulate", "--seed", "3", "--out", out, "--into"]);
+    assert!(
+        made.contains("simulated") && made.matches("0 rejected").count() >= 5,
+        "{made}"
+    );
+    let mapping = format!("{out}/sources/border-crossings.mapping.yaml");
+    let csv = format!("{out}/sources/border-crossings.csv");
+    let loaded = node.ok(&csv_import(&mapping, &csv));
+    assert!(loaded.contains(" 0 rejected"), "{loaded}");
+    assert!(node.ok(&["stats"]).contains("sim-border-crossings"));
+    // Same seed, same bytes.
+    let again = node.dir.path().join("again");
+    node.ok(&["simulate", "--seed", "3", "--out", again.to_str().unwrap()]);
+    for file in [
+        "ftm/border-crossings.ftm.json",
+        "truth/records.csv",
+        "sources/border-crossings.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(format!("{out}/{file}")).unwrap(),
+            std::fs::read(again.join(file)).unwrap(),
+            "{file}"
+        );
+    }
 }

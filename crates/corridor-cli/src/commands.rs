@@ -173,6 +173,12 @@ pub fn simulate(
                 .unwrap_or("world")
                 .trim_end_matches(".ftm");
             options.dataset = Some(format!("sim-{stem}"));
+            if let Some(source) = corridor_sim::source(stem) {
+                options.handling = Some(source.handling.parse().map_err(anyhow::Error::msg)?);
+                options.purpose = Some(source.purpose.parse().map_err(anyhow::Error::msg)?);
+                options.reliability = Some(source.reliability.parse().map_err(anyhow::Error::msg)?);
+                options.grade = Some(source.grade.parse().map_err(anyhow::Error::msg)?);
+            }
             let report = ftm::import_ftm(store.as_mut(), &ctx.model, &name, input, &mut options)?;
             print_report(&name, &report)?;
         }

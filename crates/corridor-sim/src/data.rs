@@ -47,9 +47,16 @@ pub struct Culture {
     pub script: String,
     pub countries: Vec<String>,
     pub patronymic: bool,
+    /// How often this pool is drawn among the pools of a country (default 1).
+    #[serde(default = "one")]
+    pub weight: f64,
     pub male: Vec<NameForms>,
     pub female: Vec<NameForms>,
     pub family: Vec<NameForms>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 pub fn corridors() -> Corridors {
@@ -64,14 +71,24 @@ pub fn names() -> Names {
 
 impl Names {
     /// A culture whose names nationals of `country` carry; where several do (Afghans carry
-    /// Dari or Pashto names), `pick` chooses among them.
+    /// Dari or Pashto names, people from Myanmar Rohingya or Bamar ones), `pick` chooses among
+    /// them by their weights.
     pub fn culture_of(&self, country: &str, pick: u64) -> Option<&Culture> {
         let matching: Vec<&Culture> = self
             .cultures
             .values()
             .filter(|c| c.countries.iter().any(|x| x == country))
             .collect();
-        (!matching.is_empty()).then(|| matching[pick as usize % matching.len()])
+        let total: f64 = matching.iter().map(|c| c.weight).sum();
+        // `pick` is uniform over u64: its top 53 bits make a uniform fraction.
+        let mut at = (pick >> 11) as f64 / (1u64 << 53) as f64 * total;
+        for culture in &matching {
+            if at < culture.weight {
+                return Some(culture);
+            }
+            at -= culture.weight;
+        }
+        matching.last().copied()
     }
 }
 
@@ -108,11 +125,29 @@ mod tests {
     #[test]
     fn afghans_carry_dari_or_pashto_names() {
         let names = names();
-        let scripts: std::collections::BTreeSet<&str> = (0..10)
-            .filter_map(|i| names.culture_of("af", i))
+        let mut rng = crate::rng::Rng::new(4);
+        let scripts: std::collections::BTreeSet<&str> = (0..50)
+            .filter_map(|_| names.culture_of("af", rng.next_u64()))
             .map(|c| c.script.as_str())
             .collect();
         assert_eq!(scripts.len(), 2, "{scripts:?}");
+    }
+
+    #[test]
+    fn most_people_from_myanmar_on_the_bay_of_bengal_carry_rohingya_names() {
+        let names = names();
+        let mut rng = crate::rng::Rng::new(9);
+        let n = 7000;
+        let rohingya = (0..n)
+            .filter(|_| {
+                names
+                    .culture_of("mm", rng.next_u64())
+                    .map(|c| c.script.as_str())
+                    == Some("Myanmar (Rohingya names)")
+            })
+            .count() as f64
+            / n as f64;
+        assert!((rohingya - 6.0 / 7.0).abs() < 0.02, "{rohingya}");
     }
 
     #[test]

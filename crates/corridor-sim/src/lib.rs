@@ -110,6 +110,97 @@ pub fn simulate_with(
     })
 }
 
+/// The mappings that load the agencies' own exports in `sources/`, by file name.
+pub const SOURCE_MAPPINGS: &[(&str, &str)] = &[
+    (
+        "border-crossings.mapping.yaml",
+        include_str!("../settings/border-crossings.mapping.yaml"),
+    ),
+    (
+        "interception-reports.mapping.yaml",
+        include_str!("../settings/interception-reports.mapping.yaml"),
+    ),
+    (
+        "mto-transfers.mapping.yaml",
+        include_str!("../settings/mto-transfers.mapping.yaml"),
+    ),
+];
+
+/// How each simulated source's records are held: who may see them and what for, and how far
+/// the source is trusted (Europol 4×4). A node loading the world (`--into`) records this
+/// provenance on every statement, so protection data stays protection data.
+pub struct Source {
+    /// The dataset, which is also the name of its FtM file in `ftm/`.
+    pub dataset: &'static str,
+    pub handling: &'static str,
+    pub purpose: &'static str,
+    pub reliability: &'static str,
+    pub grade: &'static str,
+}
+
+pub const SOURCES: &[Source] = &[
+    Source {
+        dataset: "border-crossings",
+        handling: "restricted",
+        purpose: "border_management",
+        reliability: "A",
+        grade: "1",
+    },
+    Source {
+        dataset: "interceptions",
+        handling: "restricted",
+        purpose: "law_enforcement",
+        reliability: "B",
+        grade: "2",
+    },
+    Source {
+        dataset: "debriefings",
+        handling: "confidential",
+        purpose: "law_enforcement",
+        reliability: "C",
+        grade: "3",
+    },
+    Source {
+        dataset: "money-transfers",
+        handling: "confidential",
+        purpose: "law_enforcement",
+        reliability: "B",
+        grade: "2",
+    },
+    Source {
+        dataset: "watchlist",
+        handling: "confidential",
+        purpose: "law_enforcement",
+        reliability: "B",
+        grade: "2",
+    },
+    Source {
+        dataset: "phone-extracts",
+        handling: "confidential",
+        purpose: "law_enforcement",
+        reliability: "A",
+        grade: "2",
+    },
+    Source {
+        dataset: "incidents",
+        handling: "public",
+        purpose: "research",
+        reliability: "B",
+        grade: "2",
+    },
+    Source {
+        dataset: "protection",
+        handling: "protection",
+        purpose: "protection",
+        reliability: "A",
+        grade: "1",
+    },
+];
+
+pub fn source(dataset: &str) -> Option<&'static Source> {
+    SOURCES.iter().find(|s| s.dataset == dataset)
+}
+
 /// Writes a world to a directory: `ftm/<source>.ftm.json` (FtM entity JSON lines, one file per
 /// source agency) and `truth/<table>.csv`, with a README that documents both.
 pub struct DirOutput {
@@ -124,10 +215,9 @@ impl DirOutput {
         std::fs::create_dir_all(dir.join("ftm"))?;
         std::fs::create_dir_all(dir.join("truth"))?;
         std::fs::create_dir_all(dir.join("sources"))?;
-        std::fs::write(
-            dir.join("sources").join("border-crossings.mapping.yaml"),
-            include_str!("../settings/border-crossings.mapping.yaml"),
-        )?;
+        for (name, text) in SOURCE_MAPPINGS {
+            std::fs::write(dir.join("sources").join(name), text)?;
+        }
         std::fs::write(dir.join("README.md"), include_str!("../OUTPUT.md"))?;
         let mut truth = BTreeMap::new();
         for (table, header) in TRUTH_TABLES {

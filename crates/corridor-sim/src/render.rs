@@ -23,6 +23,15 @@ pub struct Style {
     pub january_first: f64,
     /// Chance the date of birth is missing.
     pub no_date: f64,
+    /// The Latin rendering this source's convention prefers: 0 the most common, 1 the next
+    /// (say French-style "Mohamed" over "Mohammed"); names with fewer renderings fall back to
+    /// the most common one.
+    pub transliteration: usize,
+    /// Chance a record departs from the source's convention (another clerk, another habit).
+    pub variant_mix: f64,
+    /// Chance the name went through character recognition and came out with a confusion
+    /// (O/0, I/1, S/5, B/8, rn/m).
+    pub ocr: f64,
 }
 
 /// A person's name parts, each with its forms (own script first, then Latin renderings).
@@ -44,6 +53,16 @@ impl TrueName {
         parts.push(self.family[1].clone());
         parts.join(" ")
     }
+
+    /// The name in the person's own script, in the same order.
+    pub fn native(&self) -> String {
+        let mut parts = vec![self.given[0].clone()];
+        if let Some(f) = &self.father {
+            parts.push(f[0].clone());
+        }
+        parts.push(self.family[0].clone());
+        parts.join(" ")
+    }
 }
 
 pub fn render_name(name: &TrueName, style: &Style, rng: &mut Rng) -> String {
@@ -51,10 +70,13 @@ pub fn render_name(name: &TrueName, style: &Style, rng: &mut Rng) -> String {
     let form = |forms: &NameForms, rng: &mut Rng| -> String {
         if native {
             forms[0].clone()
-        } else if forms.len() > 2 && rng.chance(0.5) {
+        } else if forms.len() > 2 && rng.chance(style.variant_mix) {
             rng.pick(&forms[1..]).clone()
         } else {
-            forms[1].clone()
+            forms
+                .get(1 + style.transliteration)
+                .unwrap_or(&forms[1])
+                .clone()
         }
     };
     let mut parts = vec![form(&name.given, rng)];
@@ -77,7 +99,36 @@ pub fn render_name(name: &TrueName, style: &Style, rng: &mut Rng) -> String {
     if !native && rng.chance(style.typo) {
         text = typo(&text, rng);
     }
+    if !native && rng.chance(style.ocr) {
+        text = ocr_confusion(&text, rng);
+    }
     text
+}
+
+/// Pairs that character recognition confuses on passports and scanned forms.
+const OCR_CONFUSIONS: &[(&str, &str)] = &[
+    ("O", "0"),
+    ("I", "1"),
+    ("l", "1"),
+    ("S", "5"),
+    ("B", "8"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("e", "c"),
+];
+
+/// One recognition error at a place where a confusable character stands; the text is
+/// unchanged only when it holds none.
+pub fn ocr_confusion(text: &str, rng: &mut Rng) -> String {
+    let mut places: Vec<(usize, &str, &str)> = Vec::new();
+    for (from, to) in OCR_CONFUSIONS {
+        places.extend(text.match_indices(from).map(|(i, _)| (i, *from, *to)));
+    }
+    if places.is_empty() {
+        return text.to_string();
+    }
+    let (at, from, to) = *rng.pick(&places);
+    format!("{}{to}{}", &text[..at], &text[at + from.len()..])
 }
 
 /// One keyboard or hearing slip: two neighbouring letters swapped, or a letter doubled.
@@ -150,6 +201,33 @@ mod tests {
             .count();
         let share = native as f64 / 2000.0;
         assert!((0.11..0.19).contains(&share), "native-script share {share}");
+    }
+
+    #[test]
+    fn each_source_keeps_its_own_transliteration_convention() {
+        let mut rng = Rng::new(8);
+        let name = amina();
+        let styles = crate::settings::Settings::default().styles;
+        let count = |style: &Style, form: &str, rng: &mut Rng| {
+            (0..2000)
+                .filter(|_| render_name(&name, style, rng).contains(form))
+                .count()
+        };
+        // The border system writes "Mohammed"; interception reports prefer "Muhammad".
+        let border = &styles.border_system;
+        let reports = &styles.interception_report;
+        assert!(count(border, "Mohammed", &mut rng) > count(border, "Muhammad", &mut rng) * 5);
+        assert!(count(reports, "Muhammad", &mut rng) > count(reports, "Mohammed", &mut rng) * 2);
+    }
+
+    #[test]
+    fn recognition_errors_swap_confusable_characters() {
+        let mut rng = Rng::new(1);
+        let seen: std::collections::BTreeSet<String> =
+            (0..200).map(|_| ocr_confusion("BORIS", &mut rng)).collect();
+        assert!(seen.contains("8ORIS") && seen.contains("B0RIS") && seen.contains("BOR1S"));
+        assert!(seen.contains("BORI5"));
+        assert_eq!(ocr_confusion("XYZ", &mut rng), "XYZ");
     }
 
     #[test]

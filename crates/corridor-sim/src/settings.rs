@@ -15,8 +15,29 @@ pub struct Settings {
     pub corridors: Vec<String>,
     pub groups: Groups,
     pub people: People,
+    pub networks: Networks,
+    pub outcomes: Outcomes,
     pub records: Records,
     pub styles: Styles,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Networks {
+    /// Share of networks that run a whole corridor with every role; the rest are local
+    /// outfits that run one leg and hand their clients on to the next network.
+    pub transnational_share: f64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcomes {
+    /// Share of stops at sea that are rescues (people in distress taken aboard and brought to
+    /// a port of safety) rather than interceptions by the coast guard of departure.
+    pub rescue_share_at_sea: f64,
+    /// Share of groups stopped for good who are returned (deported or assisted voluntary
+    /// return) rather than held or released where they were stopped.
+    pub returned_after_interception: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -58,6 +79,22 @@ pub struct Styles {
     pub money_transfer: Style,
     pub watchlist: Style,
     pub phone_contacts: Style,
+    pub protection_registration: Style,
+}
+
+impl Styles {
+    /// Every source's style with the source's name, in file order.
+    pub fn all(&self) -> [(&'static str, &Style); 7] {
+        [
+            ("border_system", &self.border_system),
+            ("interception_report", &self.interception_report),
+            ("debriefing", &self.debriefing),
+            ("money_transfer", &self.money_transfer),
+            ("watchlist", &self.watchlist),
+            ("phone_contacts", &self.phone_contacts),
+            ("protection_registration", &self.protection_registration),
+        ]
+    }
 }
 
 impl Default for Settings {
@@ -98,6 +135,18 @@ impl Settings {
                 settings.groups.retry_after_interception,
             ),
             ("people.female_share", settings.people.female_share),
+            (
+                "networks.transnational_share",
+                settings.networks.transnational_share,
+            ),
+            (
+                "outcomes.rescue_share_at_sea",
+                settings.outcomes.rescue_share_at_sea,
+            ),
+            (
+                "outcomes.returned_after_interception",
+                settings.outcomes.returned_after_interception,
+            ),
             ("people.passport_share", settings.people.passport_share),
             ("records.debriefed_share", settings.records.debriefed_share),
             (
@@ -121,6 +170,24 @@ impl Settings {
             return Err(format!(
                 "settings {file}: {name} is {v}; a share lies between 0 and 1"
             ));
+        }
+        for (source, style) in settings.styles.all() {
+            let chances = [
+                ("native_script", style.native_script),
+                ("typo", style.typo),
+                ("drop_part", style.drop_part),
+                ("family_first", style.family_first),
+                ("date_swap", style.date_swap),
+                ("january_first", style.january_first),
+                ("no_date", style.no_date),
+                ("variant_mix", style.variant_mix),
+                ("ocr", style.ocr),
+            ];
+            if let Some((name, v)) = chances.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
+                return Err(format!(
+                    "settings {file}: styles.{source}.{name} is {v}; a chance lies between 0 and 1"
+                ));
+            }
         }
         if settings.groups.max_attempts == 0 {
             return Err(format!(
@@ -176,6 +243,11 @@ mod tests {
                 "family_size: [2, 5]",
                 "family_size: [1, 5]",
                 "groups.family_size",
+            ),
+            (
+                "border_system:       {native_script: 0.0,",
+                "border_system:       {native_script: 2.0,",
+                "styles.border_system.native_script is 2",
             ),
             (
                 "passport_share: 0.6",

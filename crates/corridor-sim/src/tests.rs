@@ -72,11 +72,17 @@ fn the_truth_matches_the_records() {
     // Smuggled persons in groups match the summary; each has one outcome.
     let groups = &w.truth["groups"];
     assert_eq!(groups.len() as u64, summary.smuggled_persons);
-    assert!(
-        groups
-            .iter()
-            .all(|g| ["arrived", "intercepted", "dead", "missing"].contains(&g[3].as_str()))
-    );
+    assert!(groups.iter().all(|g| {
+        [
+            "arrived",
+            "intercepted",
+            "rescued",
+            "returned",
+            "dead",
+            "missing",
+        ]
+        .contains(&g[3].as_str())
+    }));
     // Co-travel crossings and payments point at entities that exist.
     for c in &w.truth["cotravel"] {
         assert_eq!(ids.get(&c[0]).map(String::as_str), Some("Crossing"));
@@ -120,9 +126,24 @@ fn the_truth_matches_the_records() {
         !phones_in("debriefings").is_disjoint(&seized),
         "debriefings share phones with seized phones"
     );
-    // Network members have the seven roles.
+    // Network members have the core roles, and only known ones.
     let roles: HashSet<&str> = w.truth["networks"].iter().map(|r| r[2].as_str()).collect();
-    assert_eq!(roles.len(), 7);
+    for role in [
+        "organiser",
+        "recruiter",
+        "transporter",
+        "boat_pilot",
+        "money_broker",
+    ] {
+        assert!(roles.contains(role), "no {role} in {roles:?}");
+    }
+    assert!(roles.iter().all(|r| world::ROLES.contains(r)), "{roles:?}");
+    // Every real person is in the persons table once.
+    let persons: HashSet<&str> = w.truth["persons"].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(persons.len(), w.truth["persons"].len());
+    for r in records {
+        assert!(persons.contains(r[2].as_str()), "{r:?}");
+    }
     // Every hawala transfer is settled between brokers exactly once, by an existing transfer.
     let hawala: HashSet<&str> = w.truth["payments"]
         .iter()
@@ -239,29 +260,37 @@ fn every_generated_record_imports_into_a_store() {
         assert_eq!(report.records, text.lines().count() as u64);
     }
     assert!(dir.path().join("world/truth/records.csv").exists());
-    // The border system's own CSV export loads through its mapping too.
+    // Every source the world writes has its handling and purpose declared.
+    for file in out.ftm_files() {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let dataset = name.trim_end_matches(".ftm.json");
+        assert!(source(dataset).is_some(), "no provenance for {dataset}");
+    }
+    // The agencies' own CSV exports load through their mappings too.
     let sources = dir.path().join("world/sources");
-    let mapping_text =
-        std::fs::read_to_string(sources.join("border-crossings.mapping.yaml")).unwrap();
-    let mapping = corridor_formats::mapping::Mapping::parse(
-        "border-crossings.mapping.yaml",
-        &mapping_text,
-        &model,
-    )
-    .unwrap();
-    let csv = std::fs::read(sources.join("border-crossings.csv")).unwrap();
-    let mut options = corridor_formats::ImportOptions::new("sim", "2026-11-22T00:00:00Z");
-    let report = corridor_formats::csv_import::import_csv(
-        store.as_mut(),
-        &model,
-        &mapping,
-        "border-crossings.csv",
-        &csv[..],
-        &mut options,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.rejected, 0);
-    assert!(report.records > 1000);
+    for (mapping_file, min_rows) in [
+        ("border-crossings.mapping.yaml", 1000),
+        ("interception-reports.mapping.yaml", 10),
+        ("mto-transfers.mapping.yaml", 10),
+    ] {
+        let mapping_text = std::fs::read_to_string(sources.join(mapping_file)).unwrap();
+        let mapping =
+            corridor_formats::mapping::Mapping::parse(mapping_file, &mapping_text, &model).unwrap();
+        let csv_file = mapping_file.replace(".mapping.yaml", ".csv");
+        let csv = std::fs::read(sources.join(&csv_file)).unwrap();
+        let mut options = corridor_formats::ImportOptions::new("sim", "2026-11-22T00:00:00Z");
+        let report = corridor_formats::csv_import::import_csv(
+            store.as_mut(),
+            &model,
+            &mapping,
+            &csv_file,
+            &csv[..],
+            &mut options,
+        )
+        .unwrap_or_else(|e| panic!("{csv_file}: {e}"));
+        assert_eq!(report.rejected, 0, "{csv_file}");
+        assert!(report.records >= min_rows, "{csv_file}: {}", report.records);
+    }
     assert!(dir.path().join("world/README.md").exists());
 }
 
@@ -298,4 +327,175 @@ fn broken_machine_readable_zones_are_where_the_truth_says() {
         broken_smuggled as f64 / smuggled.len() as f64 > share,
         "forgeries should be more common among the smuggled"
     );
+}
+
+#[test]
+fn local_outfits_hand_groups_on_to_the_next_network() {
+    let mut out = Memory::default();
+    let size = Size {
+        migrant_groups: 1_500,
+        networks_per_corridor: 4,
+        background_per_migrant: 0,
+    };
+    simulate(21, &size, &mut out).unwrap();
+    let scope: HashMap<&str, &str> = out.truth["networks"]
+        .iter()
+        .map(|r| (r[1].as_str(), r[4].as_str()))
+        .collect();
+    let scopes: HashSet<&str> = scope.values().copied().collect();
+    assert_eq!(scopes.len(), 2, "{scopes:?}");
+    // A local outfit runs one leg only; a hand-off means another network took over.
+    let mut legs_of: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut previous: HashMap<&str, &str> = HashMap::new();
+    let mut handoffs = 0;
+    for j in &out.truth["journeys"] {
+        legs_of
+            .entry(j[2].as_str())
+            .or_default()
+            .insert(j[1].as_str());
+        if j[3] == "true" {
+            handoffs += 1;
+            assert_ne!(previous.get(j[0].as_str()), Some(&j[2].as_str()), "{j:?}");
+        }
+        previous.insert(j[0].as_str(), j[2].as_str());
+    }
+    for (network, legs) in &legs_of {
+        if scope[network] == "local" {
+            assert_eq!(legs.len(), 1, "{network} runs {legs:?}");
+        }
+    }
+    assert!(handoffs > 20, "{handoffs} hand-offs");
+    // Every group that set out has its journey in the truth.
+    let groups: HashSet<&str> = out.truth["groups"].iter().map(|g| g[1].as_str()).collect();
+    let journeyed: HashSet<&str> = out.truth["journeys"]
+        .iter()
+        .map(|j| j[0].as_str())
+        .collect();
+    assert_eq!(groups, journeyed);
+}
+
+#[test]
+fn rescues_and_returns_end_journeys_and_reach_protection() {
+    let mut out = Memory::default();
+    let size = Size {
+        migrant_groups: 3_000,
+        networks_per_corridor: 2,
+        background_per_migrant: 0,
+    };
+    simulate(13, &size, &mut out).unwrap();
+    let outcomes: Vec<&str> = out.truth["groups"].iter().map(|g| g[3].as_str()).collect();
+    let share =
+        |o: &str| outcomes.iter().filter(|x| **x == o).count() as f64 / outcomes.len() as f64;
+    assert!(share("rescued") > 0.02, "rescued {}", share("rescued"));
+    assert!(share("returned") > 0.02, "returned {}", share("returned"));
+    // Of those stopped for good on land or after attempts, about 30 % are returned.
+    let returned = share("returned") / (share("returned") + share("intercepted"));
+    assert!((returned - 0.3).abs() < 0.06, "returned share {returned}");
+    // Interception reports say what happened; returned people are referred to AVRR.
+    let mut report_outcomes = HashSet::new();
+    let mut avrr = 0;
+    for (dataset, e) in &out.entities {
+        let v: serde_json::Value = serde_json::from_str(e).unwrap();
+        if v["schema"] == "Interception" {
+            report_outcomes.insert(v["properties"]["outcome"][0].as_str().unwrap().to_string());
+        }
+        if v["schema"] == "Referral" {
+            assert_eq!(dataset, "protection");
+            avrr += usize::from(v["properties"]["service"][0] == "avrr");
+        }
+    }
+    for o in ["rescued", "disembarked", "released", "detained", "returned"] {
+        assert!(report_outcomes.contains(o), "no {o} in {report_outcomes:?}");
+    }
+    let returned_people = outcomes.iter().filter(|o| **o == "returned").count();
+    assert_eq!(avrr, returned_people);
+}
+
+/// Each source's habits, measured on a whole world against the true persons.
+#[test]
+fn each_source_writes_people_with_its_own_error_rates() {
+    let mut out = Memory::default();
+    let size = Size {
+        migrant_groups: 3_000,
+        networks_per_corridor: 3,
+        background_per_migrant: 2,
+    };
+    simulate(17, &size, &mut out).unwrap();
+    let settings = Settings::default();
+    let truth: HashMap<&str, &Vec<String>> = out.truth["persons"]
+        .iter()
+        .map(|r| (r[0].as_str(), r))
+        .collect();
+    let true_of: HashMap<&str, &str> = out.truth["records"]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    #[derive(Default, Debug)]
+    struct Tally {
+        records: f64,
+        dated: f64,
+        no_date: f64,
+        january: f64,
+        non_latin: f64,
+        native: f64,
+        digits: f64,
+    }
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for (dataset, e) in &out.entities {
+        let v: serde_json::Value = serde_json::from_str(e).unwrap();
+        if v["schema"] != "Person" {
+            continue;
+        }
+        let person = truth[true_of[v["id"].as_str().unwrap()]];
+        let t = tallies.entry(dataset.clone()).or_default();
+        let name = v["properties"]["name"][0].as_str().unwrap();
+        t.records += 1.0;
+        match v["properties"]["birthDate"][0].as_str() {
+            None => t.no_date += 1.0,
+            Some(born) if !person[3].ends_with("-01-01") => {
+                t.dated += 1.0;
+                t.january += f64::from(u8::from(born.ends_with("-01-01")));
+            }
+            Some(_) => {}
+        }
+        if !person[2].chars().any(|c| c.is_ascii_alphabetic()) {
+            t.non_latin += 1.0;
+            t.native += f64::from(u8::from(!name.chars().any(|c| c.is_ascii_alphabetic())));
+        }
+        t.digits += f64::from(u8::from(name.chars().any(|c| c.is_ascii_digit())));
+    }
+    let styles = &settings.styles;
+    for (dataset, style) in [
+        ("border-crossings", &styles.border_system),
+        ("interceptions", &styles.interception_report),
+        ("debriefings", &styles.debriefing),
+        ("money-transfers", &styles.money_transfer),
+        ("protection", &styles.protection_registration),
+    ] {
+        let t = &tallies[dataset];
+        assert!(t.records > 300.0, "{dataset}: {t:?}");
+        let close = |what: &str, seen: f64, want: f64| {
+            // Three standard errors of a share over this many records, and a little slack.
+            let n = t.records.max(1.0);
+            let tolerance = 3.0 * (want * (1.0 - want) / n).sqrt() + 0.01;
+            assert!(
+                (seen - want).abs() <= tolerance,
+                "{dataset}: {what} {seen:.3}, settings say {want:.3} (±{tolerance:.3})"
+            );
+        };
+        close("missing dates", t.no_date / t.records, style.no_date);
+        if t.dated > 100.0 {
+            close("1 January dates", t.january / t.dated, style.january_first);
+        }
+        if t.non_latin > 100.0 {
+            close("native script", t.native / t.non_latin, style.native_script);
+        }
+        let digits = t.digits / t.records;
+        assert!(digits <= style.ocr + 0.01, "{dataset}: OCR digits {digits}");
+        if style.ocr == 0.0 {
+            assert_eq!(t.digits, 0.0, "{dataset}: digits without OCR");
+        } else {
+            assert!(digits > style.ocr / 5.0, "{dataset}: OCR digits {digits}");
+        }
+    }
 }

@@ -31,8 +31,13 @@ pub struct Size {
 /// The truth tables and their columns (documented in the output's README).
 pub const TRUTH_TABLES: &[(&str, &str)] = &[
     ("records", "record_id,dataset,true_id,kind"),
-    ("networks", "person_id,network_id,role,corridor"),
+    ("networks", "person_id,network_id,role,corridor,scope"),
+    (
+        "persons",
+        "true_id,name,native_name,birth_date,gender,nationality,script",
+    ),
     ("groups", "person_id,group_id,corridor,outcome,attempts"),
+    ("journeys", "group_id,leg,network_id,handoff,day"),
     ("cotravel", "crossing_id,group_id"),
     (
         "payments",
@@ -84,7 +89,53 @@ struct Passage<'p> {
     vehicle: Option<&'p str>,
 }
 
+/// Every role a network member may have; a transnational organisation has the first seven,
+/// a local outfit an organiser, a recruiter, a driver or pilot and someone who takes the money.
+pub const ROLES: &[&str] = &[
+    "organiser",
+    "recruiter",
+    "transporter",
+    "boat_pilot",
+    "safe_house_keeper",
+    "money_broker",
+    "paying_broker",
+    "document_forger",
+    "corrupt_official",
+];
+
+/// Where and how a group was stopped, for its interception report.
+struct Stop<'a> {
+    leg: &'a crate::data::Leg,
+    facilitator: &'a Person,
+    vessel: &'a str,
+    day: i64,
+    /// What happened to the people: rescued, disembarked, released, detained, returned.
+    outcome: &'static str,
+}
+
+impl<'a> Stop<'a> {
+    fn new(
+        leg: &'a crate::data::Leg,
+        facilitator: &'a Person,
+        vessel: &'a str,
+        day: i64,
+        outcome: &'static str,
+    ) -> Stop<'a> {
+        Stop {
+            leg,
+            facilitator,
+            vessel,
+            day,
+            outcome,
+        }
+    }
+}
+
 struct Network {
+    id: String,
+    /// The corridor legs (indices) this network runs: all of them for a transnational
+    /// organisation, one for a local outfit.
+    legs: Vec<usize>,
     members: Vec<(Person, &'static str)>,
     /// The network's vehicle (border-crossings dataset) and boat (interceptions dataset).
     vehicle: String,
@@ -221,7 +272,24 @@ impl<O: Output> World<'_, O> {
         format!("{prefix}-{:07}", self.counter)
     }
 
-    fn person(&mut self, culture: &Culture, nationality: &str, adult: bool) -> Person {
+    /// A real person of the world, written to the truth with their true attributes.
+    fn person(
+        &mut self,
+        culture: &Culture,
+        nationality: &str,
+        adult: bool,
+    ) -> std::io::Result<Person> {
+        self.person_in_family(culture, nationality, adult, None)
+    }
+
+    /// A person who carries `family`'s family name, when given.
+    fn person_in_family(
+        &mut self,
+        culture: &Culture,
+        nationality: &str,
+        adult: bool,
+        family: Option<&Person>,
+    ) -> std::io::Result<Person> {
         let female = self.rng.chance(self.settings.people.female_share);
         let pool = if female {
             &culture.female
@@ -232,7 +300,10 @@ impl<O: Output> World<'_, O> {
         let father = culture
             .patronymic
             .then(|| self.rng.pick(&culture.male).clone());
-        let family = self.rng.pick(&culture.family).clone();
+        let family = match family {
+            Some(relative) => relative.name.family.clone(),
+            None => self.rng.pick(&culture.family).clone(),
+        };
         let age = if adult {
             self.rng.range(18, 55)
         } else {
@@ -253,7 +324,7 @@ impl<O: Output> World<'_, O> {
                     self.rng.range(0, 9_999_999)
                 )
             });
-        Person {
+        let person = Person {
             id: self.next_id("true-person"),
             name: TrueName {
                 given,
@@ -264,7 +335,21 @@ impl<O: Output> World<'_, O> {
             nationality: nationality.to_string(),
             birth,
             passport,
-        }
+        };
+        let (y, m, d) = person.birth;
+        self.out.truth(
+            "persons",
+            &[
+                &person.id,
+                &person.name.canonical(),
+                &person.name.native(),
+                &format!("{y:04}-{m:02}-{d:02}"),
+                person.gender,
+                nationality,
+                &culture.script,
+            ],
+        )?;
+        Ok(person)
     }
 
     /// One source's record of a person: a new entity, mapped to the real person in the truth.
@@ -325,46 +410,26 @@ impl<O: Output> World<'_, O> {
             )?;
             points.push(id);
         }
-        // Networks: members from the transit countries of the corridor.
+        // Networks: transnational organisations that run the whole corridor with every role,
+        // and local outfits that run one leg with a few; every leg has at least one network.
         let mut networks = Vec::new();
-        for _ in 0..size.networks_per_corridor {
-            let id = self.next_id("true-network");
-            let mut members = Vec::new();
-            let roles: &[&'static str] = &[
-                "organiser",
-                "recruiter",
-                "transporter",
-                "boat_pilot",
-                "safe_house_keeper",
-                "money_broker",
-                "paying_broker",
-            ];
-            for role in roles {
-                let leg = self.rng.pick(&corridor.legs);
-                let country = leg.from.1.clone();
-                let pick = self.rng.next_u64();
-                let culture = self
-                    .names
-                    .culture_of(&country, pick)
-                    .or_else(|| self.names.culture_of(nats[0], pick))
-                    .expect("checked by data tests");
-                let p = self.person(culture, &country, true);
-                self.out
-                    .truth("networks", &[&p.id, &id, role, &corridor.id])?;
-                members.push((p, *role));
+        let all_legs: Vec<usize> = (0..corridor.legs.len()).collect();
+        let mut plans: Vec<Vec<usize>> = (0..size.networks_per_corridor)
+            .map(|_| {
+                if self.rng.chance(self.settings.networks.transnational_share) {
+                    all_legs.clone()
+                } else {
+                    vec![self.rng.range(0, corridor.legs.len() as u64 - 1) as usize]
+                }
+            })
+            .collect();
+        for leg in &all_legs {
+            if !plans.iter().any(|p| p.contains(leg)) {
+                plans.push(vec![*leg]);
             }
-            let (vehicle, vessel) = self.conveyances(&id, corridor)?;
-            let safe_house = self.safe_house(&id, corridor)?;
-            let mut network = Network {
-                members,
-                vehicle,
-                vessel,
-                safe_house,
-                phones: Vec::new(),
-            };
-            self.watchlist(&network)?;
-            network.phones = self.phone_extract(&network, &corridor.id)?;
-            networks.push(network);
+        }
+        for legs in plans {
+            networks.push(self.network(corridor, &nats, legs)?);
         }
         let mut smuggled = 0;
         for _ in 0..groups {
@@ -372,6 +437,73 @@ impl<O: Output> World<'_, O> {
         }
         self.settle(&networks)?;
         Ok(smuggled)
+    }
+
+    /// One network with its members, conveyances, safe house, watchlist entries and phones.
+    fn network(
+        &mut self,
+        corridor: &Corridor,
+        nats: &[&String],
+        legs: Vec<usize>,
+    ) -> std::io::Result<Network> {
+        let id = self.next_id("true-network");
+        let transnational = legs.len() == corridor.legs.len() && legs.len() > 1;
+        let scope = if transnational {
+            "transnational"
+        } else {
+            "local"
+        };
+        let mut roles: Vec<&'static str> = if transnational {
+            ROLES[..7].to_vec()
+        } else {
+            let sea = corridor.legs[legs[0]].mode == "sea";
+            vec![
+                "organiser",
+                "recruiter",
+                if sea { "boat_pilot" } else { "transporter" },
+                "money_broker",
+            ]
+        };
+        // Larger organisations have more drivers and a corrupt official on the payroll.
+        if transnational {
+            let extra_drivers = self.rng.range(0, 2) as usize;
+            roles.extend(std::iter::repeat_n("transporter", extra_drivers));
+            if self.rng.chance(0.3) {
+                roles.push("corrupt_official");
+            }
+        } else if self.rng.chance(0.3) {
+            roles.push("document_forger");
+        }
+        let mut members = Vec::new();
+        for role in roles {
+            // Members live where the network works.
+            let leg = &corridor.legs[*self.rng.pick(&legs)];
+            let country = leg.from.1.clone();
+            let pick = self.rng.next_u64();
+            let culture = self
+                .names
+                .culture_of(&country, pick)
+                .or_else(|| self.names.culture_of(nats[0], pick))
+                .expect("checked by data tests");
+            let p = self.person(culture, &country, true)?;
+            self.out
+                .truth("networks", &[&p.id, &id, role, &corridor.id, scope])?;
+            members.push((p, role));
+        }
+        let (vehicle, vessel) = self.conveyances(&id, corridor)?;
+        let safe_house = self.safe_house(&id, corridor)?;
+        let mut network = Network {
+            id,
+            legs,
+            members,
+            vehicle,
+            vessel,
+            safe_house,
+            phones: Vec::new(),
+        };
+        self.watchlist(&network)?;
+        network.phones = self.phone_extract(&network, &corridor.id)?;
+        Ok(network)
     }
 
     fn group(
@@ -396,27 +528,27 @@ impl<O: Output> World<'_, O> {
             .weighted(&[g.alone, g.family, g.unaccompanied_child]);
         let [family_low, family_high] = g.family_size;
         let members: Vec<Person> = match kind {
-            0 => vec![self.person(culture, &nationality, true)],
+            0 => vec![self.person(culture, &nationality, true)?],
             1 => {
                 let n = self.rng.range(family_low, family_high);
-                let head = self.person(culture, &nationality, true);
+                let head = self.person(culture, &nationality, true)?;
                 let mut family = vec![head];
                 for i in 1..n {
-                    let mut p = self.person(culture, &nationality, i == 1);
-                    p.name.family = family[0].name.family.clone();
+                    let p =
+                        self.person_in_family(culture, &nationality, i == 1, Some(&family[0]))?;
                     family.push(p);
                 }
                 family
             }
-            _ => vec![self.person(culture, &nationality, false)],
+            _ => vec![self.person(culture, &nationality, false)?],
         };
-        let network_index = self.rng.range(0, networks.len() as u64 - 1) as usize;
-        let network = &networks[network_index];
         let mut day = DAY0 + self.rng.range(0, 600) as i64;
         let mut outcome = "arrived";
         let mut attempts: u64 = 1;
         let mut leg_index = 0;
         let mut retrying = false;
+        // The network in charge: chosen for the first leg taken, handed on where it stops.
+        let mut current: Option<usize> = None;
         while leg_index < corridor.legs.len() {
             let leg = &corridor.legs[leg_index];
             // Not every journey takes every leg: each leg is an alternative start or a step.
@@ -427,13 +559,36 @@ impl<O: Output> World<'_, O> {
             }
             retrying = false;
             day += self.rng.range(leg.days[0], leg.days[1]) as i64;
+            let previous = current;
+            let network_index = match current {
+                Some(n) if networks[n].legs.contains(&leg_index) => n,
+                _ => {
+                    let running: Vec<usize> = (0..networks.len())
+                        .filter(|n| networks[*n].legs.contains(&leg_index))
+                        .collect();
+                    *self.rng.pick(&running)
+                }
+            };
+            current = Some(network_index);
+            let network = &networks[network_index];
+            let handoff = previous.is_some_and(|p| p != network_index);
+            self.out.truth(
+                "journeys",
+                &[
+                    &group_id,
+                    &leg_index.to_string(),
+                    &network.id,
+                    if handoff { "true" } else { "false" },
+                    &date(day),
+                ],
+            )?;
             let facilitator = network
                 .with_role(if leg.mode == "sea" {
                     "boat_pilot"
                 } else {
                     "transporter"
                 })
-                .expect("every network has every role");
+                .expect("a network running a leg has its driver or pilot");
             // The fee of the leg, per person, for the whole group.
             let amount = self.rng.range(leg.fee_usd[0], leg.fee_usd[1]) * members.len() as u64;
             self.fee(
@@ -464,15 +619,34 @@ impl<O: Output> World<'_, O> {
                 break;
             }
             if self.rng.chance(leg.intercept) {
-                self.interception(corridor, leg, &members, facilitator, &network.vessel, day)?;
+                let o = &self.settings.outcomes;
+                // At sea, a boat in distress is rescued and its people brought to a port of
+                // safety: the smuggled journey ends there.
+                if leg.mode == "sea" && self.rng.chance(o.rescue_share_at_sea) {
+                    let stop = Stop::new(leg, facilitator, &network.vessel, day, "rescued");
+                    self.interception(corridor, &members, stop)?;
+                    outcome = "rescued";
+                    break;
+                }
                 let g = &self.settings.groups;
                 if attempts < g.max_attempts && self.rng.chance(g.retry_after_interception) {
+                    let sent_back = if leg.mode == "sea" {
+                        "disembarked"
+                    } else {
+                        "released"
+                    };
+                    let stop = Stop::new(leg, facilitator, &network.vessel, day, sent_back);
+                    self.interception(corridor, &members, stop)?;
                     attempts += 1;
                     retrying = true;
                     day += self.rng.range(7, 60) as i64;
                     continue;
                 }
-                outcome = "intercepted";
+                let returned = self.rng.chance(o.returned_after_interception);
+                let ending = if returned { "returned" } else { "detained" };
+                let stop = Stop::new(leg, facilitator, &network.vessel, day, ending);
+                self.interception(corridor, &members, stop)?;
+                outcome = if returned { "returned" } else { "intercepted" };
                 break;
             }
             leg_index += 1;
@@ -484,8 +658,11 @@ impl<O: Output> World<'_, O> {
                 &[&p.id, &group_id, &corridor.id, outcome, &attempts],
             )?;
         }
-        if self.rng.chance(self.settings.records.debriefed_share) {
-            self.debriefing(&members[0], network, day)?;
+        self.protection(&members, kind == 2, outcome, day)?;
+        if let Some(n) = current
+            && self.rng.chance(self.settings.records.debriefed_share)
+        {
+            self.debriefing(&members[0], &networks[n], day)?;
         }
         Ok(members.len() as u64)
     }
@@ -606,7 +783,7 @@ impl<O: Output> World<'_, O> {
             else {
                 break;
             };
-            let mut p = self.person(culture, &nationality, true);
+            let mut p = self.person(culture, &nationality, true)?;
             if p.passport.is_none() {
                 p.passport = Some(format!(
                     "{}{:07}",

@@ -4,8 +4,43 @@
 
 use serde_json::json;
 
-use super::{DAY0, Network, Output, Person, World, date, moment};
+use super::{DAY0, Network, Output, Person, Stop, World, date, moment};
 use crate::data::Corridor;
+
+/// The money-transfer operator's export of its transfers (see OUTPUT.md).
+pub const MTO_CSV_HEADER: &[&str] = &[
+    "transfer_ref",
+    "value_date",
+    "sender_name",
+    "sender_country",
+    "beneficiary_name",
+    "beneficiary_phone",
+    "amount",
+    "currency",
+];
+
+/// The coast guard's or border police's export of its reports: one row per person stopped.
+pub const INTERCEPTION_CSV_HEADER: &[&str] = &[
+    "report_ref",
+    "report_date",
+    "area",
+    "position",
+    "outcome",
+    "person_ref",
+    "person_name",
+    "birth_date",
+    "sex",
+    "nationality",
+    "suspect_ref",
+    "suspect_name",
+];
+
+/// A country as an agency's clerk writes it: its English name.
+fn country_name(code: &str) -> String {
+    corridor_model::types::country_by_code(code)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
 
 impl<O: Output> World<'_, O> {
     pub(super) fn fee(
@@ -20,44 +55,56 @@ impl<O: Output> World<'_, O> {
         let broker = network
             .with_role("money_broker")
             .expect("every network has a broker");
-        let payer_record = self.record(
-            "money-transfers",
-            payer,
-            &self.settings.styles.money_transfer,
-        )?;
-        let broker_record = self.record(
-            "money-transfers",
-            broker,
-            &self.settings.styles.money_transfer,
-        )?;
-        let recipient_record = self.record(
-            "money-transfers",
-            recipient,
-            &self.settings.styles.money_transfer,
-        )?;
-        // Hawala most often; money-transfer operators and banks for the rest.
-        let channel =
-            ["hawala", "money_transfer_operator", "bank"][self.rng.weighted(&[0.6, 0.25, 0.15])];
+        let style = self.settings.styles.money_transfer;
+        let payer_record = self.record_with("money-transfers", payer, &style, json!({}))?;
+        let broker_record = self.record("money-transfers", broker, &style)?;
+        let recipient_record = self.record_with("money-transfers", recipient, &style, json!({}))?;
+        // Hawala most often where the network has a paying broker at the other end; money-
+        // transfer operators, banks and mobile money for the rest.
+        let paying = network.with_role("paying_broker");
+        let channel = match paying {
+            Some(_) => {
+                ["hawala", "money_transfer_operator", "bank"][self.rng.weighted(&[0.6, 0.25, 0.15])]
+            }
+            None => ["money_transfer_operator", "bank", "mobile_money"]
+                [self.rng.weighted(&[0.6, 0.25, 0.15])],
+        };
         let transfer = self.next_id("transfer");
         let mut props = json!({
-            "payer": [payer_record], "beneficiary": [recipient_record],
+            "payer": [payer_record.id], "beneficiary": [recipient_record.id],
             "amount": [amount.to_string()], "currency": ["USD"], "channel": [channel], "date": [date(day)]});
-        let paying = network
-            .with_role("paying_broker")
-            .expect("every network has a paying broker");
-        if let Some(phone) = network.phone_of(recipient) {
-            props["receiverPhone"] = json!([phone]);
+        let receiver_phone = network.phone_of(recipient).unwrap_or_default().to_string();
+        if !receiver_phone.is_empty() {
+            props["receiverPhone"] = json!([receiver_phone]);
         }
-        if channel == "hawala" {
-            let paying_record = self.record(
-                "money-transfers",
-                paying,
-                &self.settings.styles.money_transfer,
+        let hawala = match paying {
+            Some(paying) if channel == "hawala" => {
+                let paying_record = self.record("money-transfers", paying, &style)?;
+                props["senderBroker"] = json!([broker_record]);
+                props["receiverBroker"] = json!([paying_record]);
+                self.unsettled
+                    .push((network_index, transfer.clone(), amount, day));
+                Some(paying)
+            }
+            _ => None,
+        };
+        if channel == "money_transfer_operator" {
+            // The operator's own export of the transfer (see OUTPUT.md).
+            let sender_country = country_name(&payer.nationality);
+            self.out.source_row(
+                "mto-transfers.csv",
+                MTO_CSV_HEADER,
+                &[
+                    &transfer,
+                    &date(day).replace('-', ""),
+                    &payer_record.name,
+                    &sender_country,
+                    &recipient_record.name,
+                    &receiver_phone,
+                    &format!("{amount}.00"),
+                    "USD",
+                ],
             )?;
-            props["senderBroker"] = json!([broker_record]);
-            props["receiverBroker"] = json!([paying_record]);
-            self.unsettled
-                .push((network_index, transfer.clone(), amount, day));
         }
         self.out.entity(
             "money-transfers",
@@ -67,7 +114,7 @@ impl<O: Output> World<'_, O> {
         self.out.entity(
             "money-transfers",
             json!({"id": fee, "schema": "SmugglingFee", "properties": {
-                "payer": [payer_record], "recipient": [recipient_record], "amount": [format!("{amount} USD")],
+                "payer": [payer_record.id], "recipient": [recipient_record.id], "amount": [format!("{amount} USD")],
                 "paymentMethod": [if channel == "bank" { "bank_transfer" } else { channel }], "transfer": [transfer], "date": [date(day)]}}),
         )?;
         self.out.truth(
@@ -76,10 +123,10 @@ impl<O: Output> World<'_, O> {
                 &transfer,
                 &fee,
                 &payer.id,
-                if channel == "hawala" { &broker.id } else { "" },
+                if hawala.is_some() { &broker.id } else { "" },
                 &recipient.id,
                 channel,
-                if channel == "hawala" { &paying.id } else { "" },
+                hawala.map(|p| p.id.as_str()).unwrap_or_default(),
             ],
         )
     }
@@ -158,39 +205,120 @@ impl<O: Output> World<'_, O> {
         )
     }
 
+    /// The report of a stop at sea or on land: FtM entities, and the agency's own export with
+    /// one row per person taken aboard or stopped (see OUTPUT.md).
     pub(super) fn interception(
         &mut self,
         corridor: &Corridor,
-        leg: &crate::data::Leg,
         members: &[Person],
-        facilitator: &Person,
-        vessel: &str,
-        day: i64,
+        stop: Stop<'_>,
     ) -> std::io::Result<()> {
+        let Stop {
+            leg,
+            facilitator,
+            vessel,
+            day,
+            outcome,
+        } = stop;
+        let style = self.settings.styles.interception_report;
+        let suspect = self.record_with("interceptions", facilitator, &style, json!({}))?;
+        let id = self.next_id("interception");
+        let area = if leg.mode == "sea" { "sea" } else { "land" };
         let mut persons = Vec::new();
         for p in members {
-            persons.push(self.record(
-                "interceptions",
-                p,
-                &self.settings.styles.interception_report,
-            )?);
+            let record = self.record_with("interceptions", p, &style, json!({}))?;
+            let slash = |iso: &Option<String>| {
+                iso.as_deref()
+                    .map(|b| format!("{}/{}/{}", &b[8..10], &b[5..7], &b[0..4]))
+                    .unwrap_or_default()
+            };
+            self.out.source_row(
+                "interception-reports.csv",
+                INTERCEPTION_CSV_HEADER,
+                &[
+                    &id,
+                    &slash(&Some(date(day))),
+                    area,
+                    &format!("{:.4},{:.4}", leg.from.2, leg.from.3),
+                    outcome,
+                    &record.id,
+                    &record.name,
+                    &slash(&record.born),
+                    if p.gender == "female" { "F" } else { "M" },
+                    &country_name(&p.nationality),
+                    &suspect.id,
+                    &suspect.name,
+                ],
+            )?;
+            persons.push(record.id);
         }
-        let suspect = self.record(
-            "interceptions",
-            facilitator,
-            &self.settings.styles.interception_report,
-        )?;
-        let id = self.next_id("interception");
+        let title = match outcome {
+            "rescued" => "Rescue",
+            _ => "Interception",
+        };
         let mut entity = json!({"id": id, "schema": "Interception", "properties": {
-            "name": [format!("Interception off {}", leg.from.0)], "date": [date(day)],
-            "area": [if leg.mode == "sea" { "sea" } else { "land" }],
+            "name": [format!("{title} off {}", leg.from.0)], "date": [date(day)],
+            "area": [area], "outcome": [outcome],
             "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)],
-            "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect],
+            "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect.id],
             "summary": [corridor.name]}});
         if leg.mode == "sea" {
             entity["properties"]["vessel"] = json!([vessel]);
         }
         self.out.entity("interceptions", entity)
+    }
+
+    /// What protection actors record of a group they meet after a rescue or an interception:
+    /// a registration of each person and referrals to services, consent noted. Kept apart from
+    /// enforcement (its own dataset, protection purpose).
+    pub(super) fn protection(
+        &mut self,
+        members: &[Person],
+        unaccompanied: bool,
+        outcome: &str,
+        day: i64,
+    ) -> std::io::Result<()> {
+        if !["rescued", "intercepted", "returned"].contains(&outcome) {
+            return Ok(());
+        }
+        let style = self.settings.styles.protection_registration;
+        for p in members {
+            let record = self.record("protection", p, &style)?;
+            let mut services: Vec<&str> = Vec::new();
+            if unaccompanied {
+                services.push("child_protection");
+            }
+            match outcome {
+                "returned" => services.push("avrr"),
+                "rescued" if self.rng.chance(0.3) => services.push("medical"),
+                _ => {}
+            }
+            if outcome != "returned" && self.rng.chance(0.35) {
+                services.push("asylum");
+            }
+            for service in services {
+                let consent = if self.rng.chance(0.9) {
+                    "given"
+                } else {
+                    "refused"
+                };
+                let status = if consent == "given" {
+                    *self
+                        .rng
+                        .pick(&["sent", "accepted", "in_progress", "completed"])
+                } else {
+                    "declined"
+                };
+                let referral = self.next_id("referral");
+                self.out.entity(
+                    "protection",
+                    json!({"id": referral, "schema": "Referral", "properties": {
+                        "person": [record], "service": [service], "consent": [consent], "status": [status],
+                        "startDate": [date(day + 1)], "dueDate": [date(day + 15)]}}),
+                )?;
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn debriefing(

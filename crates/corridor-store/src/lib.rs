@@ -15,6 +15,7 @@
 //! - Asserted statements have content-derived ids, so writing the same fact twice stores it once.
 
 mod migrate;
+pub mod node;
 pub mod postgres;
 pub mod sqlite;
 
@@ -67,8 +68,11 @@ pub struct Stats {
     pub statements_by_dataset: BTreeMap<String, u64>,
 }
 
-/// A store of statements. Reads see committed data only.
-pub trait Store {
+pub use node::{AuditRecord, Credential, GENESIS_HASH, NodeStore, UserRecord, Visibility};
+
+/// A store of statements, and of what a node keeps beside them ([`NodeStore`]). Reads see
+/// committed data only. A store is one connection; a server opens several.
+pub trait Store: NodeStore + Send {
     /// Starts a write. Statements written through it are committed together or not at all.
     fn begin(&mut self) -> Result<Box<dyn WriteTx + '_>>;
 
@@ -234,11 +238,19 @@ impl<'v> EntityGrouper<'v> {
     }
 }
 
-/// Decides which statements feed the name index: values of `name`-typed properties.
+/// What a property feeds besides the statement table: the name index (name-typed values) or
+/// the link index (entity-typed values).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PropKind {
+    pub is_name: bool,
+    pub is_entity: bool,
+}
+
+/// Decides which statements feed the name and link indexes, from the model.
 pub(crate) struct NameProps {
     model: Arc<Model>,
-    /// schema → property → is a name. Nested so that lookups borrow `&str` and allocate nothing.
-    cache: HashMap<String, HashMap<String, bool>>,
+    /// schema → property → kind. Nested so that lookups borrow `&str` and allocate nothing.
+    cache: HashMap<String, HashMap<String, PropKind>>,
 }
 
 impl NameProps {
@@ -249,20 +261,38 @@ impl NameProps {
         }
     }
 
-    pub(crate) fn is_name(&mut self, schema: &str, prop: &str) -> bool {
+    pub(crate) fn kind(&mut self, schema: &str, prop: &str) -> PropKind {
         if let Some(v) = self.cache.get(schema).and_then(|props| props.get(prop)) {
             return *v;
         }
-        let v = self
+        let type_ = self
             .model
             .get(schema)
             .and_then(|s| s.property(prop))
-            .is_some_and(|p| p.type_ == corridor_model::PropertyType::Name);
+            .map(|p| p.type_);
+        let v = PropKind {
+            is_name: type_ == Some(corridor_model::PropertyType::Name),
+            is_entity: type_ == Some(corridor_model::PropertyType::Entity),
+        };
         self.cache
             .entry(schema.to_string())
             .or_default()
             .insert(prop.to_string(), v);
         v
+    }
+
+    /// Every (schema, property) pair whose values are entity ids, for filling the link index
+    /// from statements written before it existed.
+    pub(crate) fn entity_props(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for schema in self.model.schemata() {
+            for (name, p) in &schema.properties {
+                if p.type_ == corridor_model::PropertyType::Entity {
+                    out.push((schema.name.clone(), name.clone()));
+                }
+            }
+        }
+        out
     }
 }
 

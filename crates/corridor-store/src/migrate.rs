@@ -7,17 +7,31 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "statements",
-    sql: include_str!("../migrations/sqlite/0001_statements.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "statements",
+        sql: include_str!("../migrations/sqlite/0001_statements.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "node",
+        sql: include_str!("../migrations/sqlite/0002_node.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "statements",
-    sql: include_str!("../migrations/postgres/0001_statements.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "statements",
+        sql: include_str!("../migrations/postgres/0001_statements.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "node",
+        sql: include_str!("../migrations/postgres/0002_node.sql"),
+    },
+];
 
 pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,

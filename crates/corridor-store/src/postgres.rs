@@ -17,6 +17,8 @@ use crate::migrate::{CREATE_TABLE, POSTGRES};
 use crate::{NameProps, Result, StatementRow, Stats, Store, StoreError, WriteSummary, WriteTx};
 
 /// Statements buffered before one `COPY` round trip.
+mod node;
+
 const STAGE_ROWS: usize = 100_000;
 
 pub struct PostgresStore {
@@ -46,11 +48,12 @@ impl PostgresStore {
         if exists {
             return Err(StoreError::AlreadyInitialised(redact(url)));
         }
-        migrate(&mut client, url)?;
+        let names = NameProps::new(model);
+        migrate(&mut client, url, &names)?;
         Ok(PostgresStore {
             client,
             location: redact(url),
-            names: NameProps::new(model),
+            names,
         })
     }
 
@@ -62,16 +65,17 @@ impl PostgresStore {
         if !exists {
             return Err(StoreError::NotInitialised(redact(url)));
         }
-        migrate(&mut client, url)?;
+        let names = NameProps::new(model);
+        migrate(&mut client, url, &names)?;
         Ok(PostgresStore {
             client,
             location: redact(url),
-            names: NameProps::new(model),
+            names,
         })
     }
 }
 
-fn migrate(client: &mut Client, url: &str) -> Result<()> {
+fn migrate(client: &mut Client, url: &str, names: &NameProps) -> Result<()> {
     let mut tx = client.transaction()?;
     // One migrator at a time, even when two nodes start against the same database.
     tx.execute("SELECT pg_advisory_xact_lock(7250001)", &[])?;
@@ -91,6 +95,9 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
     }
     for m in POSTGRES.iter().filter(|m| m.version > current as u32) {
         tx.batch_execute(m.sql)?;
+        if m.version == 2 {
+            node::fill_link_index(&mut tx, &names.entity_props())?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now()::text)",
             &[&(m.version as i32), &m.name],
@@ -133,7 +140,8 @@ impl Store for PostgresStore {
         tx.batch_execute(
             "CREATE TEMP TABLE statement_load (
                  ord BIGSERIAL, entity_id TEXT, id BYTEA, schema TEXT, prop TEXT, value TEXT,
-                 original_value TEXT, retracts BYTEA, provenance BIGINT, name_lower TEXT
+                 original_value TEXT, retracts BYTEA, provenance BIGINT, name_lower TEXT,
+                 link_target TEXT
              ) ON COMMIT DROP",
         )?;
         Ok(Box::new(PostgresTx {
@@ -212,7 +220,9 @@ struct PostgresTx<'a> {
     tx: postgres::Transaction<'a>,
     names: &'a mut NameProps,
     provenance_ids: HashMap<Provenance, i64>,
-    pending: Vec<(Statement, i64, Option<String>)>,
+    /// Each statement with its provenance id and what it feeds: a lower-cased name for the
+    /// name index, or the target of a link for the link index.
+    pending: Vec<(Statement, i64, Option<String>, Option<String>)>,
     summary: WriteSummary,
 }
 
@@ -253,7 +263,7 @@ impl PostgresTx<'_> {
             return Ok(());
         }
         let sink = self.tx.copy_in(
-            "COPY statement_load (entity_id, id, schema, prop, value, original_value, retracts, provenance, name_lower)
+            "COPY statement_load (entity_id, id, schema, prop, value, original_value, retracts, provenance, name_lower, link_target)
              FROM STDIN (FORMAT binary)",
         )?;
         let types = [
@@ -266,9 +276,10 @@ impl PostgresTx<'_> {
             Type::BYTEA,
             Type::INT8,
             Type::TEXT,
+            Type::TEXT,
         ];
         let mut writer = BinaryCopyInWriter::new(sink, &types);
-        for (s, provenance, name_lower) in &self.pending {
+        for (s, provenance, name_lower, link_target) in &self.pending {
             let id: &[u8] = s.id.as_bytes();
             let retracts: Option<&[u8]> = s.retracts.as_ref().map(|r| r.as_bytes().as_slice());
             writer.write(&[
@@ -281,6 +292,7 @@ impl PostgresTx<'_> {
                 &retracts,
                 provenance,
                 name_lower,
+                link_target,
             ])?;
         }
         writer.finish()?;
@@ -303,6 +315,12 @@ impl PostgresTx<'_> {
              ON CONFLICT DO NOTHING",
             &[],
         )?;
+        self.tx.execute(
+            "INSERT INTO link_index (target, source)
+             SELECT DISTINCT link_target, entity_id FROM statement_load WHERE link_target IS NOT NULL
+             ON CONFLICT DO NOTHING",
+            &[],
+        )?;
         self.tx.batch_execute("TRUNCATE statement_load")?;
         self.summary.inserted += inserted;
         self.summary.already_present += staged - inserted;
@@ -314,10 +332,12 @@ impl WriteTx for PostgresTx<'_> {
     fn write(&mut self, statements: &[Statement]) -> Result<()> {
         for s in statements {
             let provenance = self.provenance_id(&s.provenance)?;
-            let name_lower = (s.operation == Operation::Assert
-                && self.names.is_name(&s.schema, &s.prop))
-            .then(|| s.value.to_lowercase());
-            self.pending.push((s.clone(), provenance, name_lower));
+            let kind = self.names.kind(&s.schema, &s.prop);
+            let assert = s.operation == Operation::Assert;
+            let name_lower = (assert && kind.is_name).then(|| s.value.to_lowercase());
+            let link_target = (assert && kind.is_entity).then(|| s.value.clone());
+            self.pending
+                .push((s.clone(), provenance, name_lower, link_target));
             if self.pending.len() >= STAGE_ROWS {
                 self.flush()?;
             }

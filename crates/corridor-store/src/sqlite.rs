@@ -14,6 +14,8 @@ use rusqlite::{Connection, params};
 use crate::migrate::{CREATE_TABLE, SQLITE};
 use crate::{NameProps, Result, StatementRow, Stats, Store, StoreError, WriteSummary, WriteTx};
 
+mod node;
+
 pub const DB_FILE: &str = "corridor.db";
 
 pub struct SqliteStore {
@@ -62,16 +64,13 @@ impl SqliteStore {
              PRAGMA temp_store = MEMORY;
              PRAGMA busy_timeout = 5000;",
         )?;
-        migrate(&mut conn, &path)?;
-        Ok(SqliteStore {
-            conn,
-            path,
-            names: NameProps::new(model),
-        })
+        let names = NameProps::new(model);
+        migrate(&mut conn, &path, &names)?;
+        Ok(SqliteStore { conn, path, names })
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+fn migrate(conn: &mut Connection, path: &Path, names: &NameProps) -> Result<()> {
     let tx = conn.transaction()?;
     tx.execute_batch(CREATE_TABLE)?;
     let current: u32 = tx.query_row(
@@ -88,6 +87,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     for m in SQLITE.iter().filter(|m| m.version > current) {
         tx.execute_batch(m.sql)?;
+        if m.version == 2 {
+            node::fill_link_index(&tx, &names.entity_props())?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
             params![m.version, m.name],
@@ -311,6 +313,9 @@ impl WriteTx for SqliteTx<'_> {
         let mut name = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO name_index (name, entity_id) VALUES (?1, ?2)")?;
+        let mut link = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO link_index (target, source) VALUES (?1, ?2)")?;
         // Insert in key order: neighbouring keys share B-tree pages, so a sorted batch touches
         // far fewer pages than the same rows in file order. Recording order is kept in `seq`,
         // which is assigned from the position in the batch before sorting.
@@ -341,8 +346,13 @@ impl WriteTx for SqliteTx<'_> {
                 continue;
             }
             self.summary.inserted += 1;
-            if s.operation == Operation::Assert && self.names.is_name(&s.schema, &s.prop) {
-                name.execute(params![s.value.to_lowercase(), s.entity_id])?;
+            if s.operation == Operation::Assert {
+                let kind = self.names.kind(&s.schema, &s.prop);
+                if kind.is_name {
+                    name.execute(params![s.value.to_lowercase(), s.entity_id])?;
+                } else if kind.is_entity {
+                    link.execute(params![s.value, s.entity_id])?;
+                }
             }
         }
         self.next_seq = base + statements.len() as i64;

@@ -395,3 +395,116 @@ fn recording_order_survives_key_ordered_batches() {
         assert_eq!(read, expected);
     });
 }
+
+#[test]
+fn links_are_found_from_either_end() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("p1", "Person", "name", "Amina", "a"),
+                fact("c1", "Crossing", "traveller", "p1", "a"),
+                fact("c2", "Crossing", "traveller", "p1", "a"),
+                fact("c2", "Crossing", "direction", "exit", "a"),
+            ],
+        );
+        assert_eq!(store.incoming_links("p1", 10).unwrap(), ["c1", "c2"]);
+        assert_eq!(store.incoming_links("p1", 1).unwrap(), ["c1"]);
+        // A value that is not entity-typed is no link.
+        assert!(store.incoming_links("exit", 10).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn users_and_credentials_are_stored_and_found() {
+    each_backend(|store| {
+        let mut user = crate::UserRecord {
+            username: "amina".into(),
+            display_name: "Amina K.".into(),
+            roles: vec!["analyst".into(), "investigator".into()],
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$x$y".into(),
+            disabled: false,
+            created_at: "2026-11-30T08:00:00Z".into(),
+        };
+        assert!(store.insert_user(&user).unwrap());
+        assert!(
+            !store.insert_user(&user).unwrap(),
+            "a username is taken once"
+        );
+        user.roles = vec!["researcher".into()];
+        user.disabled = true;
+        assert!(store.update_user(&user).unwrap());
+        assert_eq!(store.user("amina").unwrap(), Some(user.clone()));
+        assert_eq!(store.users().unwrap(), vec![user]);
+        assert!(store.user("nobody").unwrap().is_none());
+        let credential = crate::Credential {
+            token_hash: "h1".into(),
+            kind: "session".into(),
+            username: "amina".into(),
+            csrf_token: "c".into(),
+            name: "browser".into(),
+            created_at: "2026-11-30T08:00:00Z".into(),
+            expires_at: "2026-11-30T20:00:00Z".into(),
+        };
+        store.insert_credential(&credential).unwrap();
+        assert_eq!(store.credential("h1").unwrap(), Some(credential));
+        store.delete_credential("h1").unwrap();
+        assert!(store.credential("h1").unwrap().is_none());
+    });
+}
+
+#[test]
+fn audit_entries_chain_in_order() {
+    each_backend(|store| {
+        let seal = |e: &crate::AuditRecord| format!("{}>{}:{}", e.prev_hash.len(), e.seq, e.action);
+        for action in ["read", "write", "search"] {
+            let entry = crate::AuditRecord {
+                at: "2026-11-30T08:00:00Z".into(),
+                user: "amina".into(),
+                action: action.into(),
+                object: "entity p1".into(),
+                reason: (action == "read").then(|| "case 12".into()),
+                outcome: "allowed".into(),
+                ..Default::default()
+            };
+            store.append_audit(entry, &seal).unwrap();
+        }
+        let all = store.audit_range(1, 10).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].prev_hash, crate::GENESIS_HASH);
+        assert_eq!(all[0].reason.as_deref(), Some("case 12"));
+        assert_eq!(all[1].prev_hash, all[0].hash);
+        assert_eq!(all[2].hash, "9>3:search");
+        let recent = store.audit_recent(None, 2).unwrap();
+        assert_eq!(recent.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2]);
+        assert_eq!(store.audit_recent(Some(2), 5).unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn statistics_count_only_the_visible_statements() {
+    each_backend(|store| {
+        let mut protected = fact("r1", "Referral", "service", "avrr", "protection");
+        let mut p = (*protected.provenance).clone();
+        p.handling = HandlingCode::Protection;
+        p.purpose = Purpose::Protection;
+        protected.provenance = Arc::new(p);
+        write(
+            store,
+            &[fact("p1", "Person", "name", "Amina", "border"), protected],
+        );
+        let all = store.visibilities().unwrap();
+        assert_eq!(all.len(), 2);
+        let enforcement: Vec<crate::Visibility> = all
+            .iter()
+            .filter(|(_, purpose)| purpose != "protection")
+            .cloned()
+            .collect();
+        let stats = store.stats_for(&enforcement).unwrap();
+        assert_eq!(stats.statements, 1);
+        assert_eq!(stats.entities, 1);
+        assert!(!stats.entities_by_schema.contains_key("Referral"));
+        assert!(!stats.statements_by_dataset.contains_key("protection"));
+        assert_eq!(store.stats_for(&all).unwrap().statements, 2);
+    });
+}

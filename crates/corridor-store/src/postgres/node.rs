@@ -1,0 +1,233 @@
+//! The PostgreSQL side of [`NodeStore`]: the same behaviour as SQLite's, in PostgreSQL's SQL.
+
+use super::PostgresStore;
+use crate::node::{AuditRecord, Credential, NodeStore, UserRecord, Visibility};
+use crate::{Result, Stats};
+
+fn user_row(r: &postgres::Row) -> UserRecord {
+    let roles: String = r.get(2);
+    UserRecord {
+        username: r.get(0),
+        display_name: r.get(1),
+        roles: roles
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        password_hash: r.get(3),
+        disabled: r.get(4),
+        created_at: r.get(5),
+    }
+}
+
+fn audit_row(r: &postgres::Row) -> AuditRecord {
+    AuditRecord {
+        seq: r.get::<_, i64>(0) as u64,
+        at: r.get(1),
+        user: r.get(2),
+        action: r.get(3),
+        object: r.get(4),
+        reason: r.get(5),
+        outcome: r.get(6),
+        prev_hash: r.get(7),
+        hash: r.get(8),
+    }
+}
+
+const USER_COLUMNS: &str = "username, display_name, roles, password_hash, disabled, created_at";
+const AUDIT_COLUMNS: &str = "seq, at, username, action, object, reason, outcome, prev_hash, hash";
+
+/// Fills the link index from statements written before it existed.
+pub(super) fn fill_link_index(
+    tx: &mut postgres::Transaction<'_>,
+    pairs: &[(String, String)],
+) -> Result<()> {
+    let schemata: Vec<&str> = pairs.iter().map(|p| p.0.as_str()).collect();
+    let props: Vec<&str> = pairs.iter().map(|p| p.1.as_str()).collect();
+    tx.execute(
+        "INSERT INTO link_index (target, source)
+         SELECT s.value, s.entity_id FROM statement s
+           JOIN unnest($1::text[], $2::text[]) AS e(schema, prop) ON e.schema = s.schema AND e.prop = s.prop
+          WHERE s.retracts IS NULL
+         ON CONFLICT DO NOTHING",
+        &[&schemata, &props],
+    )?;
+    Ok(())
+}
+
+impl NodeStore for PostgresStore {
+    fn incoming_links(&mut self, target: &str, limit: usize) -> Result<Vec<String>> {
+        let rows = self.client.query(
+            "SELECT source FROM link_index WHERE target = $1 ORDER BY source LIMIT $2",
+            &[&target, &(limit as i64)],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn insert_user(&mut self, u: &UserRecord) -> Result<bool> {
+        let n = self.client.execute(
+            &format!(
+                "INSERT INTO app_user ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+            ),
+            &[&u.username, &u.display_name, &u.roles.join(","), &u.password_hash, &u.disabled, &u.created_at],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn update_user(&mut self, u: &UserRecord) -> Result<bool> {
+        let n = self.client.execute(
+            "UPDATE app_user SET display_name = $2, roles = $3, password_hash = $4, disabled = $5 WHERE username = $1",
+            &[&u.username, &u.display_name, &u.roles.join(","), &u.password_hash, &u.disabled],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn user(&mut self, username: &str) -> Result<Option<UserRecord>> {
+        let row = self.client.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1"),
+            &[&username],
+        )?;
+        Ok(row.as_ref().map(user_row))
+    }
+
+    fn users(&mut self) -> Result<Vec<UserRecord>> {
+        let rows = self.client.query(
+            &format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY username"),
+            &[],
+        )?;
+        Ok(rows.iter().map(user_row).collect())
+    }
+
+    fn insert_credential(&mut self, c: &Credential) -> Result<()> {
+        self.client.execute(
+            "INSERT INTO credential (token_hash, kind, username, csrf_token, name, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&c.token_hash, &c.kind, &c.username, &c.csrf_token, &c.name, &c.created_at, &c.expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn credential(&mut self, token_hash: &str) -> Result<Option<Credential>> {
+        let row = self.client.query_opt(
+            "SELECT token_hash, kind, username, csrf_token, name, created_at, expires_at
+               FROM credential WHERE token_hash = $1",
+            &[&token_hash],
+        )?;
+        Ok(row.map(|r| Credential {
+            token_hash: r.get(0),
+            kind: r.get(1),
+            username: r.get(2),
+            csrf_token: r.get(3),
+            name: r.get(4),
+            created_at: r.get(5),
+            expires_at: r.get(6),
+        }))
+    }
+
+    fn delete_credential(&mut self, token_hash: &str) -> Result<()> {
+        self.client.execute(
+            "DELETE FROM credential WHERE token_hash = $1",
+            &[&token_hash],
+        )?;
+        Ok(())
+    }
+
+    fn append_audit(
+        &mut self,
+        mut entry: AuditRecord,
+        seal: &dyn Fn(&AuditRecord) -> String,
+    ) -> Result<AuditRecord> {
+        let mut tx = self.client.transaction()?;
+        // One appender at a time across every node process sharing the database.
+        tx.execute("SELECT pg_advisory_xact_lock(7250002)", &[])?;
+        let head = tx.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?;
+        let (seq, prev) = head.map_or((0, crate::GENESIS_HASH.to_string()), |r| {
+            (r.get::<_, i64>(0), r.get(1))
+        });
+        entry.seq = seq as u64 + 1;
+        entry.prev_hash = prev;
+        entry.hash = seal(&entry);
+        tx.execute(
+            &format!(
+                "INSERT INTO audit ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ),
+            &[
+                &(entry.seq as i64),
+                &entry.at,
+                &entry.user,
+                &entry.action,
+                &entry.object,
+                &entry.reason,
+                &entry.outcome,
+                &entry.prev_hash,
+                &entry.hash,
+            ],
+        )?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    fn audit_range(&mut self, from: u64, limit: usize) -> Result<Vec<AuditRecord>> {
+        let rows = self.client.query(
+            &format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2"),
+            &[&(from as i64), &(limit as i64)],
+        )?;
+        Ok(rows.iter().map(audit_row).collect())
+    }
+
+    fn audit_recent(&mut self, before: Option<u64>, limit: usize) -> Result<Vec<AuditRecord>> {
+        let before = before.map_or(i64::MAX, |b| b as i64);
+        let rows = self.client.query(
+            &format!("SELECT {AUDIT_COLUMNS} FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2"),
+            &[&before, &(limit as i64)],
+        )?;
+        Ok(rows.iter().map(audit_row).collect())
+    }
+
+    fn visibilities(&mut self) -> Result<Vec<Visibility>> {
+        let rows = self.client.query(
+            "SELECT DISTINCT handling, purpose FROM provenance ORDER BY 1, 2",
+            &[],
+        )?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn stats_for(&mut self, visible: &[Visibility]) -> Result<Stats> {
+        let handling: Vec<&str> = visible.iter().map(|v| v.0.as_str()).collect();
+        let purpose: Vec<&str> = visible.iter().map(|v| v.1.as_str()).collect();
+        let ids: Vec<i64> = self
+            .client
+            .query(
+                "SELECT p.id FROM provenance p
+                   JOIN unnest($1::text[], $2::text[]) AS v(handling, purpose)
+                     ON v.handling = p.handling AND v.purpose = p.purpose",
+                &[&handling, &purpose],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut stats = Stats::default();
+        let row = self.client.query_one(
+            "SELECT COUNT(*), COUNT(DISTINCT entity_id) FROM statement WHERE provenance = ANY($1)",
+            &[&ids],
+        )?;
+        stats.statements = row.get::<_, i64>(0) as u64;
+        stats.entities = row.get::<_, i64>(1) as u64;
+        for r in self.client.query(
+            "SELECT schema, COUNT(DISTINCT entity_id) FROM statement WHERE provenance = ANY($1) GROUP BY schema",
+            &[&ids],
+        )? {
+            stats
+                .entities_by_schema
+                .insert(r.get(0), r.get::<_, i64>(1) as u64);
+        }
+        for r in self.client.query(
+            "SELECT p.dataset, COUNT(*) FROM statement s JOIN provenance p ON p.id = s.provenance
+              WHERE s.provenance = ANY($1) GROUP BY p.dataset",
+            &[&ids],
+        )? {
+            *stats.statements_by_dataset.entry(r.get(0)).or_default() += r.get::<_, i64>(1) as u64;
+        }
+        Ok(stats)
+    }
+}

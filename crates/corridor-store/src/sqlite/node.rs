@@ -1,0 +1,249 @@
+//! The SQLite side of [`NodeStore`]: accounts, credentials, the audit log, links, statistics.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{SqliteStore, term_number};
+use crate::node::{AuditRecord, Credential, NodeStore, UserRecord, Visibility};
+use crate::{Result, Stats};
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
+    let roles: String = r.get(2)?;
+    Ok(UserRecord {
+        username: r.get(0)?,
+        display_name: r.get(1)?,
+        roles: roles
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        password_hash: r.get(3)?,
+        disabled: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
+    Ok(AuditRecord {
+        seq: r.get::<_, i64>(0)? as u64,
+        at: r.get(1)?,
+        user: r.get(2)?,
+        action: r.get(3)?,
+        object: r.get(4)?,
+        reason: r.get(5)?,
+        outcome: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
+const USER_COLUMNS: &str = "username, display_name, roles, password_hash, disabled, created_at";
+const AUDIT_COLUMNS: &str = "seq, at, username, action, object, reason, outcome, prev_hash, hash";
+
+/// Fills the link index from statements written before it existed.
+pub(super) fn fill_link_index(
+    tx: &rusqlite::Transaction<'_>,
+    pairs: &[(String, String)],
+) -> Result<()> {
+    let mut q = tx.prepare(
+        "INSERT OR IGNORE INTO link_index (target, source)
+         SELECT value, entity_id FROM statement WHERE schema = ?1 AND prop = ?2 AND retracts IS NULL",
+    )?;
+    for (schema, prop) in pairs {
+        q.execute(params![term_number(schema), term_number(prop)])?;
+    }
+    Ok(())
+}
+
+impl NodeStore for SqliteStore {
+    fn incoming_links(&mut self, target: &str, limit: usize) -> Result<Vec<String>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT source FROM link_index WHERE target = ?1 ORDER BY source LIMIT ?2",
+        )?;
+        let rows = q.query_map(params![target, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn insert_user(&mut self, u: &UserRecord) -> Result<bool> {
+        let n = self.conn.execute(
+            &format!(
+                "INSERT OR IGNORE INTO app_user ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+            ),
+            params![
+                u.username,
+                u.display_name,
+                u.roles.join(","),
+                u.password_hash,
+                u.disabled,
+                u.created_at
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn update_user(&mut self, u: &UserRecord) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE app_user SET display_name = ?2, roles = ?3, password_hash = ?4, disabled = ?5 WHERE username = ?1",
+            params![u.username, u.display_name, u.roles.join(","), u.password_hash, u.disabled],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn user(&mut self, username: &str) -> Result<Option<UserRecord>> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM app_user WHERE username = ?1"
+        ))?;
+        Ok(q.query_row([username], user_row).optional()?)
+    }
+
+    fn users(&mut self) -> Result<Vec<UserRecord>> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM app_user ORDER BY username"
+        ))?;
+        let rows = q.query_map([], user_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn insert_credential(&mut self, c: &Credential) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO credential (token_hash, kind, username, csrf_token, name, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![c.token_hash, c.kind, c.username, c.csrf_token, c.name, c.created_at, c.expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn credential(&mut self, token_hash: &str) -> Result<Option<Credential>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT token_hash, kind, username, csrf_token, name, created_at, expires_at
+               FROM credential WHERE token_hash = ?1",
+        )?;
+        Ok(q.query_row([token_hash], |r| {
+            Ok(Credential {
+                token_hash: r.get(0)?,
+                kind: r.get(1)?,
+                username: r.get(2)?,
+                csrf_token: r.get(3)?,
+                name: r.get(4)?,
+                created_at: r.get(5)?,
+                expires_at: r.get(6)?,
+            })
+        })
+        .optional()?)
+    }
+
+    fn delete_credential(&mut self, token_hash: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM credential WHERE token_hash = ?1", [token_hash])?;
+        Ok(())
+    }
+
+    fn append_audit(
+        &mut self,
+        mut entry: AuditRecord,
+        seal: &dyn Fn(&AuditRecord) -> String,
+    ) -> Result<AuditRecord> {
+        // IMMEDIATE takes the write lock before reading the head, so two processes appending
+        // at once queue instead of both extending the same head.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let head: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (seq, prev) = head.unwrap_or((0, crate::GENESIS_HASH.to_string()));
+        entry.seq = seq as u64 + 1;
+        entry.prev_hash = prev;
+        entry.hash = seal(&entry);
+        tx.execute(
+            &format!(
+                "INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
+            params![
+                entry.seq as i64,
+                entry.at,
+                entry.user,
+                entry.action,
+                entry.object,
+                entry.reason,
+                entry.outcome,
+                entry.prev_hash,
+                entry.hash
+            ],
+        )?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    fn audit_range(&mut self, from: u64, limit: usize) -> Result<Vec<AuditRecord>> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let rows = q.query_map(params![from as i64, limit as i64], audit_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn audit_recent(&mut self, before: Option<u64>, limit: usize) -> Result<Vec<AuditRecord>> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+        ))?;
+        let before = before.map_or(i64::MAX, |b| b as i64);
+        let rows = q.query_map(params![before, limit as i64], audit_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn visibilities(&mut self) -> Result<Vec<Visibility>> {
+        let mut q = self
+            .conn
+            .prepare("SELECT DISTINCT handling, purpose FROM provenance ORDER BY 1, 2")?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn stats_for(&mut self, visible: &[Visibility]) -> Result<Stats> {
+        let conn = &self.conn;
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS visible_provenance (id INTEGER PRIMARY KEY);
+             DELETE FROM visible_provenance;",
+        )?;
+        {
+            let mut q = conn.prepare(
+                "INSERT INTO visible_provenance SELECT id FROM provenance WHERE handling = ?1 AND purpose = ?2",
+            )?;
+            for (handling, purpose) in visible {
+                q.execute(params![handling, purpose])?;
+            }
+        }
+        let mut stats = Stats::default();
+        let filter = "s.provenance IN (SELECT id FROM visible_provenance)";
+        let (statements, entities): (i64, i64) = conn.query_row(
+            &format!(
+                "SELECT COUNT(*), COUNT(DISTINCT s.entity_id) FROM statement s WHERE {filter}"
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        stats.statements = statements as u64;
+        stats.entities = entities as u64;
+        let mut q = conn.prepare(&format!(
+            "SELECT t.text, COUNT(DISTINCT s.entity_id) FROM statement s JOIN term t ON t.id = s.schema
+              WHERE {filter} GROUP BY t.text"
+        ))?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (k, v) = row?;
+            stats.entities_by_schema.insert(k, v as u64);
+        }
+        let mut q = conn.prepare(&format!(
+            "SELECT p.dataset, COUNT(*) FROM statement s JOIN provenance p ON p.id = s.provenance
+              WHERE {filter} GROUP BY p.dataset"
+        ))?;
+        for row in q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (k, v) = row?;
+            *stats.statements_by_dataset.entry(k).or_default() += v as u64;
+        }
+        Ok(stats)
+    }
+}

@@ -1,0 +1,105 @@
+// The node's JSON API (docs/api.md): one place that adds the CSRF token and the reason for
+// access, and turns problem+json answers into ApiError.
+
+import { reasonHeader } from './reason';
+import type { Entity, SearchResult, Session, Stats, User } from './types';
+
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(detail || title || `HTTP ${status}`);
+  }
+
+  /** 403 and 404 look the same to the user: the node answers 404 for an entity the caller
+   * may not see, and the workbench does not guess which of the two it was. */
+  get notPermitted(): boolean {
+    return (this.status === 403 && this.code !== 'csrf') || this.status === 404;
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the node answers 401 to anything but the login itself: the session is gone. */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const reason = reasonHeader();
+  if (reason) headers['X-Corridor-Reason'] = reason;
+
+  let response: Response;
+  try {
+    response = await fetch(BASE + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', '', '');
+  }
+
+  if (response.ok) {
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+  const error = await problem(response);
+  if (error.status === 401 && path !== '/auth/login' && path !== '/auth/me' && onUnauthenticated) {
+    onUnauthenticated();
+  }
+  throw error;
+}
+
+async function problem(response: Response): Promise<ApiError> {
+  let code = '';
+  let title = '';
+  let detail = '';
+  const type = response.headers.get('Content-Type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const p = (await response.json()) as Record<string, unknown>;
+      if (typeof p['code'] === 'string') code = p['code'];
+      if (typeof p['title'] === 'string') title = p['title'];
+      if (typeof p['detail'] === 'string') detail = p['detail'];
+    } catch {
+      // A body that is not JSON after all: the status says enough.
+    }
+  }
+  return new ApiError(response.status, code, title, detail);
+}
+
+const q = encodeURIComponent;
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<Session>('POST', '/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<Session>('GET', '/auth/me'),
+  search: (text: string, limit = 50) =>
+    request<SearchResult>('GET', `/search?q=${q(text)}&limit=${limit}`),
+  entity: (id: string) => request<Entity>('GET', `/entities/${q(id)}`),
+  stats: () => request<Stats>('GET', '/stats'),
+  users: () => request<User[]>('GET', '/users'),
+  createUser: (user: { username: string; display_name: string; password: string; roles: string[] }) =>
+    request<User>('POST', '/users', user),
+  updateUser: (
+    username: string,
+    change: { display_name?: string; password?: string; roles?: string[]; disabled?: boolean },
+  ) => request<User>('PATCH', `/users/${q(username)}`, change),
+};

@@ -1,0 +1,92 @@
+// Pieces shared by the screens: badges, notices, the error and not-permitted pages.
+
+import { ApiError } from '../api';
+import { h } from '../dom';
+import { label, t } from '../i18n';
+import { hasReason } from '../reason';
+import { paths } from '../router';
+
+const HANDLINGS = new Set(['public', 'restricted', 'confidential', 'protection']);
+
+export function handlingBadge(code: string): HTMLElement {
+  const known = HANDLINGS.has(code) ? code : 'unknown';
+  return h(
+    'span',
+    { class: `badge handling-${known}`, 'data-testid': 'handling', 'data-handling': code },
+    label('handling', code),
+  );
+}
+
+export function roleBadge(code: string): HTMLElement {
+  return h('span', { class: 'badge role', 'data-role': code }, label('role', code));
+}
+
+export function loading(): HTMLElement {
+  return h('p', { class: 'muted', 'data-testid': 'loading', role: 'status' }, t('common.loading'));
+}
+
+/** Facts the node held back. Without a reason, the user is told that one is needed and given
+ * a button to go to the reason field; with one, the count alone is shown. */
+export function withheldNotice(count: number, focusReason: () => void): HTMLElement | null {
+  if (count <= 0) return null;
+  if (hasReason()) {
+    return h(
+      'div',
+      { class: 'notice', 'data-testid': 'withheld-notice', 'data-reason': 'given', role: 'status' },
+      t('withheld.count', { count }),
+    );
+  }
+  return h(
+    'div',
+    { class: 'notice warn', 'data-testid': 'withheld-notice', 'data-reason': 'missing', role: 'status' },
+    h('strong', null, t('withheld.count', { count })),
+    ' ',
+    t('withheld.needReason'),
+    ' ',
+    h('button', { type: 'button', 'data-testid': 'give-reason', onclick: focusReason }, t('withheld.giveReason')),
+  );
+}
+
+export function notPermitted(): HTMLElement {
+  return h(
+    'section',
+    { class: 'page refusal', 'data-testid': 'not-permitted' },
+    h('h1', { tabindex: '-1' }, t('refused.title')),
+    h('p', null, t('refused.body')),
+    h('p', null, h('a', { href: paths.home() }, t('refused.back'))),
+  );
+}
+
+/** The message for a failed request: the node's own `detail` when it sent one. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('error.network');
+    if (error.code === 'csrf') return t('error.csrf');
+    if (error.status === 429) return error.detail || t('error.rateLimited');
+    return error.detail || error.title || t('error.status', { status: error.status });
+  }
+  return t('error.unexpected');
+}
+
+export function errorBox(error: unknown): HTMLElement {
+  return h('div', { class: 'notice error', role: 'alert', 'data-testid': 'error' }, errorMessage(error));
+}
+
+/** The page for a request that failed: not-permitted for 403/404, the error otherwise. */
+export function failurePage(error: unknown, focusReason: () => void): HTMLElement {
+  if (error instanceof ApiError && error.notPermitted) return notPermitted();
+  if (error instanceof ApiError && error.code === 'reason_required') {
+    return h(
+      'section',
+      { class: 'page' },
+      h(
+        'div',
+        { class: 'notice warn', 'data-testid': 'reason-required', role: 'alert' },
+        errorMessage(error),
+        ' ',
+        h('button', { type: 'button', 'data-testid': 'give-reason', onclick: focusReason }, t('withheld.giveReason')),
+      ),
+    );
+  }
+  return h('section', { class: 'page' }, h('h1', null, t('error.title')), errorBox(error));
+}

@@ -1,0 +1,300 @@
+//! The tamper-evident audit log.
+//!
+//! Every entry's hash covers its fields and the previous entry's hash, so editing, deleting or
+//! reordering entries breaks the chain at the first changed entry. Cutting off the tail keeps a
+//! valid chain, so the head is also written apart from the log: after every append the node
+//! signs `(seq, hash)` of the head with its Ed25519 key into `audit-head.json`, and every
+//! [`CHECKPOINT_EVERY`] entries it appends one to `audit-checkpoints.jsonl`. A log shorter than
+//! a signed head, or whose entry differs from one, has been cut or rewritten.
+//!
+//! Whoever holds the node's key and files can rewrite both; keep the node directory (or at
+//! least its key) where the database administrators cannot write.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use corridor_store::{AuditRecord, Store};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::NodeError;
+
+pub const HEAD_FILE: &str = "audit-head.json";
+pub const CHECKPOINTS_FILE: &str = "audit-checkpoints.jsonl";
+pub const KEY_FILE: &str = "node-signing.key";
+pub const CHECKPOINT_EVERY: u64 = 100;
+
+/// The hash of an entry: SHA-256 over its fields and the previous hash, as a JSON array so
+/// that no field can bleed into the next.
+pub fn seal(entry: &AuditRecord) -> String {
+    let fields = serde_json::json!([
+        entry.seq,
+        entry.at,
+        entry.user,
+        entry.action,
+        entry.object,
+        entry.reason,
+        entry.outcome,
+        entry.prev_hash,
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// A signed statement that the log had entry `seq` with hash `hash`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: u64,
+    pub hash: String,
+    pub at: String,
+    pub signature: String,
+}
+
+fn signed_text(seq: u64, hash: &str) -> String {
+    format!("corridor-audit-head\n{seq}\n{hash}")
+}
+
+/// The node's signing key, made on first use and kept in the node directory (mode 0600).
+pub fn load_or_create_key(dir: &Path) -> Result<SigningKey, NodeError> {
+    let path = dir.join(KEY_FILE);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| NodeError::Io(format!("cannot read {}: {e}", path.display())))?;
+        let bytes: [u8; 32] = hex::decode(text.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| NodeError::Io(format!("{} is not a node key", path.display())))?;
+        return Ok(SigningKey::from_bytes(&bytes));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| NodeError::Io(format!("cannot create {}: {e}", dir.display())))?;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| NodeError::Io(format!("no randomness: {e}")))?;
+    write_private(&path, hex::encode(bytes).as_bytes())?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(path)
+        .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
+    f.write_all(bytes)
+        .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Appends entries and keeps the signed head and checkpoints beside the log.
+pub struct Auditor {
+    dir: PathBuf,
+    key: SigningKey,
+}
+
+impl Auditor {
+    pub fn open(dir: &Path) -> Result<Auditor, NodeError> {
+        Ok(Auditor {
+            dir: dir.to_path_buf(),
+            key: load_or_create_key(dir)?,
+        })
+    }
+
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// Appends one entry and signs the new head.
+    pub fn record(
+        &self,
+        store: &mut dyn Store,
+        entry: AuditRecord,
+    ) -> Result<AuditRecord, NodeError> {
+        let entry = store.append_audit(entry, &seal)?;
+        let checkpoint = self.sign(&entry);
+        let head = self.dir.join(HEAD_FILE);
+        let tmp = self.dir.join(format!("{HEAD_FILE}.{}", std::process::id()));
+        let text = serde_json::to_string(&checkpoint).expect("plain struct");
+        std::fs::write(&tmp, &text)
+            .and_then(|_| std::fs::rename(&tmp, &head))
+            .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", head.display())))?;
+        if entry.seq % CHECKPOINT_EVERY == 0 {
+            let path = self.dir.join(CHECKPOINTS_FILE);
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
+            writeln!(f, "{text}")
+                .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
+        }
+        Ok(entry)
+    }
+
+    fn sign(&self, entry: &AuditRecord) -> Checkpoint {
+        let signature = self
+            .key
+            .sign(signed_text(entry.seq, &entry.hash).as_bytes());
+        Checkpoint {
+            seq: entry.seq,
+            hash: entry.hash.clone(),
+            at: entry.at.clone(),
+            signature: hex::encode(signature.to_bytes()),
+        }
+    }
+}
+
+/// The first problem found, if any.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Broken {
+    pub seq: u64,
+    pub problem: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub entries: u64,
+    pub checkpoints: u64,
+    pub first_broken: Option<Broken>,
+}
+
+/// Walks the whole chain, then checks it against every signed checkpoint and the signed head.
+pub fn verify(
+    store: &mut dyn Store,
+    dir: &Path,
+    key: &VerifyingKey,
+) -> Result<VerifyReport, NodeError> {
+    let mut expected_seq = 1;
+    let mut prev = corridor_store::GENESIS_HASH.to_string();
+    let mut hashes: Vec<String> = Vec::new();
+    let broken = |seq: u64, problem: String, entries: u64| VerifyReport {
+        ok: false,
+        entries,
+        checkpoints: 0,
+        first_broken: Some(Broken { seq, problem }),
+    };
+    loop {
+        let page = store.audit_range(expected_seq, 10_000)?;
+        if page.is_empty() {
+            break;
+        }
+        for e in page {
+            let n = hashes.len() as u64;
+            if e.seq != expected_seq {
+                return Ok(broken(
+                    expected_seq,
+                    format!(
+                        "entry {expected_seq} is missing: the log goes from entry {} to entry {} (deleted)",
+                        expected_seq - 1,
+                        e.seq
+                    ),
+                    n,
+                ));
+            }
+            if e.prev_hash != prev {
+                return Ok(broken(
+                    e.seq,
+                    format!(
+                        "entry {} does not follow entry {}: its previous hash differs (entries removed, inserted or reordered)",
+                        e.seq,
+                        e.seq - 1
+                    ),
+                    n,
+                ));
+            }
+            if seal(&e) != e.hash {
+                return Ok(broken(
+                    e.seq,
+                    format!(
+                        "entry {} does not match its hash: its contents were changed",
+                        e.seq
+                    ),
+                    n,
+                ));
+            }
+            prev = e.hash.clone();
+            hashes.push(e.hash);
+            expected_seq += 1;
+        }
+    }
+    let entries = hashes.len() as u64;
+    let mut checkpoints = read_checkpoints(dir)?;
+    let head = dir.join(HEAD_FILE);
+    if head.exists() {
+        let text = std::fs::read_to_string(&head)
+            .map_err(|e| NodeError::Io(format!("cannot read {}: {e}", head.display())))?;
+        let c: Checkpoint = serde_json::from_str(&text)
+            .map_err(|e| NodeError::Io(format!("{} is not a signed head: {e}", head.display())))?;
+        checkpoints.push(c);
+    }
+    let total = checkpoints.len() as u64;
+    for c in &checkpoints {
+        let signature = hex::decode(&c.signature)
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .map(|b| Signature::from_bytes(&b));
+        let valid = signature.is_some_and(|s| {
+            key.verify(signed_text(c.seq, &c.hash).as_bytes(), &s)
+                .is_ok()
+        });
+        if !valid {
+            return Ok(broken(
+                c.seq,
+                format!(
+                    "the checkpoint of entry {} is not signed by this node's key (forged)",
+                    c.seq
+                ),
+                entries,
+            ));
+        }
+        if c.seq > entries {
+            return Ok(broken(
+                entries + 1,
+                format!(
+                    "the log ends at entry {entries}, but entry {} was signed on {} (entries cut off the end)",
+                    c.seq, c.at
+                ),
+                entries,
+            ));
+        }
+        if c.seq > 0 && hashes[(c.seq - 1) as usize] != c.hash {
+            return Ok(broken(
+                c.seq,
+                format!(
+                    "entry {} differs from the one signed on {} (the log was rewritten)",
+                    c.seq, c.at
+                ),
+                entries,
+            ));
+        }
+    }
+    Ok(VerifyReport {
+        ok: true,
+        entries,
+        checkpoints: total,
+        first_broken: None,
+    })
+}
+
+fn read_checkpoints(dir: &Path) -> Result<Vec<Checkpoint>, NodeError> {
+    let path = dir.join(CHECKPOINTS_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| NodeError::Io(format!("cannot read {}: {e}", path.display())))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                NodeError::Io(format!(
+                    "{} line {}: not a checkpoint: {e}",
+                    path.display(),
+                    i + 1
+                ))
+            })
+        })
+        .collect()
+}

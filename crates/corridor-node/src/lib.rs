@@ -1,0 +1,170 @@
+//! The node's services, without HTTP: accounts and sessions, policy-gated reads and writes,
+//! and the tamper-evident audit log. The HTTP server and the command line both call these, so
+//! what a user may see is decided the same way on every path.
+//!
+//! Key decisions:
+//! - Every read goes through [`views`], which asks the policy about each statement before it
+//!   leaves the store; no caller gets a store handle that returns unfiltered facts to a user.
+//! - Every write and every read of non-public data appends an audit entry, in the store, under
+//!   the same lock as every other appender (see [`audit`]).
+//! - Store work is blocking; the server runs it on its blocking pool. A [`Pool`] holds a few
+//!   store connections, handed out one per request.
+
+pub mod accounts;
+pub mod audit;
+mod pool;
+pub mod users;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use corridor_model::Model;
+use corridor_policy::{Policy, Subject};
+use corridor_store::{AuditRecord, Location, Store, StoreError};
+
+pub use pool::{Pool, PoolGuard};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The caller's input is wrong; the message names the field and the rule.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// Also the answer when the thing exists but the caller may not see any of it.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    ReasonRequired(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+pub fn now() -> String {
+    corridor_model::types::format_unix_utc(now_unix())
+}
+
+pub struct Node {
+    pub model: Arc<Model>,
+    pub policy: Policy,
+    pub pool: Pool,
+    pub auditor: audit::Auditor,
+    pub limiter: accounts::LoginLimiter,
+    /// Where the node keeps its key and the signed audit head, apart from the store.
+    pub dir: PathBuf,
+}
+
+impl Node {
+    /// Opens a node on an existing store with `connections` store connections; `dir` holds the
+    /// node's key and audit checkpoints.
+    pub fn open(
+        location: &Location,
+        dir: &Path,
+        model: Arc<Model>,
+        connections: usize,
+    ) -> Result<Node, NodeError> {
+        Ok(Node {
+            pool: Pool::open(location, model.clone(), connections)?,
+            model,
+            policy: Policy::builtin(),
+            auditor: audit::Auditor::open(dir)?,
+            limiter: accounts::LoginLimiter::new(5, Duration::from_secs(15 * 60)),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn store(&self) -> PoolGuard<'_> {
+        self.pool.get()
+    }
+
+    /// Appends one audit entry.
+    pub fn audit(
+        &self,
+        store: &mut dyn Store,
+        user: &str,
+        action: &str,
+        object: &str,
+        reason: Option<&str>,
+        outcome: &str,
+    ) -> Result<AuditRecord, NodeError> {
+        self.auditor.record(
+            store,
+            AuditRecord {
+                at: now(),
+                user: user.to_string(),
+                action: action.to_string(),
+                object: object.to_string(),
+                reason: reason.map(str::to_string),
+                outcome: outcome.to_string(),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Audits an attempt the caller could not make (a forged token, a request without its
+    /// CSRF token, a malformed body), so that probing leaves a trace.
+    pub fn audit_refusal(&self, user: &str, action: &str, object: &str, why: &str) {
+        let mut store = self.store();
+        // A refusal that cannot be audited is still refused; the error is not the caller's.
+        let _ = self.audit(
+            &mut **store,
+            user,
+            action,
+            object,
+            None,
+            &format!("refused: {why}"),
+        );
+    }
+
+    pub fn verify_audit(&self) -> Result<audit::VerifyReport, NodeError> {
+        let mut store = self.store();
+        audit::verify(&mut **store, &self.dir, &self.auditor.verifying_key())
+    }
+
+    pub fn audit_recent(
+        &self,
+        subject: &Subject,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, NodeError> {
+        self.require(subject, corridor_policy::Action::ReadAudit)?;
+        let mut store = self.store();
+        Ok(store.audit_recent(before, limit.clamp(1, 1000))?)
+    }
+
+    /// Refuses unless one of the subject's roles may take a node-wide action.
+    pub fn require(
+        &self,
+        subject: &Subject,
+        action: corridor_policy::Action,
+    ) -> Result<(), NodeError> {
+        let d = self
+            .policy
+            .decide(subject, action, corridor_policy::Object::Node);
+        if d.allowed {
+            Ok(())
+        } else {
+            Err(NodeError::Forbidden(d.why))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -117,7 +117,7 @@ function renderMain(focusPage: boolean): void {
       view = renderUsers(ctx);
       break;
     default:
-      view = notPermitted();
+      view = h('section', { class: 'page' }, notPermitted());
   }
   main?.replaceChildren(view);
 }

@@ -27,19 +27,23 @@ export function loading(): HTMLElement {
 
 /** Facts the node held back. Without a reason, the user is told that one is needed and given
  * a button to go to the reason field; with one, the count alone is shown. */
-export function withheldNotice(count: number, focusReason: () => void): HTMLElement | null {
+export function withheldNotice(
+  count: number,
+  focusReason: () => void,
+  what: 'withheld.count' | 'withheld.results' = 'withheld.count',
+): HTMLElement | null {
   if (count <= 0) return null;
   if (hasReason()) {
     return h(
       'div',
       { class: 'notice', 'data-testid': 'withheld-notice', 'data-reason': 'given', role: 'status' },
-      t('withheld.count', { count }),
+      t(what, { count }),
     );
   }
   return h(
     'div',
     { class: 'notice warn', 'data-testid': 'withheld-notice', 'data-reason': 'missing', role: 'status' },
-    h('strong', null, t('withheld.count', { count })),
+    h('strong', null, t(what, { count })),
     ' ',
     t('withheld.needReason'),
     ' ',
@@ -50,7 +54,7 @@ export function withheldNotice(count: number, focusReason: () => void): HTMLElem
 export function notPermitted(): HTMLElement {
   return h(
     'section',
-    { class: 'page refusal', 'data-testid': 'not-permitted' },
+    { class: 'refusal', 'data-testid': 'not-permitted' },
     h('h1', { tabindex: '-1' }, t('refused.title')),
     h('p', null, t('refused.body')),
     h('p', null, h('a', { href: paths.home() }, t('refused.back'))),
@@ -77,8 +81,8 @@ export function failurePage(error: unknown, focusReason: () => void): HTMLElemen
   if (error instanceof ApiError && error.notPermitted) return notPermitted();
   if (error instanceof ApiError && error.code === 'reason_required') {
     return h(
-      'section',
-      { class: 'page' },
+      'div',
+      null,
       h(
         'div',
         { class: 'notice warn', 'data-testid': 'reason-required', role: 'alert' },
@@ -88,5 +92,5 @@ export function failurePage(error: unknown, focusReason: () => void): HTMLElemen
       ),
     );
   }
-  return h('section', { class: 'page' }, h('h1', null, t('error.title')), errorBox(error));
+  return h('div', null, h('h1', null, t('error.title')), errorBox(error));
 }

@@ -56,7 +56,7 @@ function entityView(entity: Entity, ctx: ViewContext): Child[] {
       h('span', null, t('entity.factCount', { count: factCount })),
       h('span', null, t('entity.linkCount', { count: entity.links.length })),
       h('span', null, t('entity.historyCount', { count: entity.history.length })),
-      h('span', { 'data-testid': 'withheld-count', 'data-count': String(entity.withheld) }, t('withheld.count', { count: entity.withheld })),
+      h('span', { 'data-testid': 'withheld-count', 'data-count': String(entity.withheld), class: entity.withheld > 0 ? 'has-withheld' : null }, t('withheld.count', { count: entity.withheld })),
     ),
     withheldNotice(entity.withheld, ctx.focusReason),
     h(

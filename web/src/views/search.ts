@@ -62,7 +62,7 @@ export function renderSearch(q: string, ctx: ViewContext): HTMLElement {
           { class: 'muted', 'data-testid': 'result-count' },
           tn('search.count', { count: result.results.length, query: h('bdi', { class: 'query' }, result.query) }),
         ),
-        withheldNotice(result.withheld, ctx.focusReason),
+        withheldNotice(result.withheld, ctx.focusReason, 'withheld.results'),
         result.results.length === 0
           ? h('p', { 'data-testid': 'no-results' }, t('search.none'))
           : resultList(result.results, ctx),

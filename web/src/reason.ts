@@ -29,11 +29,10 @@ export function hasReason(): boolean {
   return n >= REASON_MIN && n <= REASON_MAX;
 }
 
-/** The header value. HTTP header values are bytes; a reason in plain printable ASCII is sent as
- * it is, and any other reason (Arabic, accented letters) as percent-encoded UTF-8, which is
- * ASCII and loses nothing. */
+/** The header value: the reason as percent-encoded UTF-8, which the node decodes. Header
+ * values are bytes, and percent-encoding carries a reason in any script (Arabic, accented
+ * letters) and any literal "%" without loss. */
 export function reasonHeader(): string | null {
   if (!hasReason()) return null;
-  const text = getReason();
-  return /^[\x20-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
+  return encodeURIComponent(getReason());
 }

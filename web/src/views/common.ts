@@ -1,8 +1,8 @@
 // Pieces shared by the screens: badges, notices, the error and not-permitted pages.
 
 import { ApiError } from '../api';
-import { h } from '../dom';
-import { label, t } from '../i18n';
+import { h, type Child } from '../dom';
+import { has, label, t } from '../i18n';
 import { hasReason } from '../reason';
 import { paths } from '../router';
 
@@ -61,15 +61,15 @@ export function notPermitted(): HTMLElement {
   );
 }
 
-/** The message for a failed request: the node's own `detail` when it sent one. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 0) return t('error.network');
-    if (error.code === 'csrf') return t('error.csrf');
-    if (error.status === 429) return error.detail || t('error.rateLimited');
-    return error.detail || error.title || t('error.status', { status: error.status });
-  }
-  return t('error.unexpected');
+/** What went wrong, in the user's language: a line for the problem's code from the catalogue,
+ * then the node's own `detail` (which names the field or limit, in the node's language). */
+export function errorMessage(error: unknown): Child[] {
+  if (!(error instanceof ApiError)) return [t('error.unexpected')];
+  if (error.status === 0) return [t('error.network')];
+  const key = `problem.${error.code}`;
+  const lead = has(key) ? t(key) : t('error.status', { status: error.status });
+  const detail = error.detail || error.title;
+  return [h('strong', null, lead), detail ? ' ' : null, detail ? h('bdi', { class: 'detail', 'data-testid': 'problem-detail' }, detail) : null];
 }
 
 export function errorBox(error: unknown): HTMLElement {

@@ -23,7 +23,8 @@ let main: HTMLElement | null = null;
 let intended: string | null = null;
 /** Bumped on every screen change; answers for an older screen are dropped. */
 let generation = 0;
-/** Set when the screen change came from a link or the history, so focus moves to the page. */
+/** Set when a search is started from the search field: focus stays there (for ↓ into the
+ * results) instead of moving to the new page's heading. */
 let fromSearchBox = false;
 
 function context(): ViewContext {

@@ -2,7 +2,7 @@
 // reason for access, the language and logout.
 
 import { h } from '../dom';
-import { LANGS, label, lang, t, type Lang } from '../i18n';
+import { LANGS, lang, t, type Lang } from '../i18n';
 import { getReason, hasReason, REASON_MAX, REASON_MIN, setReason } from '../reason';
 import { paths, type Route } from '../router';
 import type { User } from '../types';
@@ -159,8 +159,4 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   };
 
   return { el, searchInput, reasonInput, update };
-}
-
-export function roleList(roles: string[]): string {
-  return roles.map((r) => label('role', r)).join(', ');
 }

@@ -30,10 +30,15 @@ pub struct Context {
     pub location: Location,
     pub model: Arc<Model>,
     pub user: String,
+    pub node_dir: Option<PathBuf>,
 }
 
 impl Context {
-    pub fn new(data: &str, user: Option<String>) -> anyhow::Result<Context> {
+    pub fn new(
+        data: &str,
+        user: Option<String>,
+        node_dir: Option<PathBuf>,
+    ) -> anyhow::Result<Context> {
         let model = Model::builtin().context("loading the built-in schemata")?;
         let user = user
             .or_else(|| std::env::var("USER").ok())
@@ -43,6 +48,7 @@ impl Context {
             location: Location::parse(data),
             model: Arc::new(model),
             user,
+            node_dir,
         })
     }
 
@@ -88,7 +94,7 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         SAMPLE_FTM.as_bytes(),
         &mut options,
     )?;
-    print_report("samples/network.ftm.json", &report)?;
+    report_import(ctx, "samples/network.ftm.json", &report)?;
     let mapping = Mapping::parse("samples/crossings.mapping.yaml", SAMPLE_MAPPING, &ctx.model)?;
     let mut options = ImportOptions::new("demo", &recorded_at);
     let report = corridor_formats::csv_import::import_csv(
@@ -99,14 +105,19 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         SAMPLE_CSV.as_bytes(),
         &mut options,
     )?;
-    print_report("samples/crossings.csv", &report)?;
+    report_import(ctx, "samples/crossings.csv", &report)?;
     let world = match &ctx.location {
         Location::Directory(dir) => dir.join("demo-world"),
         Location::Postgres(_) => std::env::temp_dir().join("corridor-demo-world"),
     };
+    drop(store);
     simulate(ctx, 1, "demo", &world, true, None)?;
+    let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;
+    if let Some(password) = crate::node_commands::ensure_demo_users(ctx)? {
+        crate::node_commands::print_demo_logins(&password);
+    }
     say!(
         "\nTry: corridor --data {} search sayed",
         data_arg(&ctx.location)
@@ -180,7 +191,7 @@ pub fn simulate(
                 options.grade = Some(source.grade.parse().map_err(anyhow::Error::msg)?);
             }
             let report = ftm::import_ftm(store.as_mut(), &ctx.model, &name, input, &mut options)?;
-            print_report(&name, &report)?;
+            report_import(ctx, &name, &report)?;
         }
     }
     Ok(())
@@ -257,7 +268,7 @@ pub fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     };
     drop(options);
     bar.finish_and_clear();
-    print_report(&args.file, &report)?;
+    report_import(ctx, &args.file, &report)?;
     if let Some(path) = &args.rejects
         && report.rejected > 0
     {
@@ -285,6 +296,19 @@ fn progress_bar(size: Option<u64>, quiet: bool) -> ProgressBar {
     .progress_chars("=> ");
     bar.set_style(style);
     bar
+}
+
+/// Prints what an import did and writes it to the audit log.
+fn report_import(ctx: &Context, file: &str, r: &ImportReport) -> anyhow::Result<()> {
+    print_report(file, r)?;
+    ctx.audit(
+        "import",
+        &format!("file {file}"),
+        &format!(
+            "{} records, {} new statements, {} rejected",
+            r.records, r.statements_inserted, r.rejected
+        ),
+    )
 }
 
 fn print_report(file: &str, r: &ImportReport) -> anyhow::Result<()> {
@@ -471,7 +495,16 @@ pub fn correct(
             target.source_value()
         ),
     }
-    Ok(())
+    let action = if new_value.is_some() {
+        "correct"
+    } else {
+        "retract"
+    };
+    ctx.audit(
+        action,
+        &format!("entity {entity_id} {}", target.prop),
+        &format!("allowed: statement {statement}"),
+    )
 }
 
 pub fn search(ctx: &Context, query: &str, limit: usize) -> anyhow::Result<()> {

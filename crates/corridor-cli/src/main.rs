@@ -5,6 +5,7 @@
 //! below are a contract that scripts rely on; change them only compatibly.
 
 mod commands;
+mod node_commands;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,12 @@ struct Cli {
     /// Who is recording (stamped on every statement written).
     #[arg(long, global = true, env = "CORRIDOR_USER")]
     user: Option<String>,
+
+    /// Where the node keeps its signing key and signed audit head (default: the data
+    /// directory; needed with a postgres:// store). Keep it where database administrators
+    /// cannot write.
+    #[arg(long, global = true, env = "CORRIDOR_NODE_DIR")]
+    node_dir: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -109,6 +116,62 @@ enum Command {
     },
     /// Count statements and entities, per entity type and per source dataset.
     Stats,
+    /// Serve the API (/api/v1, /api/openapi.json) and the workbench.
+    Serve {
+        /// Address and port; port 0 picks a free one (the chosen address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// The built workbench (default: web/dist).
+        #[arg(long)]
+        web: Option<PathBuf>,
+        /// Load the demo world first when the store is empty, and make the demo users.
+        #[arg(long)]
+        demo: bool,
+        /// Store connections for concurrent requests.
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+    },
+    /// Manage the node's users from the machine it runs on (how the first administrator is
+    /// made).
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Read and check the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a user. Without --password-stdin a password is generated and printed once.
+    Add {
+        username: String,
+        /// Roles, comma-separated: administrator, border_officer, analyst, investigator,
+        /// central_authority, protection_officer, researcher.
+        #[arg(long, value_delimiter = ',', required = true)]
+        role: Vec<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users and their roles.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain and the signed checkpoints; names the first broken entry.
+    Verify,
+    /// Show the latest entries.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -186,7 +249,7 @@ fn message(err: &anyhow::Error) -> String {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let ctx = commands::Context::new(&cli.data, cli.user.clone())?;
+    let ctx = commands::Context::new(&cli.data, cli.user.clone(), cli.node_dir.clone())?;
     match cli.command {
         Command::Init => commands::init(&ctx),
         Command::Demo => commands::demo(&ctx),
@@ -213,5 +276,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => commands::correct(&ctx, &entity, &statement, Some(&value)),
         Command::Search { query, limit } => commands::search(&ctx, &query, limit),
         Command::Stats => commands::stats(&ctx),
+        Command::Serve {
+            listen,
+            web,
+            demo,
+            connections,
+        } => node_commands::serve(
+            &ctx,
+            node_commands::ServeArgs {
+                listen,
+                web,
+                demo,
+                connections,
+            },
+        ),
+        Command::Users { command } => match command {
+            UsersCommand::Add {
+                username,
+                role,
+                display_name,
+                password_stdin,
+            } => node_commands::users_add(
+                &ctx,
+                &username,
+                display_name.as_deref(),
+                &role,
+                password_stdin,
+            ),
+            UsersCommand::List => node_commands::users_list(&ctx),
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::Verify => node_commands::audit_verify(&ctx),
+            AuditCommand::Log { limit } => node_commands::audit_log(&ctx, limit),
+        },
     }
 }

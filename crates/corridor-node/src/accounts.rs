@@ -120,30 +120,33 @@ pub fn issue(kind: &str, username: &str, name: &str, now_unix: i64) -> Result<Is
     })
 }
 
-/// Failed logins per key (a user name, a client address) in a sliding window.
+/// Failed logins per key (a user name, a client address) in a sliding window. A client
+/// address gets more tries than a user name: many officers may share one address.
 pub struct LoginLimiter {
     window: Duration,
-    max_failures: usize,
     failures: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
+/// Failures allowed per user name, and per client address, in the window.
+pub const MAX_FAILURES_PER_USER: usize = 5;
+pub const MAX_FAILURES_PER_CLIENT: usize = 30;
+
 impl LoginLimiter {
-    pub fn new(max_failures: usize, window: Duration) -> LoginLimiter {
+    pub fn new(window: Duration) -> LoginLimiter {
         LoginLimiter {
             window,
-            max_failures,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Whether any of `keys` has had too many failures lately.
-    pub fn locked(&self, keys: &[&str]) -> bool {
+    /// Whether any of `keys` has had its number of failures (the key's limit) lately.
+    pub fn locked(&self, keys: &[(&str, usize)]) -> bool {
         let mut map = self.failures.lock().expect("no panics while held");
         let now = Instant::now();
-        keys.iter().any(|k| {
+        keys.iter().any(|(k, max)| {
             map.get_mut(*k).is_some_and(|times| {
                 times.retain(|t| now.duration_since(*t) < self.window);
-                times.len() >= self.max_failures
+                times.len() >= *max
             })
         })
     }
@@ -202,14 +205,16 @@ mod tests {
 
     #[test]
     fn repeated_failures_lock_the_name_and_the_address() {
-        let limiter = LoginLimiter::new(3, Duration::from_secs(60));
+        let limiter = LoginLimiter::new(Duration::from_secs(60));
         for _ in 0..3 {
-            assert!(!limiter.locked(&["user:amina", "ip:10.0.0.1"]));
+            assert!(!limiter.locked(&[("user:amina", 3), ("ip:10.0.0.1", 4)]));
             limiter.failed(&["user:amina", "ip:10.0.0.1"]);
         }
-        assert!(limiter.locked(&["user:amina"]));
-        assert!(limiter.locked(&["user:other", "ip:10.0.0.1"]));
-        assert!(!limiter.locked(&["user:other", "ip:10.0.0.2"]));
+        assert!(limiter.locked(&[("user:amina", 3)]));
+        assert!(!limiter.locked(&[("user:other", 3), ("ip:10.0.0.1", 4)]));
+        limiter.failed(&["user:other", "ip:10.0.0.1"]);
+        assert!(limiter.locked(&[("user:else", 3), ("ip:10.0.0.1", 4)]));
+        assert!(!limiter.locked(&[("user:other", 3), ("ip:10.0.0.2", 4)]));
     }
 
     #[test]

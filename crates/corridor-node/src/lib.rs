@@ -85,7 +85,7 @@ impl Node {
             model,
             policy: Policy::builtin(),
             auditor: audit::Auditor::open(dir)?,
-            limiter: accounts::LoginLimiter::new(5, Duration::from_secs(15 * 60)),
+            limiter: accounts::LoginLimiter::new(Duration::from_secs(15 * 60)),
             dir: dir.to_path_buf(),
         })
     }

@@ -375,16 +375,29 @@ fn accounts_log_in_out_and_lock_after_failures() {
     ));
     // Disabled users cannot log in, and their sessions stop working.
     f.node
-        .create_user(Some(&admin), "bilal", "Bilal", "long password 2", vec!["researcher".into()])
+        .create_user(
+            Some(&admin),
+            "bilal",
+            "Bilal",
+            "long password 2",
+            vec!["researcher".into()],
+        )
         .unwrap();
-    let (issued, _) = f.node.login("bilal", "long password 2", "127.0.0.3").unwrap();
+    let (issued, _) = f
+        .node
+        .login("bilal", "long password 2", "127.0.0.3")
+        .unwrap();
     let patch = crate::users::UserPatch {
         disabled: Some(true),
         ..Default::default()
     };
     f.node.update_user(&admin, "bilal", patch).unwrap();
     assert!(f.node.authenticate(&issued.secret).is_err());
-    assert!(f.node.login("bilal", "long password 2", "127.0.0.3").is_err());
+    assert!(
+        f.node
+            .login("bilal", "long password 2", "127.0.0.3")
+            .is_err()
+    );
 }
 
 /// Opens the store's SQLite file behind the node's back.

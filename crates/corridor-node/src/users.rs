@@ -161,7 +161,11 @@ impl Node {
         let user_key = format!("user:{username}");
         let client_key = format!("client:{client}");
         let keys = [user_key.as_str(), client_key.as_str()];
-        if self.limiter.locked(&keys) {
+        let limits = [
+            (user_key.as_str(), accounts::MAX_FAILURES_PER_USER),
+            (client_key.as_str(), accounts::MAX_FAILURES_PER_CLIENT),
+        ];
+        if self.limiter.locked(&limits) {
             self.audit_refusal(username, "login", "session", "too many failed logins");
             return Err(NodeError::RateLimited(
                 "too many failed logins: wait 15 minutes and try again".into(),

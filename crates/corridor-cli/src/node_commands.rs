@@ -1,0 +1,242 @@
+//! The node's own commands: serve the API and workbench, manage users from the machine, and
+//! check the audit log. Writes made at the command line are audited like those made over HTTP.
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use corridor_node::Node;
+use corridor_store::Location;
+
+use crate::commands::Context;
+
+/// The demo's users: one per role, all with the demo password.
+pub const DEMO_USERS: &[(&str, &str, &str)] = &[
+    ("admin", "Demo administrator", "administrator"),
+    ("border", "Demo border officer", "border_officer"),
+    ("analyst", "Demo analyst", "analyst"),
+    ("investigator", "Demo investigator", "investigator"),
+    ("central", "Demo central authority", "central_authority"),
+    (
+        "protection",
+        "Demo protection officer",
+        "protection_officer",
+    ),
+    ("researcher", "Demo researcher", "researcher"),
+];
+
+impl Context {
+    /// Where the node keeps its signing key and the signed audit head: the data directory for
+    /// the embedded store, `--node-dir` for PostgreSQL.
+    pub fn node_dir(&self) -> PathBuf {
+        match (&self.node_dir, &self.location) {
+            (Some(dir), _) => dir.clone(),
+            (None, Location::Directory(dir)) => dir.clone(),
+            (None, Location::Postgres(_)) => PathBuf::from("./corridor-node"),
+        }
+    }
+
+    pub fn node(&self, connections: usize) -> anyhow::Result<Node> {
+        Node::open(
+            &self.location,
+            &self.node_dir(),
+            self.model.clone(),
+            connections,
+        )
+        .with_context(|| format!("opening the node at {}", self.node_dir().display()))
+    }
+
+    /// Appends an audit entry for a command-line write, by --user.
+    pub fn audit(&self, action: &str, object: &str, outcome: &str) -> anyhow::Result<()> {
+        let node = self.node(1)?;
+        let mut store = node.store();
+        node.audit(&mut **store, &self.user, action, object, None, outcome)?;
+        Ok(())
+    }
+}
+
+fn random_password() -> anyhow::Result<String> {
+    let secret = corridor_node::accounts::new_secret()?;
+    Ok(secret[..20].to_string())
+}
+
+/// Creates the demo users if the node has none; returns the password when it made them.
+pub fn ensure_demo_users(ctx: &Context) -> anyhow::Result<Option<String>> {
+    let node = ctx.node(1)?;
+    if !node.store().users()?.is_empty() {
+        return Ok(None);
+    }
+    let password = match std::env::var("CORRIDOR_DEMO_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => random_password()?,
+    };
+    for (username, display, role) in DEMO_USERS {
+        node.create_user(None, username, display, &password, vec![role.to_string()])?;
+    }
+    Ok(Some(password))
+}
+
+pub fn print_demo_logins(password: &str) {
+    let names: Vec<&str> = DEMO_USERS.iter().map(|u| u.0).collect();
+    println!(
+        "demo users (one per role): {} — password: {password}",
+        names.join(", ")
+    );
+}
+
+pub struct ServeArgs {
+    pub listen: SocketAddr,
+    pub web: Option<PathBuf>,
+    pub demo: bool,
+    pub connections: usize,
+}
+
+/// The built workbench: `--web`, else `web/dist` under the working directory, else the one in
+/// the source tree this binary was built from.
+fn find_web(given: Option<PathBuf>) -> Option<PathBuf> {
+    if given.is_some() {
+        return given;
+    }
+    let candidates = [
+        PathBuf::from("web/dist"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist"),
+    ];
+    candidates
+        .into_iter()
+        .find(|p| p.join("index.html").is_file())
+}
+
+pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CORRIDOR_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let empty = match corridor_store::open(&ctx.location, ctx.model.clone()) {
+        Ok(mut store) => store.stats()?.statements == 0,
+        Err(corridor_store::StoreError::NotInitialised(_)) => true,
+        Err(e) => return Err(e.into()),
+    };
+    if args.demo && empty {
+        crate::commands::demo(ctx)?;
+    } else if args.demo
+        && let Some(password) = ensure_demo_users(ctx)?
+    {
+        print_demo_logins(&password);
+    }
+    let web = find_web(args.web);
+    if let Some(dir) = &web
+        && !dir.join("index.html").is_file()
+    {
+        bail!("--web {}: no index.html there", dir.display());
+    }
+    let node = ctx.node(args.connections.max(1))?;
+    if web.is_none() {
+        eprintln!("corridor: the workbench is not built (web/dist); serving the API only");
+    }
+    let app = Arc::new(corridor_server::AppState::new(node, web, false));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(corridor_server::serve(app, args.listen))?;
+    Ok(())
+}
+
+pub fn users_add(
+    ctx: &Context,
+    username: &str,
+    display_name: Option<&str>,
+    roles: &[String],
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let (password, generated) = if password_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from standard input")?;
+        (text.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (random_password()?, true)
+    };
+    let node = ctx.node(1)?;
+    let user = node.create_user(
+        None,
+        username,
+        display_name.unwrap_or(username),
+        &password,
+        roles.to_vec(),
+    )?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "created user {} with roles {}",
+        user.username,
+        user.roles.join(", ")
+    )?;
+    if generated {
+        writeln!(out, "password (shown once): {password}")?;
+    }
+    Ok(())
+}
+
+pub fn users_list(ctx: &Context) -> anyhow::Result<()> {
+    let node = ctx.node(1)?;
+    let mut out = std::io::stdout().lock();
+    for u in node.store().users()? {
+        writeln!(
+            out,
+            "{:<16} {:<28} {}{}",
+            u.username,
+            u.display_name,
+            u.roles.join(","),
+            if u.disabled { " (disabled)" } else { "" }
+        )?;
+    }
+    Ok(())
+}
+
+pub fn audit_verify(ctx: &Context) -> anyhow::Result<()> {
+    let node = ctx.node(1)?;
+    let report = node.verify_audit()?;
+    match &report.first_broken {
+        None => {
+            println!(
+                "audit log intact: {} entries, {} signed checkpoints agree",
+                report.entries, report.checkpoints
+            );
+            Ok(())
+        }
+        Some(b) => bail!(
+            "audit log broken at entry {}: {} ({} entries read)",
+            b.seq,
+            b.problem,
+            report.entries
+        ),
+    }
+}
+
+pub fn audit_log(ctx: &Context, limit: usize) -> anyhow::Result<()> {
+    let node = ctx.node(1)?;
+    let mut out = std::io::stdout().lock();
+    for e in node.store().audit_recent(None, limit)? {
+        writeln!(
+            out,
+            "{:>6} {} {:<12} {:<14} {:<32} {}{}",
+            e.seq,
+            e.at,
+            e.user,
+            e.action,
+            e.object,
+            e.outcome,
+            e.reason
+                .map(|r| format!(" (reason: {r})"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! The node's HTTP face: the JSON API under `/api/v1`, its OpenAPI document, health and
+//! Prometheus metrics, and the workbench's static files. The only crate that speaks HTTP.
+//!
+//! Key decisions:
+//! - Handlers do no policy: they authenticate, parse, and call one `corridor-node` service,
+//!   which filters every fact through the policy and audits. A new route cannot leak what the
+//!   node would not hand out.
+//! - Every route is listed once in [`ROUTES`]; the OpenAPI document (`openapi.yaml`, data) is
+//!   checked against that list by a test, and every listed route is called by another.
+//! - Logs carry the route template, status and duration — never paths with ids, query strings,
+//!   bodies or user names.
+
+pub mod auth;
+mod metrics;
+pub mod problem;
+mod routes;
+mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, any, get, patch, post};
+use corridor_node::Node;
+
+use crate::problem::Problem;
+
+/// The largest request body the API reads.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub struct AppState {
+    pub node: Node,
+    /// The built workbench (`web/dist`), if there is one.
+    pub web: Option<PathBuf>,
+    pub secure_cookies: bool,
+    pub openapi: serde_json::Value,
+    metrics: metrics::Metrics,
+}
+
+pub type App = Arc<AppState>;
+
+impl AppState {
+    pub fn new(node: Node, web: Option<PathBuf>, secure_cookies: bool) -> AppState {
+        AppState {
+            node,
+            web,
+            secure_cookies,
+            openapi: openapi_document(),
+            metrics: metrics::Metrics::default(),
+        }
+    }
+}
+
+/// Runs store work on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a request's work panicked");
+        Err(Problem::internal())
+    })
+}
+
+/// The OpenAPI document, from `openapi.yaml`.
+pub fn openapi_document() -> serde_json::Value {
+    serde_yaml_ng::from_str(include_str!("../openapi.yaml"))
+        .expect("openapi.yaml is checked by a test")
+}
+
+/// Every route: method, path (OpenAPI spelling), handler.
+pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
+    use routes as r;
+    vec![
+        ("get", "/health", get(r::health)),
+        ("get", "/metrics", get(r::metrics)),
+        ("get", "/api/openapi.json", get(r::openapi)),
+        ("post", "/api/v1/auth/login", post(r::login)),
+        ("post", "/api/v1/auth/logout", post(r::logout)),
+        ("get", "/api/v1/auth/me", get(r::me)),
+        ("post", "/api/v1/auth/tokens", post(r::create_token)),
+        ("get", "/api/v1/search", get(r::search)),
+        ("get", "/api/v1/entities/{id}", get(r::entity)),
+        (
+            "post",
+            "/api/v1/entities/{id}/statements",
+            post(r::assert_fact),
+        ),
+        (
+            "post",
+            "/api/v1/entities/{id}/retractions",
+            post(r::retract),
+        ),
+        ("get", "/api/v1/export", get(r::export)),
+        ("get", "/api/v1/stats", get(r::stats)),
+        ("get", "/api/v1/users", get(r::list_users)),
+        ("post", "/api/v1/users", post(r::create_user)),
+        ("patch", "/api/v1/users/{username}", patch(r::update_user)),
+        ("get", "/api/v1/audit", get(r::audit)),
+        ("get", "/api/v1/audit/verify", get(r::audit_verify)),
+    ]
+}
+
+pub fn router(app: App) -> Router {
+    // Routes that share a path share one MethodRouter.
+    let mut by_path: Vec<(&str, MethodRouter<App>)> = Vec::new();
+    for (_, path, handler) in routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, existing)) => *existing = std::mem::take(existing).merge(handler),
+            None => by_path.push((path, handler)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    router
+        .route("/api/{*rest}", any(routes::api_not_found))
+        .fallback(web::serve)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
+        .with_state(app)
+}
+
+/// Logs and counts each request by route template; adds security headers; turns a refused
+/// oversized body into a problem document.
+async fn observe(State(app): State<App>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(static)".to_string(), |p| p.as_str().to_string());
+    let method = request.method().clone();
+    let too_large = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES);
+    let mut response = if too_large {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+        )
+        .into_response()
+    } else {
+        next.run(request).await
+    };
+    let status = response.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes())
+            != Some(b"application/problem+json")
+    {
+        response = Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    app.metrics
+        .observe(&route, method.as_str(), status.as_u16(), seconds);
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status = status.as_u16(),
+        ms = (seconds * 1000.0).round(),
+        "request"
+    );
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+/// Serves until Ctrl-C. Prints `listening on http://ADDR` once bound (tests read it).
+pub async fn serve(app: App, listen: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests;

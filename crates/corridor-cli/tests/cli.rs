@@ -31,7 +31,8 @@ impl Node {
             .arg(self.data())
             .args(args)
             .env("CORRIDOR_USER", "tester")
-            .env_remove("CORRIDOR_DATA");
+            .env_remove("CORRIDOR_DATA")
+            .env_remove("CORRIDOR_NODE_DIR");
         cmd
     }
 
@@ -363,6 +364,7 @@ fn the_same_commands_work_on_postgresql() {
         let out = Command::new(env!("CARGO_BIN_EXE_corridor"))
             .env("CORRIDOR_DATA", &url)
             .env("CORRIDOR_USER", "tester")
+            .env("CORRIDOR_NODE_DIR", node.dir.path().join("node-dir"))
             .args(args)
             .output()
             .unwrap();
@@ -387,6 +389,12 @@ fn the_same_commands_work_on_postgresql() {
     assert!(found.contains("Selam Tesfaye"), "{found}");
     let (ok, exported, _) = pg(&["export", "--format", "ftm"]);
     assert!(ok && exported.lines().count() == 2, "{exported}");
+    // The import was audited in the database, its head signed in the node directory.
+    let (ok, verified, err) = pg(&["audit", "verify"]);
+    assert!(
+        ok && verified.contains("audit log intact: 1 entries"),
+        "{verified}{err}"
+    );
 }
 
 #[test]
@@ -515,4 +523,105 @@ fn simulate_writes_a_world_that_loads_and_refuses_bad_settings() {
             "{file}"
         );
     }
+}
+
+#[test]
+fn users_and_the_audit_log_are_managed_from_the_command_line() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let out = node.ok(&[
+        "users",
+        "add",
+        "amina",
+        "--role",
+        "administrator,analyst",
+        "--display-name",
+        "Amina K.",
+    ]);
+    assert!(
+        out.contains("created user amina with roles administrator, analyst"),
+        "{out}"
+    );
+    assert!(out.contains("password (shown once): "), "{out}");
+    let out = node.run(&["users", "add", "bilal", "--role", "spy"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role \"spy\""));
+    let mut add = node.cmd(&[
+        "users",
+        "add",
+        "bilal",
+        "--role",
+        "researcher",
+        "--password-stdin",
+    ]);
+    add.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = add.spawn().unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "a short password is refused");
+    let list = node.ok(&["users", "list"]);
+    assert!(
+        list.contains("amina") && list.contains("administrator,analyst") && !list.contains("bilal"),
+        "{list}"
+    );
+    let mapping = node.file("m.yaml", MAPPING);
+    let csv = node.file("people.csv", CSV);
+    node.ok(&csv_import(
+        mapping.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    ));
+    let log = node.ok(&["audit", "log"]);
+    assert!(
+        log.contains("import") && log.contains("create user"),
+        "{log}"
+    );
+    assert!(
+        node.ok(&["audit", "verify"])
+            .contains("audit log intact: 2 entries")
+    );
+    // Cut the last entry off behind the node's back: the signed head still names it.
+    let db = rusqlite::Connection::open(node.data().join("corridor.db")).unwrap();
+    db.execute("DELETE FROM audit WHERE seq = 2", []).unwrap();
+    let out = node.run(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("audit log broken at entry 2") && err.contains("cut off"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_prints_its_address_and_answers() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let mut child = node
+        .cmd(&["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    use std::io::{Read as _, Write as _};
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        reply.starts_with("HTTP/1.1 200") && reply.contains("{\"status\":\"ok\"}"),
+        "{reply}"
+    );
 }

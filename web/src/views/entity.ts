@@ -11,6 +11,12 @@ import type { ViewContext } from './context';
 
 const LINKS_SHOWN = 100;
 
+/** Property types whose values read left to right in every language: dates, numbers, codes,
+ * addresses on the network. They are isolated so a right-to-left page does not reorder them. */
+const LEFT_TO_RIGHT = new Set([
+  'checksum', 'currency', 'date', 'email', 'geopoint', 'iban', 'identifier', 'ip', 'mimetype', 'money', 'number', 'phone', 'url',
+]);
+
 export function renderEntity(id: string, ctx: ViewContext, focusHeading: boolean): HTMLElement {
   const page = h('section', { class: 'page entity' }, loading());
   api.entity(id).then(
@@ -169,8 +175,10 @@ function valueNode(value: string, type: string | undefined, captions: Map<string
     const name = regionName(value);
     if (name) return h('span', null, h('bdi', null, name), ' ', h('code', { class: 'muted' }, value));
   }
-  if (type === 'date' || type === 'number' || type === 'phone' || type === 'iban' || type === 'identifier') {
-    return h('span', { dir: 'ltr' }, value);
+  if (type && LEFT_TO_RIGHT.has(type)) return h('span', { dir: 'ltr', class: 'code-value' }, value);
+  if (type === 'text' || type === 'html' || type === 'json') {
+    // Long text is shown as text, line breaks kept; HTML is never interpreted.
+    return h('div', { dir: 'auto', class: 'long-value' }, value);
   }
   return h('bdi', null, value);
 }

@@ -91,7 +91,7 @@ function entityView(entity: Entity, ctx: ViewContext): Child[] {
       { class: 'block', 'aria-labelledby': 'history-h' },
       h('h2', { id: 'history-h' }, t('entity.history')),
       h('p', { class: 'muted small' }, t('entity.historyHint')),
-      historyTable(entity.history, propLabel),
+      historyTable(entity.history, propLabel, types, captions),
     ),
   ];
 }
@@ -256,7 +256,12 @@ function linkList(
   );
 }
 
-function historyTable(history: HistoryItem[], propLabel: (p: string) => string): HTMLElement {
+function historyTable(
+  history: HistoryItem[],
+  propLabel: (p: string) => string,
+  types: Record<string, string>,
+  captions: Map<string, Link>,
+): HTMLElement {
   // A retraction may itself be retracted, which puts the original back: only retractions still
   // standing strike a statement out.
   const retractedIds = new Set(history.filter((i) => i.operation === 'retract' && i.retracts).map((i) => i.retracts));
@@ -297,7 +302,7 @@ function historyTable(history: HistoryItem[], propLabel: (p: string) => string):
             ? h(
                 'span',
                 null,
-                h('del', null, h('bdi', null, item.value)),
+                h('del', null, valueNode(item.value, types[item.prop], captions)),
                 h(
                   'div',
                   { class: 'small muted', 'data-testid': 'retracted-note' },
@@ -308,8 +313,8 @@ function historyTable(history: HistoryItem[], propLabel: (p: string) => string):
                 ),
               )
             : isRetract
-              ? h('span', null, tn('history.withdraws', { value: h('bdi', null, item.value) }))
-              : h('bdi', null, item.value);
+              ? h('span', null, tn('history.withdraws', { value: valueNode(item.value, types[item.prop], captions) }))
+              : valueNode(item.value, types[item.prop], captions);
           return h(
             'tr',
             {

@@ -18,6 +18,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "node",
         sql: include_str!("../migrations/sqlite/0002_node.sql"),
     },
+    Migration {
+        version: 3,
+        name: "name trigrams",
+        sql: include_str!("../migrations/sqlite/0003_name_trigrams.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -30,6 +35,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "node",
         sql: include_str!("../migrations/postgres/0002_node.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "name trigrams",
+        sql: include_str!("../migrations/postgres/0003_name_trigrams.sql"),
     },
 ];
 

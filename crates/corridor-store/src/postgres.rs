@@ -162,10 +162,16 @@ impl Store for PostgresStore {
     }
 
     fn search_names(&mut self, query: &str, limit: usize) -> Result<Vec<String>> {
+        // LIKE with the pattern's wildcards escaped: the trigram index serves it.
+        let escaped = query
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let rows = self.client.query(
-            "SELECT entity_id FROM name_index WHERE strpos(name, $1) > 0
+            "SELECT entity_id FROM name_index WHERE name LIKE '%' || $1 || '%'
               GROUP BY entity_id ORDER BY MIN(length(name)), entity_id LIMIT $2",
-            &[&query.to_lowercase(), &(limit as i64)],
+            &[&escaped, &(limit as i64)],
         )?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }

@@ -164,10 +164,20 @@ impl Store for SqliteStore {
     }
 
     fn search_names(&mut self, query: &str, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT entity_id FROM name_index WHERE instr(name, ?1) > 0 GROUP BY entity_id ORDER BY MIN(length(name)), entity_id LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![query.to_lowercase(), limit as i64], |r| r.get(0))?;
+        let needle = query.to_lowercase();
+        // The trigram index serves queries of three characters or more; a quoted FTS5 string
+        // is matched as a plain substring (quotes inside are doubled).
+        let mut stmt = if needle.chars().count() >= 3 {
+            self.conn.prepare_cached(
+                "SELECT entity_id FROM name_fts WHERE name_fts MATCH '\"' || replace(?1, '\"', '\"\"') || '\"'
+                  GROUP BY entity_id ORDER BY MIN(length(name)), entity_id LIMIT ?2",
+            )?
+        } else {
+            self.conn.prepare_cached(
+                "SELECT entity_id FROM name_index WHERE instr(name, ?1) > 0 GROUP BY entity_id ORDER BY MIN(length(name)), entity_id LIMIT ?2",
+            )?
+        };
+        let rows = stmt.query_map(params![needle, limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -313,6 +323,9 @@ impl WriteTx for SqliteTx<'_> {
         let mut name = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO name_index (name, entity_id) VALUES (?1, ?2)")?;
+        let mut name_fts = self
+            .tx
+            .prepare_cached("INSERT INTO name_fts (name, entity_id) VALUES (?1, ?2)")?;
         let mut link = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO link_index (target, source) VALUES (?1, ?2)")?;
@@ -349,7 +362,10 @@ impl WriteTx for SqliteTx<'_> {
             if s.operation == Operation::Assert {
                 let kind = self.names.kind(&s.schema, &s.prop);
                 if kind.is_name {
-                    name.execute(params![s.value.to_lowercase(), s.entity_id])?;
+                    let lower = s.value.to_lowercase();
+                    if name.execute(params![lower, s.entity_id])? == 1 {
+                        name_fts.execute(params![lower, s.entity_id])?;
+                    }
                 } else if kind.is_entity {
                     link.execute(params![s.value, s.entity_id])?;
                 }

@@ -226,8 +226,15 @@ fn names_are_found_in_any_script_and_case() {
                 fact("v1", "Vessel", "name", "Sea Star", "a"),
                 // Not a name property: not searchable as a name.
                 fact("p4", "Person", "notes", "Al-Sayed mentioned", "a"),
+                fact("p5", "Person", "name", "Ali \"Abu\" x_y 50%", "a"),
             ],
         );
+        // Wildcards and quotes in a query are only characters.
+        assert_eq!(store.search_names("x_y", 10).unwrap(), ["p5"]);
+        assert_eq!(store.search_names("\"abu\"", 10).unwrap(), ["p5"]);
+        assert_eq!(store.search_names("50%", 10).unwrap(), ["p5"]);
+        assert!(store.search_names("%%%", 10).unwrap().is_empty());
+        assert!(store.search_names("a_s", 10).unwrap().is_empty());
         assert_eq!(store.search_names("al-sayed", 10).unwrap(), ["p1"]);
         assert_eq!(store.search_names("الرحمن", 10).unwrap(), ["p2"]);
         assert_eq!(store.search_names("αλέξανδρος", 10).unwrap(), ["p3"]);

@@ -9,6 +9,9 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-8}
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 
+if ! command -v curl > /dev/null; then
+  apt-get install -y curl > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y curl > /dev/null; }
+fi
 if ! command -v wrk > /dev/null; then
   echo "== installing wrk"
   apt-get install -y wrk > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y wrk > /dev/null; }

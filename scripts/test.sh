@@ -47,8 +47,35 @@ set +e
 cargo test --workspace --locked 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
-# One closing line for the whole suite, summed over every test binary.
+
+# The workbench: type check, message catalogues, and the end-to-end test in real headless
+# Chromium against the real node binary that cargo test just built.
+echo "== workbench (web/): npm ci, type check, end-to-end in headless Chromium"
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "chromium is not installed and this is not root: install Debian's 'chromium' package" >&2
+    exit 1
+  fi
+  echo "== installing Chromium (Debian package)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+set +e
+(
+  set -e
+  cd web
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run check --silent
+  CORRIDOR_BIN="$TARGET/debug/corridor" npm test --silent
+) 2>&1 | tee -a "$LOG"
+web_status=${PIPESTATUS[0]}
+set -e
+[ "$status" = 0 ] && status=$web_status
+
+# One closing line for the whole suite, summed over every test binary and the browser test.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
      END { printf "%d passed, %d failed\n", p, f }' "$LOG"
 rm -f "$LOG"
 exit "$status"

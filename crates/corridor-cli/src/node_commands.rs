@@ -62,6 +62,9 @@ fn random_password() -> anyhow::Result<String> {
     Ok(secret[..20].to_string())
 }
 
+/// Where a demo node keeps its demo password, so that `serve --demo` can show it again.
+pub const DEMO_PASSWORD_FILE: &str = "demo-password";
+
 /// Creates the demo users if the node has none; returns the password when it made them.
 pub fn ensure_demo_users(ctx: &Context) -> anyhow::Result<Option<String>> {
     let node = ctx.node(1)?;
@@ -75,7 +78,17 @@ pub fn ensure_demo_users(ctx: &Context) -> anyhow::Result<Option<String>> {
     for (username, display, role) in DEMO_USERS {
         node.create_user(None, username, display, &password, vec![role.to_string()])?;
     }
+    let file = ctx.node_dir().join(DEMO_PASSWORD_FILE);
+    std::fs::write(&file, format!("{password}\n"))
+        .with_context(|| format!("cannot write {}", file.display()))?;
     Ok(Some(password))
+}
+
+/// The demo password recorded when the demo users were made, if any.
+fn recorded_demo_password(ctx: &Context) -> Option<String> {
+    std::fs::read_to_string(ctx.node_dir().join(DEMO_PASSWORD_FILE))
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 pub fn print_demo_logins(password: &str) {
@@ -124,10 +137,11 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     };
     if args.demo && empty {
         crate::commands::demo(ctx)?;
-    } else if args.demo
-        && let Some(password) = ensure_demo_users(ctx)?
-    {
-        print_demo_logins(&password);
+    } else if args.demo {
+        match ensure_demo_users(ctx)?.or_else(|| recorded_demo_password(ctx)) {
+            Some(password) => print_demo_logins(&password),
+            None => println!("log in with the users of this node (`corridor users list`)"),
+        }
     }
     let web = find_web(args.web);
     if let Some(dir) = &web

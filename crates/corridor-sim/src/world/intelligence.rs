@@ -57,7 +57,6 @@ impl<O: Output> World<'_, O> {
             .expect("every network has a broker");
         let style = self.settings.styles.money_transfer;
         let payer_record = self.record_with("money-transfers", payer, &style, json!({}))?;
-        let broker_record = self.record("money-transfers", broker, &style)?;
         let recipient_record = self.record_with("money-transfers", recipient, &style, json!({}))?;
         // Hawala most often where the network has a paying broker at the other end; money-
         // transfer operators, banks and mobile money for the rest.
@@ -79,6 +78,7 @@ impl<O: Output> World<'_, O> {
         }
         let hawala = match paying {
             Some(paying) if channel == "hawala" => {
+                let broker_record = self.record("money-transfers", broker, &style)?;
                 let paying_record = self.record("money-transfers", paying, &style)?;
                 props["senderBroker"] = json!([broker_record]);
                 props["receiverBroker"] = json!([paying_record]);

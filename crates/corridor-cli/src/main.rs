@@ -130,6 +130,12 @@ enum Command {
         /// Store connections for concurrent requests.
         #[arg(long, default_value_t = 4)]
         connections: usize,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Manage the node's users from the machine it runs on (how the first administrator is
     /// made).
@@ -281,10 +287,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             web,
             demo,
             connections,
+            tls_cert,
+            tls_key,
         } => node_commands::serve(
             &ctx,
             node_commands::ServeArgs {
                 listen,
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| corridor_server::Tls { cert, key }),
                 web,
                 demo,
                 connections,

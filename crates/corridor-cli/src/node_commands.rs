@@ -101,6 +101,7 @@ pub fn print_demo_logins(password: &str) {
 
 pub struct ServeArgs {
     pub listen: SocketAddr,
+    pub tls: Option<corridor_server::Tls>,
     pub web: Option<PathBuf>,
     pub demo: bool,
     pub connections: usize,
@@ -153,11 +154,16 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     if web.is_none() {
         eprintln!("corridor: the workbench is not built (web/dist); serving the API only");
     }
-    let app = Arc::new(corridor_server::AppState::new(node, web, false));
+    // Session cookies are marked Secure when the node speaks TLS.
+    let app = Arc::new(corridor_server::AppState::new(
+        node,
+        web,
+        args.tls.is_some(),
+    ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(corridor_server::serve(app, args.listen))?;
+    runtime.block_on(corridor_server::serve(app, args.listen, args.tls))?;
     Ok(())
 }
 

@@ -193,19 +193,62 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
     response
 }
 
-/// Serves until Ctrl-C. Prints `listening on http://ADDR` once bound (tests read it).
-pub async fn serve(app: App, listen: SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
-    println!("listening on http://{addr}");
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+/// A certificate chain and its private key, PEM files.
+#[derive(Clone, Debug)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Serves until Ctrl-C, over TLS when `tls` is given. Prints `listening on http(s)://ADDR`
+/// once bound (tests and scripts read it).
+pub async fn serve(app: App, listen: SocketAddr, tls: Option<Tls>) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(listen)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{}", listener.local_addr()?);
+    serve_on(app, listener, tls).await
+}
+
+/// Serves on a bound listener until Ctrl-C.
+pub async fn serve_on(
+    app: App,
+    listener: std::net::TcpListener,
+    tls: Option<Tls>,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        return axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await;
+    };
+    // rustls on ring; installing twice (tests) is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "TLS: cannot use {} and {}: {e}",
+                    tls.cert.display(),
+                    tls.key.display()
+                ),
+            )
+        })?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    axum_server::from_tcp_rustls(listener, config)
+        .handle(handle)
+        .serve(service)
+        .await
 }
 
 #[cfg(test)]

@@ -46,6 +46,10 @@ const ROLES: &[&str] = &[
 /// A node with one person per kind of data (all named Amina), one user per role, and a
 /// workbench directory with an index page, served on a free port.
 fn server() -> Server {
+    serve_fixture(None)
+}
+
+fn serve_fixture(tls: Option<crate::Tls>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let model = Arc::new(Model::builtin().unwrap());
     let location = Location::Directory(dir.path().join("store"));
@@ -94,9 +98,8 @@ fn server() -> Server {
     .unwrap();
     std::fs::write(web.join("assets/app.js"), "console.log(1)").unwrap();
     std::fs::write(dir.path().join("secret.txt"), "do not serve").unwrap();
-    let app = Arc::new(AppState::new(node, Some(web), false));
+    let app = Arc::new(AppState::new(node, Some(web), tls.is_some()));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -104,15 +107,7 @@ fn server() -> Server {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(
-                listener,
-                crate::router(app).into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        rt.block_on(crate::serve_on(app, listener, tls)).unwrap();
     });
     Server { addr, dir }
 }
@@ -597,4 +592,50 @@ fn logins_are_rate_limited_and_secrets_stay_out_of_metrics() {
         b"",
     )
     .problem(401, "unauthenticated");
+}
+
+#[test]
+fn tls_from_certificate_files_serves_https_with_secure_cookies() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tls = crate::Tls {
+        cert: dir.path().join("cert.pem"),
+        key: dir.path().join("key.pem"),
+    };
+    std::fs::write(&tls.cert, cert.cert.pem()).unwrap();
+    std::fs::write(&tls.key, cert.key_pair.serialize_pem()).unwrap();
+    let s = serve_fixture(Some(tls));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).unwrap();
+    let config = Arc::new(
+        rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    );
+    let https = |request: String| -> String {
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let conn = rustls::ClientConnection::new(config.clone(), name).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, TcpStream::connect(s.addr).unwrap());
+        tls.write_all(request.as_bytes()).unwrap();
+        let mut reply = Vec::new();
+        let _ = tls.read_to_end(&mut reply);
+        String::from_utf8_lossy(&reply).to_string()
+    };
+    let reply =
+        https("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".into());
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let body = json!({"username": "analyst", "password": PASSWORD}).to_string();
+    let reply = https(format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    let cookie = reply
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("{reply}"));
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // Plain HTTP on the TLS port gets no answer a browser would take.
+    let plain = call(&s, "GET", "/health", &[], b"");
+    assert_ne!(plain.status, 200);
 }

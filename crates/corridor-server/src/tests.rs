@@ -314,6 +314,89 @@ fn every_route_answers_for_a_permitted_caller() {
     call(&s, "GET", "/api/v1/nothing", &[], b"").problem(404, "not_found");
 }
 
+/// The same table as corridor-node's own test, taken through the API instead of the services.
+#[test]
+fn every_role_sees_exactly_its_data_through_every_api_path() {
+    let s = server();
+    let kinds = |ids: Vec<String>| -> String {
+        let set: BTreeSet<String> = ids
+            .iter()
+            .filter_map(|id| id.strip_prefix("p-").map(String::from))
+            .collect();
+        if set.is_empty() {
+            "none".into()
+        } else {
+            set.into_iter().collect::<Vec<_>>().join(",")
+        }
+    };
+    let mut table = String::new();
+    for role in ROLES {
+        let b = login(&s, &role.replace('_', "-"));
+        for reason in [None, Some("case%202026%2F114")] {
+            let search = b.get(&s, "/api/v1/search?q=amina&limit=50", reason);
+            let search = match search.status {
+                200 => kinds(
+                    search.json()["results"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|h| h["id"].as_str().unwrap().to_string())
+                        .collect(),
+                ),
+                _ => "-".into(),
+            };
+            let entity = kinds(
+                ["pub", "border", "le", "prot"]
+                    .iter()
+                    .map(|k| format!("p-{k}"))
+                    .filter(|id| b.get(&s, &format!("/api/v1/entities/{id}"), reason).status == 200)
+                    .collect(),
+            );
+            let export = b.get(&s, "/api/v1/export?format=ftm", reason);
+            let export = match export.status {
+                200 => kinds(
+                    export
+                        .body
+                        .lines()
+                        .map(|l| {
+                            serde_json::from_str::<Value>(l).unwrap()["id"]
+                                .as_str()
+                                .unwrap()
+                                .to_string()
+                        })
+                        .collect(),
+                ),
+                _ => "-".into(),
+            };
+            let stats = b.get(&s, "/api/v1/stats", reason).json();
+            let stats = kinds(
+                stats["by_dataset"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(|d| {
+                        match d.as_str() {
+                            "public-research" => "p-pub",
+                            "restricted-border_management" => "p-border",
+                            "confidential-law_enforcement" => "p-le",
+                            _ => "p-prot",
+                        }
+                        .to_string()
+                    })
+                    .collect(),
+            );
+            let r = if reason.is_some() { "reason" } else { "-" };
+            table.push_str(&format!(
+                "{role:<19} {r:<6} search={search:<17} entity={entity:<17} export={export:<17} stats={stats}\n"
+            ));
+        }
+    }
+    assert_eq!(
+        table,
+        include_str!("../../corridor-node/src/visibility-matrix.txt")
+    );
+}
+
 #[test]
 fn every_role_sees_exactly_its_data_over_http() {
     let s = server();

@@ -348,6 +348,25 @@ fn accounts_log_in_out_and_lock_after_failures() {
     assert_eq!(credential.kind, "session");
     f.node.logout(&issued.secret).unwrap();
     assert!(f.node.authenticate(&issued.secret).is_err());
+    // An expired token opens nothing and is forgotten.
+    let mut expired =
+        crate::accounts::issue("token", "amina", "old script", 1_600_000_000).unwrap();
+    expired.credential.expires_at = "2020-01-01T00:00:00Z".into();
+    f.node
+        .store()
+        .insert_credential(&expired.credential)
+        .unwrap();
+    assert!(matches!(
+        f.node.authenticate(&expired.secret),
+        Err(NodeError::Unauthenticated(_))
+    ));
+    assert!(
+        f.node
+            .store()
+            .credential(&expired.credential.token_hash)
+            .unwrap()
+            .is_none()
+    );
     assert!(f.node.authenticate("not-a-token").is_err());
     for _ in 0..5 {
         assert!(matches!(

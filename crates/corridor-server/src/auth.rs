@@ -119,7 +119,8 @@ pub async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<C
                     StatusCode::FORBIDDEN,
                     "csrf",
                     "this request changes data and needs the X-CSRF-Token header of your session",
-                ));
+                )
+                .audited());
             }
         }
         let subject = corridor_node::users::subject_of(&user, reason);

@@ -136,6 +136,10 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
         .get::<MatchedPath>()
         .map_or_else(|| "(static)".to_string(), |p| p.as_str().to_string());
     let method = request.method().clone();
+    let client = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let too_large = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -167,6 +171,15 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
         )
         .into_response();
     }
+    let mark = response.extensions().get::<problem::ProblemMark>().copied();
+    audit_refusal(
+        &app,
+        response.status(),
+        mark,
+        format!("{method} {route}"),
+        client,
+    )
+    .await;
     let seconds = started.elapsed().as_secs_f64();
     app.metrics
         .observe(&route, method.as_str(), status.as_u16(), seconds);
@@ -191,6 +204,30 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
         ),
     );
     response
+}
+
+/// Records refused requests that nothing recorded on the way: malformed, oversized or invalid
+/// input and refusals by the policy. The entry names the route and the client address, never
+/// the body.
+async fn audit_refusal(
+    app: &App,
+    status: StatusCode,
+    mark: Option<problem::ProblemMark>,
+    object: String,
+    client: Option<std::net::IpAddr>,
+) {
+    let worth = matches!(status.as_u16(), 400 | 403 | 413 | 422);
+    let (code, audited) = mark.map_or(("invalid", false), |m| (m.code, m.audited));
+    if !worth || audited {
+        return;
+    }
+    let app = app.clone();
+    let who = client.map_or_else(|| "client unknown".to_string(), |ip| format!("client {ip}"));
+    let why = format!("{} {code}", status.as_u16());
+    // Awaited, so that the entry is in the log before the caller hears the answer.
+    let _ =
+        tokio::task::spawn_blocking(move || app.node.audit_refusal(&who, "request", &object, &why))
+            .await;
 }
 
 /// A certificate chain and its private key, PEM files.

@@ -12,6 +12,16 @@ pub struct Problem {
     pub status: StatusCode,
     pub code: &'static str,
     pub detail: String,
+    /// Whether the refusal is already in the audit log (else the server records it).
+    pub audited: bool,
+}
+
+/// Left on a problem response so that the server's request layer can audit refusals that
+/// nothing audited on the way.
+#[derive(Clone, Copy, Debug)]
+pub struct ProblemMark {
+    pub code: &'static str,
+    pub audited: bool,
 }
 
 impl Problem {
@@ -20,7 +30,13 @@ impl Problem {
             status,
             code,
             detail: detail.into(),
+            audited: false,
         }
+    }
+
+    pub fn audited(mut self) -> Problem {
+        self.audited = true;
+        self
     }
 
     pub fn invalid(detail: impl Into<String>) -> Problem {
@@ -92,6 +108,10 @@ impl IntoResponse for Problem {
             "code": self.code,
         });
         let mut response = (self.status, body.to_string()).into_response();
+        response.extensions_mut().insert(ProblemMark {
+            code: self.code,
+            audited: self.audited,
+        });
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

@@ -583,6 +583,10 @@ fn hostile_input_gets_the_right_status_writes_nothing_and_is_audited() {
             .body
             .contains("workbench")
     );
+    // A page the role may not see.
+    analyst
+        .get(&s, "/api/v1/users", None)
+        .problem(403, "forbidden");
     // Nothing was written, and the attempts left a trace.
     assert_eq!(statements(&s), before);
     let log = admin.get(&s, "/api/v1/audit?limit=200", None).json();
@@ -593,6 +597,17 @@ fn hostile_input_gets_the_right_status_writes_nothing_and_is_audited() {
         .map(|e| e["outcome"].as_str().unwrap())
         .collect();
     assert!(outcomes.iter().any(|o| o.contains("CSRF")), "{outcomes:?}");
+    for refusal in [
+        "400 invalid",
+        "413 too_large",
+        "422 invalid",
+        "403 forbidden",
+    ] {
+        assert!(
+            outcomes.iter().any(|o| o.ends_with(refusal)),
+            "{refusal} not audited: {outcomes:?}"
+        );
+    }
     assert!(
         outcomes
             .iter()

@@ -583,7 +583,12 @@ fn users_and_the_audit_log_are_managed_from_the_command_line() {
     );
     // Cut the last entry off behind the node's back: the signed head still names it.
     let db = rusqlite::Connection::open(node.data().join("corridor.db")).unwrap();
-    db.execute("DELETE FROM audit WHERE seq = 2", []).unwrap();
+    assert!(
+        db.execute("DELETE FROM audit WHERE seq = 2", []).is_err(),
+        "append-only"
+    );
+    db.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
+        .unwrap();
     let out = node.run(&["audit", "verify"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

@@ -405,9 +405,13 @@ fn accounts_log_in_out_and_lock_after_failures() {
     );
 }
 
-/// Opens the store's SQLite file behind the node's back.
+/// Opens the store's SQLite file behind the node's back, as a database administrator who
+/// first drops the triggers that keep the log append-only.
 fn raw(f: &Fixture) -> rusqlite::Connection {
-    rusqlite::Connection::open(f.dir.path().join("store").join("corridor.db")).unwrap()
+    let conn = rusqlite::Connection::open(f.dir.path().join("store").join("corridor.db")).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .unwrap();
+    conn
 }
 
 fn fill_audit(f: &Fixture, n: usize) {

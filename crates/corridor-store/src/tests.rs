@@ -489,6 +489,46 @@ fn audit_entries_chain_in_order() {
 }
 
 #[test]
+fn the_audit_log_refuses_changes_and_deletions() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::Directory(dir.path().join("node"));
+    let mut store = crate::create(&location, MODEL.clone()).unwrap();
+    let entry = crate::AuditRecord {
+        at: "2026-11-30T08:00:00Z".into(),
+        user: "amina".into(),
+        action: "read".into(),
+        object: "entity p1".into(),
+        outcome: "allowed".into(),
+        ..Default::default()
+    };
+    store.append_audit(entry, &|_| "h".into()).unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("node/corridor.db")).unwrap();
+    for sql in ["UPDATE audit SET username = 'x'", "DELETE FROM audit"] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    if let Ok(url) = std::env::var("CORRIDOR_TEST_POSTGRES_URL") {
+        let url = fresh_database(&url);
+        let mut store = crate::create(&Location::Postgres(url.clone()), MODEL.clone()).unwrap();
+        let entry = crate::AuditRecord {
+            user: "amina".into(),
+            ..Default::default()
+        };
+        store.append_audit(entry, &|_| "h".into()).unwrap();
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        for sql in [
+            "UPDATE audit SET username = 'x'",
+            "DELETE FROM audit",
+            "TRUNCATE audit",
+        ] {
+            let err = client.batch_execute(sql).unwrap_err();
+            assert!(format!("{err:?}").contains("append-only"), "{sql}: {err:?}");
+        }
+    }
+}
+
+#[test]
 fn statistics_count_only_the_visible_statements() {
     each_backend(|store| {
         let mut protected = fact("r1", "Referral", "service", "avrr", "protection");

@@ -42,3 +42,12 @@ CREATE TABLE audit (
     prev_hash TEXT NOT NULL,
     hash      TEXT NOT NULL
 );
+
+-- The log is only ever appended to (see the SQLite migration for the reasons).
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();

@@ -41,3 +41,15 @@ CREATE TABLE audit (
     prev_hash TEXT NOT NULL,
     hash      TEXT NOT NULL
 );
+
+-- The log is only ever appended to. These triggers stop any code path (or a careless
+-- administrator) from changing or removing entries; someone who drops them on purpose is
+-- caught by the hash chain and the signed head kept outside the database.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

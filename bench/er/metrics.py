@@ -261,8 +261,8 @@ def timing(args):
     k = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if not m or not k:
         raise SystemExit(f"{args.file}: no /usr/bin/time -v figures")
-    emit(args.prefix, "seconds", round(parse_elapsed(m.group(1)), 2))
-    emit(args.prefix, "peak_rss_mb", round(int(k.group(1)) / 1024, 1))
+    emit(args.prefix, "seconds", f"{parse_elapsed(m.group(1)):.2f}")
+    emit(args.prefix, "peak_rss_mb", f"{int(k.group(1)) / 1024:.1f}")
 
 
 def main():

@@ -6,6 +6,7 @@
 
 mod commands;
 mod node_commands;
+mod resolve_command;
 
 use std::path::PathBuf;
 
@@ -136,6 +137,29 @@ enum Command {
         /// The private key of --tls-cert (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+    },
+    /// Entity resolution on CSV files: deduplicate one file or link two. Writes DIR/pairs.csv
+    /// (left_id, right_id, probability and each comparison's evidence) and DIR/clusters.csv
+    /// (record_id, cluster_id), with the settings used and the estimated model.
+    Resolve {
+        /// The linkage settings (YAML); without it they are proposed from the column names.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// One CSV to deduplicate, or two to link.
+        #[arg(required = true, num_args = 1..=2)]
+        inputs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Analysts' judgements (CSV: left_id, right_id, judgement = same|different|unsure).
+        #[arg(long)]
+        judgements: Option<PathBuf>,
+        /// Also write every candidate pair blocking produced (left_id,right_id), to measure
+        /// blocking recall.
+        #[arg(long)]
+        candidates: Option<PathBuf>,
+        /// No progress lines.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Manage the node's users from the machine it runs on (how the first administrator is
     /// made).
@@ -301,6 +325,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 connections,
             },
         ),
+        Command::Resolve {
+            settings,
+            inputs,
+            out,
+            judgements,
+            candidates,
+            quiet,
+        } => resolve_command::resolve(resolve_command::ResolveArgs {
+            settings,
+            inputs,
+            out,
+            judgements,
+            candidates,
+            quiet,
+        }),
         Command::Users { command } => match command {
             UsersCommand::Add {
                 username,

@@ -1,0 +1,245 @@
+//! `corridor resolve`: entity resolution on CSV files, as Splink users work — deduplicate one
+//! file or link two, with settings as data (or proposed from the columns), and write scored
+//! pairs with their evidence and clusters.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use corridor_resolve::{Judgements, Settings, Table};
+
+pub struct ResolveArgs {
+    pub settings: Option<PathBuf>,
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub judgements: Option<PathBuf>,
+    pub candidates: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// Reads a CSV file whole; errors name the file and line (non-UTF-8 text included).
+fn read_table(path: &Path) -> anyhow::Result<Table> {
+    let name = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .with_context(|| format!("cannot read {name}"))?;
+    let columns: Vec<String> = reader
+        .headers()
+        .map_err(|e| anyhow::anyhow!("{name}: header: {}", csv_problem(&e)))?
+        .iter()
+        .map(|c| c.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if columns.iter().all(String::is_empty) {
+        bail!("{name}: the file is empty (no header)");
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| anyhow::anyhow!("{name}: {}", csv_problem(&e)))?;
+        rows.push(record.iter().map(String::from).collect());
+    }
+    Ok(Table {
+        name,
+        columns,
+        rows,
+    })
+}
+
+fn csv_problem(e: &csv::Error) -> String {
+    let line = e
+        .position()
+        .map(|p| format!("line {}: ", p.line()))
+        .unwrap_or_default();
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!(
+                "{line}field {}: not valid UTF-8 text (save the file as UTF-8)",
+                err.field() + 1
+            )
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{line}{len} fields where the header has {expected_len}")
+        }
+        _ => format!("{line}{e}"),
+    }
+}
+
+fn read_judgements(path: &Path) -> anyhow::Result<Judgements> {
+    let table = read_table(path)?;
+    let col =
+        |n: &str| {
+            table.columns.iter().position(|c| c == n).with_context(|| {
+                format!("{}: needs columns left_id,right_id,judgement", table.name)
+            })
+        };
+    let (l, r, j) = (col("left_id")?, col("right_id")?, col("judgement")?);
+    let mut out = Judgements::default();
+    for (i, row) in table.rows.iter().enumerate() {
+        let pair = (row[l].clone(), row[r].clone());
+        match row[j].as_str() {
+            "same" => out.same.push(pair),
+            "different" => out.different.push(pair),
+            "unsure" => {}
+            other => bail!(
+                "{} line {}: judgement {other:?}: use same, different or unsure",
+                table.name,
+                i + 2
+            ),
+        }
+    }
+    Ok(out)
+}
+
+pub fn resolve(args: ResolveArgs) -> anyhow::Result<()> {
+    if args.inputs.is_empty() || args.inputs.len() > 2 {
+        bail!("give one CSV file to deduplicate or two to link");
+    }
+    let tables: Vec<Table> = args
+        .inputs
+        .iter()
+        .map(|p| read_table(p))
+        .collect::<anyhow::Result<_>>()?;
+    let settings = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read settings {}", path.display()))?;
+            Settings::parse(&path.display().to_string(), &text)?
+        }
+        None => {
+            let (settings, why) = Settings::propose(&tables[0].columns)?;
+            eprintln!(
+                "no --settings: proposed from the columns of {}:",
+                tables[0].name
+            );
+            for line in why {
+                eprintln!("  {line}");
+            }
+            settings
+        }
+    };
+    let judgements = match &args.judgements {
+        Some(p) => read_judgements(p)?,
+        None => Judgements::default(),
+    };
+    let started = std::time::Instant::now();
+    let quiet = args.quiet;
+    let mut progress = |m: &str| {
+        if !quiet {
+            eprintln!("[{:6.2}s] {m}", started.elapsed().as_secs_f64());
+        }
+    };
+    let options = corridor_resolve::Options {
+        keep_candidates: args.candidates.is_some(),
+    };
+    let result =
+        corridor_resolve::resolve_with(&settings, &tables, &judgements, options, &mut progress)?;
+    if let (Some(path), Some(candidates)) = (&args.candidates, &result.candidates) {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        writeln!(w, "left_id,right_id")?;
+        let mut csv = csv::Writer::from_writer(w);
+        for (i, list) in candidates.iter().enumerate() {
+            for j in list {
+                csv.write_record([&result.ids[i], &result.ids[*j as usize]])?;
+            }
+        }
+        csv.flush()?;
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    write_pairs(&args.out.join("pairs.csv"), &settings, &result)?;
+    write_clusters(&args.out.join("clusters.csv"), &result)?;
+    std::fs::write(args.out.join("settings.yaml"), settings.to_yaml())?;
+    write_model(&args.out.join("model.yaml"), &settings, &result.parameters)?;
+    let s = &result.stats;
+    println!(
+        "resolved {} records in {:.2} s: {} candidate pairs, {} pairs written (probability >= {}), {} clusters (largest {}) into {}",
+        s.records,
+        started.elapsed().as_secs_f64(),
+        s.candidate_pairs,
+        s.pairs_above_review,
+        settings.thresholds.review,
+        s.clusters,
+        s.largest_cluster,
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn write_pairs(
+    path: &Path,
+    settings: &Settings,
+    result: &corridor_resolve::Resolution,
+) -> anyhow::Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut header = vec![
+        "left_id".to_string(),
+        "right_id".into(),
+        "probability".into(),
+        "match_weight".into(),
+    ];
+    for c in &settings.comparisons {
+        header.push(format!("{}_level", c.name));
+        header.push(format!("{}_bits", c.name));
+    }
+    header.push("explanation".into());
+    w.write_record(&header)?;
+    for p in &result.pairs {
+        let mut row = vec![
+            result.ids[p.left as usize].clone(),
+            result.ids[p.right as usize].clone(),
+            format!("{:.6}", p.probability),
+            format!("{:.3}", p.bits),
+        ];
+        for (c, e) in settings.comparisons.iter().zip(&p.evidence) {
+            row.push(c.kind.levels()[e.level].to_string());
+            row.push(format!("{:.3}", e.bits));
+        }
+        row.push(p.explanation(settings));
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_clusters(path: &Path, result: &corridor_resolve::Resolution) -> anyhow::Result<()> {
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+    );
+    writeln!(w, "record_id,cluster_id")?;
+    let mut csv = csv::Writer::from_writer(w);
+    for (id, cluster) in result.ids.iter().zip(&result.clusters) {
+        csv.write_record([id, cluster])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// The estimated model, level by level: what each agreement is worth and why.
+fn write_model(
+    path: &Path,
+    settings: &Settings,
+    p: &corridor_resolve::model::Parameters,
+) -> anyhow::Result<()> {
+    let mut text = format!(
+        "# Estimated by corridor resolve: m = P(level | same), u = P(level | different), bits = log2(m/u)\nprior_match_share: {:.6}\nem_iterations: {}\ncomparisons:\n",
+        p.lambda, p.em_iterations
+    );
+    for (c, spec) in settings.comparisons.iter().enumerate() {
+        text.push_str(&format!("  {}:\n", spec.name));
+        for (l, label) in spec.kind.levels().iter().enumerate().skip(1) {
+            text.push_str(&format!(
+                "    - {{level: {label:?}, m: {:.6}, u: {:.6}, bits: {:.2}}}\n",
+                p.m[c][l],
+                p.u[c][l],
+                p.bits(c, l)
+            ));
+        }
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,202 @@
+//! Blocking: which pairs are compared at all. Each rule makes keys from a record's fields; two
+//! records are compared when they share the keys of some rule. Blocks larger than
+//! `max_block` are skipped as generic (a placeholder date, the commonest name part) and counted.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+
+use crate::compare::Prepared;
+use crate::settings::{Key, KeyKind};
+
+fn hash_key(rule: usize, parts: &[&str]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    rule.hash(&mut h);
+    for p in parts {
+        p.hash(&mut h);
+        0xffu8.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The values one key kind takes on one record (several for name parts).
+fn key_values(key: &Key, fields: &[Prepared]) -> Vec<String> {
+    match (&fields[key.comparison], key.kind) {
+        (Prepared::Name(name), KeyKind::NamePart) => {
+            let mut out: Vec<String> = Vec::new();
+            for p in &name.parts {
+                if p.skeleton.len() >= 2 {
+                    out.push(p.skeleton.clone());
+                }
+                if let Some(v) = p.variant {
+                    out.push(format!("~{v}"));
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        }
+        (Prepared::Name(name), KeyKind::NamePair) => {
+            let keys: Vec<Vec<String>> = name
+                .parts
+                .iter()
+                .map(|p| {
+                    let mut k = vec![p.skeleton.clone()];
+                    if let Some(v) = p.variant {
+                        k.push(format!("~{v}"));
+                    }
+                    k
+                })
+                .collect();
+            let mut out = Vec::new();
+            for i in 0..keys.len() {
+                for j in i + 1..keys.len() {
+                    for a in &keys[i] {
+                        for b in &keys[j] {
+                            let (x, y) = if a <= b { (a, b) } else { (b, a) };
+                            out.push(format!("{x}|{y}"));
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        }
+        (Prepared::Name(name), KeyKind::Prefix3) => {
+            let c: String = name.compact.chars().take(3).collect();
+            if c.len() == 3 { vec![c] } else { vec![] }
+        }
+        (Prepared::Name(name), KeyKind::Value) => {
+            if name.compact.is_empty() {
+                vec![]
+            } else {
+                vec![name.compact.clone()]
+            }
+        }
+        (Prepared::Date(Some(d)), kind) => match (kind, d.month, d.day) {
+            (KeyKind::BirthYear, _, _) => vec![d.year.to_string()],
+            (KeyKind::Date | KeyKind::Value, Some(m), Some(day)) => {
+                vec![format!("{}-{m}-{day}", d.year)]
+            }
+            (KeyKind::DateSwap, Some(m), Some(day)) => {
+                vec![format!("{}-{}-{}", d.year, m.min(day), m.max(day))]
+            }
+            (KeyKind::Prefix3, _, _) => vec![(d.year / 10).to_string()],
+            _ => vec![],
+        },
+        (Prepared::Text(t), KeyKind::Value) if !t.is_empty() => {
+            vec![crate::values::ocr_fold(t)]
+        }
+        (Prepared::Text(t), KeyKind::Prefix3) => {
+            let c: String = t.chars().take(3).collect();
+            if c.chars().count() == 3 {
+                vec![c]
+            } else {
+                vec![]
+            }
+        }
+        _ => vec![],
+    }
+}
+
+/// The keys of one record under one rule: every combination of its parts' values.
+fn rule_keys(rule_index: usize, rule: &[Key], fields: &[Prepared]) -> Vec<u64> {
+    let values: Vec<Vec<String>> = rule.iter().map(|k| key_values(k, fields)).collect();
+    if values.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut index = vec![0usize; values.len()];
+    loop {
+        let parts: Vec<&str> = index
+            .iter()
+            .zip(&values)
+            .map(|(i, v)| v[*i].as_str())
+            .collect();
+        out.push(hash_key(rule_index, &parts));
+        // Next combination.
+        let mut k = 0;
+        loop {
+            if k == index.len() {
+                return out;
+            }
+            index[k] += 1;
+            if index[k] < values[k].len() {
+                break;
+            }
+            index[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+pub struct Blocking {
+    /// For each record, the records it is compared with (higher index, or the other source).
+    pub candidates: Vec<Vec<u32>>,
+    pub pairs: u64,
+    /// Blocks skipped for being larger than `max_block`.
+    pub generic_blocks: u64,
+}
+
+/// The candidate pairs. `source[i]` is the input each record came from; with two inputs only
+/// pairs across them are compared.
+pub fn candidates(
+    rules: &[Vec<Key>],
+    records: &[Vec<Prepared>],
+    source: &[u8],
+    max_block: usize,
+) -> Blocking {
+    let keys: Vec<Vec<u64>> = records
+        .par_iter()
+        .map(|fields| {
+            let mut k: Vec<u64> = rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, rule)| rule_keys(i, rule, fields))
+                .collect();
+            k.sort_unstable();
+            k.dedup();
+            k
+        })
+        .collect();
+    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, ks) in keys.iter().enumerate() {
+        for k in ks {
+            index.entry(*k).or_default().push(i as u32);
+        }
+    }
+    let generic_blocks = index.values().filter(|v| v.len() > max_block).count() as u64;
+    index.retain(|_, v| v.len() > 1 && v.len() <= max_block);
+    let linking = source.iter().any(|s| *s != 0);
+    let candidates: Vec<Vec<u32>> = (0..records.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut out: Vec<u32> = Vec::new();
+            for k in &keys[i] {
+                if let Some(block) = index.get(k) {
+                    for &j in block {
+                        let keep = if linking {
+                            source[i] == 0 && source[j as usize] != 0
+                        } else {
+                            j as usize > i
+                        };
+                        if keep {
+                            out.push(j);
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    let pairs = candidates.iter().map(|c| c.len() as u64).sum();
+    Blocking {
+        candidates,
+        pairs,
+        generic_blocks,
+    }
+}

@@ -1,0 +1,622 @@
+//! Entity resolution: who is who across sources and scripts.
+//!
+//! One pipeline, with the settings as data ([`settings`]):
+//! 1. **Prepare** every field once ([`compare::Prepared`]): names split into parts with Latin
+//!    forms and consonant skeletons across scripts ([`names`]), dates with their precision,
+//!    identifiers OCR-folded ([`values`]).
+//! 2. **Block** ([`block`]): records meet when they share the keys of a rule; generic blocks
+//!    are skipped and counted.
+//! 3. **Estimate** ([`model`]): u from random pairs, m and the prior by EM over the blocked
+//!    pairs' agreement patterns; term frequencies make common names weaker evidence.
+//! 4. **Score** every candidate pair: the sum of each comparison's evidence in bits, each with
+//!    its level and, for names, the part-by-part alignment — the explanation of the pair.
+//! 5. **Cluster** ([`cluster`]) by average linkage, honouring analysts' judgements, so false
+//!    links do not chain into giant clusters.
+//!
+//! Pure: no files, no store. The command line reads CSV into [`Table`]s; a node passes its
+//! records the same way.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod model;
+pub mod names;
+pub mod settings;
+pub mod values;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+pub use settings::{Kind, Settings};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("settings: {0}")]
+    Settings(String),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Rows of one input, with its column names.
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Judgements by analysts: pairs of record ids that are the same, or different.
+#[derive(Default)]
+pub struct Judgements {
+    pub same: Vec<(String, String)>,
+    pub different: Vec<(String, String)>,
+}
+
+/// One comparison's part of a pair's evidence.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub level: usize,
+    pub bits: f64,
+    /// Term-frequency adjustment included in `bits`.
+    pub tf_bits: f64,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScoredPair {
+    pub left: u32,
+    pub right: u32,
+    pub probability: f64,
+    pub bits: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RunStats {
+    pub records: usize,
+    pub candidate_pairs: u64,
+    pub generic_blocks: u64,
+    pub pairs_above_review: usize,
+    pub clusters: usize,
+    pub largest_cluster: usize,
+}
+
+#[derive(Debug)]
+pub struct Resolution {
+    pub ids: Vec<String>,
+    /// Which input each record came from.
+    pub source: Vec<u8>,
+    pub pairs: Vec<ScoredPair>,
+    /// Cluster id per record: the id of the cluster's first record.
+    pub clusters: Vec<String>,
+    pub parameters: model::Parameters,
+    pub stats: RunStats,
+    /// Per record, the records blocking paired it with (when [`Options::keep_candidates`]).
+    pub candidates: Option<Vec<Vec<u32>>>,
+}
+
+/// Longest value compared; longer values are refused by [`load`] with the place named.
+pub const MAX_VALUE_CHARS: usize = 1000;
+
+struct Records {
+    ids: Vec<String>,
+    source: Vec<u8>,
+    fields: Vec<Vec<compare::Prepared>>,
+}
+
+fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> {
+    let mut ids = Vec::new();
+    let mut source = Vec::new();
+    let mut fields = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (t, table) in tables.iter().enumerate() {
+        settings.check(&table.columns).map_err(|e| match e {
+            ResolveError::Settings(m) => ResolveError::Settings(format!("{}: {m}", table.name)),
+            other => other,
+        })?;
+        if table.rows.is_empty() {
+            return Err(ResolveError::Input(format!("{}: no records", table.name)));
+        }
+        let col = |name: &str| {
+            table
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .expect("checked")
+        };
+        let id_col = col(&settings.unique_id);
+        let comparison_cols: Vec<Vec<usize>> = settings
+            .comparisons
+            .iter()
+            .map(|c| c.columns.iter().map(|x| col(x)).collect())
+            .collect();
+        for (r, row) in table.rows.iter().enumerate() {
+            // Line numbers as in the file: the header is line 1.
+            let line = r + 2;
+            let id = row.get(id_col).map(String::as_str).unwrap_or("").trim();
+            if id.is_empty() {
+                return Err(ResolveError::Input(format!(
+                    "{} line {line}: column {}: empty id",
+                    table.name, settings.unique_id
+                )));
+            }
+            if !seen.insert((t, id.to_string())) {
+                return Err(ResolveError::Input(format!(
+                    "{} line {line}: column {}: id {id:?} appears twice",
+                    table.name, settings.unique_id
+                )));
+            }
+            let mut prepared = Vec::with_capacity(comparison_cols.len());
+            for (c, cols) in settings.comparisons.iter().zip(&comparison_cols) {
+                let mut raw = String::new();
+                for &i in cols {
+                    let v = row.get(i).map(String::as_str).unwrap_or("");
+                    if v.chars().count() > MAX_VALUE_CHARS {
+                        return Err(ResolveError::Input(format!(
+                            "{} line {line}: column {}: value of {} characters (at most {MAX_VALUE_CHARS})",
+                            table.name,
+                            table.columns[i],
+                            v.chars().count()
+                        )));
+                    }
+                    if !v.trim().is_empty() {
+                        if !raw.is_empty() {
+                            raw.push(' ');
+                        }
+                        raw.push_str(v.trim());
+                    }
+                }
+                prepared.push(compare::Prepared::new(c.kind, &raw));
+            }
+            ids.push(id.to_string());
+            source.push(t as u8);
+            fields.push(prepared);
+        }
+    }
+    Ok(Records {
+        ids,
+        source,
+        fields,
+    })
+}
+
+/// Pairs used to train each EM pass, at most.
+const TRAINING_PAIRS: usize = 400_000;
+
+/// The agreement patterns of (an even sample of) the pairs in `candidates`.
+fn sample_patterns(
+    settings: &Settings,
+    records: &Records,
+    candidates: &[Vec<u32>],
+    limit: usize,
+) -> HashMap<Vec<u8>, u64> {
+    let total: usize = candidates.iter().map(Vec::len).sum();
+    let stride = total.div_ceil(limit.max(1)).max(1);
+    let pairs: Vec<(usize, u32)> = candidates
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.iter().map(move |j| (i, *j)))
+        .step_by(stride)
+        .collect();
+    let patterns: Vec<Vec<u8>> = pairs
+        .par_iter()
+        .map(|(i, j)| levels_of(settings, &records.fields[*i], &records.fields[*j as usize]))
+        .collect();
+    let mut out: HashMap<Vec<u8>, u64> = HashMap::new();
+    for p in patterns {
+        *out.entry(p).or_default() += 1;
+    }
+    out
+}
+
+fn levels_of(settings: &Settings, a: &[compare::Prepared], b: &[compare::Prepared]) -> Vec<u8> {
+    settings
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(c, spec)| compare::compare(spec, &a[c], &b[c], false).0 as u8)
+        .collect()
+}
+
+/// Term frequencies of each comparison's values (where the comparison uses them).
+fn term_frequencies(settings: &Settings, records: &Records) -> Vec<HashMap<String, f64>> {
+    let n = records.fields.len() as f64;
+    settings
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(c, spec)| {
+            let mut counts: HashMap<String, f64> = HashMap::new();
+            if spec.uses_term_frequency() {
+                for f in &records.fields {
+                    if let Some(v) = f[c].tf_value() {
+                        *counts.entry(v).or_default() += 1.0;
+                    }
+                }
+                for v in counts.values_mut() {
+                    *v /= n;
+                }
+            }
+            counts
+        })
+        .collect()
+}
+
+/// What a run should hand back besides pairs and clusters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Keep every candidate pair blocking produced (to measure blocking recall).
+    pub keep_candidates: bool,
+}
+
+/// Runs the whole pipeline. Two tables are linked (pairs across them only); one is deduplicated.
+pub fn resolve(
+    settings: &Settings,
+    tables: &[Table],
+    judgements: &Judgements,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Resolution, ResolveError> {
+    resolve_with(settings, tables, judgements, Options::default(), progress)
+}
+
+pub fn resolve_with(
+    settings: &Settings,
+    tables: &[Table],
+    judgements: &Judgements,
+    options: Options,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Resolution, ResolveError> {
+    if tables.is_empty() || tables.len() > 2 {
+        return Err(ResolveError::Input(
+            "give one input to deduplicate or two to link".into(),
+        ));
+    }
+    let records = load(settings, tables)?;
+    let n = records.fields.len();
+    progress(&format!("prepared {n} records"));
+    let rules: Vec<Vec<settings::Key>> = settings
+        .blocking
+        .iter()
+        .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
+        .collect::<Result<_, _>>()?;
+    let blocking = block::candidates(&rules, &records.fields, &records.source, settings.max_block);
+    progress(&format!(
+        "blocking: {} candidate pairs ({} generic blocks skipped)",
+        blocking.pairs, blocking.generic_blocks
+    ));
+    let level_counts: Vec<usize> = settings
+        .comparisons
+        .iter()
+        .map(|c| c.kind.levels().len())
+        .collect();
+
+    // u from random pairs (across inputs when linking).
+    let mut rng = model::Rng::new(settings.seed);
+    let left: Vec<usize> = (0..n).filter(|i| records.source[*i] == 0).collect();
+    let right: Vec<usize> = if tables.len() == 2 {
+        (0..n).filter(|i| records.source[*i] == 1).collect()
+    } else {
+        left.clone()
+    };
+    let sample: Vec<(usize, usize)> = (0..settings.u_sample_pairs)
+        .map(|_| {
+            (
+                left[rng.below(left.len() as u64) as usize],
+                right[rng.below(right.len() as u64) as usize],
+            )
+        })
+        .filter(|(a, b)| a != b)
+        .collect();
+    let u_patterns: Vec<Vec<u8>> = sample
+        .par_iter()
+        .map(|(a, b)| levels_of(settings, &records.fields[*a], &records.fields[*b]))
+        .collect();
+    let u = model::estimate_u(&level_counts, &u_patterns);
+
+    // Agreement patterns of every candidate pair.
+    let pair_patterns: Vec<Vec<Vec<u8>>> = blocking
+        .candidates
+        .par_iter()
+        .enumerate()
+        .map(|(i, cands)| {
+            cands
+                .iter()
+                .map(|&j| levels_of(settings, &records.fields[i], &records.fields[j as usize]))
+                .collect()
+        })
+        .collect();
+    let mut aggregated: HashMap<Vec<u8>, u64> = HashMap::new();
+    for p in pair_patterns.iter().flatten() {
+        *aggregated.entry(p.clone()).or_default() += 1;
+    }
+    let index: HashMap<&str, usize> = records
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let resolve_pairs = |pairs: &[(String, String)]| -> Vec<(u32, u32)> {
+        pairs
+            .iter()
+            .filter_map(|(a, b)| {
+                Some((
+                    *index.get(a.as_str())? as u32,
+                    *index.get(b.as_str())? as u32,
+                ))
+            })
+            .collect()
+    };
+    let same = resolve_pairs(&judgements.same);
+    let different = resolve_pairs(&judgements.different);
+    let labelled: Vec<(Vec<u8>, bool)> = same
+        .iter()
+        .map(|(a, b)| {
+            (
+                levels_of(
+                    settings,
+                    &records.fields[*a as usize],
+                    &records.fields[*b as usize],
+                ),
+                true,
+            )
+        })
+        .collect();
+    // m: one EM pass per blocking rule, each leaving out the comparisons it blocks on.
+    let mut m_sum: Vec<Vec<f64>> = level_counts.iter().map(|n| vec![0.0; *n]).collect();
+    let mut m_passes = vec![0usize; level_counts.len()];
+    let mut iterations = 0;
+    for rule in &rules {
+        let excluded: Vec<bool> = (0..level_counts.len())
+            .map(|c| rule.iter().any(|k| k.comparison == c))
+            .collect();
+        let pass = block::candidates(
+            std::slice::from_ref(rule),
+            &records.fields,
+            &records.source,
+            settings.max_block,
+        );
+        let patterns = sample_patterns(settings, &records, &pass.candidates, TRAINING_PAIRS);
+        let (m, _, done) = model::em_pass(
+            &level_counts,
+            &u,
+            &patterns,
+            &excluded,
+            &labelled,
+            settings.em_iterations,
+        );
+        iterations += done;
+        for c in (0..level_counts.len()).filter(|c| !excluded[*c]) {
+            for l in 1..level_counts[c] {
+                m_sum[c][l] += m[c][l];
+            }
+            m_passes[c] += 1;
+        }
+    }
+    let m: Vec<Vec<f64>> = m_sum
+        .iter()
+        .zip(&m_passes)
+        .enumerate()
+        .map(|(c, (row, passes))| {
+            if *passes == 0 {
+                progress(&format!(
+                    "note: every blocking rule blocks on {:?}, so its m could not be estimated; defaults used (add a rule without it)",
+                    settings.comparisons[c].name
+                ));
+                model::default_m(level_counts[c])
+            } else {
+                row.iter().map(|v| v / *passes as f64).collect()
+            }
+        })
+        .collect();
+    let lambda = model::estimate_lambda(&m, &u, &aggregated, 50);
+    let parameters = model::Parameters {
+        lambda,
+        m,
+        u,
+        em_iterations: iterations,
+    };
+    progress(&format!(
+        "model: {} EM iterations, {:.4} of candidate pairs estimated to match",
+        parameters.em_iterations, parameters.lambda
+    ));
+
+    // Score every candidate pair.
+    let tf = term_frequencies(settings, &records);
+    let prior = parameters.prior_bits();
+    let review_bits = logit_bits(settings.thresholds.review);
+    let keep_bits = logit_bits(0.02).min(review_bits);
+    let scored: Vec<Vec<(u32, f64)>> = pair_patterns
+        .par_iter()
+        .enumerate()
+        .map(|(i, patterns)| {
+            patterns
+                .iter()
+                .zip(&blocking.candidates[i])
+                .map(|(p, &j)| {
+                    let mut bits = prior;
+                    for (c, l) in p.iter().enumerate() {
+                        bits += parameters.bits(c, *l as usize)
+                            + tf_bits(
+                                settings,
+                                &parameters,
+                                &tf,
+                                c,
+                                *l as usize,
+                                &records.fields[i][c],
+                                &records.fields[j as usize][c],
+                            );
+                    }
+                    (j, bits)
+                })
+                .filter(|(_, bits)| *bits >= keep_bits)
+                .collect()
+        })
+        .collect();
+    drop(pair_patterns);
+    let mut edges = Vec::new();
+    let mut pairs = Vec::new();
+    for (i, list) in scored.iter().enumerate() {
+        for &(j, bits) in list {
+            edges.push(cluster::Edge {
+                a: i as u32,
+                b: j,
+                bits,
+            });
+            if bits >= review_bits {
+                pairs.push((i as u32, j, bits));
+            }
+        }
+    }
+    // Explanations for the pairs written out.
+    let pairs: Vec<ScoredPair> = pairs
+        .par_iter()
+        .map(|&(a, b, bits)| explain_pair(settings, &parameters, &tf, &records, a, b, bits))
+        .collect();
+    progress(&format!(
+        "scored: {} pairs at or above the review threshold",
+        pairs.len()
+    ));
+    let ids = cluster::cluster(
+        n,
+        edges,
+        cluster::Linkage {
+            link_bits: logit_bits(settings.thresholds.link),
+            average_bits: settings.cluster_average_bits,
+            unscored_bits: settings.unscored_pair_bits,
+        },
+        &cluster::Constraints {
+            same: &same,
+            different: &different,
+        },
+    );
+    let mut sizes: HashMap<u32, usize> = HashMap::new();
+    for c in &ids {
+        *sizes.entry(*c).or_default() += 1;
+    }
+    let stats = RunStats {
+        records: n,
+        candidate_pairs: blocking.pairs,
+        generic_blocks: blocking.generic_blocks,
+        pairs_above_review: pairs.len(),
+        clusters: sizes.len(),
+        largest_cluster: sizes.values().copied().max().unwrap_or(0),
+    };
+    progress(&format!(
+        "clustered: {} clusters, the largest of {}",
+        stats.clusters, stats.largest_cluster
+    ));
+    Ok(Resolution {
+        candidates: options.keep_candidates.then_some(blocking.candidates),
+        clusters: ids
+            .iter()
+            .map(|c| records.ids[*c as usize].clone())
+            .collect(),
+        ids: records.ids,
+        source: records.source,
+        pairs,
+        parameters,
+        stats,
+    })
+}
+
+/// log2 of the odds of a probability: the evidence threshold in bits.
+pub fn logit_bits(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
+}
+
+pub fn probability(bits: f64) -> f64 {
+    let odds = bits.exp2();
+    odds / (1.0 + odds)
+}
+
+/// The term-frequency adjustment of one comparison's exact (or, for names, equivalent)
+/// agreement: common values say less than the average, rare ones more.
+fn tf_bits(
+    settings: &Settings,
+    parameters: &model::Parameters,
+    tf: &[HashMap<String, f64>],
+    c: usize,
+    level: usize,
+    a: &compare::Prepared,
+    b: &compare::Prepared,
+) -> f64 {
+    let spec = &settings.comparisons[c];
+    let adjusted = level == 1 || (spec.kind == Kind::Name && level == 2);
+    if !spec.uses_term_frequency() || !adjusted {
+        return 0.0;
+    }
+    let freq = |p: &compare::Prepared| p.tf_value().and_then(|v| tf[c].get(&v).copied());
+    let (Some(fa), Some(fb)) = (freq(a), freq(b)) else {
+        return 0.0;
+    };
+    let value_u = (fa * fb).sqrt();
+    (parameters.u[c][level] / value_u).log2().clamp(-8.0, 8.0)
+}
+
+fn explain_pair(
+    settings: &Settings,
+    parameters: &model::Parameters,
+    tf: &[HashMap<String, f64>],
+    records: &Records,
+    a: u32,
+    b: u32,
+    bits: f64,
+) -> ScoredPair {
+    let (fa, fb) = (&records.fields[a as usize], &records.fields[b as usize]);
+    let evidence = settings
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(c, spec)| {
+            let (level, detail) = compare::compare(spec, &fa[c], &fb[c], true);
+            let tf_bits = tf_bits(settings, parameters, tf, c, level, &fa[c], &fb[c]);
+            Evidence {
+                level,
+                bits: parameters.bits(c, level) + tf_bits,
+                tf_bits,
+                detail,
+            }
+        })
+        .collect();
+    ScoredPair {
+        left: a,
+        right: b,
+        probability: probability(bits),
+        bits,
+        evidence,
+    }
+}
+
+impl ScoredPair {
+    /// The pair's evidence in words, comparison by comparison.
+    pub fn explanation(&self, settings: &Settings) -> String {
+        settings
+            .comparisons
+            .iter()
+            .zip(&self.evidence)
+            .map(|(c, e)| {
+                let mut s = format!(
+                    "{}: {} ({:+.1} bits",
+                    c.name,
+                    c.kind.levels()[e.level],
+                    e.bits
+                );
+                if e.tf_bits.abs() >= 0.05 {
+                    s.push_str(&format!(
+                        ", of which {:+.1} for how common the value is",
+                        e.tf_bits
+                    ));
+                }
+                s.push(')');
+                if !e.detail.is_empty() {
+                    s.push_str(&format!(" [{}]", e.detail));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,475 @@
+//! Names across scripts, made comparable.
+//!
+//! A name is split into parts; each part gets a Latin form (own tables for the Arabic-script
+//! article and letters that generic romanisation loses, `any_ascii` for every other script)
+//! and a **consonant skeleton**: vowels dropped, digraphs folded, doubled letters collapsed.
+//! "Mohammed", "Muhammad", "Mohamed" and محمد all become `mhmd`; "Hossain", "Hussain" and
+//! হোসেন become `hsn`. A small table of known variants covers what skeletons cannot
+//! (abbreviations such as "Mhd", "Abd al-" written "Abdul"). Parts are aligned without regard
+//! to order, so family-name-first records meet the others.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One part of a name, prepared for comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// As written, lower-cased.
+    pub written: String,
+    /// Latin, ASCII, lower case.
+    pub latin: String,
+    /// The consonant skeleton of the Latin form.
+    pub skeleton: String,
+    /// A known-variant group, when the part is in the table.
+    pub variant: Option<&'static str>,
+    /// Whether the written form was in a non-Latin script.
+    pub transliterated: bool,
+}
+
+/// A whole name, prepared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Name {
+    pub parts: Vec<Part>,
+    /// All Latin parts joined without spaces, for names split differently ("Abdulrahman" /
+    /// "Abdul Rahman").
+    pub compact: String,
+}
+
+/// Particles that carry no identity on their own.
+const PARTICLES: &[&str] = &[
+    "al", "el", "bin", "ben", "ibn", "bint", "wuld", "ould", "de", "da", "di", "van", "von", "der",
+    "del", "la", "le",
+];
+
+/// Known variants that consonant skeletons do not bring together, by group.
+static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    let groups: &[(&str, &[&str])] = &[
+        (
+            "muhammad",
+            &[
+                "muhammad", "mohammed", "mohamed", "mohammad", "muhammed", "mohamad", "mouhamed",
+                "mhd", "md", "mohd", "muhd", "mamadou", "mamadu",
+            ],
+        ),
+        (
+            "abd",
+            &[
+                "abd", "abdul", "abdel", "abdal", "abdoul", "abdou", "abdu", "abdur", "abdel",
+            ],
+        ),
+        (
+            "yusuf",
+            &[
+                "yusuf", "yousef", "youssef", "yousuf", "yosef", "joseph", "yusef", "josef",
+            ],
+        ),
+        (
+            "ibrahim",
+            &["ibrahim", "ebrahim", "ibraheem", "abraham", "brahim"],
+        ),
+        ("ali", &["ali", "aly", "alee", "cali"]),
+        (
+            "mustafa",
+            &["mustafa", "moustafa", "mostafa", "mustapha", "mostefa"],
+        ),
+        (
+            "ahmad",
+            &[
+                "ahmad", "ahmed", "ahmet", "achmed", "axmed", "amadou", "hamadou",
+            ],
+        ),
+        ("omar", &["omar", "umar", "omer", "oumar"]),
+        (
+            "osman",
+            &["osman", "othman", "uthman", "usman", "ousmane", "usmane"],
+        ),
+        (
+            "hussein",
+            &[
+                "hussein", "husayn", "hussain", "husein", "hossein", "hosein", "huseyin",
+            ],
+        ),
+        ("diallo", &["diallo", "jallow", "jalloh", "djalo", "jalo"]),
+        ("gebre", &["gebre", "ghebre", "gabre", "gebra", "gabra"]),
+        (
+            "alexander",
+            &[
+                "alexander",
+                "aleksandr",
+                "alexandre",
+                "alexandros",
+                "oleksandr",
+                "iskandar",
+            ],
+        ),
+        (
+            "george",
+            &[
+                "george", "georgios", "giorgos", "georgi", "jorge", "gheorghe",
+            ],
+        ),
+        (
+            "john",
+            &[
+                "john", "johannes", "yohannes", "juan", "ivan", "giovanni", "jean", "yahya",
+            ],
+        ),
+        (
+            "mary",
+            &["mary", "maria", "mariam", "maryam", "miriam", "marie"],
+        ),
+    ];
+    let mut map = HashMap::new();
+    for (group, forms) in groups {
+        for form in *forms {
+            map.insert(*form, *group);
+        }
+    }
+    map
+});
+
+/// Arabic-script letters whose generic romanisation loses the Latin spelling people use.
+fn arabic_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' => "a",
+        'ب' => "b",
+        'ت' | 'ط' | 'ټ' | 'ٹ' => "t",
+        'ث' => "th",
+        'ج' => "j",
+        'ح' | 'ه' | 'ہ' | 'ھ' => "h",
+        'خ' => "kh",
+        'د' | 'ض' | 'ډ' | 'ڈ' => "d",
+        'ذ' => "dh",
+        'ر' | 'ړ' | 'ڑ' => "r",
+        'ز' | 'ظ' => "z",
+        'ژ' | 'ږ' => "zh",
+        'س' | 'ص' => "s",
+        'ش' | 'ښ' => "sh",
+        'ع' | 'ء' | 'ئ' | 'ؤ' => "",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' | 'ک' => "k",
+        'گ' | 'ګ' => "g",
+        'ل' => "l",
+        'م' => "m",
+        'ن' | 'ڼ' | 'ں' => "n",
+        'و' => "w",
+        'ي' | 'ی' | 'ى' | 'ې' | 'ے' | 'ۍ' => "y",
+        'ة' => "a",
+        'پ' => "p",
+        'چ' => "ch",
+        _ => return None,
+    })
+}
+
+fn is_arabic_script(c: char) -> bool {
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// The Latin, ASCII, lower-case form of one written part.
+fn latin_of(part: &str) -> (String, bool) {
+    let transliterated = part
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii() && !is_latin(c));
+    let mut out = String::new();
+    if part.chars().any(is_arabic_script) {
+        // The article ال is written joined to the name; it carries no identity.
+        let body = part
+            .strip_prefix("ال")
+            .filter(|b| b.chars().count() >= 2)
+            .unwrap_or(part);
+        for (i, c) in body.chars().enumerate() {
+            // A word-initial ʿayn is written as a vowel in Latin (Ali, Omar, Abd).
+            if i == 0 && c == 'ع' {
+                out.push('a');
+                continue;
+            }
+            match arabic_letter(c) {
+                Some(s) => out.push_str(s),
+                None => out.push_str(&any_ascii::any_ascii(&c.to_string())),
+            }
+        }
+    } else {
+        out = any_ascii::any_ascii(part);
+    }
+    let out: String = out
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (out, transliterated)
+}
+
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0x0041..=0x024F | 0x1E00..=0x1EFF)
+}
+
+/// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed.
+pub fn skeleton(latin: &str) -> String {
+    let s = latin
+        .replace("kh", "h")
+        .replace("gh", "g")
+        .replace("sh", "s")
+        .replace("ch", "s")
+        .replace("th", "t")
+        .replace("dh", "d")
+        .replace("ph", "f")
+        .replace("dj", "j")
+        .replace("ck", "k")
+        .replace(['q', 'c'], "k")
+        .replace('x', "h")
+        .replace('w', "")
+        .replace('v', "f");
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        let vowel = matches!(ch, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+        if vowel && i > 0 {
+            continue;
+        }
+        let ch = if vowel { 'a' } else { ch };
+        if out.ends_with(ch) {
+            continue;
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Splits and prepares a name. Punctuation separates parts; particles are dropped; "Abdul
+/// Rahman" written as one word is split like "Abd al-Rahman".
+pub fn prepare(raw: &str) -> Name {
+    let text: String = raw.nfkc().collect::<String>().to_lowercase();
+    // Strip combining marks for Latin diacritics (é → e) while keeping other scripts intact.
+    let text: String = text
+        .nfd()
+        .filter(|c| {
+            !unicode_normalization::char::is_combining_mark(*c) || !is_latin_mark_context(*c)
+        })
+        .collect::<String>()
+        .nfc()
+        .collect();
+    let mut parts = Vec::new();
+    for token in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '`') {
+        let token = token.trim_matches(|c| c == '\'' || c == '`');
+        if token.is_empty() {
+            continue;
+        }
+        let (latin, transliterated) = latin_of(token);
+        if latin.is_empty() || PARTICLES.contains(&latin.as_str()) {
+            continue;
+        }
+        for piece in split_compound(&latin) {
+            let skeleton = skeleton(&piece);
+            let variant = VARIANTS.get(piece.as_str()).copied();
+            parts.push(Part {
+                written: token.to_string(),
+                latin: piece,
+                skeleton,
+                variant,
+                transliterated,
+            });
+        }
+    }
+    let compact = parts
+        .iter()
+        .map(|p| p.skeleton.as_str())
+        .collect::<String>();
+    Name { parts, compact }
+}
+
+/// Combining marks are stripped everywhere except where they carry a letter's identity in
+/// Indic and Arabic scripts; any_ascii handles those scripts from the composed form.
+fn is_latin_mark_context(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F)
+}
+
+/// "abdulrahman" → ["abd", "rahman"]; "abdurrahman" → ["abd", "rahman"]; "abdul" → ["abd"];
+/// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
+fn split_compound(latin: &str) -> Vec<String> {
+    const ABD: &[&str] = &[
+        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu",
+    ];
+    if ABD.contains(&latin) {
+        return vec!["abd".into()];
+    }
+    for prefix in ABD {
+        if let Some(rest) = latin.strip_prefix(prefix)
+            && rest.len() >= 3
+        {
+            return vec!["abd".into(), rest.to_string()];
+        }
+    }
+    for article in ["al", "el"] {
+        if let Some(rest) = latin.strip_prefix(article)
+            && rest.len() >= 4
+            && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
+        {
+            return vec![rest.to_string()];
+        }
+    }
+    vec![latin.to_string()]
+}
+
+/// Names that begin with "al" or "el" without an article.
+const NOT_ARTICLE: &[&str] = &[
+    "alan", "alb", "ald", "ale", "alf", "ali", "all", "alm", "alo", "alp", "alt", "alv", "ela",
+    "elb", "eld", "ele", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
+];
+
+/// How alike two parts are, with the reason.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PartMatch {
+    Exact,
+    Variant,
+    Skeleton,
+    Fuzzy(f64),
+    Initial,
+}
+
+impl PartMatch {
+    pub fn score(self) -> f64 {
+        match self {
+            PartMatch::Exact => 1.0,
+            PartMatch::Variant => 0.95,
+            // Consonants alone also join different names (Hassan, Hussein): weaker evidence.
+            PartMatch::Skeleton => 0.9,
+            PartMatch::Initial => 0.6,
+            PartMatch::Fuzzy(s) => s,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            PartMatch::Exact => "same".into(),
+            PartMatch::Variant => "known variants".into(),
+            PartMatch::Skeleton => "same consonants".into(),
+            PartMatch::Initial => "initial".into(),
+            PartMatch::Fuzzy(s) => format!("similar {s:.2}"),
+        }
+    }
+}
+
+pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
+    if a.latin == b.latin {
+        return Some(PartMatch::Exact);
+    }
+    if a.variant.is_some() && a.variant == b.variant {
+        return Some(PartMatch::Variant);
+    }
+    if a.skeleton.len() >= 2 && a.skeleton == b.skeleton {
+        return Some(PartMatch::Skeleton);
+    }
+    if (a.latin.len() == 1 && b.latin.starts_with(&a.latin))
+        || (b.latin.len() == 1 && a.latin.starts_with(&b.latin))
+    {
+        return Some(PartMatch::Initial);
+    }
+    let jw = strsim::jaro_winkler(&a.latin, &b.latin);
+    let sk = if a.skeleton.len() >= 3 && b.skeleton.len() >= 3 {
+        strsim::jaro_winkler(&a.skeleton, &b.skeleton) - 0.03
+    } else {
+        0.0
+    };
+    let s = jw.max(sk);
+    (s >= 0.8).then_some(PartMatch::Fuzzy(s))
+}
+
+/// The best one-to-one pairing of parts (greedy on the strongest pairs; names have few parts).
+pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
+    let mut candidates = Vec::new();
+    for (i, pa) in a.parts.iter().enumerate() {
+        for (j, pb) in b.parts.iter().enumerate() {
+            if let Some(m) = compare_parts(pa, pb) {
+                candidates.push((i, j, m));
+            }
+        }
+    }
+    candidates.sort_by(|x, y| {
+        y.2.score()
+            .total_cmp(&x.2.score())
+            .then((x.0, x.1).cmp(&(y.0, y.1)))
+    });
+    let mut used_a = vec![false; a.parts.len()];
+    let mut used_b = vec![false; b.parts.len()];
+    let mut out = Vec::new();
+    for (i, j, m) in candidates {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            out.push((i, j, m));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skel(name: &str) -> Vec<String> {
+        prepare(name)
+            .parts
+            .into_iter()
+            .map(|p| p.skeleton)
+            .collect()
+    }
+
+    #[test]
+    fn spellings_and_scripts_meet_in_the_skeleton() {
+        for (a, b) in [
+            ("Mohammed", "Muhammad"),
+            ("Mohamed", "محمد"),
+            ("Hussain", "Hossain"),
+            ("Hosen", "হোসেন"),
+            ("Al-Sayed", "السيد"),
+            ("Alsaid", "Al Sayed"),
+            ("Kibrom", "ክብሮም"),
+            ("Ghebrehiwet", "ገብረሂወት"),
+            ("Sergey Ivanov", "Сергей Иванов"),
+            ("Papadopoulos", "Παπαδόπουλος"),
+            ("Yusuf", "Youssef"),
+            ("Qasim", "Kashem"),
+        ] {
+            let (x, y) = (prepare(a), prepare(b));
+            let aligned = align(&x, &y);
+            assert_eq!(
+                aligned.len(),
+                x.parts.len().min(y.parts.len()),
+                "{a} / {b}: {x:?} {y:?}"
+            );
+            assert!(
+                aligned.iter().all(|(_, _, m)| m.score() >= 0.89),
+                "{a} / {b}: {aligned:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn compound_names_and_particles_split_the_same_way() {
+        assert_eq!(skel("Abdulrahman"), skel("Abd al-Rahman"));
+        assert_eq!(skel("Abdurrahman"), skel("Abdul Rahman"));
+        assert_eq!(skel("عبد الرحمن"), skel("Abd al-Rahman"));
+        assert_eq!(skel("Ahmed bin Ali"), skel("Ahmed Ali"));
+    }
+
+    #[test]
+    fn different_names_stay_apart() {
+        for (a, b) in [("Hassan", "Hussein"), ("Amina", "Amin"), ("Omar", "Amir")] {
+            let aligned = align(&prepare(a), &prepare(b));
+            assert!(
+                aligned.iter().all(|(_, _, m)| m.score() < 0.95),
+                "{a} / {b}: {aligned:?}"
+            );
+        }
+        // Known variants: Mhd is Muhammad.
+        let aligned = align(&prepare("Mhd Ali"), &prepare("Muhammad Ali"));
+        assert_eq!(aligned.len(), 2);
+        assert!(
+            aligned.iter().all(|(_, _, m)| m.score() >= 0.95),
+            "{aligned:?}"
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! End-to-end stories on small invented data with known truth.
+
+use super::*;
+
+fn table(name: &str, header: &str, rows: &[&str]) -> Table {
+    Table {
+        name: name.into(),
+        columns: header.split(',').map(String::from).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.split(',').map(String::from).collect())
+            .collect(),
+    }
+}
+
+const HEADER: &str = "id,full_name,dob,passport";
+
+/// People written several ways, with the truth as the id's prefix (p1-a, p1-b are one person).
+fn people() -> Table {
+    let mut rows = Vec::new();
+    let given = [
+        "Mohammed", "Amina", "Yonas", "Fatima", "Ibrahim", "Selam", "Omar", "Layla", "Kibrom",
+        "Sara",
+    ];
+    let family = [
+        "Al-Sayed", "Tesfaye", "Haile", "Hussain", "Rahman", "Mengistu", "Diallo", "Karimi",
+    ];
+    let mut n = 0;
+    for (gi, g) in given.iter().enumerate() {
+        for (fi, f) in family.iter().enumerate() {
+            n += 1;
+            let dob = format!(
+                "19{:02}-{:02}-{:02}",
+                60 + (gi * 3 + fi) % 40,
+                1 + (gi + fi) % 12,
+                1 + (gi * 7 + fi) % 28
+            );
+            let swapped = format!("{}-{}-{}", &dob[..4], &dob[8..10], &dob[5..7]);
+            let passport = format!("P{:07}", n * 7919);
+            rows.push(format!("p{n}-a,{g} {f},{dob},{passport}"));
+            rows.push(format!("p{n}-b,{} {g},{swapped},", f.to_uppercase()));
+            if n % 3 == 0 {
+                rows.push(format!(
+                    "p{n}-c,{g},{}-01-01,{}",
+                    &dob[..4],
+                    passport.replace('0', "O")
+                ));
+            }
+        }
+    }
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    table("people.csv", HEADER, &rows)
+}
+
+const SETTINGS: &str = "unique_id: id
+comparisons:
+  - {name: name, kind: name, columns: [full_name]}
+  - {name: dob, kind: date, columns: [dob]}
+  - {name: passport, kind: identifier, columns: [passport]}
+blocking:
+  - [name_part:name]
+  - [value:passport]
+  - [date_swap:dob]
+# Records here are sparse (a given name and a year): let them join on the strongest link
+# unless the cluster's other members speak against it.
+cluster_average_bits: 0.0
+";
+
+fn settings() -> Settings {
+    Settings::parse("test.yaml", SETTINGS).unwrap()
+}
+
+fn truth(id: &str) -> &str {
+    id.split('-').next().unwrap()
+}
+
+#[test]
+fn duplicates_written_differently_are_found_and_explained() {
+    let result = resolve(
+        &settings(),
+        &[people()],
+        &Judgements::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let linked: Vec<&ScoredPair> = result
+        .pairs
+        .iter()
+        .filter(|p| p.probability >= 0.9)
+        .collect();
+    let correct = linked
+        .iter()
+        .filter(|p| truth(&result.ids[p.left as usize]) == truth(&result.ids[p.right as usize]))
+        .count();
+    let precision = correct as f64 / linked.len() as f64;
+    let true_pairs = 80 + 26 * 2;
+    let recall = correct as f64 / true_pairs as f64;
+    let wrong: Vec<String> = linked
+        .iter()
+        .filter(|p| truth(&result.ids[p.left as usize]) != truth(&result.ids[p.right as usize]))
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                result.ids[p.left as usize],
+                result.ids[p.right as usize],
+                p.explanation(&settings())
+            )
+        })
+        .collect();
+    assert!(precision >= 0.95, "precision {precision}: {wrong:#?}");
+    // b and c records share little (a surname written first, no passport, a 1 January date):
+    // they meet through a, in the clusters.
+    assert!(recall >= 0.6, "recall {recall}");
+    let cluster_of: HashMap<&str, &str> = result
+        .ids
+        .iter()
+        .map(String::as_str)
+        .zip(result.clusters.iter().map(String::as_str))
+        .collect();
+    let found = (1..=80)
+        .flat_map(|n| {
+            let ids = [format!("p{n}-a"), format!("p{n}-b"), format!("p{n}-c")];
+            let present: Vec<String> = ids
+                .into_iter()
+                .filter(|i| cluster_of.contains_key(i.as_str()))
+                .collect();
+            let mut pairs = Vec::new();
+            for i in 0..present.len() {
+                for j in i + 1..present.len() {
+                    pairs.push(cluster_of[present[i].as_str()] == cluster_of[present[j].as_str()]);
+                }
+            }
+            pairs
+        })
+        .filter(|same| *same)
+        .count();
+    let cluster_recall = found as f64 / true_pairs as f64;
+    assert!(cluster_recall >= 0.75, "cluster recall {cluster_recall}");
+    // Clusters follow the truth.
+    let mut by_cluster: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+    for (id, c) in result.ids.iter().zip(&result.clusters) {
+        by_cluster.entry(c.as_str()).or_default().insert(truth(id));
+    }
+    let pure =
+        by_cluster.values().filter(|t| t.len() == 1).count() as f64 / by_cluster.len() as f64;
+    assert!(pure >= 0.95, "pure clusters {pure}");
+    // Each pair says why, comparison by comparison.
+    let pair = result
+        .pairs
+        .iter()
+        .find(|p| result.ids[p.left as usize] == "p1-a" && result.ids[p.right as usize] == "p1-b")
+        .expect("p1-a and p1-b are proposed");
+    let text = pair.explanation(&settings());
+    assert!(
+        text.contains("name: exact") && text.contains("'sayed' ≈ 'sayed' (same)"),
+        "{text}"
+    );
+    assert!(text.contains("dob: "), "{text}");
+    assert!(text.contains("passport: null"), "{text}");
+}
+
+#[test]
+fn judged_different_records_never_share_a_cluster() {
+    let judgements = Judgements {
+        same: vec![],
+        different: vec![("p1-a".into(), "p1-b".into())],
+    };
+    let result = resolve(&settings(), &[people()], &judgements, &mut |_| {}).unwrap();
+    let cluster_of = |id: &str| &result.clusters[result.ids.iter().position(|x| x == id).unwrap()];
+    assert_ne!(cluster_of("p1-a"), cluster_of("p1-b"));
+}
+
+#[test]
+fn bad_input_is_named() {
+    let s = settings();
+    let err = |tables: &[Table]| {
+        resolve(&s, tables, &Judgements::default(), &mut |_| {})
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(err(&[table("empty.csv", HEADER, &[])]).contains("empty.csv: no records"));
+    let e = err(&[table("x.csv", "id,name,dob,passport", &["1,A,,"])]);
+    assert!(
+        e.contains("x.csv") && e.contains("no column \"full_name\""),
+        "{e}"
+    );
+    let long = format!("1,{},,", "a".repeat(10_000));
+    let e = err(&[table("long.csv", HEADER, &[&long])]);
+    assert!(
+        e.contains("long.csv line 2: column full_name: value of 10000 characters"),
+        "{e}"
+    );
+    let e = err(&[table("dup.csv", HEADER, &["1,A,,", "1,B,,"])]);
+    assert!(
+        e.contains("dup.csv line 3: column id: id \"1\" appears twice"),
+        "{e}"
+    );
+    for (from, to, expected) in [
+        (
+            "[name_part:name]",
+            "[name_part:dob]",
+            "does not apply to a Date comparison",
+        ),
+        (
+            "[value:passport]",
+            "[value:visa]",
+            "no comparison named \"visa\"",
+        ),
+        (
+            "unique_id: id",
+            "unique_id: id\nthresholds: {match: 0.4, review: 0.6}",
+            "thresholds",
+        ),
+        (
+            "kind: identifier",
+            "kind: fingerprint",
+            "unknown variant `fingerprint`",
+        ),
+    ] {
+        let text = SETTINGS.replace(from, to);
+        let result = Settings::parse("mine.yaml", &text)
+            .and_then(|st| st.check(&people().columns).map(|_| st));
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains(expected), "{from}: {e}");
+    }
+}
+
+#[test]
+fn settings_are_proposed_from_column_names() {
+    let columns: Vec<String> = [
+        "rec_id",
+        "given_name",
+        "surname",
+        "date_of_birth",
+        "soc_sec_id",
+        "postcode",
+        "suburb",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (s, why) = Settings::propose(&columns).unwrap();
+    assert_eq!(s.unique_id, "rec_id");
+    assert_eq!(s.comparisons[0].columns, ["given_name", "surname"]);
+    assert!(
+        s.comparisons
+            .iter()
+            .any(|c| c.kind == Kind::Identifier && c.columns == ["soc_sec_id"])
+    );
+    assert!(why.iter().any(|w| w.starts_with("blocking:")), "{why:?}");
+    let err = Settings::propose(&["a".into(), "b".into()])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no id column"), "{err}");
+}

@@ -18,11 +18,16 @@ Definitions (all pairs are unordered pairs of distinct record ids):
 * cluster P/R/F1: the same, on the pairs implied by the predicted clusters (every two records
   sharing a cluster_id in clusters.csv; records absent from it are singletons) — the usual
   pair-counting measure of a clustering.
+* bcubed P/R/F1: per record, the share of its predicted cluster that is truly its entity
+  (precision) and the share of its true entity that is in its predicted cluster (recall),
+  averaged over records. Unlike pair counts, big entities do not dominate it.
 * largest_cluster: records in the biggest predicted cluster (shows chaining).
 * nonlatin_*: true pairs with at least one record whose name holds a letter outside the Latin
-  script (Unicode letter whose character name does not start with LATIN: Arabic, Cyrillic,
+  script (a Unicode letter whose character name does not start with LATIN: Arabic, Cyrillic,
   Ethiopic, Bengali, ...); recall on those pairs, from the predicted pairs and from the clusters.
 * blocking_recall: share of true pairs among the candidate pairs, when the tool lists them.
+
+The counting runs in DuckDB, so tens of millions of pairs fit in memory.
 """
 
 import argparse
@@ -30,7 +35,7 @@ import re
 import sys
 import unicodedata
 
-import numpy as np
+import duckdb
 import pandas as pd
 
 
@@ -43,71 +48,15 @@ def emit(prefix, key, value):
 def prf(tp, predicted, true):
     p = tp / predicted if predicted else float("nan")
     r = tp / true if true else float("nan")
-    f = 2 * p * r / (p + r) if predicted and true and (p + r) > 0 else (0.0 if predicted and true else float("nan"))
+    if predicted and true:
+        f = 2 * p * r / (p + r) if (p + r) > 0 else 0.0
+    else:
+        f = float("nan")
     return p, r, f
 
 
-def c2(n):
-    n = np.asarray(n, dtype=np.int64)
-    return n * (n - 1) // 2
-
-
-class Truth:
-    """Record id -> integer true-cluster label; ids it does not know are singletons."""
-
-    def __init__(self, ids, labels):
-        self.index = pd.Index(ids)
-        if not self.index.is_unique:
-            raise SystemExit("truth: duplicate record ids")
-        self.labels = pd.factorize(pd.Series(labels))[0].astype(np.int64)
-        sizes = np.bincount(self.labels)
-        self.true_pairs = int(c2(sizes).sum())
-        self.next_label = int(self.labels.max()) + 1 if len(self.labels) else 0
-
-    @classmethod
-    def from_clusters(cls, path):
-        t = pd.read_csv(path, dtype=str, keep_default_na=False)
-        return cls(t.iloc[:, 0].values, t.iloc[:, 1].values)
-
-    @classmethod
-    def from_links(cls, path):
-        t = pd.read_csv(path, dtype=str, keep_default_na=False)
-        n = len(t)
-        ids = np.concatenate([t.iloc[:, 0].values, t.iloc[:, 1].values])
-        labels = np.concatenate([np.arange(n), np.arange(n)])
-        # a record in two links joins their clusters: relabel by connected components
-        if len(set(ids)) != len(ids):
-            ids, labels = _components(t.iloc[:, 0].values, t.iloc[:, 1].values)
-        return cls(ids, labels)
-
-    def label_of(self, ids):
-        """Labels for an array of ids; unknown ids get fresh singleton labels."""
-        pos = self.index.get_indexer(ids)
-        out = np.empty(len(ids), dtype=np.int64)
-        known = pos >= 0
-        out[known] = self.labels[pos[known]]
-        unknown = int((~known).sum())
-        out[~known] = np.arange(self.next_label, self.next_label + unknown)
-        return out, unknown
-
-
-def _components(left, right):
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(left, right):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    ids = list(parent)
-    roots = [find(x) for x in ids]
-    return np.array(ids, dtype=object), pd.factorize(pd.Series(roots))[0]
+def q(s):
+    return "'" + str(s).replace("'", "''") + "'"
 
 
 NON_LATIN_CACHE = {}
@@ -124,113 +73,169 @@ def has_non_latin_letter(name):
     return False
 
 
-def read_pairs(path, threshold):
-    head = pd.read_csv(path, nrows=0)
-    cols = list(head.columns)
-    if len(cols) < 3 or [c.strip().lower() for c in cols[:3]] != ["left_id", "right_id", "probability"]:
-        raise SystemExit(f"{path}: header must start left_id,right_id,probability (got {cols[:3]})")
-    p = pd.read_csv(path, usecols=[0, 1, 2], dtype={cols[0]: str, cols[1]: str},
-                    keep_default_na=False, na_values={cols[2]: [""]})
-    p.columns = ["l", "r", "p"]
-    rows = len(p)
-    p = p[p["p"] >= threshold]
-    l = p["l"].values.astype(str)
-    r = p["r"].values.astype(str)
-    lo = np.where(l <= r, l, r)
-    hi = np.where(l <= r, r, l)
-    q = pd.DataFrame({"l": lo, "r": hi})
-    q = q[q["l"] != q["r"]].drop_duplicates()
-    return q, rows
+def csv_header(path):
+    with open(path, encoding="utf-8-sig") as f:
+        return [c.strip() for c in f.readline().rstrip("\r\n").split(",")]
+
+
+def read_csv_sql(path, columns):
+    """A DuckDB read of the first len(columns) columns of a CSV, all as text, renamed."""
+    head = csv_header(path)
+    types = ", ".join(f"{q(c)}: 'VARCHAR'" for c in head)
+    sel = ", ".join(f'"{head[i]}" as {name}' for i, name in enumerate(columns))
+    return (f"(select {sel} from read_csv({q(path)}, header=true, columns={{{types}}}, "
+            f"quote='\"', escape='\"', auto_detect=false, null_padding=true))")
+
+
+def load_truth(con, args):
+    if args.truth_links:
+        t = read_csv_sql(args.truth_links, ["l", "r"])
+        con.execute(f"create temp table links as select l, r, row_number() over () as k from {t}")
+        # each link is a cluster; a record in two links joins them (connected components)
+        con.execute("""create temp table truth0 as
+                       select id, min(k) as label from (
+                           select l as id, k from links union all select r as id, k from links)
+                       group by id""")
+        n_multi = con.execute("select count(*) from (select id from (select l as id from links "
+                              "union all select r from links) group by id having count(*) > 1)").fetchall()[0][0]
+        if n_multi:
+            # relabel by components, iterating min-label propagation
+            con.execute("create temp table truth as select * from truth0")
+            while True:
+                con.execute("""
+                    create or replace temp table truth_next as
+                    with e as (select l as a, r as b from links union all select r, l from links)
+                    select t.id, least(t.label, coalesce(min(t2.label), t.label)) as label
+                    from truth t left join e on e.a = t.id left join truth t2 on t2.id = e.b
+                    group by t.id, t.label""")
+                diff = con.execute("select count(*) from truth t join truth_next n using (id) "
+                                   "where t.label <> n.label").fetchall()[0][0]
+                con.execute("create or replace temp table truth as select * from truth_next")
+                if not diff:
+                    break
+        else:
+            con.execute("create temp table truth as select id, label::varchar as label from truth0")
+        con.execute("create or replace temp table truth as select id, label::varchar as label from truth")
+    else:
+        t = read_csv_sql(args.truth_clusters, ["id", "label"])
+        con.execute(f"create temp table truth as select id, label from {t}")
+        dup = con.execute("select count(*) - count(distinct id) from truth").fetchall()[0][0]
+        if dup:
+            raise SystemExit("truth: duplicate record ids")
 
 
 def score(args):
     pre = args.prefix
-    truth = Truth.from_links(args.truth_links) if args.truth_links else Truth.from_clusters(args.truth_clusters)
+    con = duckdb.connect()
+    load_truth(con, args)
+    true_pairs = con.execute("select coalesce(sum(n * (n - 1) // 2), 0)::bigint from "
+                             "(select count(*) as n from truth group by label)").fetchall()[0][0]
+    emit(pre, "true_pairs", true_pairs)
 
-    nonlatin = None
-    if args.names:
+    have_nl = bool(args.names)
+    if have_nl:
         n = pd.read_csv(args.names, dtype=str, keep_default_na=False)
-        flag = n[args.name_column].map(has_non_latin_letter).values
-        nonlatin = pd.Series(flag, index=n.iloc[:, 0].values)
-        nonlatin = nonlatin[~nonlatin.index.duplicated()]
-
-    def nl_of(ids):
-        return nonlatin.reindex(ids).fillna(False).values.astype(bool)
-
-    emit(pre, "true_pairs", truth.true_pairs)
-
-    # true pairs that involve a non-Latin record: per true cluster C(n,2) - C(n-k,2)
-    nl_true = None
-    if nonlatin is not None:
-        tl = truth.labels
-        k = nl_of(truth.index.values).astype(np.int64)
-        n_per = np.bincount(tl)
-        k_per = np.bincount(tl, weights=k, minlength=len(n_per)).astype(np.int64)
-        nl_true = int((c2(n_per) - c2(n_per - k_per)).sum())
-        emit(pre, "nonlatin_records", int(k.sum()))
+        ids = n.iloc[:, 0].astype(str)
+        flag = n[args.name_column].map(has_non_latin_letter)
+        nl = pd.DataFrame({"id": ids, "nl": flag.astype(bool)}).drop_duplicates("id")
+        con.register("nl_df", nl)
+        con.execute("create temp table nl as select id from nl_df where nl")
+        con.unregister("nl_df")
+        del n, nl
+        # true pairs that involve a non-Latin record: per true cluster C(n,2) - C(n-k,2)
+        nl_true, nl_recs = con.execute("""
+            select coalesce(sum(n*(n-1)//2 - (n-k)*(n-k-1)//2), 0)::bigint, coalesce(sum(k), 0)::bigint
+            from (select t.label, count(*) as n, count(nl.id) as k
+                  from truth t left join nl on nl.id = t.id group by t.label)""").fetchall()[0]
+        emit(pre, "nonlatin_records", nl_recs)
         emit(pre, "nonlatin_true_pairs", nl_true)
 
     # --- pairwise ---
-    pairs, rows = read_pairs(args.pairs, args.threshold)
-    ll, u1 = truth.label_of(pairs["l"].values)
-    rl, u2 = truth.label_of(pairs["r"].values)
-    tp_mask = ll == rl
-    tp = int(tp_mask.sum())
-    p, r, f = prf(tp, len(pairs), truth.true_pairs)
+    head = csv_header(args.pairs)
+    if len(head) < 3 or [c.lower() for c in head[:3]] != ["left_id", "right_id", "probability"]:
+        raise SystemExit(f"{args.pairs}: header must start left_id,right_id,probability (got {head[:3]})")
+    src = read_csv_sql(args.pairs, ["l", "r", "p"])
+    con.execute(f"create temp table raw as select l, r, try_cast(p as double) as p from {src}")
+    rows = con.execute("select count(*) from raw").fetchall()[0][0]
+    con.execute(f"""create temp table pred as
+                    select distinct least(l, r) as a, greatest(l, r) as b from raw
+                    where p >= {float(args.threshold)} and l <> r""")
+    con.execute("drop table raw")
+    nl_join = ("left join nl na on na.id = pred.a left join nl nb on nb.id = pred.b" if have_nl else "")
+    nl_expr = ("count(*) filter (where ta.label = tb.label and (na.id is not null or nb.id is not null))"
+               if have_nl else "0")
+    predicted, tp, unknown, nl_tp = con.execute(f"""
+        select count(*), count(*) filter (where ta.label = tb.label),
+               count(*) filter (where ta.id is null or tb.id is null), {nl_expr}
+        from pred left join truth ta on ta.id = pred.a left join truth tb on tb.id = pred.b
+        {nl_join}""").fetchall()[0]
+    p, r, f = prf(tp, predicted, true_pairs)
     emit(pre, "pairs_rows", rows)
-    emit(pre, "predicted_pairs", len(pairs))
+    emit(pre, "predicted_pairs", predicted)
     emit(pre, "true_positive_pairs", tp)
     emit(pre, "precision", p)
     emit(pre, "recall", r)
     emit(pre, "f1", f)
-    if u1 + u2:
-        emit(pre, "unknown_ids_in_pairs", u1 + u2)
-    if nl_true is not None:
-        inv = nl_of(pairs["l"].values) | nl_of(pairs["r"].values)
-        nl_tp = int((tp_mask & inv).sum())
+    if unknown:
+        emit(pre, "pairs_with_unknown_ids", unknown)
+    if have_nl:
         emit(pre, "nonlatin_pair_recall", nl_tp / nl_true if nl_true else float("nan"))
+    con.execute("drop table pred")
 
     # --- clusters ---
     if args.clusters:
-        c = pd.read_csv(args.clusters, dtype=str, keep_default_na=False)
-        if [x.strip().lower() for x in c.columns[:2]] != ["record_id", "cluster_id"]:
-            raise SystemExit(f"{args.clusters}: header must be record_id,cluster_id (got {list(c.columns)})")
-        c = c.iloc[:, :2]
-        c.columns = ["id", "cid"]
-        c = c.drop_duplicates("id")
-        tlab, uc = truth.label_of(c["id"].values)
-        cid = pd.factorize(c["cid"])[0].astype(np.int64)
-        sizes = np.bincount(cid)
-        pred_pairs = int(c2(sizes).sum())
-        cell = pd.DataFrame({"c": cid, "t": tlab})
-        if nonlatin is not None:
-            cell["k"] = nl_of(c["id"].values).astype(np.int64)
-            g = cell.groupby(["c", "t"]).agg(n=("k", "size"), k=("k", "sum"))
-        else:
-            g = cell.groupby(["c", "t"]).size().to_frame("n")
-        ctp = int(c2(g["n"].values).sum())
-        cp, cr, cf = prf(ctp, pred_pairs, truth.true_pairs)
-        emit(pre, "clustered_records", len(c))
-        emit(pre, "clusters", int(len(sizes)))
-        emit(pre, "largest_cluster", int(sizes.max()) if len(sizes) else 0)
-        emit(pre, "cluster_implied_pairs", pred_pairs)
+        head = csv_header(args.clusters)
+        if [c.lower() for c in head[:2]] != ["record_id", "cluster_id"]:
+            raise SystemExit(f"{args.clusters}: header must be record_id,cluster_id (got {head})")
+        src = read_csv_sql(args.clusters, ["id", "cid"])
+        # records absent from clusters.csv are singletons; unknown ids are their own entity
+        con.execute(f"""create temp table clu as
+            with c as (select id, any_value(cid) as cid from {src} group by id)
+            select coalesce(c.id, t.id) as id,
+                   coalesce('c:' || c.cid, 's:' || t.id) as cid,
+                   coalesce(t.label, 'u:' || c.id) as label
+            from c full outer join truth t on t.id = c.id""")
+        nl_k = "count(nl.id)" if have_nl else "0"
+        nl_j = "left join nl on nl.id = clu.id" if have_nl else ""
+        con.execute(f"""create temp table cell as
+            select cid, label, count(*) as n, {nl_k} as k from clu {nl_j} group by cid, label""")
+        clustered = con.execute(f"select count(*) from {src}").fetchall()[0][0]
+        n_clusters, largest, implied = con.execute("""
+            select count(*), max(n), sum(n * (n - 1) // 2)::bigint
+            from (select cid, count(*) as n from clu group by cid)""").fetchall()[0]
+        ctp, nl_ctp = con.execute("""select sum(n * (n - 1) // 2)::bigint,
+                                            sum(n*(n-1)//2 - (n-k)*(n-k-1)//2)::bigint from cell""").fetchall()[0]
+        cp, cr, cf = prf(ctp, implied, true_pairs)
+        # B-cubed from the contingency cells: sum over cells n^2/|pred| and n^2/|true|, per record
+        bp, br, nrec = con.execute("""
+            with cs as (select cid, sum(n) as s from cell group by cid),
+                 ts as (select label, sum(n) as s from cell group by label)
+            select sum(cell.n * cell.n / cs.s), sum(cell.n * cell.n / ts.s), sum(cell.n)
+            from cell join cs using (cid) join ts using (label)""").fetchall()[0]
+        bp, br = bp / nrec, br / nrec
+        bf = 2 * bp * br / (bp + br) if bp + br else 0.0
+        emit(pre, "clustered_records", clustered)
+        emit(pre, "clusters", n_clusters)
+        emit(pre, "largest_cluster", largest)
+        emit(pre, "cluster_implied_pairs", implied)
         emit(pre, "cluster_precision", cp)
         emit(pre, "cluster_recall", cr)
         emit(pre, "cluster_f1", cf)
-        if uc:
-            emit(pre, "unknown_ids_in_clusters", uc)
-        if nl_true is not None:
-            nl_ctp = int((c2(g["n"].values) - c2(g["n"].values - g["k"].values)).sum())
+        emit(pre, "bcubed_precision", float(bp))
+        emit(pre, "bcubed_recall", float(br))
+        emit(pre, "bcubed_f1", float(bf))
+        if have_nl:
             emit(pre, "nonlatin_cluster_pair_recall", nl_ctp / nl_true if nl_true else float("nan"))
 
     # --- blocking (optional) ---
     if args.candidates:
-        cand, _ = read_candidates(args.candidates)
-        cl_, _ = truth.label_of(cand["l"].values)
-        cr_, _ = truth.label_of(cand["r"].values)
-        btp = int((cl_ == cr_).sum())
-        emit(pre, "candidate_pairs", len(cand))
-        emit(pre, "blocking_recall", btp / truth.true_pairs if truth.true_pairs else float("nan"))
+        src = read_csv_sql(args.candidates, ["l", "r"])
+        n_cand, btp = con.execute(f"""
+            with c as (select distinct least(l, r) as a, greatest(l, r) as b from {src} where l <> r)
+            select count(*), count(*) filter (where ta.label = tb.label)
+            from c left join truth ta on ta.id = c.a left join truth tb on tb.id = c.b""").fetchall()[0]
+        emit(pre, "candidate_pairs", n_cand)
+        emit(pre, "blocking_recall", btp / true_pairs if true_pairs else float("nan"))
     elif args.candidates_count:
         with open(args.candidates_count) as f:
             m = re.search(r"\d+", f.read())
@@ -238,20 +243,10 @@ def score(args):
             emit(pre, "candidate_pairs", int(m.group(0)))
 
 
-def read_candidates(path):
-    p = pd.read_csv(path, usecols=[0, 1], dtype=str, keep_default_na=False)
-    l = p.iloc[:, 0].values.astype(str)
-    r = p.iloc[:, 1].values.astype(str)
-    q = pd.DataFrame({"l": np.where(l <= r, l, r), "r": np.where(l <= r, r, l)})
-    q = q[q["l"] != q["r"]].drop_duplicates()
-    return q, len(p)
-
-
 def parse_elapsed(s):
-    parts = [float(x) for x in s.strip().split(":")]
     secs = 0.0
-    for x in parts:
-        secs = secs * 60 + x
+    for x in s.strip().split(":"):
+        secs = secs * 60 + float(x)
     return secs
 
 

@@ -78,7 +78,7 @@ def main(argv):
         ("tool", None, 8), ("seconds", "seconds", 8), ("peak MB", "peak_rss_mb", 8),
         ("P", "precision", 6), ("R", "recall", 6), ("F1", "f1", 6),
         ("clu P", "cluster_precision", 6), ("clu R", "cluster_recall", 6),
-        ("clu F1", "cluster_f1", 6), ("block R", "blocking_recall", 7),
+        ("clu F1", "cluster_f1", 6), ("B3 F1", "bcubed_f1", 6), ("block R", "blocking_recall", 7),
         ("cand/rec", "candidate_pairs_per_record", 8), ("max clu", "largest_cluster", 7),
         ("nonlat R", "nonlatin_pair_recall", 8),
     ]
@@ -128,9 +128,10 @@ def main(argv):
             out.append("  " + "  ".join(extras))
         out.append("")
     out.append("time = whole process wall time (/usr/bin/time -v), training included; peak MB = max RSS.")
-    out.append("P/R/F1 pairwise at the threshold; clu = pairs implied by the clusters; block R = true")
-    out.append("pairs among the candidate pairs; nonlat R = pairwise recall on true pairs with a")
-    out.append("non-Latin-script name. Definitions: bench/README.md.")
+    out.append("P/R/F1 pairwise at the threshold; clu = pairs implied by the clusters; B3 = B-cubed")
+    out.append("(per-record) F1 of the clusters; block R = true pairs among the candidate pairs;")
+    out.append("cand/rec = candidate pairs per record; max clu = largest predicted cluster; nonlat R =")
+    out.append("pairwise recall on true pairs with a non-Latin-script name. See bench/README.md.")
     out.append("")
     print("\n".join(out))
 

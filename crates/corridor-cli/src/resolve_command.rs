@@ -196,6 +196,12 @@ fn write_pairs(
             format!("{:.6}", p.probability),
             format!("{:.3}", p.bits),
         ];
+        if p.evidence.is_empty() {
+            for _ in &settings.comparisons {
+                row.push("identical".into());
+                row.push(String::new());
+            }
+        }
         for (c, e) in settings.comparisons.iter().zip(&p.evidence) {
             row.push(c.kind.levels()[e.level].to_string());
             row.push(format!("{:.3}", e.bits));

@@ -48,6 +48,22 @@ impl Prepared {
         }
     }
 
+    /// The comparable value as text: records with equal signatures in every field compare as
+    /// identical.
+    pub fn signature(&self) -> String {
+        match self {
+            Prepared::Name(n) => n
+                .parts
+                .iter()
+                .map(|p| p.written.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Prepared::Date(Some(d)) => format!("{}-{:?}-{:?}", d.year, d.month, d.day),
+            Prepared::Date(None) => String::new(),
+            Prepared::Text(t) => t.clone(),
+        }
+    }
+
     /// The value counted for term-frequency adjustment.
     pub fn tf_value(&self) -> Option<String> {
         match self {

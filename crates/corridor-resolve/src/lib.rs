@@ -209,6 +209,78 @@ fn sample_patterns(
     out
 }
 
+/// Identical records (same source, same comparable values) collapsed into one representative:
+/// a border system's hundred crossings of one driver are one record to compare, not a
+/// hundred. Returns the representatives and, per representative, its records.
+fn collapse(
+    all: &Records,
+    keep_apart: &std::collections::HashSet<&str>,
+) -> (Records, Vec<Vec<u32>>) {
+    let mut by_signature: HashMap<String, usize> = HashMap::new();
+    let mut reps = Records {
+        ids: Vec::new(),
+        source: Vec::new(),
+        fields: Vec::new(),
+    };
+    let mut members: Vec<Vec<u32>> = Vec::new();
+    for (i, fields) in all.fields.iter().enumerate() {
+        let signature = if keep_apart.contains(all.ids[i].as_str()) {
+            format!("\u{1}{i}")
+        } else {
+            let mut s = format!("{}", all.source[i]);
+            for f in fields {
+                s.push('\u{1f}');
+                s.push_str(&f.signature());
+            }
+            s
+        };
+        match by_signature.get(&signature) {
+            Some(&r) => members[r].push(i as u32),
+            None => {
+                by_signature.insert(signature, members.len());
+                members.push(vec![i as u32]);
+                reps.ids.push(all.ids[i].clone());
+                reps.source.push(all.source[i]);
+                reps.fields.push(fields.clone());
+            }
+        }
+    }
+    (reps, members)
+}
+
+/// Candidate pairs over every record: each pair of representatives for all their records, and
+/// identical records with each other.
+fn expand_candidates(candidates: &[Vec<u32>], members: &[Vec<u32>], n: usize) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (r, list) in candidates.iter().enumerate() {
+        for &x in &members[r] {
+            for &q in list {
+                out[x as usize].extend(members[q as usize].iter().copied());
+            }
+        }
+    }
+    for list in members {
+        for (k, &x) in list.iter().enumerate() {
+            out[x as usize].extend(list[k + 1..].iter().copied());
+        }
+    }
+    out
+}
+
+/// Levels packed four bits each (every comparison kind has fewer than 16 levels).
+fn pack(levels: &[u8]) -> u64 {
+    levels
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (c, l)| acc | (u64::from(*l) << (4 * c)))
+}
+
+fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
+    (0..comparisons)
+        .map(|c| ((packed >> (4 * c)) & 0xf) as u8)
+        .collect()
+}
+
 fn levels_of(settings: &Settings, a: &[compare::Prepared], b: &[compare::Prepared]) -> Vec<u8> {
     settings
         .comparisons
@@ -271,9 +343,20 @@ pub fn resolve_with(
             "give one input to deduplicate or two to link".into(),
         ));
     }
-    let records = load(settings, tables)?;
+    let all = load(settings, tables)?;
+    // Records judged different from another must stay themselves, whatever they look like.
+    let judged: std::collections::HashSet<&str> = judgements
+        .different
+        .iter()
+        .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+        .collect();
+    let (records, members) = collapse(&all, &judged);
     let n = records.fields.len();
-    progress(&format!("prepared {n} records"));
+    progress(&format!(
+        "prepared {} records ({} distinct)",
+        all.ids.len(),
+        n
+    ));
     let rules: Vec<Vec<settings::Key>> = settings
         .blocking
         .iter()
@@ -314,26 +397,45 @@ pub fn resolve_with(
     let u = model::estimate_u(&level_counts, &u_patterns);
 
     // Agreement patterns of every candidate pair.
-    let pair_patterns: Vec<Vec<Vec<u8>>> = blocking
+    // Patterns packed four bits per comparison: a pair costs eight bytes, not a vector.
+    let pair_patterns: Vec<Vec<u64>> = blocking
         .candidates
         .par_iter()
         .enumerate()
         .map(|(i, cands)| {
             cands
                 .iter()
-                .map(|&j| levels_of(settings, &records.fields[i], &records.fields[j as usize]))
+                .map(|&j| {
+                    pack(&levels_of(
+                        settings,
+                        &records.fields[i],
+                        &records.fields[j as usize],
+                    ))
+                })
                 .collect()
         })
         .collect();
-    let mut aggregated: HashMap<Vec<u8>, u64> = HashMap::new();
+    let mut packed_counts: HashMap<u64, u64> = HashMap::new();
     for p in pair_patterns.iter().flatten() {
-        *aggregated.entry(p.clone()).or_default() += 1;
+        *packed_counts.entry(*p).or_default() += 1;
     }
-    let index: HashMap<&str, usize> = records
+    let comparisons = settings.comparisons.len();
+    let aggregated: HashMap<Vec<u8>, u64> = packed_counts
+        .iter()
+        .map(|(p, c)| (unpack(*p, comparisons), *c))
+        .collect();
+    // Judgements name records; the model works on their distinct representatives.
+    let mut representative_of: Vec<u32> = vec![0; all.ids.len()];
+    for (r, list) in members.iter().enumerate() {
+        for m in list {
+            representative_of[*m as usize] = r as u32;
+        }
+    }
+    let index: HashMap<&str, usize> = all
         .ids
         .iter()
         .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
+        .map(|(i, id)| (id.as_str(), representative_of[i] as usize))
         .collect();
     let resolve_pairs = |pairs: &[(String, String)]| -> Vec<(u32, u32)> {
         pairs
@@ -425,6 +527,18 @@ pub fn resolve_with(
     let prior = parameters.prior_bits();
     let review_bits = logit_bits(settings.thresholds.review);
     let keep_bits = logit_bits(0.02).min(review_bits);
+    let base_bits: HashMap<u64, f64> = packed_counts
+        .keys()
+        .map(|p| {
+            let levels = unpack(*p, comparisons);
+            let bits: f64 = levels
+                .iter()
+                .enumerate()
+                .map(|(c, l)| parameters.bits(c, *l as usize))
+                .sum();
+            (*p, prior + bits)
+        })
+        .collect();
     let scored: Vec<Vec<(u32, f64)>> = pair_patterns
         .par_iter()
         .enumerate()
@@ -433,18 +547,17 @@ pub fn resolve_with(
                 .iter()
                 .zip(&blocking.candidates[i])
                 .map(|(p, &j)| {
-                    let mut bits = prior;
-                    for (c, l) in p.iter().enumerate() {
-                        bits += parameters.bits(c, *l as usize)
-                            + tf_bits(
-                                settings,
-                                &parameters,
-                                &tf,
-                                c,
-                                *l as usize,
-                                &records.fields[i][c],
-                                &records.fields[j as usize][c],
-                            );
+                    let mut bits = base_bits[p];
+                    for (c, l) in unpack(*p, comparisons).iter().enumerate() {
+                        bits += tf_bits(
+                            settings,
+                            &parameters,
+                            &tf,
+                            c,
+                            *l as usize,
+                            &records.fields[i][c],
+                            &records.fields[j as usize][c],
+                        );
                     }
                     (j, bits)
                 })
@@ -467,11 +580,34 @@ pub fn resolve_with(
             }
         }
     }
-    // Explanations for the pairs written out.
-    let pairs: Vec<ScoredPair> = pairs
+    // Explanations for the pairs written out, then every record of each representative.
+    let explained: Vec<ScoredPair> = pairs
         .par_iter()
         .map(|&(a, b, bits)| explain_pair(settings, &parameters, &tf, &records, a, b, bits))
         .collect();
+    let mut pairs = Vec::new();
+    for p in explained {
+        for &x in &members[p.left as usize] {
+            for &y in &members[p.right as usize] {
+                let mut q = p.clone();
+                (q.left, q.right) = (x, y);
+                pairs.push(q);
+            }
+        }
+    }
+    for list in members.iter().filter(|m| m.len() > 1) {
+        for (k, &x) in list.iter().enumerate() {
+            for &y in &list[k + 1..] {
+                pairs.push(ScoredPair {
+                    left: x,
+                    right: y,
+                    probability: 1.0,
+                    bits: f64::INFINITY,
+                    evidence: Vec::new(),
+                });
+            }
+        }
+    }
     progress(&format!(
         "scored: {} pairs at or above the review threshold",
         pairs.len()
@@ -489,12 +625,19 @@ pub fn resolve_with(
             different: &different,
         },
     );
+    // Every record takes its representative's cluster, named by the cluster's first record.
+    let cluster_of: Vec<u32> = representative_of.iter().map(|r| ids[*r as usize]).collect();
+    let mut first: HashMap<u32, u32> = HashMap::new();
+    for (i, c) in cluster_of.iter().enumerate() {
+        first.entry(*c).or_insert(i as u32);
+    }
+    let ids: Vec<u32> = cluster_of.iter().map(|c| first[c]).collect();
     let mut sizes: HashMap<u32, usize> = HashMap::new();
     for c in &ids {
         *sizes.entry(*c).or_default() += 1;
     }
     let stats = RunStats {
-        records: n,
+        records: all.ids.len(),
         candidate_pairs: blocking.pairs,
         generic_blocks: blocking.generic_blocks,
         pairs_above_review: pairs.len(),
@@ -506,13 +649,12 @@ pub fn resolve_with(
         stats.clusters, stats.largest_cluster
     ));
     Ok(Resolution {
-        candidates: options.keep_candidates.then_some(blocking.candidates),
-        clusters: ids
-            .iter()
-            .map(|c| records.ids[*c as usize].clone())
-            .collect(),
-        ids: records.ids,
-        source: records.source,
+        candidates: options
+            .keep_candidates
+            .then(|| expand_candidates(&blocking.candidates, &members, all.ids.len())),
+        clusters: ids.iter().map(|c| all.ids[*c as usize].clone()).collect(),
+        ids: all.ids,
+        source: all.source,
         pairs,
         parameters,
         stats,
@@ -590,6 +732,9 @@ fn explain_pair(
 impl ScoredPair {
     /// The pair's evidence in words, comparison by comparison.
     pub fn explanation(&self, settings: &Settings) -> String {
+        if self.evidence.is_empty() {
+            return "identical records: every compared value is the same".into();
+        }
         settings
             .comparisons
             .iter()

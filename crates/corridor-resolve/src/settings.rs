@@ -176,8 +176,11 @@ impl Settings {
                 columns.join(", ")
             ));
         }
-        if self.comparisons.is_empty() {
-            return bad("comparisons: at least one is needed".into());
+        if self.comparisons.is_empty() || self.comparisons.len() > 16 {
+            return bad(format!(
+                "comparisons: between 1 and 16 are supported, not {}",
+                self.comparisons.len()
+            ));
         }
         let mut names = std::collections::HashSet::new();
         for c in &self.comparisons {

@@ -630,3 +630,168 @@ fn serve_prints_its_address_and_answers() {
         "{reply}"
     );
 }
+
+#[test]
+fn resolve_deduplicates_a_csv_and_explains_each_pair() {
+    let node = Node::new();
+    let input = node.file(
+        "people.csv",
+        "id,full_name,dob,passport\n\
+         a1,Mohammed Al-Sayed,1990-04-07,SY1234567\n\
+         a2,محمد السيد,07.04.1990,\n\
+         a3,SAYED Mohamed,1990-07-04,SYI234567\n\
+         b1,Amina Tesfaye,1985-11-02,ER7654321\n\
+         b2,Amina Tesfay,1985-11-02,ER7654321\n\
+         c1,Yonas Haile,1979-01-01,\n\
+         d1,Fatima Rahman,2001-03-15,BD1111111\n",
+    );
+    let out = node.dir.path().join("resolved");
+    let run = node.run(&[
+        "resolve",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("proposed from the columns"), "{stderr}");
+    assert!(
+        stderr.contains("name: Name comparison of full_name"),
+        "{stderr}"
+    );
+    let clusters = std::fs::read_to_string(out.join("clusters.csv")).unwrap();
+    assert!(clusters.starts_with("record_id,cluster_id\n"), "{clusters}");
+    let cluster_of = |id: &str| {
+        clusters
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .and_then(|l| l.split(',').nth(1))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(cluster_of("b1"), cluster_of("b2"));
+    assert_ne!(cluster_of("b1"), cluster_of("c1"));
+    let pairs = std::fs::read_to_string(out.join("pairs.csv")).unwrap();
+    assert!(
+        pairs.starts_with("left_id,right_id,probability,match_weight,name_level,name_bits"),
+        "{pairs}"
+    );
+    let b = pairs
+        .lines()
+        .find(|l| l.starts_with("b1,b2,"))
+        .expect("b1-b2 proposed");
+    assert!(b.contains("explanation") || b.contains("name: "), "{b}");
+    assert!(
+        std::fs::read_to_string(out.join("model.yaml"))
+            .unwrap()
+            .contains("bits:")
+    );
+    assert!(
+        std::fs::read_to_string(out.join("settings.yaml"))
+            .unwrap()
+            .contains("unique_id: id")
+    );
+}
+
+#[test]
+fn resolve_refuses_bad_input_by_name() {
+    let node = Node::new();
+    let out = node.dir.path().join("out");
+    let err = |args: &[&str]| {
+        let run = node.run(args);
+        assert!(!run.status.success(), "{args:?} succeeded");
+        String::from_utf8_lossy(&run.stderr).to_string()
+    };
+    let empty = node.file("empty.csv", "");
+    let e = err(&[
+        "resolve",
+        empty.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(e.contains("empty.csv") && e.contains("empty"), "{e}");
+    let no_rows = node.file("header.csv", "id,full_name\n");
+    let e = err(&[
+        "resolve",
+        no_rows.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(e.contains("header.csv: no records"), "{e}");
+    let latin1 = node.dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"id,full_name\n1,Jos\xe9 P\xe9rez\n").unwrap();
+    let e = err(&[
+        "resolve",
+        latin1.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("latin1.csv") && e.contains("line 2") && e.contains("not valid UTF-8"),
+        "{e}"
+    );
+    let long = node.file(
+        "long.csv",
+        &format!("id,full_name\n1,{}\n2,Amina\n", "x".repeat(10_000)),
+    );
+    let e = err(&[
+        "resolve",
+        long.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("long.csv line 2: column full_name: value of 10000 characters"),
+        "{e}"
+    );
+    let ok = node.file("ok.csv", "id,full_name\n1,Amina\n2,Amina\n");
+    let settings = node.file(
+        "s.yaml",
+        "unique_id: id\ncomparisons:\n  - {name: name, kind: name, columns: [surname]}\nblocking:\n  - [name_part:name]\n",
+    );
+    let e = err(&[
+        "resolve",
+        "--settings",
+        settings.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("comparison \"name\": the input has no column \"surname\""),
+        "{e}"
+    );
+    let contradictory = node.file(
+        "t.yaml",
+        "unique_id: id\ncomparisons:\n  - {name: name, kind: name, columns: [full_name]}\nblocking:\n  - [birth_year:name]\n",
+    );
+    let e = err(&[
+        "resolve",
+        "--settings",
+        contradictory.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("\"birth_year\" does not apply to a Name comparison"),
+        "{e}"
+    );
+    // Records an analyst judged different never share a cluster, however alike.
+    let judgements = node.file("j.csv", "left_id,right_id,judgement\n1,2,different\n");
+    let run = node.run(&[
+        "resolve",
+        "--judgements",
+        judgements.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let clusters = std::fs::read_to_string(out.join("clusters.csv")).unwrap();
+    assert_eq!(clusters, "record_id,cluster_id\n1,1\n2,2\n");
+}

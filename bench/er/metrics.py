@@ -31,7 +31,9 @@ The counting runs in DuckDB, so tens of millions of pairs fit in memory.
 """
 
 import argparse
+import os
 import re
+import tempfile
 import sys
 import unicodedata
 
@@ -127,6 +129,8 @@ def load_truth(con, args):
 def score(args):
     pre = args.prefix
     con = duckdb.connect()
+    con.execute(f"set memory_limit = {q(os.environ.get('METRICS_MEMORY_LIMIT', '8GB'))}")
+    con.execute(f"set temp_directory = {q(tempfile.mkdtemp(prefix='er-metrics-'))}")
     load_truth(con, args)
     true_pairs = con.execute("select coalesce(sum(n * (n - 1) // 2), 0)::bigint from "
                              "(select count(*) as n from truth group by label)").fetchall()[0][0]

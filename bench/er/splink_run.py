@@ -22,6 +22,8 @@ deduplicate_50k_synthetic; the simulator persons get a model built the same way 
 columns they have (see sim_model()).
 """
 
+import os
+import shutil
 import sys
 import time
 
@@ -32,6 +34,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
 U_SEED = 42  # fixed seed for u sampling, so reruns give the same figures
 EM_MAX_PAIRS = 1e6  # simulator persons only
+CHUNK_ABOVE = 500_000  # records; predict in 4 x 4 chunks above this
 
 
 def sql_str(s):
@@ -210,12 +213,25 @@ def load(db_api, inputs, select):
     return names, sdfs
 
 
+def new_db_api(outdir):
+    """DuckDB in memory, with a memory limit and a spill directory so that a 1M-record run
+    spills to disk instead of being killed on a 24 GB machine (SPLINK_MEMORY_LIMIT, default
+    10GB; DuckDB's own default is 80% of RAM)."""
+    db_api = DuckDBAPI()
+    limit = os.environ.get("SPLINK_MEMORY_LIMIT", "10GB")
+    db_api.duckdb_con.execute(f"set memory_limit = {sql_str(limit)}")
+    db_api.duckdb_con.execute(f"set temp_directory = {sql_str(outdir + '/duckdb-tmp')}")
+    return db_api
+
+
 def run(dataset, outdir, threshold, inputs):
     settings, train, _rules, select, uid, _lt = MODELS[dataset]()
     phases = {}
     t = time.perf_counter()
-    db_api = DuckDBAPI()
-    _names, sdfs = load(db_api, inputs, select)
+    db_api = new_db_api(outdir)
+    names, sdfs = load(db_api, inputs, select)
+    n_records = sum(db_api.duckdb_con.execute(f"select count(*) from {n}").fetchall()[0][0]
+                    for n in names)
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings)
     phases["load"] = time.perf_counter() - t
 
@@ -224,7 +240,9 @@ def run(dataset, outdir, threshold, inputs):
     phases["train"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    # Splink 5's chunked predict, as its docs advise for large inputs (memory)
+    chunks = {"num_chunks_left": 4, "num_chunks_right": 4} if n_records > CHUNK_ABOVE else {}
+    predictions = linker.inference.predict(threshold_match_probability=threshold, **chunks)
     phases["predict"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -241,6 +259,7 @@ def run(dataset, outdir, threshold, inputs):
     con.execute(f"""copy (select {uid} as record_id, cluster_id from {clusters.physical_name})
                     to {sql_str(outdir + '/clusters.csv')} (header, delimiter ',')""")
     phases["write"] = time.perf_counter() - t
+    shutil.rmtree(outdir + "/duckdb-tmp", ignore_errors=True)
     phases["total_in_process"] = time.perf_counter() - T0
     with open(outdir + "/phases.txt", "w") as f:
         for k, v in phases.items():
@@ -252,7 +271,7 @@ def blocking(dataset, outdir, truth, inputs):
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
     _settings, _train, rules, select, uid, link_type = MODELS[dataset]()
-    db_api = DuckDBAPI()
+    db_api = new_db_api(outdir)
     names, sdfs = load(db_api, inputs, select)
     con = db_api.duckdb_con
 
@@ -285,8 +304,8 @@ def blocking(dataset, outdir, truth, inputs):
                                            and tl.record_id < tr.record_id
                               join {a} l on l.{uid} = tl.record_id
                               join {a} r on r.{uid} = tr.record_id"""
-    n_true, n_blocked = con.execute(q).fetchone()
-    n_records = sum(con.execute(f"select count(*) from {n}").fetchone()[0] for n in names)
+    n_true, n_blocked = con.execute(q).fetchall()[0]
+    n_records = sum(con.execute(f"select count(*) from {n}").fetchall()[0][0] for n in names)
     print(f"candidate_pairs={n_cmp}")
     print(f"candidate_pairs_per_record={n_cmp / n_records:.2f}")
     print(f"blocked_true_pairs={n_blocked}")

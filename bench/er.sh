@@ -10,9 +10,12 @@
 # Environment: DATASETS (febrl4,hist50k,sim), SIZES (100k; 1m optional), WORK (work dir,
 # default /tmp/corridor-er-bench), VENV (/var/cache/corridor-bench/venv), CORRIDOR_BIN
 # (default <workspace>/target/release/corridor, built first unless SKIP_BUILD=1 or CORRIDOR_BIN
-# is given), CORRIDOR_THRESHOLD (0.5), CORRIDOR_SETTINGS_DIR (optional: DIR/<dataset>.yaml is
-# passed as --settings), SPLINK_THRESHOLD_FEBRL4 (0.9), SPLINK_THRESHOLD_HIST50K (0.95),
-# SPLINK_THRESHOLD_SIM (0.95), SIM_SEED (7), HIST50K_CSV, SKIP_SPLINK=1, SKIP_CORRIDOR=1.
+# is given), CORRIDOR_THRESHOLD (0.5), CORRIDOR_SETTINGS_DIR (bench/er: its
+# corridor-<febrl4|hist50k|sim>.yaml is passed as --settings; "none" lets Corridor propose
+# settings from the columns), CORRIDOR_BLOCKING (1: a second, untimed run with --candidates for
+# blocking recall), SPLINK_THRESHOLD_FEBRL4 (0.9), SPLINK_THRESHOLD_HIST50K (0.95),
+# SPLINK_THRESHOLD_SIM (0.95), SPLINK_MEMORY_LIMIT (10GB), SIM_SEED (7), HIST50K_CSV,
+# SKIP_SPLINK=1, SKIP_CORRIDOR=1, SKIP_BUILD=1.
 #
 # The figures come last, one name=value per line. Nothing here asserts a result: a tool that
 # fails is reported as <dataset>_<tool>_error=1 and the run goes on.
@@ -26,7 +29,8 @@ VENV=${VENV:-/var/cache/corridor-bench/venv}
 DATASETS=${DATASETS:-febrl4,hist50k,sim}
 SIZES=${SIZES:-100k}
 CORRIDOR_THRESHOLD=${CORRIDOR_THRESHOLD:-0.5}
-CORRIDOR_SETTINGS_DIR=${CORRIDOR_SETTINGS_DIR:-}
+CORRIDOR_SETTINGS_DIR=${CORRIDOR_SETTINGS_DIR:-$ROOT/bench/er}
+CORRIDOR_BLOCKING=${CORRIDOR_BLOCKING:-1}
 SPLINK_THRESHOLD_FEBRL4=${SPLINK_THRESHOLD_FEBRL4:-0.9}
 SPLINK_THRESHOLD_HIST50K=${SPLINK_THRESHOLD_HIST50K:-0.95}
 SPLINK_THRESHOLD_SIM=${SPLINK_THRESHOLD_SIM:-0.95}
@@ -48,7 +52,7 @@ while [ $# -gt 0 ]; do
         --threshold=*) CORRIDOR_THRESHOLD=${1#--threshold=}; shift ;;
         --datasets) DATASETS=$2; shift 2 ;;
         --sizes) SIZES=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "er.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -152,10 +156,10 @@ run_splink() {
     fi
 }
 
-# run_corridor DS THRESHOLD TRUTH_KIND TRUTH NAMES INPUT...
+# run_corridor DS MODEL THRESHOLD TRUTH_KIND TRUTH NAMES INPUT...
 run_corridor() {
-    local ds=$1 thr=$2 tkind=$3 truth=$4 names=$5
-    shift 5
+    local ds=$1 model=$2 thr=$3 tkind=$4 truth=$5 names=$6
+    shift 6
     local dir=$OUT/$ds/corridor p=${ds}_corridor
     rm -rf "$dir"; mkdir -p "$dir"
     kv "${p}_threshold" "$thr"
@@ -166,10 +170,8 @@ run_corridor() {
         return 0
     fi
     local settings=()
-    if [ -n "$CORRIDOR_SETTINGS_DIR" ] && [ -f "$CORRIDOR_SETTINGS_DIR/$ds.yaml" ]; then
-        settings=(--settings "$CORRIDOR_SETTINGS_DIR/$ds.yaml")
-    elif [ -n "$CORRIDOR_SETTINGS_DIR" ] && [ -f "$CORRIDOR_SETTINGS_DIR/${ds%%[0-9]*}.yaml" ]; then
-        settings=(--settings "$CORRIDOR_SETTINGS_DIR/${ds%%[0-9]*}.yaml")
+    if [ "$CORRIDOR_SETTINGS_DIR" != none ] && [ -f "$CORRIDOR_SETTINGS_DIR/corridor-$model.yaml" ]; then
+        settings=(--settings "$CORRIDOR_SETTINGS_DIR/corridor-$model.yaml")
     fi
     kv "${p}_settings" "${settings[1]:-proposed}"
     kv "${p}_loadavg" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -187,7 +189,23 @@ run_corridor() {
     fi
     "$PY" "$HERE/metrics.py" timing --prefix "$p" "$dir/time.txt" >>"$RESULTS"
     score "$p" "$dir/result" "$thr" "$tkind" "$truth" "$names" || { kv "${p}_error" 1; kv "${p}_error_reason" "scoring failed"; }
-    # without a candidates file, the count from its summary line ("N candidate pairs")
+    # blocking recall: the same command again with --candidates (not timed, like Splink's
+    # blocking analysis, since writing every candidate pair is not part of resolving)
+    if [ "$CORRIDOR_BLOCKING" = 1 ] && "$CORRIDOR_BIN" resolve --help 2>/dev/null | grep -q -- --candidates; then
+        log "$ds: corridor blocking recall (again with --candidates, not timed)"
+        if "$CORRIDOR_BIN" resolve "${settings[@]}" "$@" --out "$dir/blocking" --quiet \
+                --candidates "$dir/candidates.csv" >"$dir/blocking.log" 2>&1 \
+            && "$PY" "$HERE/metrics.py" blocking --prefix "$p" --candidates "$dir/candidates.csv" \
+                "--truth-$tkind" "$truth" >"$dir/blocking.txt" 2>>"$dir/blocking.log"; then
+            cat "$dir/blocking.txt" >>"$RESULTS"
+            kv "${p}_candidate_pairs_per_record" "$(awk -v n="$(sed -n "s/^${p}_candidate_pairs=//p" "$dir/blocking.txt")" \
+                -v r="$(count_rows "$@")" 'BEGIN{printf "%.2f", n/r}')"
+            rm -rf "$dir/blocking" "$dir/candidates.csv"
+            return 0
+        fi
+        log "$ds: corridor blocking run failed (see $dir/blocking.log)"
+    fi
+    # otherwise the count from its summary line ("N candidate pairs")
     if [ ! -f "$dir/result/candidates.csv" ] && [ ! -f "$dir/result/candidates_count" ]; then
         local n recs
         n=$(grep -oE '[0-9]+ candidate pairs' "$dir/log.txt" | tail -n 1 | cut -d' ' -f1 || true)
@@ -225,7 +243,7 @@ score() {
 both() {  # both DS MODEL SPLINK_THRESHOLD TRUTH_KIND TRUTH NAMES INPUT...
     local ds=$1 model=$2 sthr=$3 tkind=$4 truth=$5 names=$6
     shift 6
-    [ "$SKIP_CORRIDOR" = 1 ] || run_corridor "$ds" "$CORRIDOR_THRESHOLD" "$tkind" "$truth" "$names" "$@"
+    [ "$SKIP_CORRIDOR" = 1 ] || run_corridor "$ds" "$model" "$CORRIDOR_THRESHOLD" "$tkind" "$truth" "$names" "$@"
     [ "$SKIP_SPLINK" = 1 ] || run_splink "$ds" "$model" "$sthr" "$tkind" "$truth" "$names" "$@"
 }
 

@@ -5,6 +5,7 @@
                      (--truth-clusters T.csv | --truth-links L.csv)
                      [--threshold 0.5] [--names INPUT.csv --name-column full_name]
                      [--candidates DIR/candidates.csv] [--candidates-count DIR/candidates_count]
+    metrics.py blocking --prefix P --candidates CANDIDATES.csv (--truth-clusters T | --truth-links L)
     metrics.py timing --prefix P TIME_V_OUTPUT     (the file `/usr/bin/time -v -o` wrote)
 
 Definitions (all pairs are unordered pairs of distinct record ids):
@@ -126,11 +127,16 @@ def load_truth(con, args):
             raise SystemExit("truth: duplicate record ids")
 
 
-def score(args):
-    pre = args.prefix
+def new_con():
     con = duckdb.connect()
     con.execute(f"set memory_limit = {q(os.environ.get('METRICS_MEMORY_LIMIT', '8GB'))}")
     con.execute(f"set temp_directory = {q(tempfile.mkdtemp(prefix='er-metrics-'))}")
+    return con
+
+
+def score(args):
+    pre = args.prefix
+    con = new_con()
     load_truth(con, args)
     true_pairs = con.execute("select coalesce(sum(n * (n - 1) // 2), 0)::bigint from "
                              "(select count(*) as n from truth group by label)").fetchall()[0][0]
@@ -233,18 +239,31 @@ def score(args):
 
     # --- blocking (optional) ---
     if args.candidates:
-        src = read_csv_sql(args.candidates, ["l", "r"])
-        n_cand, btp = con.execute(f"""
-            with c as (select distinct least(l, r) as a, greatest(l, r) as b from {src} where l <> r)
-            select count(*), count(*) filter (where ta.label = tb.label)
-            from c left join truth ta on ta.id = c.a left join truth tb on tb.id = c.b""").fetchall()[0]
-        emit(pre, "candidate_pairs", n_cand)
-        emit(pre, "blocking_recall", btp / true_pairs if true_pairs else float("nan"))
+        blocking_figures(con, pre, args.candidates, true_pairs)
     elif args.candidates_count:
         with open(args.candidates_count) as f:
             m = re.search(r"\d+", f.read())
         if m:
             emit(pre, "candidate_pairs", int(m.group(0)))
+
+
+def blocking_figures(con, pre, path, true_pairs):
+    src = read_csv_sql(path, ["l", "r"])
+    n_cand, btp = con.execute(f"""
+        with c as (select distinct least(l, r) as a, greatest(l, r) as b from {src} where l <> r)
+        select count(*), count(*) filter (where ta.label = tb.label)
+        from c left join truth ta on ta.id = c.a left join truth tb on tb.id = c.b""").fetchall()[0]
+    emit(pre, "candidate_pairs", n_cand)
+    emit(pre, "blocked_true_pairs", btp)
+    emit(pre, "blocking_recall", btp / true_pairs if true_pairs else float("nan"))
+
+
+def blocking(args):
+    con = new_con()
+    load_truth(con, args)
+    true_pairs = con.execute("select coalesce(sum(n * (n - 1) // 2), 0)::bigint from "
+                             "(select count(*) as n from truth group by label)").fetchall()[0][0]
+    blocking_figures(con, args.prefix, args.candidates, true_pairs)
 
 
 def parse_elapsed(s):
@@ -279,12 +298,20 @@ def main():
     s.add_argument("--name-column", default="full_name")
     s.add_argument("--candidates")
     s.add_argument("--candidates-count")
+    b = sub.add_parser("blocking")
+    b.add_argument("--prefix", required=True)
+    b.add_argument("--candidates", required=True)
+    g = b.add_mutually_exclusive_group(required=True)
+    g.add_argument("--truth-clusters")
+    g.add_argument("--truth-links")
     t = sub.add_parser("timing")
     t.add_argument("--prefix", required=True)
     t.add_argument("file")
     args = ap.parse_args()
     if args.cmd == "score":
         score(args)
+    elif args.cmd == "blocking":
+        blocking(args)
     else:
         timing(args)
 

@@ -189,10 +189,14 @@ fn write_pairs(
     }
     header.push("explanation".into());
     w.write_record(&header)?;
-    for p in &result.pairs {
+    let mut failed = None;
+    result.record_pairs(&mut |left, right, p| {
+        if failed.is_some() {
+            return;
+        }
         let mut row = vec![
-            result.ids[p.left as usize].clone(),
-            result.ids[p.right as usize].clone(),
+            result.ids[left as usize].clone(),
+            result.ids[right as usize].clone(),
             format!("{:.6}", p.probability),
             format!("{:.3}", p.bits),
         ];
@@ -207,7 +211,12 @@ fn write_pairs(
             row.push(format!("{:.3}", e.bits));
         }
         row.push(p.explanation(settings));
-        w.write_record(&row)?;
+        if let Err(e) = w.write_record(&row) {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
     }
     w.flush()?;
     Ok(())

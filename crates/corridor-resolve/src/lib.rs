@@ -86,7 +86,11 @@ pub struct Resolution {
     pub ids: Vec<String>,
     /// Which input each record came from.
     pub source: Vec<u8>,
+    /// Scored pairs between representatives (indices into `members`); see
+    /// [`Resolution::record_pairs`] for the pairs of records.
     pub pairs: Vec<ScoredPair>,
+    /// Per representative, its identical records (indices into `ids`).
+    pub members: Vec<Vec<u32>>,
     /// Cluster id per record: the id of the cluster's first record.
     pub clusters: Vec<String>,
     pub parameters: model::Parameters,
@@ -580,37 +584,21 @@ pub fn resolve_with(
             }
         }
     }
-    // Explanations for the pairs written out, then every record of each representative.
-    let explained: Vec<ScoredPair> = pairs
+    // Explanations for the pairs written out (between representatives; see `record_pairs`).
+    let pairs: Vec<ScoredPair> = pairs
         .par_iter()
         .map(|&(a, b, bits)| explain_pair(settings, &parameters, &tf, &records, a, b, bits))
         .collect();
-    let mut pairs = Vec::new();
-    for p in explained {
-        for &x in &members[p.left as usize] {
-            for &y in &members[p.right as usize] {
-                let mut q = p.clone();
-                (q.left, q.right) = (x, y);
-                pairs.push(q);
-            }
-        }
-    }
-    for list in members.iter().filter(|m| m.len() > 1) {
-        for (k, &x) in list.iter().enumerate() {
-            for &y in &list[k + 1..] {
-                pairs.push(ScoredPair {
-                    left: x,
-                    right: y,
-                    probability: 1.0,
-                    bits: f64::INFINITY,
-                    evidence: Vec::new(),
-                });
-            }
-        }
-    }
+    let record_pairs: usize = pairs
+        .iter()
+        .map(|p| members[p.left as usize].len() * members[p.right as usize].len())
+        .sum::<usize>()
+        + members
+            .iter()
+            .map(|m| m.len() * (m.len() - 1) / 2)
+            .sum::<usize>();
     progress(&format!(
-        "scored: {} pairs at or above the review threshold",
-        pairs.len()
+        "scored: {record_pairs} pairs of records at or above the review threshold"
     ));
     let ids = cluster::cluster(
         n,
@@ -640,7 +628,7 @@ pub fn resolve_with(
         records: all.ids.len(),
         candidate_pairs: blocking.pairs,
         generic_blocks: blocking.generic_blocks,
-        pairs_above_review: pairs.len(),
+        pairs_above_review: record_pairs,
         clusters: sizes.len(),
         largest_cluster: sizes.values().copied().max().unwrap_or(0),
     };
@@ -655,6 +643,7 @@ pub fn resolve_with(
         clusters: ids.iter().map(|c| all.ids[*c as usize].clone()).collect(),
         ids: all.ids,
         source: all.source,
+        members,
         pairs,
         parameters,
         stats,
@@ -726,6 +715,38 @@ fn explain_pair(
         probability: probability(bits),
         bits,
         evidence,
+    }
+}
+
+/// A pair of identical records: nothing to weigh.
+static IDENTICAL: ScoredPair = ScoredPair {
+    left: 0,
+    right: 0,
+    probability: 1.0,
+    bits: f64::INFINITY,
+    evidence: Vec::new(),
+};
+
+impl Resolution {
+    /// Every pair of records at or above the review threshold, with its scored pair: the
+    /// pairs between representatives for each of their records, then identical records with
+    /// each other. Expanded while visited, so a cluster of a thousand identical records costs
+    /// no memory.
+    pub fn record_pairs(&self, visit: &mut dyn FnMut(u32, u32, &ScoredPair)) {
+        for p in &self.pairs {
+            for &x in &self.members[p.left as usize] {
+                for &y in &self.members[p.right as usize] {
+                    visit(x, y, p);
+                }
+            }
+        }
+        for list in &self.members {
+            for (k, &x) in list.iter().enumerate() {
+                for &y in &list[k + 1..] {
+                    visit(x, y, &IDENTICAL);
+                }
+            }
+        }
     }
 }
 

@@ -190,6 +190,8 @@ fn write_pairs(
     header.push("explanation".into());
     w.write_record(&header)?;
     let mut failed = None;
+    // Records of one representative pair share its explanation: make it once.
+    let mut last: (*const corridor_resolve::ScoredPair, String) = (std::ptr::null(), String::new());
     result.record_pairs(&mut |left, right, p| {
         if failed.is_some() {
             return;
@@ -210,7 +212,10 @@ fn write_pairs(
             row.push(c.kind.levels()[e.level].to_string());
             row.push(format!("{:.3}", e.bits));
         }
-        row.push(p.explanation(settings));
+        if !std::ptr::eq(last.0, p) {
+            last = (p, p.explanation(settings));
+        }
+        row.push(last.1.clone());
         if let Err(e) = w.write_record(&row) {
             failed = Some(e);
         }

@@ -135,6 +135,9 @@ fn rule_keys(rule_index: usize, rule: &[Key], fields: &[Prepared]) -> Vec<u64> {
 pub struct Blocking {
     /// For each record, the records it is compared with (higher index, or the other source).
     pub candidates: Vec<Vec<u32>>,
+    /// For each candidate, the rules that produced it (bit r for rule r): training passes
+    /// take their pairs from here instead of blocking again.
+    pub rules: Vec<Vec<u16>>,
     pub pairs: u64,
     /// Blocks skipped for being larger than `max_block`.
     pub generic_blocks: u64,
@@ -148,13 +151,17 @@ pub fn candidates(
     source: &[u8],
     max_block: usize,
 ) -> Blocking {
-    let keys: Vec<Vec<u64>> = records
+    let keys: Vec<Vec<(u64, u16)>> = records
         .par_iter()
         .map(|fields| {
-            let mut k: Vec<u64> = rules
+            let mut k: Vec<(u64, u16)> = rules
                 .iter()
                 .enumerate()
-                .flat_map(|(i, rule)| rule_keys(i, rule, fields))
+                .flat_map(|(i, rule)| {
+                    rule_keys(i, rule, fields)
+                        .into_iter()
+                        .map(move |h| (h, 1u16 << i))
+                })
                 .collect();
             k.sort_unstable();
             k.dedup();
@@ -163,18 +170,18 @@ pub fn candidates(
         .collect();
     let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
     for (i, ks) in keys.iter().enumerate() {
-        for k in ks {
+        for (k, _) in ks {
             index.entry(*k).or_default().push(i as u32);
         }
     }
     let generic_blocks = index.values().filter(|v| v.len() > max_block).count() as u64;
     index.retain(|_, v| v.len() > 1 && v.len() <= max_block);
     let linking = source.iter().any(|s| *s != 0);
-    let candidates: Vec<Vec<u32>> = (0..records.len())
+    let found: Vec<(Vec<u32>, Vec<u16>)> = (0..records.len())
         .into_par_iter()
         .map(|i| {
-            let mut out: Vec<u32> = Vec::new();
-            for k in &keys[i] {
+            let mut out: Vec<(u32, u16)> = Vec::new();
+            for (k, rule) in &keys[i] {
                 if let Some(block) = index.get(k) {
                     for &j in block {
                         let keep = if linking {
@@ -183,19 +190,30 @@ pub fn candidates(
                             j as usize > i
                         };
                         if keep {
-                            out.push(j);
+                            out.push((j, *rule));
                         }
                     }
                 }
             }
             out.sort_unstable();
-            out.dedup();
-            out
+            let mut ids: Vec<u32> = Vec::new();
+            let mut masks: Vec<u16> = Vec::new();
+            for (j, rule) in out {
+                if ids.last() == Some(&j) {
+                    *masks.last_mut().expect("same length") |= rule;
+                } else {
+                    ids.push(j);
+                    masks.push(rule);
+                }
+            }
+            (ids, masks)
         })
         .collect();
+    let (candidates, rule_masks): (Vec<Vec<u32>>, Vec<Vec<u16>>) = found.into_iter().unzip();
     let pairs = candidates.iter().map(|c| c.len() as u64).sum();
     Blocking {
         candidates,
+        rules: rule_masks,
         pairs,
         generic_blocks,
     }

@@ -187,32 +187,6 @@ fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> 
 /// Pairs used to train each EM pass, at most.
 const TRAINING_PAIRS: usize = 400_000;
 
-/// The agreement patterns of (an even sample of) the pairs in `candidates`.
-fn sample_patterns(
-    settings: &Settings,
-    records: &Records,
-    candidates: &[Vec<u32>],
-    limit: usize,
-) -> HashMap<Vec<u8>, u64> {
-    let total: usize = candidates.iter().map(Vec::len).sum();
-    let stride = total.div_ceil(limit.max(1)).max(1);
-    let pairs: Vec<(usize, u32)> = candidates
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| c.iter().map(move |j| (i, *j)))
-        .step_by(stride)
-        .collect();
-    let patterns: Vec<Vec<u8>> = pairs
-        .par_iter()
-        .map(|(i, j)| levels_of(settings, &records.fields[*i], &records.fields[*j as usize]))
-        .collect();
-    let mut out: HashMap<Vec<u8>, u64> = HashMap::new();
-    for p in patterns {
-        *out.entry(p).or_default() += 1;
-    }
-    out
-}
-
 /// Identical records (same source, same comparable values) collapsed into one representative:
 /// a border system's hundred crossings of one driver are one record to compare, not a
 /// hundred. Returns the representatives and, per representative, its records.
@@ -471,17 +445,30 @@ pub fn resolve_with(
     let mut m_sum: Vec<Vec<f64>> = level_counts.iter().map(|n| vec![0.0; *n]).collect();
     let mut m_passes = vec![0usize; level_counts.len()];
     let mut iterations = 0;
-    for rule in &rules {
+    for (r, rule) in rules.iter().enumerate() {
         let excluded: Vec<bool> = (0..level_counts.len())
             .map(|c| rule.iter().any(|k| k.comparison == c))
             .collect();
-        let pass = block::candidates(
-            std::slice::from_ref(rule),
-            &records.fields,
-            &records.source,
-            settings.max_block,
-        );
-        let patterns = sample_patterns(settings, &records, &pass.candidates, TRAINING_PAIRS);
+        // The pass's pairs: those this rule produced, an even sample of them at most.
+        let bit = 1u16 << r;
+        let produced: usize = blocking
+            .rules
+            .iter()
+            .map(|masks| masks.iter().filter(|m| *m & bit != 0).count())
+            .sum();
+        let stride = produced.div_ceil(TRAINING_PAIRS).max(1);
+        let mut patterns: HashMap<Vec<u8>, u64> = HashMap::new();
+        let mut seen = 0usize;
+        for (codes, masks) in pair_patterns.iter().zip(&blocking.rules) {
+            for (code, mask) in codes.iter().zip(masks) {
+                if mask & bit != 0 {
+                    if seen % stride == 0 {
+                        *patterns.entry(unpack(*code, comparisons)).or_default() += 1;
+                    }
+                    seen += 1;
+                }
+            }
+        }
         let (m, _, done) = model::em_pass(
             &level_counts,
             &u,

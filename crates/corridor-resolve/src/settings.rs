@@ -198,6 +198,12 @@ impl Settings {
                 ));
             }
         }
+        if self.blocking.len() > 16 {
+            return bad(format!(
+                "blocking: at most 16 rules, not {}",
+                self.blocking.len()
+            ));
+        }
         if self.blocking.is_empty() {
             return bad(
                 "blocking: at least one rule is needed (comparing every pair does not scale)"

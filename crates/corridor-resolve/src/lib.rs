@@ -398,10 +398,7 @@ pub fn resolve_with(
         *packed_counts.entry(*p).or_default() += 1;
     }
     let comparisons = settings.comparisons.len();
-    let aggregated: HashMap<Vec<u8>, u64> = packed_counts
-        .iter()
-        .map(|(p, c)| (unpack(*p, comparisons), *c))
-        .collect();
+
     // Judgements name records; the model works on their distinct representatives.
     let mut representative_of: Vec<u32> = vec![0; all.ids.len()];
     for (r, list) in members.iter().enumerate() {
@@ -445,6 +442,7 @@ pub fn resolve_with(
     let mut m_sum: Vec<Vec<f64>> = level_counts.iter().map(|n| vec![0.0; *n]).collect();
     let mut m_passes = vec![0usize; level_counts.len()];
     let mut iterations = 0;
+    let mut pass_lambdas: Vec<(f64, Vec<bool>)> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
         let excluded: Vec<bool> = (0..level_counts.len())
             .map(|c| rule.iter().any(|k| k.comparison == c))
@@ -462,14 +460,14 @@ pub fn resolve_with(
         for (codes, masks) in pair_patterns.iter().zip(&blocking.rules) {
             for (code, mask) in codes.iter().zip(masks) {
                 if mask & bit != 0 {
-                    if seen % stride == 0 {
+                    if seen.is_multiple_of(stride) {
                         *patterns.entry(unpack(*code, comparisons)).or_default() += 1;
                     }
                     seen += 1;
                 }
             }
         }
-        let (m, _, done) = model::em_pass(
+        let (m, pass_lambda, done) = model::em_pass(
             &level_counts,
             &u,
             &patterns,
@@ -478,6 +476,7 @@ pub fn resolve_with(
             settings.em_iterations,
         );
         iterations += done;
+        pass_lambdas.push((pass_lambda, excluded.clone()));
         for c in (0..level_counts.len()).filter(|c| !excluded[*c]) {
             for l in 1..level_counts[c] {
                 m_sum[c][l] += m[c][l];
@@ -501,7 +500,37 @@ pub fn resolve_with(
             }
         })
         .collect();
-    let lambda = model::estimate_lambda(&m, &u, &aggregated, 50);
+    // The prior over all pairs, as u is measured over all pairs: the expected number of
+    // matches among the candidates (each judged within the pass of the first rule that
+    // produced it, where its blocked comparisons say nothing) over the number of all pairs.
+    let mut by_pass: HashMap<(u64, usize), u64> = HashMap::new();
+    for (codes, masks) in pair_patterns.iter().zip(&blocking.rules) {
+        for (code, mask) in codes.iter().zip(masks) {
+            *by_pass
+                .entry((*code, mask.trailing_zeros() as usize))
+                .or_default() += 1;
+        }
+    }
+    let expected_matches: f64 = by_pass
+        .iter()
+        .map(|((code, r), count)| {
+            let (pass_lambda, excluded) = &pass_lambdas[*r];
+            let (mut pm, mut pu) = (*pass_lambda, 1.0 - pass_lambda);
+            for (c, l) in unpack(*code, comparisons).iter().enumerate() {
+                if *l > 0 && !excluded[c] {
+                    pm *= m[c][*l as usize];
+                    pu *= u[c][*l as usize];
+                }
+            }
+            pm / (pm + pu) * *count as f64
+        })
+        .sum();
+    let all_pairs = if tables.len() == 2 {
+        left.len() as f64 * right.len() as f64
+    } else {
+        n as f64 * (n as f64 - 1.0) / 2.0
+    };
+    let lambda = (expected_matches / all_pairs.max(1.0)).clamp(1e-12, 0.5);
     let parameters = model::Parameters {
         lambda,
         m,
@@ -509,7 +538,7 @@ pub fn resolve_with(
         em_iterations: iterations,
     };
     progress(&format!(
-        "model: {} EM iterations, {:.4} of candidate pairs estimated to match",
+        "model: {} EM iterations, a prior of {:.3e} over all pairs",
         parameters.em_iterations, parameters.lambda
     ));
 

@@ -125,10 +125,10 @@ fn default_em_iterations() -> usize {
     25
 }
 fn default_average_bits() -> f64 {
-    3.0
+    -0.5
 }
 fn default_missing_bits() -> f64 {
-    -3.0
+    -1.0
 }
 
 /// What a blocking key is made of.

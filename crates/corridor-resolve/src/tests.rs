@@ -64,6 +64,7 @@ blocking:
 # Records here are sparse (a given name and a year): let them join on the strongest link
 # unless the cluster's other members speak against it.
 cluster_average_bits: 0.0
+thresholds: {match: 0.5, review: 0.5}
 ";
 
 fn settings() -> Settings {

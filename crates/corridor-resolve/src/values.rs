@@ -32,6 +32,12 @@ impl Date {
         if !(1800..=2100).contains(&y) {
             return None;
         }
+        // A "month" above 12 with a day that could be a month: the two were written the other
+        // way round (MM/DD where DD/MM was meant, or the reverse).
+        let (m, d) = match (m, d) {
+            (Some(m), Some(d)) if m > 12 && (1..=12).contains(&d) => (Some(d), Some(m)),
+            other => other,
+        };
         let month = m.filter(|m| (1..=12).contains(m)).map(|m| m as u8);
         let day = d.filter(|d| (1..=31).contains(d)).map(|d| d as u8);
         Some(Date {
@@ -194,6 +200,8 @@ mod tests {
         assert_eq!(d("1990-04-07"), d("07.04.1990"));
         assert_eq!(d("19900407"), d("07/04/1990"));
         assert_eq!(d("1990").unwrap().month, None);
+        // Month and day written the other way round.
+        assert_eq!(d("1990-17-04"), d("1990-04-17"));
         for bad in ["", "n/a", "1990-13-45x", "0000-00-00"] {
             assert!(d(bad).is_none() || d(bad).unwrap().month.is_none(), "{bad}");
         }

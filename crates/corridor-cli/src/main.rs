@@ -157,6 +157,10 @@ enum Command {
         /// blocking recall.
         #[arg(long)]
         candidates: Option<PathBuf>,
+        /// Leave the explanation text out of pairs.csv (each comparison's level and bits stay):
+        /// for runs with tens of millions of pairs.
+        #[arg(long)]
+        brief: bool,
         /// No progress lines.
         #[arg(long)]
         quiet: bool,
@@ -331,6 +335,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             judgements,
             candidates,
+            brief,
             quiet,
         } => resolve_command::resolve(resolve_command::ResolveArgs {
             settings,
@@ -338,6 +343,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             judgements,
             candidates,
+            brief,
             quiet,
         }),
         Command::Users { command } => match command {

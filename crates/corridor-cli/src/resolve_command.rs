@@ -14,6 +14,8 @@ pub struct ResolveArgs {
     pub out: PathBuf,
     pub judgements: Option<PathBuf>,
     pub candidates: Option<PathBuf>,
+    /// Leave the explanation text out of pairs.csv (the level and bits columns stay).
+    pub brief: bool,
     pub quiet: bool,
 }
 
@@ -151,7 +153,7 @@ pub fn resolve(args: ResolveArgs) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    write_pairs(&args.out.join("pairs.csv"), &settings, &result)?;
+    write_pairs(&args.out.join("pairs.csv"), &settings, &result, args.brief)?;
     write_clusters(&args.out.join("clusters.csv"), &result)?;
     std::fs::write(args.out.join("settings.yaml"), settings.to_yaml())?;
     write_model(&args.out.join("model.yaml"), &settings, &result.parameters)?;
@@ -174,6 +176,7 @@ fn write_pairs(
     path: &Path,
     settings: &Settings,
     result: &corridor_resolve::Resolution,
+    brief: bool,
 ) -> anyhow::Result<()> {
     let mut w =
         csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -187,7 +190,9 @@ fn write_pairs(
         header.push(format!("{}_level", c.name));
         header.push(format!("{}_bits", c.name));
     }
-    header.push("explanation".into());
+    if !brief {
+        header.push("explanation".into());
+    }
     w.write_record(&header)?;
     let mut failed = None;
     // Records of one representative pair share its explanation: make it once.
@@ -212,10 +217,12 @@ fn write_pairs(
             row.push(c.kind.levels()[e.level].to_string());
             row.push(format!("{:.3}", e.bits));
         }
-        if !std::ptr::eq(last.0, p) {
-            last = (p, p.explanation(settings));
+        if !brief {
+            if !std::ptr::eq(last.0, p) {
+                last = (p, p.explanation(settings));
+            }
+            row.push(last.1.clone());
         }
-        row.push(last.1.clone());
         if let Err(e) = w.write_record(&row) {
             failed = Some(e);
         }

@@ -106,6 +106,9 @@ struct Records {
     ids: Vec<String>,
     source: Vec<u8>,
     fields: Vec<Vec<compare::Prepared>>,
+    /// Per record and comparison, a number for the name written there (`u32::MAX` for other
+    /// kinds): names repeat, so their comparisons are remembered by these numbers.
+    name_ids: Vec<Vec<u32>>,
 }
 
 fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> {
@@ -181,6 +184,7 @@ fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> 
         ids,
         source,
         fields,
+        name_ids: Vec::new(),
     })
 }
 
@@ -199,6 +203,7 @@ fn collapse(
         ids: Vec::new(),
         source: Vec::new(),
         fields: Vec::new(),
+        name_ids: Vec::new(),
     };
     let mut members: Vec<Vec<u32>> = Vec::new();
     for (i, fields) in all.fields.iter().enumerate() {
@@ -259,12 +264,57 @@ fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
         .collect()
 }
 
-fn levels_of(settings: &Settings, a: &[compare::Prepared], b: &[compare::Prepared]) -> Vec<u8> {
+thread_local! {
+    /// Name comparisons already made on this thread, by (comparison, name, name).
+    static NAME_LEVELS: std::cell::RefCell<HashMap<(u8, u32, u32), u8>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<u8> {
+    let (a, b) = (&records.fields[i], &records.fields[j]);
     settings
         .comparisons
         .iter()
         .enumerate()
-        .map(|(c, spec)| compare::compare(spec, &a[c], &b[c], false).0 as u8)
+        .map(|(c, spec)| {
+            let (x, y) = (records.name_ids[i][c], records.name_ids[j][c]);
+            if x == u32::MAX || y == u32::MAX {
+                return compare::compare(spec, &a[c], &b[c], false).0 as u8;
+            }
+            let key = (c as u8, x.min(y), x.max(y));
+            NAME_LEVELS.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if let Some(level) = cache.get(&key) {
+                    return *level;
+                }
+                if cache.len() > 4_000_000 {
+                    cache.clear();
+                }
+                let level = compare::compare(spec, &a[c], &b[c], false).0 as u8;
+                cache.insert(key, level);
+                level
+            })
+        })
+        .collect()
+}
+
+/// Numbers the distinct names of each name comparison.
+fn number_names(settings: &Settings, fields: &[Vec<compare::Prepared>]) -> Vec<Vec<u32>> {
+    let mut seen: HashMap<(usize, String), u32> = HashMap::new();
+    fields
+        .iter()
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(c, f)| match f {
+                    compare::Prepared::Name(_) if settings.comparisons[c].kind == Kind::Name => {
+                        let next = seen.len() as u32;
+                        *seen.entry((c, f.signature())).or_insert(next)
+                    }
+                    _ => u32::MAX,
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -328,7 +378,8 @@ pub fn resolve_with(
         .iter()
         .flat_map(|(a, b)| [a.as_str(), b.as_str()])
         .collect();
-    let (records, members) = collapse(&all, &judged);
+    let (mut records, members) = collapse(&all, &judged);
+    records.name_ids = number_names(settings, &records.fields);
     let n = records.fields.len();
     progress(&format!(
         "prepared {} records ({} distinct)",
@@ -370,7 +421,7 @@ pub fn resolve_with(
         .collect();
     let u_patterns: Vec<Vec<u8>> = sample
         .par_iter()
-        .map(|(a, b)| levels_of(settings, &records.fields[*a], &records.fields[*b]))
+        .map(|(a, b)| levels_of(settings, &records, *a, *b))
         .collect();
     let u = model::estimate_u(&level_counts, &u_patterns);
 
@@ -383,13 +434,7 @@ pub fn resolve_with(
         .map(|(i, cands)| {
             cands
                 .iter()
-                .map(|&j| {
-                    pack(&levels_of(
-                        settings,
-                        &records.fields[i],
-                        &records.fields[j as usize],
-                    ))
-                })
+                .map(|&j| pack(&levels_of(settings, &records, i, j as usize)))
                 .collect()
         })
         .collect();
@@ -429,11 +474,7 @@ pub fn resolve_with(
         .iter()
         .map(|(a, b)| {
             (
-                levels_of(
-                    settings,
-                    &records.fields[*a as usize],
-                    &records.fields[*b as usize],
-                ),
+                levels_of(settings, &records, *a as usize, *b as usize),
                 true,
             )
         })

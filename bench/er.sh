@@ -13,7 +13,8 @@
 # is given), CORRIDOR_THRESHOLD (0.5), CORRIDOR_SETTINGS_DIR (bench/er: its
 # corridor-<febrl4|hist50k|sim>.yaml is passed as --settings; "none" lets Corridor propose
 # settings from the columns), CORRIDOR_BLOCKING (1: a second, untimed run with --candidates for
-# blocking recall), SPLINK_THRESHOLD_FEBRL4 (0.9), SPLINK_THRESHOLD_HIST50K (0.95),
+# blocking recall), CORRIDOR_BRIEF (auto: --brief above 500,000 records; 1 always; 0 never),
+# SPLINK_THRESHOLD_FEBRL4 (0.9), SPLINK_THRESHOLD_HIST50K (0.95),
 # SPLINK_THRESHOLD_SIM (0.95), SPLINK_MEMORY_LIMIT (10GB), SPLINK_MIN_FREE_GB (70: free disk
 # needed for Splink above 500,000 records), SIM_SEED (7), HIST50K_CSV,
 # SKIP_SPLINK=1, SKIP_CORRIDOR=1, SKIP_BUILD=1.
@@ -32,6 +33,7 @@ SIZES=${SIZES:-100k}
 CORRIDOR_THRESHOLD=${CORRIDOR_THRESHOLD:-0.5}
 CORRIDOR_SETTINGS_DIR=${CORRIDOR_SETTINGS_DIR:-$ROOT/bench/er}
 CORRIDOR_BLOCKING=${CORRIDOR_BLOCKING:-1}
+CORRIDOR_BRIEF=${CORRIDOR_BRIEF:-auto}
 SPLINK_THRESHOLD_FEBRL4=${SPLINK_THRESHOLD_FEBRL4:-0.9}
 SPLINK_THRESHOLD_HIST50K=${SPLINK_THRESHOLD_HIST50K:-0.95}
 SPLINK_THRESHOLD_SIM=${SPLINK_THRESHOLD_SIM:-0.95}
@@ -54,7 +56,7 @@ while [ $# -gt 0 ]; do
         --threshold=*) CORRIDOR_THRESHOLD=${1#--threshold=}; shift ;;
         --datasets) DATASETS=$2; shift 2 ;;
         --sizes) SIZES=$2; shift 2 ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "er.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -187,11 +189,20 @@ run_corridor() {
         settings=(--settings "$CORRIDOR_SETTINGS_DIR/corridor-$model.yaml")
     fi
     kv "${p}_settings" "${settings[1]:-proposed}"
+    # --brief (no explanation text in pairs.csv): CORRIDOR_BRIEF=1/0, or auto = above 500k records
+    local brief=()
+    if "$CORRIDOR_BIN" resolve --help 2>/dev/null | grep -q -- --brief; then
+        case "$CORRIDOR_BRIEF" in
+            1) brief=(--brief) ;;
+            auto) [ "$(count_rows "$@")" -le 500000 ] || brief=(--brief) ;;
+        esac
+    fi
+    kv "${p}_brief" "$([ ${#brief[@]} -gt 0 ] && echo 1 || echo 0)"
     kv "${p}_loadavg" "$(cut -d' ' -f1 /proc/loadavg)"
     log "$ds: corridor resolve ${settings[*]:-(settings proposed from the columns)}"
     sync
     local rc=0
-    /usr/bin/time -v -o "$dir/time.txt" "$CORRIDOR_BIN" resolve "${settings[@]}" "$@" --out "$dir/result" \
+    /usr/bin/time -v -o "$dir/time.txt" "$CORRIDOR_BIN" resolve "${settings[@]}" "${brief[@]}" "$@" --out "$dir/result" \
         >"$dir/log.txt" 2>&1 || rc=$?
     if [ "$rc" != 0 ] || [ ! -f "$dir/result/pairs.csv" ] || [ ! -f "$dir/result/clusters.csv" ]; then
         log "$ds: corridor resolve failed (exit $rc); last lines of $dir/log.txt:"
@@ -206,7 +217,7 @@ run_corridor() {
     # blocking analysis, since writing every candidate pair is not part of resolving)
     if [ "$CORRIDOR_BLOCKING" = 1 ] && "$CORRIDOR_BIN" resolve --help 2>/dev/null | grep -q -- --candidates; then
         log "$ds: corridor blocking recall (again with --candidates, not timed)"
-        if "$CORRIDOR_BIN" resolve "${settings[@]}" "$@" --out "$dir/blocking" --quiet \
+        if "$CORRIDOR_BIN" resolve "${settings[@]}" "${brief[@]}" "$@" --out "$dir/blocking" --quiet \
                 --candidates "$dir/candidates.csv" >"$dir/blocking.log" 2>&1 \
             && "$PY" "$HERE/metrics.py" blocking --prefix "$p" --candidates "$dir/candidates.csv" \
                 "--truth-$tkind" "$truth" >"$dir/blocking.txt" 2>>"$dir/blocking.log"; then

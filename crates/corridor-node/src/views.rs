@@ -98,6 +98,22 @@ pub struct HistoryItem {
     pub handling: &'static str,
 }
 
+impl From<&Statement> for HistoryItem {
+    fn from(s: &Statement) -> HistoryItem {
+        HistoryItem {
+            statement_id: s.id.to_string(),
+            operation: s.operation.as_str(),
+            prop: s.prop.clone(),
+            value: s.source_value().to_string(),
+            retracts: s.retracts.map(|r| r.to_string()),
+            recorded_by: s.provenance.recorded_by.clone(),
+            recorded_at: s.provenance.recorded_at.clone(),
+            dataset: s.provenance.dataset.clone(),
+            handling: s.provenance.handling.as_str(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct LinkView {
     pub id: String,
@@ -188,7 +204,37 @@ fn check_reason(reason: Option<&str>) -> Result<(), NodeError> {
     Ok(())
 }
 
+/// What the audit log says about a write.
+struct Audited<'a> {
+    action: &'static str,
+    object: String,
+    reason: &'a str,
+    outcome: String,
+}
+
 impl Node {
+    /// Writes one statement in its own transaction, then its audit entry.
+    fn write_audited(
+        &self,
+        store: &mut dyn Store,
+        subject: &Subject,
+        statement: &Statement,
+        audit: Audited<'_>,
+    ) -> Result<(), NodeError> {
+        let mut tx = store.begin()?;
+        tx.write(std::slice::from_ref(statement))?;
+        tx.commit()?;
+        self.audit(
+            store,
+            &subject.username,
+            audit.action,
+            &audit.object,
+            Some(audit.reason),
+            &audit.outcome,
+        )?;
+        Ok(())
+    }
+
     /// The live facts of `id` the caller may read, and how many were withheld for a reason.
     fn visible_live<'s>(
         &self,
@@ -259,20 +305,7 @@ impl Node {
                 types.insert(s.prop.clone(), p.type_.name().to_string());
             }
         }
-        let history = visible
-            .iter()
-            .map(|s| HistoryItem {
-                statement_id: s.id.to_string(),
-                operation: s.operation.as_str(),
-                prop: s.prop.clone(),
-                value: s.source_value().to_string(),
-                retracts: s.retracts.map(|r| r.to_string()),
-                recorded_by: s.provenance.recorded_by.clone(),
-                recorded_at: s.provenance.recorded_at.clone(),
-                dataset: s.provenance.dataset.clone(),
-                handling: s.provenance.handling.as_str(),
-            })
-            .collect();
+        let history = visible.iter().map(|s| HistoryItem::from(*s)).collect();
         let links = self.links(&mut **store, &mut gate, id, &live)?;
         if highest_handling(&visible) != HandlingCode::Public {
             self.audit(
@@ -564,17 +597,13 @@ impl Node {
         });
         let statement =
             Statement::assert(id, &schema.name, &fact.prop, value, original, provenance);
-        let mut tx = store.begin()?;
-        tx.write(std::slice::from_ref(&statement))?;
-        tx.commit()?;
-        self.audit(
-            &mut **store,
-            &subject.username,
-            "write",
-            &format!("entity {id} {}", fact.prop),
-            Some(reason),
-            &format!("allowed: statement {}", statement.id),
-        )?;
+        let audit = Audited {
+            action: "write",
+            object: format!("entity {id} {}", fact.prop),
+            reason,
+            outcome: format!("allowed: statement {}", statement.id),
+        };
+        self.write_audited(&mut **store, subject, &statement, audit)?;
         Ok(FactView::from(&statement))
     }
 
@@ -629,27 +658,13 @@ impl Node {
         provenance.recorded_by = subject.username.clone();
         provenance.recorded_at = now();
         let retraction = Statement::retract(target, Arc::new(provenance));
-        let mut tx = store.begin()?;
-        tx.write(std::slice::from_ref(&retraction))?;
-        tx.commit()?;
-        self.audit(
-            &mut **store,
-            &subject.username,
-            "retract",
-            &format!("entity {id} {}", target.prop),
-            Some(reason),
-            &format!("allowed: statement {} retracted", target.id),
-        )?;
-        Ok(HistoryItem {
-            statement_id: retraction.id.to_string(),
-            operation: "retract",
-            prop: retraction.prop.clone(),
-            value: retraction.value.clone(),
-            retracts: Some(target.id.to_string()),
-            recorded_by: subject.username.clone(),
-            recorded_at: retraction.provenance.recorded_at.clone(),
-            dataset: retraction.provenance.dataset.clone(),
-            handling: retraction.provenance.handling.as_str(),
-        })
+        let audit = Audited {
+            action: "retract",
+            object: format!("entity {id} {}", target.prop),
+            reason,
+            outcome: format!("allowed: statement {} retracted", target.id),
+        };
+        self.write_audited(&mut **store, subject, &retraction, audit)?;
+        Ok(HistoryItem::from(&retraction))
     }
 }

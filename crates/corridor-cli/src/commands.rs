@@ -5,13 +5,11 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, bail};
 use corridor_formats::mapping::Mapping;
 use corridor_formats::{ImportOptions, ImportReport, RejectSink, csv_export, ftm};
 use corridor_model::entity::live_statements;
-use corridor_model::types::format_unix_utc;
 use corridor_model::{Entity, Model, Operation, Statement};
 use corridor_store::{Location, Store};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -58,11 +56,7 @@ impl Context {
 }
 
 fn now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    format_unix_utc(secs)
+    corridor_node::now()
 }
 
 pub fn init(ctx: &Context) -> anyhow::Result<()> {

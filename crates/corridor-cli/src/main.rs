@@ -118,53 +118,11 @@ enum Command {
     /// Count statements and entities, per entity type and per source dataset.
     Stats,
     /// Serve the API (/api/v1, /api/openapi.json) and the workbench.
-    Serve {
-        /// Address and port; port 0 picks a free one (the chosen address is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        /// The built workbench (default: web/dist).
-        #[arg(long)]
-        web: Option<PathBuf>,
-        /// Load the demo world first when the store is empty, and make the demo users.
-        #[arg(long)]
-        demo: bool,
-        /// Store connections for concurrent requests.
-        #[arg(long, default_value_t = 4)]
-        connections: usize,
-        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
-        #[arg(long, requires = "tls_key")]
-        tls_cert: Option<PathBuf>,
-        /// The private key of --tls-cert (PEM).
-        #[arg(long, requires = "tls_cert")]
-        tls_key: Option<PathBuf>,
-    },
+    Serve(node_commands::ServeArgs),
     /// Entity resolution on CSV files: deduplicate one file or link two. Writes DIR/pairs.csv
     /// (left_id, right_id, probability and each comparison's evidence) and DIR/clusters.csv
     /// (record_id, cluster_id), with the settings used and the estimated model.
-    Resolve {
-        /// The linkage settings (YAML); without it they are proposed from the column names.
-        #[arg(long)]
-        settings: Option<PathBuf>,
-        /// One CSV to deduplicate, or two to link.
-        #[arg(required = true, num_args = 1..=2)]
-        inputs: Vec<PathBuf>,
-        #[arg(long)]
-        out: PathBuf,
-        /// Analysts' judgements (CSV: left_id, right_id, judgement = same|different|unsure).
-        #[arg(long)]
-        judgements: Option<PathBuf>,
-        /// Also write every candidate pair blocking produced (left_id,right_id), to measure
-        /// blocking recall.
-        #[arg(long)]
-        candidates: Option<PathBuf>,
-        /// Leave the explanation text out of pairs.csv (each comparison's level and bits stay):
-        /// for runs with tens of millions of pairs.
-        #[arg(long)]
-        brief: bool,
-        /// No progress lines.
-        #[arg(long)]
-        quiet: bool,
-    },
+    Resolve(resolve_command::ResolveArgs),
     /// Manage the node's users from the machine it runs on (how the first administrator is
     /// made).
     Users {
@@ -310,42 +268,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => commands::correct(&ctx, &entity, &statement, Some(&value)),
         Command::Search { query, limit } => commands::search(&ctx, &query, limit),
         Command::Stats => commands::stats(&ctx),
-        Command::Serve {
-            listen,
-            web,
-            demo,
-            connections,
-            tls_cert,
-            tls_key,
-        } => node_commands::serve(
-            &ctx,
-            node_commands::ServeArgs {
-                listen,
-                tls: tls_cert
-                    .zip(tls_key)
-                    .map(|(cert, key)| corridor_server::Tls { cert, key }),
-                web,
-                demo,
-                connections,
-            },
-        ),
-        Command::Resolve {
-            settings,
-            inputs,
-            out,
-            judgements,
-            candidates,
-            brief,
-            quiet,
-        } => resolve_command::resolve(resolve_command::ResolveArgs {
-            settings,
-            inputs,
-            out,
-            judgements,
-            candidates,
-            brief,
-            quiet,
-        }),
+        Command::Serve(args) => node_commands::serve(&ctx, args),
+        Command::Resolve(args) => resolve_command::resolve(args),
         Command::Users { command } => match command {
             UsersCommand::Add {
                 username,

@@ -99,12 +99,26 @@ pub fn print_demo_logins(password: &str) {
     );
 }
 
+#[derive(clap::Args)]
 pub struct ServeArgs {
+    /// Address and port; port 0 picks a free one (the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    pub tls: Option<corridor_server::Tls>,
+    /// The built workbench (default: web/dist).
+    #[arg(long)]
     pub web: Option<PathBuf>,
+    /// Load the demo world first when the store is empty, and make the demo users.
+    #[arg(long)]
     pub demo: bool,
+    /// Store connections for concurrent requests.
+    #[arg(long, default_value_t = 4)]
     pub connections: usize,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The built workbench: `--web`, else `web/dist` under the working directory, else the one in
@@ -144,6 +158,10 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             None => println!("log in with the users of this node (`corridor users list`)"),
         }
     }
+    let tls = args
+        .tls_cert
+        .zip(args.tls_key)
+        .map(|(cert, key)| corridor_server::Tls { cert, key });
     let web = find_web(args.web);
     if let Some(dir) = &web
         && !dir.join("index.html").is_file()
@@ -155,15 +173,11 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         eprintln!("corridor: the workbench is not built (web/dist); serving the API only");
     }
     // Session cookies are marked Secure when the node speaks TLS.
-    let app = Arc::new(corridor_server::AppState::new(
-        node,
-        web,
-        args.tls.is_some(),
-    ));
+    let app = Arc::new(corridor_server::AppState::new(node, web, tls.is_some()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(corridor_server::serve(app, args.listen, args.tls))?;
+    runtime.block_on(corridor_server::serve(app, args.listen, tls))?;
     Ok(())
 }
 

@@ -8,14 +8,30 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use corridor_resolve::{Judgements, Settings, Table};
 
+/// `corridor resolve`: its arguments are the contract scripts rely on.
+#[derive(clap::Args)]
 pub struct ResolveArgs {
+    /// The linkage settings (YAML); without it they are proposed from the column names.
+    #[arg(long)]
     pub settings: Option<PathBuf>,
+    /// One CSV to deduplicate, or two to link.
+    #[arg(required = true, num_args = 1..=2)]
     pub inputs: Vec<PathBuf>,
+    #[arg(long)]
     pub out: PathBuf,
+    /// Analysts' judgements (CSV: left_id, right_id, judgement = same|different|unsure).
+    #[arg(long)]
     pub judgements: Option<PathBuf>,
+    /// Also write every candidate pair blocking produced (left_id,right_id), to measure
+    /// blocking recall.
+    #[arg(long)]
     pub candidates: Option<PathBuf>,
-    /// Leave the explanation text out of pairs.csv (the level and bits columns stay).
+    /// Leave the explanation text out of pairs.csv (each comparison's level and bits stay):
+    /// for runs with tens of millions of pairs.
+    #[arg(long)]
     pub brief: bool,
+    /// No progress lines.
+    #[arg(long)]
     pub quiet: bool,
 }
 

@@ -599,6 +599,33 @@ fn users_and_the_audit_log_are_managed_from_the_command_line() {
 }
 
 #[test]
+fn serve_names_certificate_files_it_cannot_use() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let missing = node.dir.path().join("missing.pem");
+    let garbage = node.file("key.pem", "not a key");
+    let out = node.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        missing.to_str().unwrap(),
+        "--tls-key",
+        garbage.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TLS: cannot use") && err.contains("missing.pem"),
+        "{err}"
+    );
+    // A certificate without its key is refused before anything starts.
+    let out = node.run(&["serve", "--tls-cert", missing.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
+}
+
+#[test]
 fn serve_prints_its_address_and_answers() {
     let node = Node::new();
     node.ok(&["init"]);
@@ -775,6 +802,32 @@ fn resolve_refuses_bad_input_by_name() {
     ]);
     assert!(
         e.contains("\"birth_year\" does not apply to a Name comparison"),
+        "{e}"
+    );
+    let bad_judgement = node.file("bad.csv", "left_id,right_id,judgement\n1,2,maybe\n");
+    let e = err(&[
+        "resolve",
+        "--judgements",
+        bad_judgement.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("bad.csv line 2: judgement \"maybe\": use same, different or unsure"),
+        "{e}"
+    );
+    let no_columns = node.file("cols.csv", "a,b\n1,2\n");
+    let e = err(&[
+        "resolve",
+        "--judgements",
+        no_columns.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("cols.csv: needs columns left_id,right_id,judgement"),
         "{e}"
     );
     // Records an analyst judged different never share a cluster, however alike.

@@ -195,6 +195,18 @@ fn highest_handling(statements: &[&Statement]) -> HandlingCode {
         .unwrap_or(HandlingCode::Public)
 }
 
+/// The reason a write gives, trimmed: required, 3 to 500 characters.
+fn write_reason(reason: &str) -> Result<&str, NodeError> {
+    let reason = reason.trim();
+    if (3..=500).contains(&reason.chars().count()) {
+        Ok(reason)
+    } else {
+        Err(NodeError::Invalid(
+            "reason: say why, in 3 to 500 characters".into(),
+        ))
+    }
+}
+
 fn check_reason(reason: Option<&str>) -> Result<(), NodeError> {
     if let Some(r) = reason
         && r.chars().count() > 500
@@ -538,12 +550,7 @@ impl Node {
     ) -> Result<FactView, NodeError> {
         corridor_model::id::check_entity_id(id)
             .map_err(|e| NodeError::Invalid(format!("id: {e}")))?;
-        let reason = fact.reason.trim();
-        if !(3..=500).contains(&reason.chars().count()) {
-            return Err(NodeError::Invalid(
-                "reason: say why, in 3 to 500 characters".into(),
-            ));
-        }
+        let reason = write_reason(&fact.reason)?;
         let handling: HandlingCode = fact
             .handling
             .parse()
@@ -615,12 +622,7 @@ impl Node {
         statement_id: &str,
         reason: &str,
     ) -> Result<HistoryItem, NodeError> {
-        let reason = reason.trim();
-        if !(3..=500).contains(&reason.chars().count()) {
-            return Err(NodeError::Invalid(
-                "reason: say why, in 3 to 500 characters".into(),
-            ));
-        }
+        let reason = write_reason(reason)?;
         let target_id: corridor_model::StatementId = statement_id
             .parse()
             .map_err(|e| NodeError::Invalid(format!("statement_id: {e}")))?;

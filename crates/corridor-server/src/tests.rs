@@ -583,6 +583,22 @@ fn hostile_input_gets_the_right_status_writes_nothing_and_is_audited() {
             .body
             .contains("workbench")
     );
+    // A reason that is too long, or not percent-encoded UTF-8.
+    let long = "x".repeat(501);
+    let detail = analyst
+        .get(&s, "/api/v1/stats", Some(&long))
+        .problem(422, "invalid");
+    assert!(
+        detail.contains("X-Corridor-Reason: at most 500 characters"),
+        "{detail}"
+    );
+    let detail = analyst
+        .get(&s, "/api/v1/stats", Some("%FF%FE"))
+        .problem(422, "invalid");
+    assert!(
+        detail.contains("not valid percent-encoded UTF-8"),
+        "{detail}"
+    );
     // A page the role may not see.
     analyst
         .get(&s, "/api/v1/users", None)

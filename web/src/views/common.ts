@@ -94,3 +94,8 @@ export function failurePage(error: unknown, focusReason: () => void): HTMLElemen
   }
   return h('div', null, h('h1', null, t('error.title')), errorBox(error));
 }
+
+/** A table's header row: one column heading per (already translated) label. */
+export function tableHead(labels: string[]): HTMLElement {
+  return h('thead', null, h('tr', null, labels.map((text) => h('th', { scope: 'col' }, text))));
+}

@@ -6,7 +6,7 @@ import { fill, h, type Child } from '../dom';
 import { formatTime, label, lang, t, tn } from '../i18n';
 import { paths } from '../router';
 import type { Entity, Fact, HistoryItem, Link } from '../types';
-import { failurePage, handlingBadge, loading, withheldNotice } from './common';
+import { failurePage, handlingBadge, loading, tableHead, withheldNotice } from './common';
 import type { ViewContext } from './context';
 
 const LINKS_SHOWN = 100;
@@ -109,22 +109,16 @@ function factTable(
     h(
       'table',
       { class: 'grid facts', 'data-testid': 'facts' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, t('fact.property')),
-          h('th', { scope: 'col' }, t('fact.value')),
-          h('th', { scope: 'col' }, t('fact.dataset')),
-          h('th', { scope: 'col' }, t('fact.recordedBy')),
-          h('th', { scope: 'col' }, t('fact.recordedAt')),
-          h('th', { scope: 'col' }, t('fact.handling')),
-          h('th', { scope: 'col' }, t('fact.purpose')),
-          h('th', { scope: 'col' }, t('fact.evaluation')),
-        ),
-      ),
+      tableHead([
+          t('fact.property'),
+          t('fact.value'),
+          t('fact.dataset'),
+          t('fact.recordedBy'),
+          t('fact.recordedAt'),
+          t('fact.handling'),
+          t('fact.purpose'),
+          t('fact.evaluation'),
+        ]),
       props.map((prop) => {
         const facts = entity.properties[prop] ?? [];
         return h(
@@ -277,21 +271,15 @@ function historyTable(
     h(
       'table',
       { class: 'grid history', 'data-testid': 'history' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, t('history.operation')),
-          h('th', { scope: 'col' }, t('fact.property')),
-          h('th', { scope: 'col' }, t('fact.value')),
-          h('th', { scope: 'col' }, t('fact.dataset')),
-          h('th', { scope: 'col' }, t('fact.recordedBy')),
-          h('th', { scope: 'col' }, t('fact.recordedAt')),
-          h('th', { scope: 'col' }, t('fact.handling')),
-        ),
-      ),
+      tableHead([
+          t('history.operation'),
+          t('fact.property'),
+          t('fact.value'),
+          t('fact.dataset'),
+          t('fact.recordedBy'),
+          t('fact.recordedAt'),
+          t('fact.handling'),
+        ]),
       h(
         'tbody',
         null,

@@ -4,7 +4,7 @@ import { api } from '../api';
 import { h } from '../dom';
 import { formatTime, label, t, tn } from '../i18n';
 import { ROLES, type User } from '../types';
-import { errorBox, failurePage, loading } from './common';
+import { errorBox, failurePage, loading, tableHead } from './common';
 import type { ViewContext } from './context';
 
 export function renderUsers(ctx: ViewContext): HTMLElement {
@@ -70,20 +70,14 @@ function userTable(
     h(
       'table',
       { class: 'grid users', 'data-testid': 'users-table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, t('users.username')),
-          h('th', { scope: 'col' }, t('users.displayName')),
-          h('th', { scope: 'col' }, t('users.roles')),
-          h('th', { scope: 'col' }, t('users.status')),
-          h('th', { scope: 'col' }, t('users.createdAt')),
-          h('th', { scope: 'col' }, t('users.actions')),
-        ),
-      ),
+      tableHead([
+          t('users.username'),
+          t('users.displayName'),
+          t('users.roles'),
+          t('users.status'),
+          t('users.createdAt'),
+          t('users.actions'),
+        ]),
       h(
         'tbody',
         null,

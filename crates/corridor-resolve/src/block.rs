@@ -102,7 +102,7 @@ fn key_values(key: &Key, fields: &[Prepared]) -> Vec<String> {
 }
 
 /// The keys of one record under one rule: every combination of its parts' values.
-fn rule_keys(rule_index: usize, rule: &[Key], fields: &[Prepared]) -> Vec<u64> {
+pub(crate) fn rule_keys(rule_index: usize, rule: &[Key], fields: &[Prepared]) -> Vec<u64> {
     let values: Vec<Vec<String>> = rule.iter().map(|k| key_values(k, fields)).collect();
     if values.iter().any(Vec::is_empty) {
         return Vec::new();

@@ -19,6 +19,7 @@
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod incremental;
 pub mod model;
 pub mod names;
 pub mod settings;
@@ -109,7 +110,12 @@ struct Records {
     /// Per record and comparison, a number for the name written there (`u32::MAX` for other
     /// kinds): names repeat, so their comparisons are remembered by these numbers.
     name_ids: Vec<Vec<u32>>,
+    /// This run's number: name numbers mean something only within one run.
+    run: u64,
 }
+
+/// Runs started in this process (see [`Records::run`]).
+static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> {
     let mut ids = Vec::new();
@@ -153,28 +159,12 @@ fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> 
                     table.name, settings.unique_id
                 )));
             }
-            let mut prepared = Vec::with_capacity(comparison_cols.len());
-            for (c, cols) in settings.comparisons.iter().zip(&comparison_cols) {
-                let mut raw = String::new();
-                for &i in cols {
-                    let v = row.get(i).map(String::as_str).unwrap_or("");
-                    if v.chars().count() > MAX_VALUE_CHARS {
-                        return Err(ResolveError::Input(format!(
-                            "{} line {line}: column {}: value of {} characters (at most {MAX_VALUE_CHARS})",
-                            table.name,
-                            table.columns[i],
-                            v.chars().count()
-                        )));
-                    }
-                    if !v.trim().is_empty() {
-                        if !raw.is_empty() {
-                            raw.push(' ');
-                        }
-                        raw.push_str(v.trim());
-                    }
-                }
-                prepared.push(compare::Prepared::new(c.kind, &raw));
-            }
+            let prepared = prepare_row(settings, &comparison_cols, row, |i, chars| {
+                format!(
+                    "{} line {line}: column {}: value of {chars} characters (at most {MAX_VALUE_CHARS})",
+                    table.name, table.columns[i]
+                )
+            })?;
             ids.push(id.to_string());
             source.push(t as u8);
             fields.push(prepared);
@@ -185,7 +175,38 @@ fn load(settings: &Settings, tables: &[Table]) -> Result<Records, ResolveError> 
         source,
         fields,
         name_ids: Vec::new(),
+        run: 0,
     })
+}
+
+/// One row's fields prepared for comparison: each comparison's columns (`cols`, indices into
+/// `row`) joined with a space. A value longer than [`MAX_VALUE_CHARS`] is refused with the
+/// message `too_long(column index, length)` makes.
+fn prepare_row<S: AsRef<str>>(
+    settings: &Settings,
+    cols: &[Vec<usize>],
+    row: &[S],
+    too_long: impl Fn(usize, usize) -> String,
+) -> Result<Vec<compare::Prepared>, ResolveError> {
+    let mut prepared = Vec::with_capacity(cols.len());
+    for (c, cols) in settings.comparisons.iter().zip(cols) {
+        let mut raw = String::new();
+        for &i in cols {
+            let v = row.get(i).map(AsRef::as_ref).unwrap_or("");
+            let chars = v.chars().count();
+            if chars > MAX_VALUE_CHARS {
+                return Err(ResolveError::Input(too_long(i, chars)));
+            }
+            if !v.trim().is_empty() {
+                if !raw.is_empty() {
+                    raw.push(' ');
+                }
+                raw.push_str(v.trim());
+            }
+        }
+        prepared.push(compare::Prepared::new(c.kind, &raw));
+    }
+    Ok(prepared)
 }
 
 /// Pairs used to train each EM pass, at most.
@@ -204,6 +225,7 @@ fn collapse(
         source: Vec::new(),
         fields: Vec::new(),
         name_ids: Vec::new(),
+        run: 0,
     };
     let mut members: Vec<Vec<u32>> = Vec::new();
     for (i, fields) in all.fields.iter().enumerate() {
@@ -265,9 +287,10 @@ fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
 }
 
 thread_local! {
-    /// Name comparisons already made on this thread, by (comparison, name, name).
-    static NAME_LEVELS: std::cell::RefCell<HashMap<(u8, u32, u32), u8>> =
-        std::cell::RefCell::new(HashMap::new());
+    /// Name comparisons already made on this thread, by (comparison, name, name), and the
+    /// run they belong to: worker threads outlive runs, and another run numbers names anew.
+    static NAME_LEVELS: std::cell::RefCell<(u64, HashMap<(u8, u32, u32), u8>)> =
+        std::cell::RefCell::new((0, HashMap::new()));
 }
 
 fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<u8> {
@@ -284,6 +307,11 @@ fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<
             let key = (c as u8, x.min(y), x.max(y));
             NAME_LEVELS.with(|cache| {
                 let mut cache = cache.borrow_mut();
+                let (run, cache) = &mut *cache;
+                if *run != records.run {
+                    *run = records.run;
+                    cache.clear();
+                }
                 if let Some(level) = cache.get(&key) {
                     return *level;
                 }
@@ -319,8 +347,11 @@ fn number_names(settings: &Settings, fields: &[Vec<compare::Prepared>]) -> Vec<V
 }
 
 /// Term frequencies of each comparison's values (where the comparison uses them).
-fn term_frequencies(settings: &Settings, records: &Records) -> Vec<HashMap<String, f64>> {
-    let n = records.fields.len() as f64;
+fn term_frequencies(
+    settings: &Settings,
+    fields: &[Vec<compare::Prepared>],
+) -> Vec<HashMap<String, f64>> {
+    let n = fields.len() as f64;
     settings
         .comparisons
         .iter()
@@ -328,7 +359,7 @@ fn term_frequencies(settings: &Settings, records: &Records) -> Vec<HashMap<Strin
         .map(|(c, spec)| {
             let mut counts: HashMap<String, f64> = HashMap::new();
             if spec.uses_term_frequency() {
-                for f in &records.fields {
+                for f in fields {
                     if let Some(v) = f[c].tf_value() {
                         *counts.entry(v).or_default() += 1.0;
                     }
@@ -380,6 +411,7 @@ pub fn resolve_with(
         .collect();
     let (mut records, members) = collapse(&all, &judged);
     records.name_ids = number_names(settings, &records.fields);
+    records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let n = records.fields.len();
     progress(&format!(
         "prepared {} records ({} distinct)",
@@ -584,7 +616,7 @@ pub fn resolve_with(
     ));
 
     // Score every candidate pair.
-    let tf = term_frequencies(settings, &records);
+    let tf = term_frequencies(settings, &records.fields);
     let prior = parameters.prior_bits();
     let review_bits = logit_bits(settings.thresholds.review);
     let keep_bits = logit_bits(0.02).min(review_bits);
@@ -750,8 +782,32 @@ fn explain_pair(
     b: u32,
     bits: f64,
 ) -> ScoredPair {
-    let (fa, fb) = (&records.fields[a as usize], &records.fields[b as usize]);
-    let evidence = settings
+    let (_, evidence) = score_fields(
+        settings,
+        parameters,
+        tf,
+        &records.fields[a as usize],
+        &records.fields[b as usize],
+    );
+    ScoredPair {
+        left: a,
+        right: b,
+        probability: probability(bits),
+        bits,
+        evidence,
+    }
+}
+
+/// Two records' fields compared: the evidence in bits (the prior included) and each
+/// comparison's part of it, explained.
+fn score_fields(
+    settings: &Settings,
+    parameters: &model::Parameters,
+    tf: &[HashMap<String, f64>],
+    fa: &[compare::Prepared],
+    fb: &[compare::Prepared],
+) -> (f64, Vec<Evidence>) {
+    let evidence: Vec<Evidence> = settings
         .comparisons
         .iter()
         .enumerate()
@@ -766,13 +822,25 @@ fn explain_pair(
             }
         })
         .collect();
-    ScoredPair {
-        left: a,
-        right: b,
-        probability: probability(bits),
-        bits,
-        evidence,
+    let bits = parameters.prior_bits() + evidence.iter().map(|e| e.bits).sum::<f64>();
+    (bits, evidence)
+}
+
+/// The evidence between two records in bits, without the words (the hot path of linking).
+fn score_bits(
+    settings: &Settings,
+    parameters: &model::Parameters,
+    tf: &[HashMap<String, f64>],
+    fa: &[compare::Prepared],
+    fb: &[compare::Prepared],
+) -> f64 {
+    let mut bits = parameters.prior_bits();
+    for (c, spec) in settings.comparisons.iter().enumerate() {
+        let level = compare::compare(spec, &fa[c], &fb[c], false).0;
+        bits +=
+            parameters.bits(c, level) + tf_bits(settings, parameters, tf, c, level, &fa[c], &fb[c]);
     }
+    bits
 }
 
 /// A pair of identical records: nothing to weigh.

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn table(name: &str, header: &str, rows: &[&str]) -> Table {
+pub(crate) fn table(name: &str, header: &str, rows: &[&str]) -> Table {
     Table {
         name: name.into(),
         columns: header.split(',').map(String::from).collect(),
@@ -13,10 +13,10 @@ fn table(name: &str, header: &str, rows: &[&str]) -> Table {
     }
 }
 
-const HEADER: &str = "id,full_name,dob,passport";
+pub(crate) const HEADER: &str = "id,full_name,dob,passport";
 
 /// People written several ways, with the truth as the id's prefix (p1-a, p1-b are one person).
-fn people() -> Table {
+pub(crate) fn people() -> Table {
     let mut rows = Vec::new();
     let given = [
         "Mohammed", "Amina", "Yonas", "Fatima", "Ibrahim", "Selam", "Omar", "Layla", "Kibrom",
@@ -67,7 +67,7 @@ cluster_average_bits: 0.0
 thresholds: {match: 0.5, review: 0.5}
 ";
 
-fn settings() -> Settings {
+pub(crate) fn settings() -> Settings {
     Settings::parse("test.yaml", SETTINGS).unwrap()
 }
 
@@ -84,7 +84,7 @@ fn record_pairs(result: &Resolution) -> Vec<ScoredPair> {
     out
 }
 
-fn truth(id: &str) -> &str {
+pub(crate) fn truth(id: &str) -> &str {
     id.split('-').next().unwrap()
 }
 

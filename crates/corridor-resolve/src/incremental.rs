@@ -1,0 +1,729 @@
+//! Linking as records arrive, without a full re-run: an [`Index`] keeps every record prepared,
+//! the blocking keys in an inverted index, the trained model, the clusters and the analysts'
+//! judgements. A new record meets only the records that share its keys, is scored with the
+//! model the last full run estimated, and joins the cluster whose average evidence it clears
+//! (the same average-linkage rule as [`crate::cluster`]), unless a judgement says otherwise.
+//!
+//! Judgements are the last word: a pair judged the same is always in one cluster, a pair
+//! judged different never is, and withdrawing a judgement re-clusters the records it held
+//! together from their evidence alone. Re-clustering after a judgement touches one cluster,
+//! not the index.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::compare::Prepared;
+use crate::settings::Key;
+use crate::{
+    Evidence, Judgements, Resolution, ResolveError, Settings, Table, block, cluster, logit_bits,
+    probability, score_bits, score_fields,
+};
+
+/// What an analyst decided about a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    Same,
+    Different,
+    /// Looked at, not decided: stays out of clustering's way and out of the open queue.
+    Unsure,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Same => "same",
+            Verdict::Different => "different",
+            Verdict::Unsure => "unsure",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Verdict> {
+        match text {
+            "same" => Some(Verdict::Same),
+            "different" => Some(Verdict::Different),
+            "unsure" => Some(Verdict::Unsure),
+            _ => None,
+        }
+    }
+}
+
+/// A pair of record ids in a fixed order, so (a, b) and (b, a) are one pair.
+pub fn pair_key(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// One record as it arrives: its id and its values by column name.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    pub id: String,
+    pub values: HashMap<String, String>,
+}
+
+/// A pair proposed for review, with its evidence.
+#[derive(Clone, Debug)]
+pub struct Match {
+    pub other: String,
+    pub probability: f64,
+    pub bits: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What linking one record did.
+#[derive(Clone, Debug)]
+pub struct Linked {
+    /// The cluster the record is in now, named by its first record.
+    pub cluster: String,
+    /// The cluster's other records.
+    pub joined: Vec<String>,
+    /// Records it was compared with, at or above the review threshold, strongest first.
+    pub matches: Vec<Match>,
+    /// How many records blocking put in front of it.
+    pub compared: usize,
+}
+
+/// One link holding a cluster together.
+#[derive(Clone, Debug)]
+pub struct ClusterLink {
+    pub a: String,
+    pub b: String,
+    pub probability: f64,
+    pub bits: f64,
+    /// Set when an analyst judged the pair the same.
+    pub judged: bool,
+}
+
+/// Why a cluster holds: the strongest links that connect all its records (a maximum spanning
+/// tree), and the weakest of those — where it would break first.
+#[derive(Clone, Debug)]
+pub struct ClusterExplanation {
+    pub cluster: String,
+    pub members: Vec<String>,
+    pub links: Vec<ClusterLink>,
+    pub weakest: Option<ClusterLink>,
+}
+
+/// A proposal in the review queue.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub left: String,
+    pub right: String,
+    pub probability: f64,
+    /// Whether the two are in one cluster now.
+    pub linked: bool,
+}
+
+/// Clusters larger than this are not re-clustered pair by pair after a judgement (the cost is
+/// quadratic); a judgement that splits one is still honoured by moving the judged record out.
+const RECLUSTER_LIMIT: usize = 400;
+
+pub struct Index {
+    settings: Settings,
+    parameters: crate::model::Parameters,
+    rules: Vec<Vec<Key>>,
+    tf: Vec<HashMap<String, f64>>,
+    /// Per comparison, the columns it reads.
+    columns: Vec<Vec<String>>,
+    ids: Vec<String>,
+    fields: Vec<Vec<Prepared>>,
+    alive: Vec<bool>,
+    by_id: HashMap<String, u32>,
+    blocks: HashMap<u64, Vec<u32>>,
+    /// Per record, its cluster (a record index; the key of `members`).
+    cluster: Vec<u32>,
+    members: HashMap<u32, Vec<u32>>,
+    verdicts: HashMap<(String, String), Verdict>,
+    /// Pairs at or above the review threshold, by slot, with their evidence in bits.
+    proposals: HashMap<(u32, u32), f64>,
+}
+
+impl Index {
+    /// A full run over `table`, honouring `judgements` (with `unsure` ones kept aside), then
+    /// every record indexed for linking. Returns the run's resolution too.
+    pub fn build(
+        settings: &Settings,
+        table: &Table,
+        judgements: &[(String, String, Verdict)],
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(Index, Resolution), ResolveError> {
+        let mut split = Judgements::default();
+        for (a, b, v) in judgements {
+            match v {
+                Verdict::Same => split.same.push((a.clone(), b.clone())),
+                Verdict::Different => split.different.push((a.clone(), b.clone())),
+                Verdict::Unsure => {}
+            }
+        }
+        let resolution = crate::resolve(settings, std::slice::from_ref(table), &split, progress)?;
+        let records = crate::load(settings, std::slice::from_ref(table))?;
+        let rules: Vec<Vec<Key>> = settings
+            .blocking
+            .iter()
+            .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
+            .collect::<Result<_, _>>()?;
+        let tf = crate::term_frequencies(settings, &records.fields);
+        let mut index = Index {
+            settings: settings.clone(),
+            parameters: resolution.parameters.clone(),
+            rules,
+            tf,
+            columns: settings
+                .comparisons
+                .iter()
+                .map(|c| c.columns.clone())
+                .collect(),
+            ids: Vec::with_capacity(records.ids.len()),
+            fields: Vec::with_capacity(records.ids.len()),
+            alive: Vec::with_capacity(records.ids.len()),
+            by_id: HashMap::with_capacity(records.ids.len()),
+            blocks: HashMap::new(),
+            cluster: Vec::with_capacity(records.ids.len()),
+            members: HashMap::new(),
+            verdicts: judgements
+                .iter()
+                .map(|(a, b, v)| (pair_key(a, b), *v))
+                .collect(),
+            proposals: HashMap::new(),
+        };
+        for (i, (id, fields)) in records.ids.into_iter().zip(records.fields).enumerate() {
+            index.add_slot(id, fields);
+            let cluster = index.by_id[&resolution.clusters[i]];
+            index.cluster[i] = cluster;
+        }
+        for (slot, c) in index.cluster.iter().enumerate() {
+            index.members.entry(*c).or_default().push(slot as u32);
+        }
+        resolution.record_pairs(&mut |a, b, p| {
+            index.proposals.insert(ordered(a, b), p.bits.min(64.0));
+        });
+        progress(&format!(
+            "indexed {} records in {} blocks",
+            index.ids.len(),
+            index.blocks.len()
+        ));
+        Ok((index, resolution))
+    }
+
+    /// Every column the settings read (besides the id).
+    pub fn columns(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.columns.iter().flatten().cloned().collect();
+        out.dedup();
+        out
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Records in the index (not counting replaced versions).
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    fn prepare(&self, record: &Record) -> Result<Vec<Prepared>, ResolveError> {
+        let all: Vec<&String> = self.columns.iter().flatten().collect();
+        let row: Vec<&str> = all
+            .iter()
+            .map(|c| record.values.get(*c).map_or("", String::as_str))
+            .collect();
+        let mut next = 0;
+        let cols: Vec<Vec<usize>> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let v: Vec<usize> = (next..next + c.len()).collect();
+                next += c.len();
+                v
+            })
+            .collect();
+        crate::prepare_row(&self.settings, &cols, &row, |i, chars| {
+            format!(
+                "record {}: {}: value of {chars} characters (at most {})",
+                record.id,
+                all[i],
+                crate::MAX_VALUE_CHARS
+            )
+        })
+    }
+
+    /// Adds a record slot with its keys; its cluster is itself until told otherwise.
+    fn add_slot(&mut self, id: String, fields: Vec<Prepared>) -> u32 {
+        let slot = self.ids.len() as u32;
+        for (r, rule) in self.rules.iter().enumerate() {
+            for key in block::rule_keys(r, rule, &fields) {
+                self.blocks.entry(key).or_default().push(slot);
+            }
+        }
+        self.by_id.insert(id.clone(), slot);
+        self.ids.push(id);
+        self.fields.push(fields);
+        self.alive.push(true);
+        self.cluster.push(slot);
+        slot
+    }
+
+    /// Links one record: new, or a new version of one already indexed (which leaves its old
+    /// cluster first).
+    pub fn link(&mut self, record: &Record) -> Result<Linked, ResolveError> {
+        if record.id.trim().is_empty() {
+            return Err(ResolveError::Input("record without an id".into()));
+        }
+        let fields = self.prepare(record)?;
+        if let Some(&old) = self.by_id.get(&record.id) {
+            self.retire(old);
+        }
+        let slot = self.add_slot(record.id.clone(), fields);
+        // Candidates: records sharing a key, generic blocks skipped.
+        let mut seen: HashSet<u32> = HashSet::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            for key in block::rule_keys(r, rule, &self.fields[slot as usize]) {
+                let Some(block) = self.blocks.get(&key) else {
+                    continue;
+                };
+                if block.len() > self.settings.max_block {
+                    continue;
+                }
+                seen.extend(
+                    block
+                        .iter()
+                        .copied()
+                        .filter(|&j| j != slot && self.alive[j as usize]),
+                );
+            }
+        }
+        let compared = seen.len();
+        let scored: Vec<(u32, f64)> = seen.into_iter().map(|j| (j, self.bits(slot, j))).collect();
+        let review_bits = logit_bits(self.settings.thresholds.review);
+        for &(j, bits) in &scored {
+            if bits >= review_bits {
+                self.proposals.insert(ordered(slot, j), bits);
+            }
+        }
+        self.place(slot, &scored);
+        let mut matches: Vec<Match> = scored
+            .iter()
+            .filter(|(_, bits)| *bits >= review_bits)
+            .map(|&(j, _)| self.explain_slots(slot, j))
+            .collect();
+        matches.sort_by(|a, b| b.bits.total_cmp(&a.bits));
+        let cluster = self.cluster[slot as usize];
+        Ok(Linked {
+            cluster: self.cluster_name(cluster),
+            joined: self.members[&cluster]
+                .iter()
+                .filter(|m| **m != slot)
+                .map(|m| self.ids[*m as usize].clone())
+                .collect(),
+            matches,
+            compared,
+        })
+    }
+
+    /// Takes a replaced record out of its cluster (re-clustering what it held together).
+    fn retire(&mut self, slot: u32) {
+        self.alive[slot as usize] = false;
+        self.proposals.retain(|(a, b), _| *a != slot && *b != slot);
+        let c = self.cluster[slot as usize];
+        let list = self
+            .members
+            .get_mut(&c)
+            .expect("every record has a cluster");
+        list.retain(|m| *m != slot);
+        if list.is_empty() {
+            self.members.remove(&c);
+        } else {
+            self.recluster(c);
+        }
+    }
+
+    /// Puts a new record in a cluster: one it is judged the same as, else the cluster whose
+    /// average evidence over all its records is the best and clears the threshold.
+    fn place(&mut self, slot: u32, scored: &[(u32, f64)]) {
+        let id = self.ids[slot as usize].clone();
+        let judged_same: Vec<u32> = self
+            .verdicts
+            .iter()
+            .filter(|(_, v)| **v == Verdict::Same)
+            .filter_map(|((a, b), _)| {
+                let other = if *a == id {
+                    b
+                } else if *b == id {
+                    a
+                } else {
+                    return None;
+                };
+                self.by_id.get(other).copied()
+            })
+            .collect();
+        self.members.insert(slot, vec![slot]);
+        if !judged_same.is_empty() {
+            for other in judged_same {
+                let (a, b) = (self.cluster[slot as usize], self.cluster[other as usize]);
+                if a != b && !self.apart(a, b) {
+                    self.merge(a, b);
+                }
+            }
+            return;
+        }
+        let link_bits = logit_bits(self.settings.thresholds.link);
+        let mut by_cluster: HashMap<u32, (f64, usize, f64)> = HashMap::new();
+        for &(j, bits) in scored {
+            let e =
+                by_cluster
+                    .entry(self.cluster[j as usize])
+                    .or_insert((0.0, 0, f64::NEG_INFINITY));
+            e.0 += bits;
+            e.1 += 1;
+            e.2 = e.2.max(bits);
+        }
+        let mut best: Option<(u32, f64)> = None;
+        for (c, (sum, known, strongest)) in by_cluster {
+            if strongest < link_bits {
+                continue;
+            }
+            let size = self.members[&c].len();
+            let average =
+                (sum + (size - known) as f64 * self.settings.unscored_pair_bits) / size as f64;
+            if average < self.settings.cluster_average_bits || self.apart(slot, c) {
+                continue;
+            }
+            if best.is_none_or(|(_, b)| average > b) {
+                best = Some((c, average));
+            }
+        }
+        if let Some((c, _)) = best {
+            self.merge(c, slot);
+        }
+    }
+
+    /// Whether two clusters hold a pair judged different.
+    fn apart(&self, a: u32, b: u32) -> bool {
+        let ids = |c: u32| -> Vec<&str> {
+            self.members[&c]
+                .iter()
+                .map(|m| self.ids[*m as usize].as_str())
+                .collect()
+        };
+        let (xs, ys) = (ids(a), ids(b));
+        xs.iter().any(|x| {
+            ys.iter()
+                .any(|y| self.verdicts.get(&pair_key(x, y)) == Some(&Verdict::Different))
+        })
+    }
+
+    fn merge(&mut self, a: u32, b: u32) {
+        let (keep, gone) = if a < b { (a, b) } else { (b, a) };
+        let moved = self.members.remove(&gone).unwrap_or_default();
+        for m in &moved {
+            self.cluster[*m as usize] = keep;
+        }
+        self.members.entry(keep).or_default().extend(moved);
+    }
+
+    fn bits(&self, a: u32, b: u32) -> f64 {
+        score_bits(
+            &self.settings,
+            &self.parameters,
+            &self.tf,
+            &self.fields[a as usize],
+            &self.fields[b as usize],
+        )
+    }
+
+    fn explain_slots(&self, a: u32, b: u32) -> Match {
+        let (bits, evidence) = score_fields(
+            &self.settings,
+            &self.parameters,
+            &self.tf,
+            &self.fields[a as usize],
+            &self.fields[b as usize],
+        );
+        Match {
+            other: self.ids[b as usize].clone(),
+            probability: probability(bits),
+            bits,
+            evidence,
+        }
+    }
+
+    /// Two records' evidence from their values as given (a caller that may see less than the
+    /// index holds scores what it may see), with the model of the index.
+    pub fn explain(&self, a: &Record, b: &Record) -> Result<Match, ResolveError> {
+        let (fa, fb) = (self.prepare(a)?, self.prepare(b)?);
+        let (bits, evidence) = score_fields(&self.settings, &self.parameters, &self.tf, &fa, &fb);
+        Ok(Match {
+            other: b.id.clone(),
+            probability: probability(bits),
+            bits,
+            evidence,
+        })
+    }
+
+    fn cluster_name(&self, c: u32) -> String {
+        let first = self.members[&c].iter().min().copied().unwrap_or(c);
+        self.ids[first as usize].clone()
+    }
+
+    /// The cluster a record is in, named by its first record, and its records.
+    pub fn cluster_of(&self, id: &str) -> Option<(String, Vec<String>)> {
+        let slot = *self.by_id.get(id)?;
+        let c = self.cluster[slot as usize];
+        let mut members: Vec<String> = self.members[&c]
+            .iter()
+            .map(|m| self.ids[*m as usize].clone())
+            .collect();
+        members.sort();
+        Some((self.cluster_name(c), members))
+    }
+
+    /// Records an analyst's judgement and applies it at once: judged the same, their clusters
+    /// merge; judged different, their cluster splits. Refuses (and records nothing) a `same`
+    /// that would put together two records judged different.
+    pub fn judge(&mut self, a: &str, b: &str, verdict: Verdict) -> Result<(), ResolveError> {
+        let (Some(&sa), Some(&sb)) = (self.by_id.get(a), self.by_id.get(b)) else {
+            let missing = if self.by_id.contains_key(a) { b } else { a };
+            return Err(ResolveError::Input(format!(
+                "no record {missing:?} in the index"
+            )));
+        };
+        if a == b {
+            return Err(ResolveError::Input(
+                "a record is always the same as itself".into(),
+            ));
+        }
+        let (ca, cb) = (self.cluster[sa as usize], self.cluster[sb as usize]);
+        if verdict == Verdict::Same
+            && ca != cb
+            && let Some((x, y)) = self.conflict(ca, cb, (a, b))
+        {
+            return Err(ResolveError::Input(format!(
+                "{a} and {b} cannot be the same: {x} and {y} were judged different"
+            )));
+        }
+        let previous = self.verdicts.insert(pair_key(a, b), verdict);
+        match verdict {
+            Verdict::Same if ca != cb => self.merge(ca, cb),
+            Verdict::Different if ca == cb => self.recluster(ca),
+            _ if previous == Some(Verdict::Same) && ca == cb => self.recluster(ca),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A pair judged different that merging clusters `x` and `y` would join, the pair being
+    /// judged now excepted.
+    fn conflict(&self, x: u32, y: u32, except: (&str, &str)) -> Option<(String, String)> {
+        let skip = pair_key(except.0, except.1);
+        for m in &self.members[&x] {
+            for n in &self.members[&y] {
+                let (p, q) = (&self.ids[*m as usize], &self.ids[*n as usize]);
+                let key = pair_key(p, q);
+                if key != skip && self.verdicts.get(&key) == Some(&Verdict::Different) {
+                    return Some((p.clone(), q.clone()));
+                }
+            }
+        }
+        None
+    }
+
+    /// Withdraws the judgement of a pair (an undo): the pair's records are re-clustered from
+    /// their evidence and the judgements that remain.
+    pub fn withdraw(&mut self, a: &str, b: &str) {
+        let Some(previous) = self.verdicts.remove(&pair_key(a, b)) else {
+            return;
+        };
+        if previous != Verdict::Same {
+            return;
+        }
+        if let Some(&sa) = self.by_id.get(a) {
+            let c = self.cluster[sa as usize];
+            self.recluster(c);
+        }
+    }
+
+    /// The verdict on a pair, if any.
+    pub fn verdict(&self, a: &str, b: &str) -> Option<Verdict> {
+        self.verdicts.get(&pair_key(a, b)).copied()
+    }
+
+    /// Clusters one cluster's records again from the evidence between them and the
+    /// judgements, average linkage as in a full run.
+    fn recluster(&mut self, c: u32) {
+        let list = self.members.remove(&c).unwrap_or_default();
+        if list.is_empty() {
+            return;
+        }
+        let n = list.len();
+        let assignment: Vec<u32> = if n > RECLUSTER_LIMIT {
+            // Too large to score pair by pair: keep it whole but move out every record judged
+            // different from one that stays.
+            let mut out = vec![0u32; n];
+            for i in 1..n {
+                let id = &self.ids[list[i] as usize];
+                let apart = list[..i]
+                    .iter()
+                    .zip(&out)
+                    .filter(|(_, c)| **c == 0)
+                    .any(|(m, _)| {
+                        self.verdicts.get(&pair_key(id, &self.ids[*m as usize]))
+                            == Some(&Verdict::Different)
+                    });
+                out[i] = if apart { i as u32 } else { 0 };
+            }
+            out
+        } else {
+            let mut edges = Vec::new();
+            let mut same = Vec::new();
+            let mut different = Vec::new();
+            for i in 0..n {
+                for j in i + 1..n {
+                    let (x, y) = (list[i], list[j]);
+                    edges.push(cluster::Edge {
+                        a: i as u32,
+                        b: j as u32,
+                        bits: self.bits(x, y),
+                    });
+                    match self
+                        .verdicts
+                        .get(&pair_key(&self.ids[x as usize], &self.ids[y as usize]))
+                    {
+                        Some(Verdict::Same) => same.push((i as u32, j as u32)),
+                        Some(Verdict::Different) => different.push((i as u32, j as u32)),
+                        _ => {}
+                    }
+                }
+            }
+            cluster::cluster(
+                n,
+                edges,
+                cluster::Linkage {
+                    link_bits: logit_bits(self.settings.thresholds.link),
+                    average_bits: self.settings.cluster_average_bits,
+                    unscored_bits: self.settings.unscored_pair_bits,
+                },
+                &cluster::Constraints {
+                    same: &same,
+                    different: &different,
+                },
+            )
+        };
+        for (i, a) in assignment.iter().enumerate() {
+            let key = list[*a as usize];
+            self.cluster[list[i] as usize] = key;
+            self.members.entry(key).or_default().push(list[i]);
+        }
+    }
+
+    /// Why a record's cluster holds together.
+    pub fn explain_cluster(&self, id: &str) -> Option<ClusterExplanation> {
+        let slot = *self.by_id.get(id)?;
+        let c = self.cluster[slot as usize];
+        let list = &self.members[&c];
+        let mut members: Vec<String> = list.iter().map(|m| self.ids[*m as usize].clone()).collect();
+        members.sort();
+        // Maximum spanning tree (Kruskal): judged pairs first, then the strongest evidence.
+        let mut edges: Vec<(f64, usize, usize, bool)> = Vec::new();
+        if list.len() <= RECLUSTER_LIMIT {
+            for i in 0..list.len() {
+                for j in i + 1..list.len() {
+                    let (x, y) = (list[i], list[j]);
+                    let judged = self
+                        .verdicts
+                        .get(&pair_key(&self.ids[x as usize], &self.ids[y as usize]))
+                        == Some(&Verdict::Same);
+                    edges.push((self.bits(x, y), i, j, judged));
+                }
+            }
+        }
+        edges.sort_by(|a, b| b.3.cmp(&a.3).then(b.0.total_cmp(&a.0)));
+        let mut parent: Vec<usize> = (0..list.len()).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let mut links = Vec::new();
+        for (bits, i, j, judged) in edges {
+            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+            if ri == rj {
+                continue;
+            }
+            parent[ri] = rj;
+            links.push(ClusterLink {
+                a: self.ids[list[i] as usize].clone(),
+                b: self.ids[list[j] as usize].clone(),
+                probability: probability(bits),
+                bits,
+                judged,
+            });
+        }
+        let weakest = links
+            .iter()
+            .filter(|l| !l.judged)
+            .min_by(|a, b| a.bits.total_cmp(&b.bits))
+            .cloned();
+        Some(ClusterExplanation {
+            cluster: self.cluster_name(c),
+            members,
+            links,
+            weakest,
+        })
+    }
+
+    /// Pairs at or above the review threshold with no verdict of `same` or `different`
+    /// (`unsure` ones only when asked), strongest first.
+    pub fn proposals(&self, include_unsure: bool) -> Vec<Proposal> {
+        let mut out: Vec<(f64, Proposal)> = self
+            .proposals
+            .iter()
+            .filter(|((a, b), _)| self.alive[*a as usize] && self.alive[*b as usize])
+            .filter_map(|(&(a, b), &bits)| {
+                let (left, right) = (&self.ids[a as usize], &self.ids[b as usize]);
+                match self.verdicts.get(&pair_key(left, right)) {
+                    Some(Verdict::Same | Verdict::Different) => return None,
+                    Some(Verdict::Unsure) if !include_unsure => return None,
+                    _ => {}
+                }
+                let (left, right) = if left <= right {
+                    (left, right)
+                } else {
+                    (right, left)
+                };
+                Some((
+                    bits,
+                    Proposal {
+                        left: left.clone(),
+                        right: right.clone(),
+                        probability: probability(bits),
+                        linked: self.cluster[a as usize] == self.cluster[b as usize],
+                    },
+                ))
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.left.cmp(&b.1.left))
+                .then_with(|| a.1.right.cmp(&b.1.right))
+        });
+        out.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+fn ordered(a: u32, b: u32) -> (u32, u32) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+#[cfg(test)]
+mod tests;

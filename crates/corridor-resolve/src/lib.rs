@@ -286,10 +286,13 @@ fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Levels of name comparisons by (comparison, name number, name number).
+type NameLevels = HashMap<(u8, u32, u32), u8>;
+
 thread_local! {
     /// Name comparisons already made on this thread, by (comparison, name, name), and the
     /// run they belong to: worker threads outlive runs, and another run numbers names anew.
-    static NAME_LEVELS: std::cell::RefCell<(u64, HashMap<(u8, u32, u32), u8>)> =
+    static NAME_LEVELS: std::cell::RefCell<(u64, NameLevels)> =
         std::cell::RefCell::new((0, HashMap::new()));
 }
 

@@ -68,7 +68,9 @@ pub struct Stats {
     pub statements_by_dataset: BTreeMap<String, u64>,
 }
 
-pub use node::{AuditRecord, Credential, GENESIS_HASH, NodeStore, UserRecord, Visibility};
+pub use node::{
+    AuditRecord, Credential, GENESIS_HASH, JudgementRecord, NodeStore, UserRecord, Visibility,
+};
 
 /// A store of statements, and of what a node keeps beside them ([`NodeStore`]). Reads see
 /// committed data only. A store is one connection; a server opens several.

@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "name trigrams",
         sql: include_str!("../migrations/sqlite/0003_name_trigrams.sql"),
     },
+    Migration {
+        version: 4,
+        name: "resolution",
+        sql: include_str!("../migrations/sqlite/0004_resolution.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -40,6 +45,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "name trigrams",
         sql: include_str!("../migrations/postgres/0003_name_trigrams.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "resolution",
+        sql: include_str!("../migrations/postgres/0004_resolution.sql"),
     },
 ];
 

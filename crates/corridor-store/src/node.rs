@@ -42,6 +42,22 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
+/// An analyst's judgement on a pair of entities. `seq` is set when it is appended.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct JudgementRecord {
+    pub seq: u64,
+    /// The pair in order: `left_id < right_id`.
+    pub left_id: String,
+    pub right_id: String,
+    pub schema: String,
+    /// `same`, `different`, `unsure`, or `withdrawn` (an undo of the row in `undoes`).
+    pub judgement: String,
+    pub user: String,
+    pub at: String,
+    pub note: Option<String>,
+    pub undoes: Option<u64>,
+}
+
 /// The hash the chain starts from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -77,8 +93,31 @@ pub trait NodeStore {
     /// The latest entries (before `before` when given), newest first.
     fn audit_recent(&mut self, before: Option<u64>, limit: usize) -> Result<Vec<AuditRecord>>;
 
+    /// Appends a judgement (judgements are never changed or removed) and returns it with its
+    /// `seq`.
+    fn append_judgement(&mut self, judgement: JudgementRecord) -> Result<JudgementRecord>;
+    /// Judgements with `seq > after`, oldest first.
+    fn judgements(&mut self, after: u64) -> Result<Vec<JudgementRecord>>;
+
+    /// The highest statement sequence number (0 for an empty store).
+    fn last_statement_seq(&mut self) -> Result<i64>;
+    /// Entities with statements recorded after `after`, in recording order, at most `limit`
+    /// statements looked at; and the sequence number to continue from.
+    fn changed_entities(&mut self, after: i64, limit: usize) -> Result<(Vec<String>, i64)>;
+
     /// The handling/purpose pairs that occur in the store.
     fn visibilities(&mut self) -> Result<Vec<Visibility>>;
     /// Counts over the statements whose handling/purpose pair is in `visible`.
     fn stats_for(&mut self, visible: &[Visibility]) -> Result<crate::Stats>;
+}
+
+/// Entity ids in first-seen order, and the last sequence number seen.
+pub(crate) fn distinct_entities(rows: Vec<(String, i64)>, after: i64) -> (Vec<String>, i64) {
+    let last = rows.last().map_or(after, |r| r.1);
+    let mut seen = std::collections::HashSet::new();
+    let ids = rows
+        .into_iter()
+        .filter_map(|(id, _)| seen.insert(id.clone()).then_some(id))
+        .collect();
+    (ids, last)
 }

@@ -555,3 +555,103 @@ fn statistics_count_only_the_visible_statements() {
         assert_eq!(store.stats_for(&all).unwrap().statements, 2);
     });
 }
+
+#[test]
+fn judgements_are_appended_in_order_and_never_changed() {
+    each_backend(|store| {
+        let j = |judgement: &str, undoes: Option<u64>| crate::JudgementRecord {
+            left_id: "p1".into(),
+            right_id: "p2".into(),
+            schema: "Person".into(),
+            judgement: judgement.into(),
+            user: "amina".into(),
+            at: "2026-11-30T08:00:00Z".into(),
+            note: Some("same passport".into()),
+            undoes,
+            ..Default::default()
+        };
+        let first = store.append_judgement(j("same", None)).unwrap();
+        let second = store.append_judgement(j("withdrawn", Some(first.seq))).unwrap();
+        assert_eq!(second.seq, first.seq + 1);
+        let all = store.judgements(0).unwrap();
+        assert_eq!(all, vec![first.clone(), second.clone()]);
+        assert_eq!(store.judgements(first.seq).unwrap(), vec![second]);
+        // The store refuses what the node would never write.
+        assert!(store.append_judgement(j("maybe", None)).is_err());
+        let mut reversed = j("same", None);
+        reversed.left_id = "p9".into();
+        assert!(store.append_judgement(reversed).is_err(), "pairs are kept in order");
+        assert_eq!(store.judgements(0).unwrap().len(), 2);
+    });
+}
+
+#[test]
+fn judgements_cannot_be_edited_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::Directory(dir.path().join("node"));
+    let mut store = crate::create(&location, MODEL.clone()).unwrap();
+    store
+        .append_judgement(crate::JudgementRecord {
+            left_id: "a".into(),
+            right_id: "b".into(),
+            judgement: "different".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("node/corridor.db")).unwrap();
+    for sql in [
+        "UPDATE er_judgement SET judgement = 'same'",
+        "DELETE FROM er_judgement",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    if let Ok(url) = std::env::var("CORRIDOR_TEST_POSTGRES_URL") {
+        let url = fresh_database(&url);
+        let mut store = crate::create(&Location::Postgres(url.clone()), MODEL.clone()).unwrap();
+        store
+            .append_judgement(crate::JudgementRecord {
+                left_id: "a".into(),
+                right_id: "b".into(),
+                judgement: "different".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        for sql in [
+            "UPDATE er_judgement SET judgement = 'same'",
+            "DELETE FROM er_judgement",
+            "TRUNCATE er_judgement",
+        ] {
+            let err = client.batch_execute(sql).unwrap_err();
+            assert!(format!("{err:?}").contains("append-only"), "{sql}: {err:?}");
+        }
+    }
+}
+
+#[test]
+fn changed_entities_follow_the_recording_order() {
+    each_backend(|store| {
+        assert_eq!(store.last_statement_seq().unwrap(), 0);
+        write(store, &[fact("p1", "Person", "name", "Amina", "border")]);
+        let mark = store.last_statement_seq().unwrap();
+        assert!(mark > 0);
+        write(
+            store,
+            &[
+                fact("p2", "Person", "name", "Yonas", "border"),
+                fact("p3", "Person", "name", "Selam", "border"),
+                fact("p2", "Person", "nationality", "er", "border"),
+            ],
+        );
+        let (ids, last) = store.changed_entities(mark, 100).unwrap();
+        assert_eq!(ids, vec!["p2".to_string(), "p3".to_string()]);
+        assert_eq!(last, store.last_statement_seq().unwrap());
+        let (ids, _) = store.changed_entities(last, 100).unwrap();
+        assert!(ids.is_empty());
+        let (ids, partial) = store.changed_entities(mark, 1).unwrap();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(partial, mark + 1);
+    });
+}

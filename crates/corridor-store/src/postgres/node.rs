@@ -1,7 +1,7 @@
 //! The PostgreSQL side of [`NodeStore`]: the same behaviour as SQLite's, in PostgreSQL's SQL.
 
 use super::PostgresStore;
-use crate::node::{AuditRecord, Credential, NodeStore, UserRecord, Visibility};
+use crate::node::{AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility};
 use crate::{Result, Stats};
 
 fn user_row(r: &postgres::Row) -> UserRecord {
@@ -19,6 +19,22 @@ fn user_row(r: &postgres::Row) -> UserRecord {
         created_at: r.get(5),
     }
 }
+
+fn judgement_row(r: &postgres::Row) -> JudgementRecord {
+    JudgementRecord {
+        seq: r.get::<_, i64>(0) as u64,
+        left_id: r.get(1),
+        right_id: r.get(2),
+        schema: r.get(3),
+        judgement: r.get(4),
+        user: r.get(5),
+        at: r.get(6),
+        note: r.get(7),
+        undoes: r.get::<_, Option<i64>>(8).map(|v| v as u64),
+    }
+}
+
+const JUDGEMENT_COLUMNS: &str = "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
 
 fn audit_row(r: &postgres::Row) -> AuditRecord {
     AuditRecord {
@@ -182,6 +198,57 @@ impl NodeStore for PostgresStore {
             &[&before, &(limit as i64)],
         )?;
         Ok(rows.iter().map(audit_row).collect())
+    }
+
+    fn append_judgement(&mut self, mut j: JudgementRecord) -> Result<JudgementRecord> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock(7250004)", &[])?;
+        let last: i64 = tx
+            .query_one("SELECT COALESCE(MAX(seq), 0)::bigint FROM er_judgement", &[])?
+            .get(0);
+        j.seq = last as u64 + 1;
+        tx.execute(
+            &format!(
+                "INSERT INTO er_judgement ({JUDGEMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ),
+            &[
+                &(j.seq as i64),
+                &j.left_id,
+                &j.right_id,
+                &j.schema,
+                &j.judgement,
+                &j.user,
+                &j.at,
+                &j.note,
+                &j.undoes.map(|v| v as i64),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(j)
+    }
+
+    fn judgements(&mut self, after: u64) -> Result<Vec<JudgementRecord>> {
+        let rows = self.client.query(
+            &format!("SELECT {JUDGEMENT_COLUMNS} FROM er_judgement WHERE seq > $1 ORDER BY seq"),
+            &[&(after as i64)],
+        )?;
+        Ok(rows.iter().map(judgement_row).collect())
+    }
+
+    fn last_statement_seq(&mut self) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one("SELECT COALESCE(MAX(seq), 0)::bigint FROM statement", &[])?
+            .get(0))
+    }
+
+    fn changed_entities(&mut self, after: i64, limit: usize) -> Result<(Vec<String>, i64)> {
+        let rows = self.client.query(
+            "SELECT entity_id, seq FROM statement WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &(limit as i64)],
+        )?;
+        let rows = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(crate::node::distinct_entities(rows, after))
     }
 
     fn visibilities(&mut self) -> Result<Vec<Visibility>> {

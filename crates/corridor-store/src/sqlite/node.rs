@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, term_number};
-use crate::node::{AuditRecord, Credential, NodeStore, UserRecord, Visibility};
+use crate::node::{AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility};
 use crate::{Result, Stats};
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
@@ -35,6 +35,22 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
         hash: r.get(8)?,
     })
 }
+
+fn judgement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JudgementRecord> {
+    Ok(JudgementRecord {
+        seq: r.get::<_, i64>(0)? as u64,
+        left_id: r.get(1)?,
+        right_id: r.get(2)?,
+        schema: r.get(3)?,
+        judgement: r.get(4)?,
+        user: r.get(5)?,
+        at: r.get(6)?,
+        note: r.get(7)?,
+        undoes: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+    })
+}
+
+const JUDGEMENT_COLUMNS: &str = "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
 
 const USER_COLUMNS: &str = "username, display_name, roles, password_hash, disabled, created_at";
 const AUDIT_COLUMNS: &str = "seq, at, username, action, object, reason, outcome, prev_hash, hash";
@@ -193,6 +209,58 @@ impl NodeStore for SqliteStore {
         let before = before.map_or(i64::MAX, |b| b as i64);
         let rows = q.query_map(params![before, limit as i64], audit_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn append_judgement(&mut self, mut j: JudgementRecord) -> Result<JudgementRecord> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM er_judgement", [], |r| {
+            r.get(0)
+        })?;
+        j.seq = last as u64 + 1;
+        tx.execute(
+            &format!(
+                "INSERT INTO er_judgement ({JUDGEMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
+            params![
+                j.seq as i64,
+                j.left_id,
+                j.right_id,
+                j.schema,
+                j.judgement,
+                j.user,
+                j.at,
+                j.note,
+                j.undoes.map(|v| v as i64)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(j)
+    }
+
+    fn judgements(&mut self, after: u64) -> Result<Vec<JudgementRecord>> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {JUDGEMENT_COLUMNS} FROM er_judgement WHERE seq > ?1 ORDER BY seq"
+        ))?;
+        let rows = q.query_map(params![after as i64], judgement_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn last_statement_seq(&mut self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM statement", [], |r| r.get(0))?)
+    }
+
+    fn changed_entities(&mut self, after: i64, limit: usize) -> Result<(Vec<String>, i64)> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT entity_id, seq FROM statement WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows: Vec<(String, i64)> = q
+            .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(crate::node::distinct_entities(rows, after))
     }
 
     fn visibilities(&mut self) -> Result<Vec<Visibility>> {

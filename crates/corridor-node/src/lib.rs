@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod audit;
 mod pool;
+pub mod resolution;
 pub mod users;
 pub mod views;
 
@@ -69,6 +70,9 @@ pub struct Node {
     pub limiter: accounts::LoginLimiter,
     /// Where the node keeps its key and the signed audit head, apart from the store.
     pub dir: PathBuf,
+    /// Entity resolution: idle until [`Node::start_resolution`] (or a test's build).
+    pub resolver: Arc<resolution::Resolver>,
+    location: Location,
 }
 
 impl Node {
@@ -80,6 +84,7 @@ impl Node {
         model: Arc<Model>,
         connections: usize,
     ) -> Result<Node, NodeError> {
+        let resolver = Arc::new(resolution::Resolver::new(&model)?);
         Ok(Node {
             pool: Pool::open(location, model.clone(), connections)?,
             model,
@@ -87,7 +92,28 @@ impl Node {
             auditor: audit::Auditor::open(dir)?,
             limiter: accounts::LoginLimiter::new(Duration::from_secs(15 * 60)),
             dir: dir.to_path_buf(),
+            resolver,
+            location: location.clone(),
         })
+    }
+
+    /// Starts entity resolution in the background: a full run, then new records linked as
+    /// they are written (looked for every `interval`, and at once after the node's own writes).
+    pub fn start_resolution(&self, interval: Duration) {
+        self.resolver
+            .start(self.location.clone(), self.model.clone(), interval);
+    }
+
+    /// Runs resolution now, on this thread (tests, and commands that wait for it).
+    pub fn build_resolution(&self) -> Result<(), NodeError> {
+        let mut store = self.store();
+        self.resolver.build(&mut **store)
+    }
+
+    /// Links the records written since resolution last looked. A failure here does not undo
+    /// the write that came before it: the background follower tries again.
+    pub fn link_new_records(&self, store: &mut dyn Store) {
+        let _ = self.resolver.follow(store);
     }
 
     pub fn store(&self) -> PoolGuard<'_> {

@@ -135,6 +135,9 @@ pub struct EntityView {
     pub links: Vec<LinkView>,
     /// Facts held back until the caller states a reason.
     pub withheld: usize,
+    /// The records entity resolution holds to be the same (those the caller may see), with
+    /// the links that hold them together.
+    pub same_as: Option<crate::resolution::ClusterView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -168,7 +171,7 @@ pub struct NewFact {
 pub const MAX_LINKS: usize = 100;
 
 /// The schema and caption of the facts a caller may see, or `None` when none are live.
-fn describe(node: &Node, id: &str, live: &[&Statement]) -> Option<(String, String)> {
+pub(crate) fn describe(node: &Node, id: &str, live: &[&Statement]) -> Option<(String, String)> {
     let first = live.first()?;
     let mut schema = first.schema.as_str();
     for s in live {
@@ -247,6 +250,20 @@ impl Node {
         Ok(())
     }
 
+    /// The live facts the caller may take `action` on.
+    pub(crate) fn visible_facts<'s>(
+        &self,
+        subject: &Subject,
+        action: Action,
+        statements: &'s [Statement],
+    ) -> Vec<&'s Statement> {
+        let mut gate = Gate::new(&self.policy, subject, action);
+        live_statements(statements)
+            .into_iter()
+            .filter(|s| gate.allows(s))
+            .collect()
+    }
+
     /// The live facts of `id` the caller may read, and how many were withheld for a reason.
     fn visible_live<'s>(
         &self,
@@ -319,6 +336,7 @@ impl Node {
         }
         let history = visible.iter().map(|s| HistoryItem::from(*s)).collect();
         let links = self.links(&mut **store, &mut gate, id, &live)?;
+        let same_as = self.cluster_view(&mut **store, subject, id)?;
         if highest_handling(&visible) != HandlingCode::Public {
             self.audit(
                 &mut **store,
@@ -342,6 +360,7 @@ impl Node {
             history,
             links,
             withheld,
+            same_as,
         })
     }
 
@@ -611,6 +630,7 @@ impl Node {
             outcome: format!("allowed: statement {}", statement.id),
         };
         self.write_audited(&mut **store, subject, &statement, audit)?;
+        self.link_new_records(&mut **store);
         Ok(FactView::from(&statement))
     }
 
@@ -667,6 +687,7 @@ impl Node {
             outcome: format!("allowed: statement {} retracted", target.id),
         };
         self.write_audited(&mut **store, subject, &retraction, audit)?;
+        self.link_new_records(&mut **store);
         Ok(HistoryItem::from(&retraction))
     }
 }

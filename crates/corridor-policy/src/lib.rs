@@ -35,6 +35,8 @@ pub enum Action {
     Write,
     ManageUsers,
     ReadAudit,
+    /// Judge entity-resolution proposals (same / not the same / unsure) and undo judgements.
+    Review,
 }
 
 impl Action {
@@ -46,6 +48,7 @@ impl Action {
         Action::Write,
         Action::ManageUsers,
         Action::ReadAudit,
+        Action::Review,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Action {
             Action::Write => "write",
             Action::ManageUsers => "manage_users",
             Action::ReadAudit => "read_audit",
+            Action::Review => "review",
         }
     }
 }

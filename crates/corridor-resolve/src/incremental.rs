@@ -542,12 +542,38 @@ impl Index {
         let Some(previous) = self.verdicts.remove(&pair_key(a, b)) else {
             return;
         };
-        if previous != Verdict::Same {
+        let (Some(&sa), Some(&sb)) = (self.by_id.get(a), self.by_id.get(b)) else {
+            return;
+        };
+        let (ca, cb) = (self.cluster[sa as usize], self.cluster[sb as usize]);
+        match previous {
+            Verdict::Same if ca == cb => self.recluster(ca),
+            Verdict::Different if ca != cb => self.consider_merge(ca, cb),
+            _ => {}
+        }
+    }
+
+    /// Merges two clusters when their evidence alone would: a link at the match threshold and
+    /// an average over all cross pairs that clears the cluster threshold, nothing judged apart.
+    fn consider_merge(&mut self, x: u32, y: u32) {
+        let (xs, ys) = (&self.members[&x], &self.members[&y]);
+        if xs.len() * ys.len() > RECLUSTER_LIMIT * RECLUSTER_LIMIT || self.apart(x, y) {
             return;
         }
-        if let Some(&sa) = self.by_id.get(a) {
-            let c = self.cluster[sa as usize];
-            self.recluster(c);
+        let mut sum = 0.0;
+        let mut strongest = f64::NEG_INFINITY;
+        for &m in xs {
+            for &n in ys {
+                let bits = self.bits(m, n);
+                sum += bits;
+                strongest = strongest.max(bits);
+            }
+        }
+        let average = sum / (xs.len() * ys.len()) as f64;
+        if strongest >= logit_bits(self.settings.thresholds.link)
+            && average >= self.settings.cluster_average_bits
+        {
+            self.merge(x, y);
         }
     }
 

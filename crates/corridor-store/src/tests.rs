@@ -571,7 +571,9 @@ fn judgements_are_appended_in_order_and_never_changed() {
             ..Default::default()
         };
         let first = store.append_judgement(j("same", None)).unwrap();
-        let second = store.append_judgement(j("withdrawn", Some(first.seq))).unwrap();
+        let second = store
+            .append_judgement(j("withdrawn", Some(first.seq)))
+            .unwrap();
         assert_eq!(second.seq, first.seq + 1);
         let all = store.judgements(0).unwrap();
         assert_eq!(all, vec![first.clone(), second.clone()]);
@@ -580,7 +582,10 @@ fn judgements_are_appended_in_order_and_never_changed() {
         assert!(store.append_judgement(j("maybe", None)).is_err());
         let mut reversed = j("same", None);
         reversed.left_id = "p9".into();
-        assert!(store.append_judgement(reversed).is_err(), "pairs are kept in order");
+        assert!(
+            store.append_judgement(reversed).is_err(),
+            "pairs are kept in order"
+        );
         assert_eq!(store.judgements(0).unwrap().len(), 2);
     });
 }

@@ -87,6 +87,11 @@ fn judging_different_splits_and_a_rebuild_keeps_them_apart() {
     index.judge("p1-a", "p1-b", Verdict::Different).unwrap();
     let (_, members) = index.cluster_of("p1-a").unwrap();
     assert!(!members.contains(&"p1-b".to_string()));
+    // Undone, the evidence puts them together again.
+    index.withdraw("p1-a", "p1-b");
+    let (_, members) = index.cluster_of("p1-a").unwrap();
+    assert!(members.contains(&"p1-b".to_string()));
+    index.judge("p1-a", "p1-b", Verdict::Different).unwrap();
     assert!(
         index
             .proposals(true)

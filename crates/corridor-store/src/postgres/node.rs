@@ -34,7 +34,8 @@ fn judgement_row(r: &postgres::Row) -> JudgementRecord {
     }
 }
 
-const JUDGEMENT_COLUMNS: &str = "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
+const JUDGEMENT_COLUMNS: &str =
+    "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
 
 fn audit_row(r: &postgres::Row) -> AuditRecord {
     AuditRecord {
@@ -204,7 +205,10 @@ impl NodeStore for PostgresStore {
         let mut tx = self.client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock(7250004)", &[])?;
         let last: i64 = tx
-            .query_one("SELECT COALESCE(MAX(seq), 0)::bigint FROM er_judgement", &[])?
+            .query_one(
+                "SELECT COALESCE(MAX(seq), 0)::bigint FROM er_judgement",
+                &[],
+            )?
             .get(0);
         j.seq = last as u64 + 1;
         tx.execute(

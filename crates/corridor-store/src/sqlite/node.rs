@@ -50,7 +50,8 @@ fn judgement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JudgementRecord> {
     })
 }
 
-const JUDGEMENT_COLUMNS: &str = "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
+const JUDGEMENT_COLUMNS: &str =
+    "seq, left_id, right_id, schema, judgement, username, at, note, undoes";
 
 const USER_COLUMNS: &str = "username, display_name, roles, password_hash, disabled, created_at";
 const AUDIT_COLUMNS: &str = "seq, at, username, action, object, reason, outcome, prev_hash, hash";
@@ -215,9 +216,10 @@ impl NodeStore for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let last: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM er_judgement", [], |r| {
-            r.get(0)
-        })?;
+        let last: i64 =
+            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM er_judgement", [], |r| {
+                r.get(0)
+            })?;
         j.seq = last as u64 + 1;
         tx.execute(
             &format!(
@@ -250,7 +252,9 @@ impl NodeStore for SqliteStore {
     fn last_statement_seq(&mut self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM statement", [], |r| r.get(0))?)
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM statement", [], |r| {
+                r.get(0)
+            })?)
     }
 
     fn changed_entities(&mut self, after: i64, limit: usize) -> Result<(Vec<String>, i64)> {

@@ -169,6 +169,9 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         bail!("--web {}: no index.html there", dir.display());
     }
     let node = ctx.node(args.connections.max(1))?;
+    // Entity resolution builds in the background (the API answers meanwhile and says so), then
+    // links what is written — by the API, an import, another process — every two seconds.
+    node.start_resolution(std::time::Duration::from_secs(2));
     if web.is_none() {
         eprintln!("corridor: the workbench is not built (web/dist); serving the API only");
     }

@@ -119,6 +119,10 @@ pub struct Proposal {
 /// quadratic); a judgement that splits one is still honoured by moving the judged record out.
 const RECLUSTER_LIMIT: usize = 400;
 
+/// The evidence given to identical records (a probability of 1 to many decimals; finite so
+/// that it can be written in JSON).
+pub const IDENTICAL_BITS: f64 = 64.0;
+
 pub struct Index {
     settings: Settings,
     parameters: crate::model::Parameters,
@@ -430,7 +434,20 @@ impl Index {
         self.members.entry(keep).or_default().extend(moved);
     }
 
+    /// Records with the same comparable value in every field: a full run collapses them into
+    /// one and calls them the same, whatever the model says; so does the index.
+    fn identical(fa: &[Prepared], fb: &[Prepared]) -> bool {
+        fa.iter()
+            .zip(fb)
+            .all(|(x, y)| x.signature() == y.signature())
+            && fa.iter().any(|x| !x.is_null())
+    }
+
     fn bits(&self, a: u32, b: u32) -> f64 {
+        let (fa, fb) = (&self.fields[a as usize], &self.fields[b as usize]);
+        if Self::identical(fa, fb) {
+            return IDENTICAL_BITS;
+        }
         score_bits(
             &self.settings,
             &self.parameters,
@@ -441,13 +458,11 @@ impl Index {
     }
 
     fn explain_slots(&self, a: u32, b: u32) -> Match {
-        let (bits, evidence) = score_fields(
-            &self.settings,
-            &self.parameters,
-            &self.tf,
-            &self.fields[a as usize],
-            &self.fields[b as usize],
-        );
+        let (fa, fb) = (&self.fields[a as usize], &self.fields[b as usize]);
+        let (mut bits, evidence) = score_fields(&self.settings, &self.parameters, &self.tf, fa, fb);
+        if Self::identical(fa, fb) {
+            bits = IDENTICAL_BITS;
+        }
         Match {
             other: self.ids[b as usize].clone(),
             probability: probability(bits),
@@ -460,7 +475,11 @@ impl Index {
     /// index holds scores what it may see), with the model of the index.
     pub fn explain(&self, a: &Record, b: &Record) -> Result<Match, ResolveError> {
         let (fa, fb) = (self.prepare(a)?, self.prepare(b)?);
-        let (bits, evidence) = score_fields(&self.settings, &self.parameters, &self.tf, &fa, &fb);
+        let (mut bits, evidence) =
+            score_fields(&self.settings, &self.parameters, &self.tf, &fa, &fb);
+        if Self::identical(&fa, &fb) {
+            bits = IDENTICAL_BITS;
+        }
         Ok(Match {
             other: b.id.clone(),
             probability: probability(bits),

@@ -209,6 +209,9 @@ fn prepare_row<S: AsRef<str>>(
     Ok(prepared)
 }
 
+/// Below this many candidate pairs the prior is not estimated from them alone.
+const MIN_TRAINING_PAIRS: u64 = 100;
+
 /// Pairs used to train each EM pass, at most.
 const TRAINING_PAIRS: usize = 400_000;
 
@@ -606,7 +609,14 @@ pub fn resolve_with(
     } else {
         n as f64 * (n as f64 - 1.0) / 2.0
     };
-    let lambda = (expected_matches / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+    // Too few candidate pairs to learn from (a handful of records): assume each record has
+    // about one match among the others rather than none.
+    let lambda = if blocking.pairs < MIN_TRAINING_PAIRS {
+        (1.0 / n.max(2) as f64).max(expected_matches / all_pairs.max(1.0))
+    } else {
+        expected_matches / all_pairs.max(1.0)
+    }
+    .clamp(1e-12, 0.5);
     let parameters = model::Parameters {
         lambda,
         m,

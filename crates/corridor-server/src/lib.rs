@@ -103,6 +103,23 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ("patch", "/api/v1/users/{username}", patch(r::update_user)),
         ("get", "/api/v1/audit", get(r::audit)),
         ("get", "/api/v1/audit/verify", get(r::audit_verify)),
+        ("get", "/api/v1/resolution", get(r::review::status)),
+        ("get", "/api/v1/resolution/queue", get(r::review::queue)),
+        (
+            "get",
+            "/api/v1/resolution/pairs/{left}/{right}",
+            get(r::review::pair),
+        ),
+        (
+            "post",
+            "/api/v1/resolution/judgements",
+            post(r::review::judge),
+        ),
+        (
+            "post",
+            "/api/v1/resolution/judgements/{seq}/undo",
+            post(r::review::undo),
+        ),
     ]
 }
 

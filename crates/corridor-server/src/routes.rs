@@ -14,6 +14,8 @@ use crate::auth::{SESSION_COOKIE, caller, parse_body};
 use crate::problem::Problem;
 use crate::{App, blocking};
 
+pub mod review;
+
 type ApiResult = Result<Response, Problem>;
 
 fn ok(value: impl serde::Serialize) -> ApiResult {

@@ -74,11 +74,29 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
             label(handling, purpose),
         ));
     }
+    // One number plate written two ways, for entity resolution's review.
+    for (id, plate) in [
+        ("v-1", "AB-123-CD"),
+        ("v-2", "AB 123 CD"),
+        ("v-3", "XY-999-ZZ"),
+    ] {
+        for (prop, value) in [("registrationNumber", plate), ("type", "truck")] {
+            statements.push(Statement::assert(
+                id,
+                "Vehicle",
+                prop,
+                value.into(),
+                None,
+                label(HandlingCode::Restricted, Purpose::BorderManagement),
+            ));
+        }
+    }
     let mut tx = store.begin().unwrap();
     tx.write(&statements).unwrap();
     tx.commit().unwrap();
     drop(store);
     let node = corridor_node::Node::open(&location, &dir.path().join("store"), model, 2).unwrap();
+    node.build_resolution().unwrap();
     for role in ROLES {
         node.create_user(
             None,
@@ -278,6 +296,17 @@ fn every_route_answers_for_a_permitted_caller() {
             ("get", "/api/v1/search") => analyst.get(&s, "/api/v1/search?q=amina", None),
             ("get", p) if p.starts_with("/api/v1/entities") || p == "/api/v1/export" || p == "/api/v1/stats" => {
                 analyst.get(&s, &concrete, None)
+            }
+            ("get", p) if p.starts_with("/api/v1/resolution") => {
+                analyst.get(&s, &concrete.replace("{left}", "v-1").replace("{right}", "v-2"), None)
+            }
+            ("post", "/api/v1/resolution/judgements") => {
+                analyst.send(&s, "POST", &concrete, &json!({"left": "v-1", "right": "v-3", "judgement": "unsure"}))
+            }
+            ("post", "/api/v1/resolution/judgements/{seq}/undo") => {
+                let j = analyst.send(&s, "POST", "/api/v1/resolution/judgements", &json!({"left": "v-1", "right": "v-2", "judgement": "same"}));
+                let seq = j.json()["seq"].as_u64().unwrap();
+                analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
             ("get", _) => admin.get(&s, &concrete, None),
             ("post", "/api/v1/auth/login") => continue,
@@ -752,4 +781,137 @@ fn tls_from_certificate_files_serves_https_with_secure_cookies() {
     // Plain HTTP on the TLS port gets no answer a browser would take.
     let plain = call(&s, "GET", "/health", &[], b"");
     assert_ne!(plain.status, 200);
+}
+
+#[test]
+fn reviewers_judge_pairs_and_undo_them_through_the_api() {
+    let s = server();
+    let analyst = login(&s, "analyst");
+    let queue = analyst.get(&s, "/api/v1/resolution/queue", None).json();
+    assert_eq!(queue["status"]["state"], "ready", "{queue}");
+    let items = queue["items"].as_array().unwrap();
+    let plates = items
+        .iter()
+        .find(|i| i["left"]["id"] == "v-1" && i["right"]["id"] == "v-2")
+        .unwrap_or_else(|| panic!("{queue}"));
+    assert!(plates["probability"].as_f64().unwrap() >= 0.5);
+    assert_eq!(plates["schema"], "Vehicle");
+
+    let pair = analyst
+        .get(&s, "/api/v1/resolution/pairs/v-2/v-1", None)
+        .json();
+    assert_eq!(pair["left"]["id"], "v-1");
+    let before = analyst.get(&s, "/api/v1/entities/v-1", None).json()["same_as"].clone();
+    let evidence = pair["evidence"].as_array().unwrap();
+    let registration = evidence
+        .iter()
+        .find(|e| e["comparison"] == "registration")
+        .unwrap();
+    assert_eq!(registration["left_value"], "AB-123-CD");
+    assert!(
+        registration["bits"].as_f64().unwrap() > 0.0,
+        "{registration}"
+    );
+
+    let j = analyst.send(
+        &s,
+        "POST",
+        "/api/v1/resolution/judgements",
+        &json!({"left": "v-2", "right": "v-1", "judgement": "different", "note": "different chassis numbers"}),
+    );
+    assert_eq!(j.status, 201, "{}", j.body);
+    let seq = j.json()["seq"].as_u64().unwrap();
+    let queue = analyst.get(&s, "/api/v1/resolution/queue", None).json();
+    assert!(
+        !queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["left"]["id"] == "v-1" && i["right"]["id"] == "v-2")
+    );
+    let page = analyst.get(&s, "/api/v1/entities/v-1", None).json();
+    assert!(page["same_as"].is_null(), "{page}");
+
+    let undo = analyst.send(
+        &s,
+        "POST",
+        &format!("/api/v1/resolution/judgements/{seq}/undo"),
+        &json!({}),
+    );
+    assert_eq!(undo.status, 201, "{}", undo.body);
+    assert_eq!(undo.json()["undoes"], seq);
+    let after = analyst.get(&s, "/api/v1/entities/v-1", None).json()["same_as"].clone();
+    assert_eq!(before, after, "undone, the cluster is as it was");
+    analyst
+        .send(
+            &s,
+            "POST",
+            &format!("/api/v1/resolution/judgements/{seq}/undo"),
+            &json!({}),
+        )
+        .problem(409, "conflict");
+    let pair = analyst
+        .get(&s, "/api/v1/resolution/pairs/v-1/v-2", None)
+        .json();
+    assert_eq!(pair["history"].as_array().unwrap().len(), 2);
+
+    // Bad input names the field; other roles are refused.
+    let detail = analyst
+        .send(
+            &s,
+            "POST",
+            "/api/v1/resolution/judgements",
+            &json!({"left": "v-1", "right": "v-2", "judgement": "maybe"}),
+        )
+        .problem(422, "invalid");
+    assert!(detail.contains("judgement"), "{detail}");
+    let detail = analyst
+        .send(
+            &s,
+            "POST",
+            "/api/v1/resolution/judgements",
+            &json!({"left": "v-1", "judgement": "same"}),
+        )
+        .problem(422, "invalid");
+    assert!(detail.contains("right"), "{detail}");
+    analyst
+        .send(
+            &s,
+            "POST",
+            "/api/v1/resolution/judgements/abc/undo",
+            &json!({}),
+        )
+        .problem(422, "invalid");
+    analyst
+        .get(&s, "/api/v1/resolution/queue?unsure=perhaps", None)
+        .problem(422, "invalid");
+    analyst
+        .get(&s, "/api/v1/resolution/pairs/v-1/p-prot", None)
+        .problem(404, "not_found");
+    let officer = login(&s, "border-officer");
+    officer
+        .get(&s, "/api/v1/resolution/queue", None)
+        .problem(403, "forbidden");
+    officer
+        .send(
+            &s,
+            "POST",
+            "/api/v1/resolution/judgements",
+            &json!({"left": "v-1", "right": "v-2", "judgement": "same"}),
+        )
+        .problem(403, "forbidden");
+    // Without the CSRF token a session cannot judge.
+    let r = call(
+        &s,
+        "POST",
+        "/api/v1/resolution/judgements",
+        &[
+            ("Cookie", analyst.cookie.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        json!({"left": "v-1", "right": "v-2", "judgement": "same"})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
 }

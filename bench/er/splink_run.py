@@ -3,6 +3,7 @@
 
     splink_run.py run      DATASET OUTDIR THRESHOLD INPUT.csv [INPUT2.csv]
     splink_run.py blocking DATASET OUTDIR TRUTH.csv  INPUT.csv [INPUT2.csv]
+    splink_run.py incremental DATASET OUTDIR THRESHOLD BASE.csv NEW.csv TRUTH.csv LIMIT
 
 DATASET is febrl4 (link_only of two files), hist50k or sim (dedupe_only of one file).
 
@@ -16,6 +17,9 @@ OUTDIR/phases.txt.
 `blocking` is not timed: it counts the comparisons the prediction blocking rules generate (Splink's
 own count_comparisons_from_blocking_rules, exact) and how many true pairs satisfy at least one
 rule (the rules' SQL evaluated on the true pairs), and prints name=value lines.
+
+`incremental` trains on BASE.csv, then links the records of NEW.csv one at a time with
+predict_between (bench/er-incremental.sh; see incremental()).
 
 FEBRL4 follows docs/demos/examples/duckdb/febrl4 (the "detailed" model), historical_50k follows
 deduplicate_50k_synthetic; the simulator persons get a model built the same way from the
@@ -312,7 +316,75 @@ def blocking(dataset, outdir, truth, inputs):
     print(f"blocking_recall={n_blocked / n_true:.4f}" if n_true else "blocking_recall=nan")
 
 
+def incremental(dataset, outdir, threshold, base, new, truth, limit):
+    """Splink's way of linking records as they arrive (Splink 5: predict_between the existing
+    records and the new one, with the trained model and registered term frequencies): train on
+    BASE as `run` does, then time predict_between for each of the first LIMIT records of NEW,
+    one at a time, and score the pairs it returns against the truth."""
+    settings, train, _rules, select, uid, _lt = MODELS[dataset]()
+    db_api = new_db_api(outdir)
+    con = db_api.duckdb_con
+    names, sdfs = load(db_api, [base, new], select)
+    base_sdf = sdfs[0]
+    linker = Linker(base_sdf, settings)
+    t = time.perf_counter()
+    train(linker)
+    for col in ("first_name", "surname", "first_name_surname_concat", "nationality"):
+        try:
+            linker.table_management.compute_tf_table(col)
+        except Exception as e:  # a column without term frequencies in this model
+            print(f"tf {col}: {e}", file=sys.stderr)
+    train_seconds = time.perf_counter() - t
+    truth_of = {}
+    with open(truth, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            rid, cluster = line.rstrip("\n").split(",", 1)
+            truth_of[rid] = cluster
+    held = {}
+    for (rid,) in con.execute(f"select {uid} from {names[0]}").fetchall():
+        p = truth_of.get(rid)
+        if p is not None:
+            held[p] = held.get(p, 0) + 1
+    ids = [r[0] for r in con.execute(f"select {uid} from {names[1]} limit {int(limit)}").fetchall()]
+    latencies, tp, fp, fn = [], 0, 0, 0
+    for rid in ids:
+        con.execute(f"create or replace table one_new as select * from {names[1]} where {uid} = ?", [rid])
+        t = time.perf_counter()
+        one = db_api.register(con.table("one_new"))
+        pairs = linker.inference.predict_between(
+            base_sdf, one, threshold_match_probability=threshold, warning_mode="never"
+        ).as_pandas_dataframe()
+        latencies.append((time.perf_counter() - t) * 1000.0)
+        matched = set(pairs[f"{uid}_l"]) | set(pairs[f"{uid}_r"])
+        matched.discard(rid)
+        person = truth_of.get(rid)
+        right = sum(1 for m in matched if person is not None and truth_of.get(m) == person)
+        tp += right
+        fp += len(matched) - right
+        if person is not None:
+            fn += max(held.get(person, 0) - right, 0)
+    latencies.sort()
+    pct = lambda q: latencies[min(len(latencies) - 1, round((len(latencies) - 1) * q))]
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-300)
+    print(f"train_seconds={train_seconds:.2f}")
+    print(f"new_records={len(ids)}")
+    print(f"link_p50_ms={pct(0.5):.3f}")
+    print(f"link_p95_ms={pct(0.95):.3f}")
+    print(f"link_p99_ms={pct(0.99):.3f}")
+    print(f"link_max_ms={latencies[-1]:.3f}")
+    print(f"precision={precision:.4f}")
+    print(f"recall={recall:.4f}")
+    print(f"f1={f1:.4f}")
+    shutil.rmtree(outdir + "/duckdb-tmp", ignore_errors=True)
+
+
 def main(argv):
+    if len(argv) >= 9 and argv[1] == "incremental" and argv[2] in MODELS:
+        incremental(argv[2], argv[3], float(argv[4]), argv[5], argv[6], argv[7], int(argv[8]))
+        return 0
     if len(argv) < 6 or argv[1] not in ("run", "blocking") or argv[2] not in MODELS:
         print(__doc__, file=sys.stderr)
         return 2

@@ -135,6 +135,15 @@ pub struct Index {
     alive: Vec<bool>,
     by_id: HashMap<String, u32>,
     blocks: HashMap<u64, Vec<u32>>,
+    /// Per record, the record it is identical to (itself when it is a representative): as in
+    /// a full run, identical records are compared once, through their representative, and
+    /// only representatives are in `blocks` (a frequent traveller's hundred identical
+    /// crossings would otherwise make one generic block).
+    rep: Vec<u32>,
+    /// Per representative, the records identical to it.
+    identical: HashMap<u32, Vec<u32>>,
+    /// Representatives by the signature of their fields.
+    signatures: HashMap<String, u32>,
     /// Per record, its cluster (a record index; the key of `members`).
     cluster: Vec<u32>,
     members: HashMap<u32, Vec<u32>>,
@@ -184,6 +193,9 @@ impl Index {
             by_id: HashMap::with_capacity(records.ids.len()),
             blocks: HashMap::new(),
             cluster: Vec::with_capacity(records.ids.len()),
+            rep: Vec::with_capacity(records.ids.len()),
+            identical: HashMap::new(),
+            signatures: HashMap::new(),
             members: HashMap::new(),
             verdicts: judgements
                 .iter()
@@ -192,7 +204,7 @@ impl Index {
             proposals: HashMap::new(),
         };
         for (i, (id, fields)) in records.ids.into_iter().zip(records.fields).enumerate() {
-            index.add_slot(id, fields);
+            index.add_slot(id, fields, true);
             let cluster = index.by_id[&resolution.clusters[i]];
             index.cluster[i] = cluster;
         }
@@ -260,20 +272,96 @@ impl Index {
         })
     }
 
-    /// Adds a record slot with its keys; its cluster is itself until told otherwise.
-    fn add_slot(&mut self, id: String, fields: Vec<Prepared>) -> u32 {
-        let slot = self.ids.len() as u32;
-        for (r, rule) in self.rules.iter().enumerate() {
-            for key in block::rule_keys(r, rule, &fields) {
-                self.blocks.entry(key).or_default().push(slot);
-            }
+    fn signature(fields: &[Prepared]) -> String {
+        let mut out = String::new();
+        for f in fields {
+            out.push_str(&f.signature());
+            out.push('\u{1f}');
         }
+        out
+    }
+
+    /// Whether a judgement says the record differs from another: such a record is never
+    /// collapsed with identical ones (a full run keeps it apart the same way).
+    fn judged_apart(&self, id: &str) -> bool {
+        self.verdicts
+            .iter()
+            .any(|((a, b), v)| *v == Verdict::Different && (a == id || b == id))
+    }
+
+    /// Adds a record slot; its cluster is itself until told otherwise. When `may_collapse` and
+    /// a representative with the same values exists, the record becomes one of its identical
+    /// records; otherwise it is a representative, with its keys in the blocks.
+    fn add_slot(&mut self, id: String, fields: Vec<Prepared>, may_collapse: bool) -> u32 {
+        let slot = self.ids.len() as u32;
+        let signature = Self::signature(&fields);
+        let collapse_onto = if may_collapse && !self.judged_apart(&id) {
+            self.signatures.get(&signature).copied()
+        } else {
+            None
+        };
         self.by_id.insert(id.clone(), slot);
         self.ids.push(id);
         self.fields.push(fields);
         self.alive.push(true);
         self.cluster.push(slot);
+        match collapse_onto {
+            Some(r) => {
+                self.rep.push(r);
+                self.identical.entry(r).or_default().push(slot);
+            }
+            None => {
+                self.rep.push(slot);
+                self.add_keys(slot);
+                if may_collapse {
+                    self.signatures.entry(signature).or_insert(slot);
+                }
+            }
+        }
         slot
+    }
+
+    fn add_keys(&mut self, slot: u32) {
+        for (r, rule) in self.rules.iter().enumerate() {
+            for key in block::rule_keys(r, rule, &self.fields[slot as usize]) {
+                self.blocks.entry(key).or_default().push(slot);
+            }
+        }
+    }
+
+    /// Makes a record stand alone: no longer one of a representative's identical records, and
+    /// (if it was a representative) its identical records handed to a successor.
+    fn detach(&mut self, slot: u32) {
+        let r = self.rep[slot as usize];
+        if r != slot {
+            if let Some(list) = self.identical.get_mut(&r) {
+                list.retain(|m| *m != slot);
+            }
+            self.rep[slot as usize] = slot;
+            self.add_keys(slot);
+            return;
+        }
+        let signature = Self::signature(&self.fields[slot as usize]);
+        if self.signatures.get(&signature) == Some(&slot) {
+            self.signatures.remove(&signature);
+        }
+        let Some(mut rest) = self.identical.remove(&slot) else {
+            return;
+        };
+        rest.retain(|m| self.alive[*m as usize] && *m != slot);
+        if rest.is_empty() {
+            return;
+        }
+        let successor = rest.remove(0);
+        self.rep[successor as usize] = successor;
+        self.add_keys(successor);
+        self.signatures.insert(signature, successor);
+        for m in &rest {
+            self.rep[*m as usize] = successor;
+        }
+        if !rest.is_empty() {
+            self.identical.insert(successor, rest);
+        }
     }
 
     /// Links one record: new, or a new version of one already indexed (which leaves its old
@@ -286,8 +374,27 @@ impl Index {
         if let Some(&old) = self.by_id.get(&record.id) {
             self.retire(old);
         }
-        let slot = self.add_slot(record.id.clone(), fields);
-        // Candidates: records sharing a key, generic blocks skipped.
+        let slot = self.add_slot(record.id.clone(), fields, true);
+        let r = self.rep[slot as usize];
+        if r != slot {
+            // Identical to a record already indexed: the same, as in a full run.
+            let c = self.cluster[r as usize];
+            self.cluster[slot as usize] = c;
+            self.members.entry(c).or_default().push(slot);
+            self.apply_same_judgements(slot);
+            let c = self.cluster[slot as usize];
+            return Ok(Linked {
+                cluster: self.cluster_name(c),
+                joined: self.members[&c]
+                    .iter()
+                    .filter(|m| **m != slot)
+                    .map(|m| self.ids[*m as usize].clone())
+                    .collect(),
+                matches: vec![self.explain_slots(slot, r)],
+                compared: 1,
+            });
+        }
+        // Candidates: representatives sharing a key, generic blocks skipped.
         let mut seen: HashSet<u32> = HashSet::new();
         for (r, rule) in self.rules.iter().enumerate() {
             for key in block::rule_keys(r, rule, &self.fields[slot as usize]) {
@@ -298,10 +405,9 @@ impl Index {
                     continue;
                 }
                 seen.extend(
-                    block
-                        .iter()
-                        .copied()
-                        .filter(|&j| j != slot && self.alive[j as usize]),
+                    block.iter().copied().filter(|&j| {
+                        j != slot && self.alive[j as usize] && self.rep[j as usize] == j
+                    }),
                 );
             }
         }
@@ -335,6 +441,7 @@ impl Index {
 
     /// Takes a replaced record out of its cluster (re-clustering what it held together).
     fn retire(&mut self, slot: u32) {
+        self.detach(slot);
         self.alive[slot as usize] = false;
         self.proposals.retain(|(a, b), _| *a != slot && *b != slot);
         let c = self.cluster[slot as usize];
@@ -352,7 +459,8 @@ impl Index {
 
     /// Puts a new record in a cluster: one it is judged the same as, else the cluster whose
     /// average evidence over all its records is the best and clears the threshold.
-    fn place(&mut self, slot: u32, scored: &[(u32, f64)]) {
+    /// Joins the clusters of records judged the same as `slot`; true when there were any.
+    fn apply_same_judgements(&mut self, slot: u32) -> bool {
         let id = self.ids[slot as usize].clone();
         let judged_same: Vec<u32> = self
             .verdicts
@@ -369,14 +477,18 @@ impl Index {
                 self.by_id.get(other).copied()
             })
             .collect();
-        self.members.insert(slot, vec![slot]);
-        if !judged_same.is_empty() {
-            for other in judged_same {
-                let (a, b) = (self.cluster[slot as usize], self.cluster[other as usize]);
-                if a != b && !self.apart(a, b) {
-                    self.merge(a, b);
-                }
+        for other in &judged_same {
+            let (a, b) = (self.cluster[slot as usize], self.cluster[*other as usize]);
+            if a != b && !self.apart(a, b) {
+                self.merge(a, b);
             }
+        }
+        !judged_same.is_empty()
+    }
+
+    fn place(&mut self, slot: u32, scored: &[(u32, f64)]) {
+        self.members.insert(slot, vec![slot]);
+        if self.apply_same_judgements(slot) {
             return;
         }
         let link_bits = logit_bits(self.settings.thresholds.link);
@@ -395,7 +507,12 @@ impl Index {
             if strongest < link_bits {
                 continue;
             }
-            let size = self.members[&c].len();
+            // Clusters are weighed over their representatives, as in a full run.
+            let size = self.members[&c]
+                .iter()
+                .filter(|m| self.rep[**m as usize] == **m)
+                .count()
+                .max(known);
             let average =
                 (sum + (size - known) as f64 * self.settings.unscored_pair_bits) / size as f64;
             if average < self.settings.cluster_average_bits || self.apart(slot, c) {
@@ -530,6 +647,11 @@ impl Index {
             )));
         }
         let previous = self.verdicts.insert(pair_key(a, b), verdict);
+        if verdict == Verdict::Different {
+            // Records judged different are never collapsed with anything.
+            self.detach(sa);
+            self.detach(sb);
+        }
         match verdict {
             Verdict::Same if ca != cb => self.merge(ca, cb),
             Verdict::Different if ca == cb => self.recluster(ca),
@@ -604,7 +726,19 @@ impl Index {
     /// Clusters one cluster's records again from the evidence between them and the
     /// judgements, average linkage as in a full run.
     fn recluster(&mut self, c: u32) {
-        let list = self.members.remove(&c).unwrap_or_default();
+        let all = self.members.remove(&c).unwrap_or_default();
+        // Representatives are clustered; identical records follow theirs.
+        let (list, followers): (Vec<u32>, Vec<u32>) =
+            all.into_iter().partition(|m| self.rep[*m as usize] == *m);
+        self.recluster_representatives(list);
+        for f in followers {
+            let key = self.cluster[self.rep[f as usize] as usize];
+            self.cluster[f as usize] = key;
+            self.members.entry(key).or_default().push(f);
+        }
+    }
+
+    fn recluster_representatives(&mut self, list: Vec<u32>) {
         if list.is_empty() {
             return;
         }
@@ -673,9 +807,16 @@ impl Index {
     pub fn explain_cluster(&self, id: &str) -> Option<ClusterExplanation> {
         let slot = *self.by_id.get(id)?;
         let c = self.cluster[slot as usize];
-        let list = &self.members[&c];
-        let mut members: Vec<String> = list.iter().map(|m| self.ids[*m as usize].clone()).collect();
+        let all = &self.members[&c];
+        let mut members: Vec<String> = all.iter().map(|m| self.ids[*m as usize].clone()).collect();
         members.sort();
+        // The tree over representatives; each identical record hangs from its own.
+        let list: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|m| self.rep[*m as usize] == *m)
+            .collect();
+        let list = &list;
         // Maximum spanning tree (Kruskal): judged pairs first, then the strongest evidence.
         let mut edges: Vec<(f64, usize, usize, bool)> = Vec::new();
         if list.len() <= RECLUSTER_LIMIT {
@@ -712,6 +853,15 @@ impl Index {
                 probability: probability(bits),
                 bits,
                 judged,
+            });
+        }
+        for m in all.iter().filter(|m| self.rep[**m as usize] != **m) {
+            links.push(ClusterLink {
+                a: self.ids[self.rep[*m as usize] as usize].clone(),
+                b: self.ids[*m as usize].clone(),
+                probability: 1.0,
+                bits: IDENTICAL_BITS,
+                judged: false,
             });
         }
         let weakest = links

@@ -206,3 +206,46 @@ fn the_queue_lists_open_proposals_strongest_first() {
             .any(|p| p.left == first.left && p.right == first.right)
     );
 }
+
+#[test]
+fn a_frequent_traveller_is_found_however_often_the_same_record_repeats() {
+    // Twenty identical crossings of one man, in a store whose blocks hold at most five records:
+    // identical records are compared through one representative, so they make no generic block.
+    let (mut table, _) = split();
+    for k in 0..20 {
+        table.rows.push(vec![
+            format!("p99-x{k}"),
+            "Gul Ahmad Heydari".into(),
+            "1992-02-05".into(),
+            "BA0393826".into(),
+        ]);
+    }
+    let mut settings = settings();
+    settings.max_block = 5;
+    let (mut index, _) = Index::build(&settings, &table, &[], &mut |_| {}).unwrap();
+    let (_, members) = index.cluster_of("p99-x0").unwrap();
+    assert_eq!(members.len(), 20);
+    let values = |id: &str, name: &str| Record {
+        id: id.into(),
+        values: [
+            ("full_name", name),
+            ("dob", "1992-02-05"),
+            ("passport", "BA0393826"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    };
+    // Another identical one joins at once; a variant spelling joins through the evidence.
+    let linked = index.link(&values("p99-x20", "Gul Ahmad Heydari")).unwrap();
+    assert_eq!(linked.joined.len(), 20);
+    let linked = index.link(&values("p99-y", "Gul Ahmad Haidari")).unwrap();
+    assert_eq!(linked.joined.len(), 21, "{linked:?}");
+    // Judged different from one of the crossings, the variant leaves them all; the crossing
+    // judged different stands alone from then on.
+    index.judge("p99-y", "p99-x3", Verdict::Different).unwrap();
+    let (_, members) = index.cluster_of("p99-x3").unwrap();
+    assert!(!members.contains(&"p99-y".to_string()), "{members:?}");
+    let explanation = index.explain_cluster("p99-x0").unwrap();
+    assert_eq!(explanation.links.len(), explanation.members.len() - 1);
+}

@@ -2,7 +2,7 @@
 // access, and turns problem+json answers into ApiError.
 
 import { reasonHeader } from './reason';
-import type { Entity, SearchResult, Session, Stats, User } from './types';
+import type { Entity, Judgement, Pair, Queue, Resolution, SearchResult, Session, Stats, User, Verdict } from './types';
 
 const BASE = '/api/v1';
 
@@ -102,4 +102,14 @@ export const api = {
     username: string,
     change: { display_name?: string; password?: string; roles?: string[]; disabled?: boolean },
   ) => request<User>('PATCH', `/users/${q(username)}`, change),
+  resolution: () => request<Resolution>('GET', '/resolution'),
+  queue: (opts: { schema: string; unsure: boolean; offset: number; limit: number }) =>
+    request<Queue>(
+      'GET',
+      `/resolution/queue?${opts.schema ? `schema=${q(opts.schema)}&` : ''}unsure=${opts.unsure}&offset=${opts.offset}&limit=${opts.limit}`,
+    ),
+  pair: (left: string, right: string) => request<Pair>('GET', `/resolution/pairs/${q(left)}/${q(right)}`),
+  judge: (judgement: { left: string; right: string; judgement: Verdict; note?: string }) =>
+    request<Judgement>('POST', '/resolution/judgements', judgement),
+  undoJudgement: (seq: number) => request<Judgement>('POST', `/resolution/judgements/${seq}/undo`, {}),
 };

@@ -75,6 +75,28 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat(numberLocale[current]).format(n);
 }
 
+const percentFormats = new Map<Lang, Intl.NumberFormat>();
+
+/** A probability as a percentage with one decimal, rounded down: a match that is not certain
+ * never shows as 100%. */
+export function formatPercent(p: number): string {
+  let format = percentFormats.get(current);
+  if (!format) {
+    format = new Intl.NumberFormat(numberLocale[current], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    percentFormats.set(current, format);
+  }
+  return format.format(Math.floor(Math.max(0, Math.min(1, p)) * 1000) / 1000);
+}
+
+/** Bits of evidence, signed: "+5.49", "−1.40", "0.00". */
+export function formatBits(bits: number): string {
+  return new Intl.NumberFormat(numberLocale[current], {
+    signDisplay: 'exceptZero',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(bits);
+}
+
 /** A timestamp as the node sent it, shown as `YYYY-MM-DD HH:MM UTC`: unambiguous in every
  * language. Anything that does not parse is shown unchanged. */
 export function formatTime(iso: string): string {

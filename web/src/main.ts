@@ -11,6 +11,7 @@ import type { ViewContext } from './views/context';
 import { renderEntity } from './views/entity';
 import { renderHeader, type Header } from './views/header';
 import { renderLogin } from './views/login';
+import { renderPair, renderReview } from './views/review';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
 
@@ -117,6 +118,12 @@ function renderMain(focusPage: boolean): void {
     case 'users':
       view = renderUsers(ctx);
       break;
+    case 'review':
+      view = renderReview(route.queue, ctx, focusPage);
+      break;
+    case 'pair':
+      view = renderPair(route.left, route.right, ctx, focusPage);
+      break;
     default:
       view = h('section', { class: 'page' }, notPermitted());
   }
@@ -186,6 +193,8 @@ onNavigate(() => {
 });
 
 async function start(): Promise<void> {
+  // A link written with a hash route (`/#/review`) is taken to the page it names.
+  if (location.hash.startsWith('#/')) history.replaceState(null, '', location.hash.slice(1));
   applyLang();
   root.replaceChildren(h('p', { class: 'muted boot' }, t('common.loading')));
   try {

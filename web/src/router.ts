@@ -1,13 +1,25 @@
-// Client-side routes on the History API. Only the search query and an entity id ever go in
-// the URL; nothing else that could identify a person.
+// Client-side routes on the History API. Only the search query and entity ids ever go in the
+// URL (besides the review queue's type filter and page); nothing else that could identify a
+// person.
 
 export type Route =
   | { name: 'home' }
   | { name: 'search'; q: string }
   | { name: 'entity'; id: string }
   | { name: 'users' }
+  | { name: 'review'; queue: QueueParams }
+  | { name: 'pair'; left: string; right: string }
   | { name: 'login' }
   | { name: 'unknown' };
+
+/** The review queue's filter and page. */
+export interface QueueParams {
+  schema: string;
+  unsure: boolean;
+  offset: number;
+}
+
+export const QUEUE_DEFAULTS: QueueParams = { schema: '', unsure: false, offset: 0 };
 
 export function parseRoute(loc: Location = location): Route {
   const path = loc.pathname.replace(/\/+$/, '') || '/';
@@ -18,6 +30,26 @@ export function parseRoute(loc: Location = location): Route {
   }
   if (path === '/users') return { name: 'users' };
   if (path === '/login') return { name: 'login' };
+  if (path === '/review') {
+    const params = new URLSearchParams(loc.search);
+    const offset = Number.parseInt(params.get('offset') ?? '0', 10);
+    return {
+      name: 'review',
+      queue: {
+        schema: params.get('schema') ?? '',
+        unsure: params.get('unsure') === '1',
+        offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
+      },
+    };
+  }
+  const pair = /^\/review\/([^/]+)\/([^/]+)$/.exec(path);
+  if (pair && pair[1] && pair[2]) {
+    try {
+      return { name: 'pair', left: decodeURIComponent(pair[1]), right: decodeURIComponent(pair[2]) };
+    } catch {
+      return { name: 'unknown' };
+    }
+  }
   const entity = /^\/entity\/([^/]+)$/.exec(path);
   if (entity && entity[1]) {
     try {
@@ -34,6 +66,15 @@ export const paths = {
   search: (q: string) => `/search?q=${encodeURIComponent(q)}`,
   entity: (id: string) => `/entity/${encodeURIComponent(id)}`,
   users: () => '/users',
+  review: (queue: QueueParams = QUEUE_DEFAULTS) => {
+    const params = new URLSearchParams();
+    if (queue.schema) params.set('schema', queue.schema);
+    if (queue.unsure) params.set('unsure', '1');
+    if (queue.offset > 0) params.set('offset', String(queue.offset));
+    const search = params.toString();
+    return search ? `/review?${search}` : '/review';
+  },
+  pair: (left: string, right: string) => `/review/${encodeURIComponent(left)}/${encodeURIComponent(right)}`,
   login: () => '/login',
 };
 

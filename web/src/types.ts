@@ -20,6 +20,9 @@ export const ROLES: readonly Role[] = [
   'researcher',
 ];
 
+/** Roles whose work includes reviewing entity resolution (the node's `review` action). */
+export const REVIEWER_ROLES: readonly Role[] = ['analyst', 'investigator'];
+
 export type Handling = 'public' | 'restricted' | 'confidential' | 'protection';
 
 export interface User {
@@ -93,6 +96,102 @@ export interface Entity {
   history: HistoryItem[];
   links: Link[];
   withheld: number;
+  /** The records entity resolution holds to be the same entity, or null when it stands alone. */
+  same_as?: SameAs | null;
+}
+
+/** An entity as resolution lists it. */
+export interface Side {
+  id: string;
+  caption: string;
+}
+
+export interface ClusterLink {
+  a: string;
+  b: string;
+  probability: number;
+  /** An analyst judged the pair the same. */
+  judged: boolean;
+}
+
+export interface SameAs {
+  cluster: string;
+  members: Side[];
+  /** The strongest links that connect the members (a maximum spanning tree). */
+  links: ClusterLink[];
+  weakest: ClusterLink | null;
+  /** Members the caller may not see. */
+  hidden: number;
+}
+
+export type ResolutionState = 'idle' | 'building' | 'ready' | 'failed';
+
+export interface ResolutionStatus {
+  state: ResolutionState;
+  message?: string;
+}
+
+export interface ResolutionPart {
+  schema: string;
+  records: number;
+  open_proposals: number;
+}
+
+export interface Resolution {
+  status: ResolutionStatus;
+  parts: ResolutionPart[];
+  judgements: number;
+}
+
+export type Verdict = 'same' | 'different' | 'unsure';
+
+export interface QueueItem {
+  schema: string;
+  left: Side;
+  right: Side;
+  probability: number;
+  linked: boolean;
+  judgement: Verdict | null;
+}
+
+export interface Queue {
+  status: ResolutionStatus;
+  total: number;
+  items: QueueItem[];
+}
+
+export interface Evidence {
+  comparison: string;
+  level: number;
+  level_label: string;
+  bits: number;
+  frequency_bits: number;
+  detail: string;
+  left_value: string;
+  right_value: string;
+}
+
+export interface Judgement {
+  seq: number;
+  judgement: Verdict | 'withdrawn';
+  user: string;
+  at: string;
+  note: string | null;
+  /** For a withdrawal, the judgement it undoes. */
+  undoes: number | null;
+}
+
+export interface Pair {
+  schema: string;
+  left: Entity;
+  right: Entity;
+  probability: number;
+  bits: number;
+  evidence: Evidence[];
+  linked: boolean;
+  judgement: Verdict | null;
+  /** Every judgement of the pair, oldest first. */
+  history: Judgement[];
 }
 
 export interface Stats {

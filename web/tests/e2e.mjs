@@ -1,7 +1,8 @@
 // End-to-end test of the workbench against the real node, in a real headless Chromium.
 //
 // Starts `$CORRIDOR_BIN --data DIR demo`, then `$CORRIDOR_BIN --data DIR serve` on a free port
-// serving web/dist, and walks through the screens as the demo users would. Screenshots of each
+// serving web/dist, and walks through the screens as the demo users would, entity resolution's
+// review included. Screenshots of each
 // step go to web/test-artifacts/. Any request that leaves 127.0.0.1 fails the test.
 //
 //   CORRIDOR_BIN=/path/to/corridor npm test
@@ -322,6 +323,234 @@ async function main() {
     expect((await analyst.evaluate(() => sessionStorage.getItem('corridor.reason'))) === null, 'reason kept after logout');
     await analyst.goto(`${base}/entity/${encodeURIComponent(confidentialId)}`);
     await analyst.getByTestId('login-form').waitFor();
+  });
+
+  // Entity resolution's review, as the demo analyst in a session of its own.
+  const reviewer = await newPage();
+  /** The node's API from inside the page, with the session's cookie and CSRF token and the
+   * reason given: used to find pairs to test with, never to do what the test checks. */
+  const apiCall = (path, method = 'GET', body = undefined) =>
+    reviewer.evaluate(
+      async ({ path, method, body, reason }) => {
+        const me = await (await fetch('/api/v1/auth/me')).json();
+        const r = await fetch(`/api/v1${path}`, {
+          method,
+          headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token, 'X-Corridor-Reason': encodeURIComponent(reason) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: r.status, body: await r.json() };
+      },
+      { path, method, body, reason: REASON },
+    );
+  const pairPage = async (a, b) => {
+    await reviewer.goto(`${base}/review/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
+    await reviewer.getByTestId('pair-page').waitFor();
+  };
+  let judged = null;
+
+  await step('reviewer: analyst gives a reason and opens Review', reviewer, async () => {
+    await login(reviewer, 'analyst');
+    await setReason(reviewer, REASON);
+    await reviewer.locator('[data-testid="reason-status"].ok').waitFor();
+    await reviewer.getByTestId('nav-review').click();
+    await reviewer.waitForURL((url) => url.pathname === '/review');
+    await reviewer.getByTestId('review-page').waitFor();
+  });
+
+  await step('review: resolution becomes ready and the queue lists proposals', reviewer, async () => {
+    // Resolution is built in the background after the node starts; the page asks until it is
+    // ready.
+    await reviewer.locator('[data-testid="review-status"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await reviewer.getByTestId('queue-item').first().waitFor();
+    const open = await reviewer.locator('[data-testid="review-parts"] li[data-schema="Person"]').getAttribute('data-open');
+    expect(Number(open) > 0, `no open Person proposals in the status (${open})`);
+    const rows = await reviewer.getByTestId('queue-item').evaluateAll((trs) =>
+      trs.map((tr) => ({ left: tr.dataset.left, right: tr.dataset.right, cells: [...tr.cells].map((td) => td.textContent.trim()) })),
+    );
+    expect(rows.length > 0, 'the queue is empty');
+    for (const r of rows.slice(0, 5)) {
+      expect(r.left && r.right && r.left !== r.right, `a queue row without two records (${r.left}, ${r.right})`);
+      expect(/\d+(\.\d)?\s?%/.test(r.cells[3]), `no percentage in the probability column (${r.cells[3]})`);
+      expect(['Yes', 'No'].includes(r.cells[4]), `linked is not yes or no (${r.cells[4]})`);
+    }
+  });
+
+  await step('review: the first proposal shows both records and the evidence', reviewer, async () => {
+    const first = reviewer.getByTestId('queue-item').first();
+    const left = await first.getAttribute('data-left');
+    const right = await first.getAttribute('data-right');
+    await first.getByTestId('queue-open').click();
+    await reviewer.waitForURL((url) => url.pathname.startsWith('/review/'));
+    await reviewer.getByTestId('pair-page').waitFor();
+    const shown = [await reviewer.getByTestId('pair-left').getAttribute('data-id'), await reviewer.getByTestId('pair-right').getAttribute('data-id')];
+    expect(shown.includes(left) && shown.includes(right), `the pair page shows ${shown.join(', ')}, not ${left} and ${right}`);
+    for (const which of ['pair-left', 'pair-right']) {
+      const side = reviewer.getByTestId(which);
+      expect((await side.getByTestId('record-caption').innerText()).trim() !== '', `${which}: no caption`);
+      expect((await side.getByTestId('record-fact').count()) > 0, `${which}: no facts`);
+      const datasets = await side.getByTestId('record-dataset').allInnerTexts();
+      expect(datasets.every((d) => d.trim() !== ''), `${which}: a fact without its source`);
+    }
+    expect(/%/.test(await reviewer.getByTestId('pair-probability').innerText()), 'no overall probability');
+    const evidence = await reviewer.getByTestId('evidence-row').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        comparison: tr.dataset.comparison,
+        bits: Number(tr.dataset.bits),
+        level: tr.querySelector('[data-testid="evidence-level"]')?.textContent?.trim(),
+        colour: getComputedStyle(tr.querySelector('.bits-value')).color,
+      })),
+    );
+    expect(evidence.length > 0, 'no evidence rows');
+    expect(evidence.every((e) => e.comparison && e.level), 'an evidence row without its comparison or level');
+    const positive = evidence.find((e) => e.bits > 0);
+    expect(positive, 'no evidence for the match in the strongest proposal');
+    const [r, g, b] = (positive.colour.match(/\d+/g) ?? []).map(Number);
+    expect(g > r && g > b, `evidence for the match is not green (${positive.colour})`);
+    judged = { left, right, path: new URL(reviewer.url()).pathname };
+  });
+
+  await step('review: "Not the same" with a note is recorded and shown', reviewer, async () => {
+    await reviewer.getByTestId('judge-note').fill('e2e: different people');
+    await reviewer.getByTestId('judge-different').click();
+    // The page moves on to the next open pair (or the queue) and says what was recorded.
+    await reviewer.waitForURL((url) => url.pathname !== judged.path);
+    const flash = reviewer.getByTestId('judgement-flash');
+    await flash.waitFor();
+    expect((await flash.getAttribute('data-judgement')) === 'different', 'the notice does not show "different"');
+    expect(/Not the same/.test(await flash.innerText()), 'the notice does not say "Not the same"');
+    await snap(reviewer, 'judged');
+    await flash.getByTestId('flash-open-pair').click();
+    await reviewer.waitForURL((url) => url.pathname === judged.path);
+    await reviewer.locator('[data-testid="pair-judgement"][data-judgement="different"]').waitFor();
+    const row = reviewer.locator('[data-testid="judgement-row"][data-state="in-force"]');
+    expect((await row.count()) === 1, 'no judgement in force in the history');
+    expect((await row.getAttribute('data-judgement')) === 'different', 'the judgement in force is not "different"');
+    expect((await row.getByTestId('judgement-note').innerText()).includes('e2e: different people'), 'the note is not shown');
+    const queue = await apiCall('/resolution/queue?limit=200');
+    expect(!queue.body.items.some((i) => (i.left.id === judged.left && i.right.id === judged.right) || (i.left.id === judged.right && i.right.id === judged.left)), 'the judged pair is still in the queue');
+  });
+
+  await step('review: undoing the judgement takes it out of force', reviewer, async () => {
+    await reviewer.getByTestId('undo-judgement').click();
+    await reviewer.getByTestId('undo-done').waitFor();
+    await reviewer.locator('[data-testid="pair-judgement"][data-judgement="none"]').waitFor();
+    expect((await reviewer.locator('[data-testid="judgement-row"][data-state="in-force"]').count()) === 0, 'a judgement is still in force');
+    expect((await reviewer.getByTestId('undo-judgement').count()) === 0, 'an undo button is still offered');
+    expect((await reviewer.locator('[data-testid="judgement-row"][data-state="undone"][data-judgement="different"]').count()) === 1, 'the undone judgement is not marked undone');
+    expect((await reviewer.locator('[data-testid="judgement-row"][data-state="withdrawal"]').count()) === 1, 'the undo is not in the history');
+  });
+
+  await step('review: a "same" that would join records judged different shows the conflict', reviewer, async () => {
+    // A linked pair whose cluster has a third record: judge the pair different, then try to
+    // join one of them to a record that stayed with the other.
+    const queue = await apiCall('/resolution/queue?limit=200');
+    let a = null;
+    let b = null;
+    for (const item of queue.body.items.filter((i) => i.linked)) {
+      const entity = await apiCall(`/entities/${encodeURIComponent(item.left.id)}`);
+      if ((entity.body.same_as?.members?.length ?? 0) >= 3) {
+        a = item.left.id;
+        b = item.right.id;
+        break;
+      }
+    }
+    expect(a && b, 'no linked pair in a cluster of three or more');
+    await pairPage(a, b);
+    await reviewer.getByTestId('judge-different').click();
+    await reviewer.getByTestId('judgement-flash').waitFor();
+    const membersOf = async (id) => ((await apiCall(`/entities/${encodeURIComponent(id)}`)).body.same_as?.members ?? []).map((m) => m.id);
+    const withA = (await membersOf(a)).filter((id) => id !== a && id !== b);
+    const withB = (await membersOf(b)).filter((id) => id !== a && id !== b);
+    const [x, c] = withA.length > 0 ? [b, withA[0]] : [a, withB[0]];
+    expect(c, `after the split, neither ${a} nor ${b} has another record in its cluster`);
+    await pairPage(x, c);
+    const before = reviewer.url();
+    await reviewer.getByTestId('judge-same').click();
+    const message = reviewer.locator('[data-testid="judge-message"] [data-testid="error"]');
+    await message.waitFor();
+    const text = await message.innerText();
+    expect(/conflicts/i.test(text), `the error does not say it is a conflict (${text})`);
+    expect(/judged different/.test(await message.getByTestId('problem-detail').innerText()), `the node's detail is not shown (${text})`);
+    expect(reviewer.url() === before, 'the page moved on after a refused judgement');
+    await snap(reviewer, 'conflict');
+    expect((await reviewer.locator('[data-testid="pair-judgement"][data-judgement="none"]').count()) === 1, 'the refused judgement is shown as in force');
+    // Put the pair back as it was.
+    await pairPage(a, b);
+    await reviewer.getByTestId('undo-judgement').click();
+    await reviewer.getByTestId('undo-done').waitFor();
+  });
+
+  let linkedIds = [];
+  await step('entity page: "Same as" lists the other record of a linked pair', reviewer, async () => {
+    linkedIds = (await apiCall('/resolution/queue?limit=200')).body.items.filter((i) => i.linked).map((i) => i.left.id);
+    await reviewer.getByTestId('nav-review').click();
+    const linked = reviewer.locator('[data-testid="queue-item"][data-linked="true"]').first();
+    await linked.waitFor();
+    const left = await linked.getAttribute('data-left');
+    const right = await linked.getAttribute('data-right');
+    await reviewer.goto(`${base}/entity/${encodeURIComponent(left)}`);
+    await reviewer.getByTestId('entity-page').waitFor();
+    const sameAs = reviewer.getByTestId('same-as');
+    await sameAs.waitFor();
+    expect((await sameAs.locator(`[data-testid="same-as-member"][data-id="${cssEscape(right)}"] a`).count()) === 1, `"Same as" does not link to ${right}`);
+    expect(/this record/.test(await sameAs.locator(`[data-testid="same-as-member"][data-id="${cssEscape(left)}"]`).innerText()), 'the entity itself is not marked');
+    const links = sameAs.getByTestId('same-as-link');
+    expect((await links.count()) > 0, 'no links in the cluster');
+    expect(/%/.test(await sameAs.getByTestId('same-as-links').innerText()), 'the links have no probability');
+    await sameAs.scrollIntoViewIfNeeded();
+    await snap(reviewer, 'same-as');
+    await links.first().click();
+    await reviewer.getByTestId('pair-page').waitFor();
+    expect(new URL(reviewer.url()).pathname.startsWith('/review/'), 'a link of the cluster does not open the pair');
+  });
+
+  await step('review in Arabic: right to left, labels in Arabic', reviewer, async () => {
+    await reviewer.getByTestId('lang').selectOption('ar');
+    await reviewer.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await reviewer.getByTestId('pair-page').waitFor();
+    const left = await reviewer.getByTestId('pair-left').boundingBox();
+    const right = await reviewer.getByTestId('pair-right').boundingBox();
+    expect(left.x > right.x, 'in Arabic the first record is not on the right');
+    expect(/[\u0600-\u06FF]/.test(await reviewer.getByTestId('judge-different').innerText()), 'the judgement buttons are not in Arabic');
+    await snap(reviewer, 'review-arabic');
+    await reviewer.getByTestId('lang').selectOption('en');
+    await reviewer.waitForFunction(() => document.documentElement.dir === 'ltr');
+  });
+
+  const border = await newPage();
+  await step('border officer is not offered Review and is refused it', border, async () => {
+    await login(border, 'border');
+    expect((await border.getByTestId('nav-review').count()) === 0, 'the border officer is offered Review');
+    await border.goto(`${base}/review`);
+    await border.getByTestId('not-permitted').waitFor();
+    expect((await border.getByTestId('queue').count()) === 0, 'a queue shown to the border officer');
+    // The hash form of the address leads to the same page.
+    await border.goto(`${base}/#/review`);
+    await border.waitForURL((url) => url.pathname === '/review' && url.hash === '');
+    await border.getByTestId('not-permitted').waitFor();
+    await border.goto(`${base}/review/${encodeURIComponent(judged.left)}/${encodeURIComponent(judged.right)}`);
+    await border.getByTestId('not-permitted').waitFor();
+    expect((await border.getByTestId('evidence').count()) === 0, 'evidence shown to the border officer');
+  });
+
+  await step('border officer sees "Same as" without links to review', border, async () => {
+    // The first record of a linked pair that the officer may see with another of its cluster.
+    let id = null;
+    for (const candidate of linkedIds) {
+      const members = await border.evaluate(async (id) => {
+        const r = await fetch(`/api/v1/entities/${encodeURIComponent(id)}`, { headers: { Accept: 'application/json' } });
+        return r.ok ? ((await r.json()).same_as?.members?.length ?? 0) : 0;
+      }, candidate);
+      if (members >= 2) {
+        id = candidate;
+        break;
+      }
+    }
+    expect(id, 'no record of a linked pair with a cluster the border officer may see');
+    await border.goto(`${base}/entity/${encodeURIComponent(id)}`);
+    await border.getByTestId('same-as').waitFor();
+    expect((await border.locator('[data-testid="same-as"] [data-testid="same-as-member"] a').count()) > 0, 'no member linked to its entity page');
+    expect((await border.locator('[data-testid="same-as"] a[href^="/review/"]').count()) === 0, 'the border officer is offered links to review');
   });
 
   await step('no request left 127.0.0.1 and no page error', null, async () => {

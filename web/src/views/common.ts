@@ -99,3 +99,11 @@ export function failurePage(error: unknown, focusReason: () => void): HTMLElemen
 export function tableHead(labels: string[]): HTMLElement {
   return h('thead', null, h('tr', null, labels.map((text) => h('th', { scope: 'col' }, text))));
 }
+
+/** A small bar filled to `fraction` (0 to 1) of its length, in the reading direction. The
+ * width is set through the CSSOM: the page's CSP allows no style attributes. */
+export function bar(fraction: number, kind: string): HTMLElement {
+  const fillEl = h('span', { class: 'bar-fill' });
+  fillEl.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+  return h('span', { class: `bar ${kind}`, 'aria-hidden': 'true' }, fillEl);
+}

@@ -1,12 +1,13 @@
-// The entity screen: every fact with its provenance, the history of corrections, and the
-// entities linked to it in both directions.
+// The entity screen: every fact with its provenance, the records entity resolution holds to be
+// the same entity, the history of corrections, and the entities linked to it in both
+// directions.
 
 import { api } from '../api';
-import { fill, h, type Child } from '../dom';
-import { formatTime, label, lang, t, tn } from '../i18n';
+import { bdi, fill, h, type Child } from '../dom';
+import { formatPercent, formatTime, label, lang, t, tn } from '../i18n';
 import { paths } from '../router';
-import type { Entity, Fact, HistoryItem, Link } from '../types';
-import { failurePage, handlingBadge, loading, tableHead, withheldNotice } from './common';
+import { REVIEWER_ROLES, type ClusterLink, type Entity, type Fact, type HistoryItem, type Link, type SameAs } from '../types';
+import { bar, failurePage, handlingBadge, loading, tableHead, withheldNotice } from './common';
 import type { ViewContext } from './context';
 
 const LINKS_SHOWN = 100;
@@ -73,6 +74,9 @@ function entityView(entity: Entity, ctx: ViewContext): Child[] {
         ? h('p', { class: 'muted' }, t('entity.noFacts'))
         : factTable(entity, props, propLabel, types, captions),
     ),
+    entity.same_as
+      ? sameAsSection(entity.id, entity.same_as, REVIEWER_ROLES.some((role) => ctx.session.user.roles.includes(role)))
+      : null,
     h(
       'section',
       { class: 'block', 'aria-labelledby': 'links-h' },
@@ -94,6 +98,85 @@ function entityView(entity: Entity, ctx: ViewContext): Child[] {
       historyTable(entity.history, propLabel, types, captions),
     ),
   ];
+}
+
+/** The records resolution holds to be this entity, and the links (a maximum spanning tree) that
+ * hold them together; for reviewers, each link opens the pair's review page. */
+function sameAsSection(self: string, cluster: SameAs, canReview: boolean): HTMLElement {
+  const captions = new Map(cluster.members.map((m) => [m.id, m.caption || m.id]));
+  const name = (id: string) => h('span', { class: 'member' }, bdi(captions.get(id) ?? id), ' ', h('code', { class: 'muted small', dir: 'ltr' }, id));
+  const isWeakest = (l: ClusterLink) =>
+    cluster.weakest !== null && ((l.a === cluster.weakest.a && l.b === cluster.weakest.b) || (l.a === cluster.weakest.b && l.b === cluster.weakest.a));
+  const linkItem = (l: ClusterLink, testid: string) =>
+    h(
+      canReview ? 'a' : 'span',
+      { href: canReview ? paths.pair(l.a, l.b) : null, 'data-testid': testid, 'data-a': l.a, 'data-b': l.b, 'data-judged': String(l.judged) },
+      tn('sameAs.link', { a: name(l.a), b: name(l.b) }),
+    );
+  const strength = (l: ClusterLink) =>
+    h('span', { class: 'prob' }, h('span', { class: 'prob-value', dir: 'ltr' }, formatPercent(l.probability)), bar(l.probability, 'prob-bar'));
+  return h(
+    'section',
+    { class: 'block same-as', 'aria-labelledby': 'same-as-h', 'data-testid': 'same-as', 'data-cluster': cluster.cluster },
+    h('h2', { id: 'same-as-h' }, t('sameAs.title')),
+    h('p', { class: 'muted small' }, t('sameAs.hint'), canReview ? [' ', t('sameAs.reviewHint')] : null),
+    h('h3', null, t('sameAs.members', { count: cluster.members.length + cluster.hidden })),
+    h(
+      'ul',
+      { class: 'link-list', 'data-testid': 'same-as-members' },
+      cluster.members.map((m) =>
+        h(
+          'li',
+          { 'data-testid': 'same-as-member', 'data-id': m.id },
+          m.id === self
+            ? [h('strong', null, bdi(m.caption || m.id)), ' ', h('span', { class: 'muted' }, t('sameAs.this'))]
+            : h('a', { href: paths.entity(m.id) }, bdi(m.caption || m.id)),
+          ' ',
+          h('code', { class: 'muted small', dir: 'ltr' }, m.id),
+        ),
+      ),
+      cluster.hidden > 0
+        ? h('li', { class: 'muted', 'data-testid': 'same-as-hidden', 'data-count': String(cluster.hidden) }, t('sameAs.hidden', { count: cluster.hidden }))
+        : null,
+    ),
+    cluster.weakest
+      ? h(
+          'p',
+          { class: 'notice weakest', 'data-testid': 'same-as-weakest' },
+          tn('sameAs.weakest', { link: linkItem(cluster.weakest, 'same-as-weakest-link') }),
+          ' ',
+          strength(cluster.weakest),
+          cluster.weakest.judged ? [' ', h('span', { class: 'badge judged', title: t('sameAs.judgedTitle') }, t('sameAs.judged'))] : null,
+        )
+      : null,
+    cluster.links.length > 0
+      ? [
+          h('h3', null, t('sameAs.links')),
+          h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { class: 'grid compact same-as-links', 'data-testid': 'same-as-links' },
+              tableHead([t('sameAs.colLink'), t('review.col.probability'), t('sameAs.colJudged')]),
+              h(
+                'tbody',
+                null,
+                cluster.links.map((l) =>
+                  h(
+                    'tr',
+                    { class: isWeakest(l) ? 'weakest' : null },
+                    h('td', null, linkItem(l, 'same-as-link'), isWeakest(l) ? [' ', h('span', { class: 'badge weakest-mark' }, t('sameAs.weakestMark'))] : null),
+                    h('td', null, strength(l)),
+                    h('td', null, l.judged ? h('span', { class: 'badge judged', title: t('sameAs.judgedTitle'), 'data-testid': 'same-as-judged' }, t('sameAs.judged')) : null),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ]
+      : null,
+  );
 }
 
 function factTable(
@@ -160,7 +243,8 @@ function factValue(fact: Fact, type: string | undefined, captions: Map<string, L
   return shown;
 }
 
-function valueNode(value: string, type: string | undefined, captions: Map<string, Link>): Node {
+/** A value shown by its property type: entity references as links, countries by name, codes left to right. */
+export function valueNode(value: string, type: string | undefined, captions: Map<string, Link>): Node {
   if (type === 'entity') {
     const link = captions.get(value);
     return h('a', { href: paths.entity(value), 'data-testid': 'fact-link' }, h('bdi', null, link?.caption || value));

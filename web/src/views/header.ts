@@ -5,7 +5,7 @@ import { h } from '../dom';
 import { LANGS, lang, t, type Lang } from '../i18n';
 import { getReason, hasReason, REASON_MAX, REASON_MIN, setReason } from '../reason';
 import { paths, type Route } from '../router';
-import type { User } from '../types';
+import { REVIEWER_ROLES, type User } from '../types';
 import { roleBadge } from './common';
 
 export interface HeaderActions {
@@ -34,6 +34,8 @@ export function languageSelect(onChange: (lang: Lang) => void): HTMLSelectElemen
 
 export function renderHeader(user: User, actions: HeaderActions): Header {
   const isAdmin = user.roles.includes('administrator');
+  // The node decides; the entry is offered only to roles whose work includes review.
+  const isReviewer = REVIEWER_ROLES.some((role) => user.roles.includes(role));
 
   const searchInput = h('input', {
     type: 'search',
@@ -58,6 +60,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   });
 
   const navSearch = h('a', { href: paths.home(), 'data-testid': 'nav-search' }, t('nav.search'));
+  const navReview = isReviewer ? h('a', { href: paths.review(), 'data-testid': 'nav-review' }, t('nav.review')) : null;
   const navUsers = isAdmin ? h('a', { href: paths.users(), 'data-testid': 'nav-users' }, t('nav.users')) : null;
 
   // The reason is stored when the field is left or Enter is pressed, not on each key: each
@@ -141,7 +144,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
       'div',
       { class: 'mainbar' },
       h('a', { href: paths.home(), class: 'brand', 'data-testid': 'brand' }, t('app.name')),
-      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navUsers),
+      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navReview, navUsers),
       searchForm,
       userBox,
       languageSelect((next) => actions.setLang(next)),
@@ -153,6 +156,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const update = (route: Route) => {
     searchInput.value = route.name === 'search' ? route.q : '';
     navSearch.classList.toggle('current', route.name === 'home' || route.name === 'search');
+    navReview?.classList.toggle('current', route.name === 'review' || route.name === 'pair');
     navUsers?.classList.toggle('current', route.name === 'users');
     if (reasonInput !== document.activeElement) reasonInput.value = getReason();
     showReasonState();

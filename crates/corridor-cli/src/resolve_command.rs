@@ -188,14 +188,28 @@ pub fn resolve(args: ResolveArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One CSV field, quoted when it needs to be.
+fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
+/// Writes every pair of records at or above the review threshold. Millions of rows share a
+/// few hundred thousand scored pairs between representatives, so each scored pair's part of
+/// the row (probability, evidence, explanation) is formatted once and the rows are the two
+/// ids and that part, copied.
 fn write_pairs(
     path: &Path,
     settings: &Settings,
     result: &corridor_resolve::Resolution,
     brief: bool,
 ) -> anyhow::Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut header = vec![
         "left_id".to_string(),
         "right_id".into(),
@@ -203,48 +217,68 @@ fn write_pairs(
         "match_weight".into(),
     ];
     for c in &settings.comparisons {
-        header.push(format!("{}_level", c.name));
-        header.push(format!("{}_bits", c.name));
+        header.push(csv_field(&format!("{}_level", c.name)).into_owned());
+        header.push(csv_field(&format!("{}_bits", c.name)).into_owned());
     }
     if !brief {
         header.push("explanation".into());
     }
-    w.write_record(&header)?;
+    writeln!(w, "{}", header.join(","))?;
+    let ids: Vec<std::borrow::Cow<'_, str>> = result.ids.iter().map(|id| csv_field(id)).collect();
+    let labels: Vec<Vec<String>> = settings
+        .comparisons
+        .iter()
+        .map(|c| {
+            c.kind
+                .levels()
+                .iter()
+                .map(|l| csv_field(l).into_owned())
+                .collect()
+        })
+        .collect();
+    let rest_of = |p: &corridor_resolve::ScoredPair| -> String {
+        use std::fmt::Write as _;
+        let mut row = String::with_capacity(160);
+        let _ = write!(row, ",{:.6},{:.3}", p.probability, p.bits);
+        if p.evidence.is_empty() {
+            for _ in &settings.comparisons {
+                row.push_str(",identical,");
+            }
+        }
+        for (c, e) in p.evidence.iter().enumerate() {
+            let _ = write!(row, ",{},{:.3}", labels[c][e.level], e.bits);
+        }
+        if !brief {
+            row.push(',');
+            row.push_str(&csv_field(&p.explanation(settings)));
+        }
+        row.push('\n');
+        row
+    };
     let mut failed = None;
-    // Records of one representative pair share its explanation: make it once.
     let mut last: (*const corridor_resolve::ScoredPair, String) = (std::ptr::null(), String::new());
     result.record_pairs(&mut |left, right, p| {
         if failed.is_some() {
             return;
         }
-        let mut row = vec![
-            result.ids[left as usize].clone(),
-            result.ids[right as usize].clone(),
-            format!("{:.6}", p.probability),
-            format!("{:.3}", p.bits),
+        if !std::ptr::eq(last.0, p) {
+            last = (p, rest_of(p));
+        }
+        let row = [
+            ids[left as usize].as_bytes(),
+            b",",
+            ids[right as usize].as_bytes(),
+            last.1.as_bytes(),
         ];
-        if p.evidence.is_empty() {
-            for _ in &settings.comparisons {
-                row.push("identical".into());
-                row.push(String::new());
+        for part in row {
+            if let Err(e) = w.write_all(part) {
+                failed = Some(e);
+                return;
             }
-        }
-        for (c, e) in settings.comparisons.iter().zip(&p.evidence) {
-            row.push(c.kind.levels()[e.level].to_string());
-            row.push(format!("{:.3}", e.bits));
-        }
-        if !brief {
-            if !std::ptr::eq(last.0, p) {
-                last = (p, p.explanation(settings));
-            }
-            row.push(last.1.clone());
-        }
-        if let Err(e) = w.write_record(&row) {
-            failed = Some(e);
         }
     });
     if let Some(e) = failed {
-        return Err(e.into());
+        return Err(anyhow::Error::from(e).context(format!("writing {}", path.display())));
     }
     w.flush()?;
     Ok(())

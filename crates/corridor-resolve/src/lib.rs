@@ -219,7 +219,7 @@ const TRAINING_PAIRS: usize = 400_000;
 /// a border system's hundred crossings of one driver are one record to compare, not a
 /// hundred. Returns the representatives and, per representative, its records.
 fn collapse(
-    all: &Records,
+    all: &mut Records,
     keep_apart: &std::collections::HashSet<&str>,
 ) -> (Records, Vec<Vec<u32>>) {
     let mut by_signature: HashMap<String, usize> = HashMap::new();
@@ -231,12 +231,14 @@ fn collapse(
         run: 0,
     };
     let mut members: Vec<Vec<u32>> = Vec::new();
-    for (i, fields) in all.fields.iter().enumerate() {
+    // The fields move to the representatives: a million records' names are not kept twice.
+    let fields_of_all = std::mem::take(&mut all.fields);
+    for (i, fields) in fields_of_all.into_iter().enumerate() {
         let signature = if keep_apart.contains(all.ids[i].as_str()) {
             format!("\u{1}{i}")
         } else {
             let mut s = format!("{}", all.source[i]);
-            for f in fields {
+            for f in &fields {
                 s.push('\u{1f}');
                 s.push_str(&f.signature());
             }
@@ -249,7 +251,7 @@ fn collapse(
                 members.push(vec![i as u32]);
                 reps.ids.push(all.ids[i].clone());
                 reps.source.push(all.source[i]);
-                reps.fields.push(fields.clone());
+                reps.fields.push(fields);
             }
         }
     }
@@ -408,14 +410,14 @@ pub fn resolve_with(
             "give one input to deduplicate or two to link".into(),
         ));
     }
-    let all = load(settings, tables)?;
+    let mut all = load(settings, tables)?;
     // Records judged different from another must stay themselves, whatever they look like.
     let judged: std::collections::HashSet<&str> = judgements
         .different
         .iter()
         .flat_map(|(a, b)| [a.as_str(), b.as_str()])
         .collect();
-    let (mut records, members) = collapse(&all, &judged);
+    let (mut records, members) = collapse(&mut all, &judged);
     records.name_ids = number_names(settings, &records.fields);
     records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let n = records.fields.len();
@@ -672,6 +674,11 @@ pub fn resolve_with(
         })
         .collect();
     drop(pair_patterns);
+    let kept_candidates = options
+        .keep_candidates
+        .then(|| expand_candidates(&blocking.candidates, &members, all.ids.len()));
+    let (candidate_pairs, generic_blocks) = (blocking.pairs, blocking.generic_blocks);
+    drop(blocking);
     let mut edges = Vec::new();
     let mut pairs = Vec::new();
     for (i, list) in scored.iter().enumerate() {
@@ -700,7 +707,8 @@ pub fn resolve_with(
             .map(|m| m.len() * (m.len() - 1) / 2)
             .sum::<usize>();
     progress(&format!(
-        "scored: {record_pairs} pairs of records at or above the review threshold"
+        "scored: {record_pairs} pairs of records at or above the review threshold ({} between distinct records)",
+        pairs.len()
     ));
     let ids = cluster::cluster(
         n,
@@ -728,8 +736,8 @@ pub fn resolve_with(
     }
     let stats = RunStats {
         records: all.ids.len(),
-        candidate_pairs: blocking.pairs,
-        generic_blocks: blocking.generic_blocks,
+        candidate_pairs,
+        generic_blocks,
         pairs_above_review: record_pairs,
         clusters: sizes.len(),
         largest_cluster: sizes.values().copied().max().unwrap_or(0),
@@ -739,9 +747,7 @@ pub fn resolve_with(
         stats.clusters, stats.largest_cluster
     ));
     Ok(Resolution {
-        candidates: options
-            .keep_candidates
-            .then(|| expand_candidates(&blocking.candidates, &members, all.ids.len())),
+        candidates: options.keep_candidates.then_some(kept_candidates).flatten(),
         clusters: ids.iter().map(|c| all.ids[*c as usize].clone()).collect(),
         ids: all.ids,
         source: all.source,

@@ -103,10 +103,10 @@ export const api = {
     change: { display_name?: string; password?: string; roles?: string[]; disabled?: boolean },
   ) => request<User>('PATCH', `/users/${q(username)}`, change),
   resolution: () => request<Resolution>('GET', '/resolution'),
-  queue: (opts: { schema: string; unsure: boolean; offset: number; limit: number }) =>
+  queue: (opts: { schema: string; unsure: boolean; order: string; offset: number; limit: number }) =>
     request<Queue>(
       'GET',
-      `/resolution/queue?${opts.schema ? `schema=${q(opts.schema)}&` : ''}unsure=${opts.unsure}&offset=${opts.offset}&limit=${opts.limit}`,
+      `/resolution/queue?${opts.schema ? `schema=${q(opts.schema)}&` : ''}unsure=${opts.unsure}&order=${opts.order}&offset=${opts.offset}&limit=${opts.limit}`,
     ),
   pair: (left: string, right: string) => request<Pair>('GET', `/resolution/pairs/${q(left)}/${q(right)}`),
   judge: (judgement: { left: string; right: string; judgement: Verdict; note?: string }) =>

@@ -16,10 +16,12 @@ export type Route =
 export interface QueueParams {
   schema: string;
   unsure: boolean;
+  /** strongest: most probable first; uncertain: nearest even odds first. */
+  order: 'strongest' | 'uncertain';
   offset: number;
 }
 
-export const QUEUE_DEFAULTS: QueueParams = { schema: '', unsure: false, offset: 0 };
+export const QUEUE_DEFAULTS: QueueParams = { schema: '', unsure: false, order: 'strongest', offset: 0 };
 
 export function parseRoute(loc: Location = location): Route {
   const path = loc.pathname.replace(/\/+$/, '') || '/';
@@ -38,6 +40,7 @@ export function parseRoute(loc: Location = location): Route {
       queue: {
         schema: params.get('schema') ?? '',
         unsure: params.get('unsure') === '1',
+        order: params.get('order') === 'uncertain' ? 'uncertain' : 'strongest',
         offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
       },
     };
@@ -70,6 +73,7 @@ export const paths = {
     const params = new URLSearchParams();
     if (queue.schema) params.set('schema', queue.schema);
     if (queue.unsure) params.set('unsure', '1');
+    if (queue.order === 'uncertain') params.set('order', 'uncertain');
     if (queue.offset > 0) params.set('offset', String(queue.offset));
     const search = params.toString();
     return search ? `/review?${search}` : '/review';

@@ -120,8 +120,6 @@ export interface SameAs {
   /** The strongest links that connect the members (a maximum spanning tree). */
   links: ClusterLink[];
   weakest: ClusterLink | null;
-  /** Members the caller may not see. */
-  hidden: number;
 }
 
 export type ResolutionState = 'idle' | 'building' | 'ready' | 'failed';
@@ -186,7 +184,12 @@ export interface Pair {
   left: Entity;
   right: Entity;
   probability: number;
+  /** The prior plus the evidence (64 for identical records). */
   bits: number;
+  /** Where the evidence starts from: the odds that two records picked at random are one entity. */
+  prior_bits: number;
+  /** Identical records: the same by definition. */
+  identical: boolean;
   evidence: Evidence[];
   linked: boolean;
   judgement: Verdict | null;

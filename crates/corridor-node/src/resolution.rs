@@ -407,8 +407,12 @@ fn build_index(
                 .flat_map(|c| c.columns.iter().cloned()),
         )
         .collect();
-    let mut unique = columns.clone();
-    unique.dedup();
+    let mut unique: Vec<String> = Vec::new();
+    for c in columns {
+        if !unique.contains(&c) {
+            unique.push(c);
+        }
+    }
     let table = Table {
         name: spec.name().to_string(),
         columns: unique.clone(),

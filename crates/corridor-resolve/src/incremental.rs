@@ -67,7 +67,13 @@ pub struct Record {
 pub struct Match {
     pub other: String,
     pub probability: f64,
+    /// The prior plus the evidence; [`IDENTICAL_BITS`] for identical records.
     pub bits: f64,
+    /// Where the evidence starts from: the odds, in bits, that two records picked at random
+    /// are one entity.
+    pub prior_bits: f64,
+    /// Identical records (same comparable value in every field): the same, by definition.
+    pub identical: bool,
     pub evidence: Vec<Evidence>,
 }
 
@@ -148,6 +154,8 @@ pub struct Index {
     cluster: Vec<u32>,
     members: HashMap<u32, Vec<u32>>,
     verdicts: HashMap<(String, String), Verdict>,
+    /// Per record id, the records it has had a verdict with (the verdict is in `verdicts`).
+    judged_with: HashMap<String, Vec<String>>,
     /// Pairs at or above the review threshold, by slot, with their evidence in bits.
     proposals: HashMap<(u32, u32), f64>,
 }
@@ -176,7 +184,8 @@ impl Index {
             .iter()
             .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
             .collect::<Result<_, _>>()?;
-        let tf = crate::term_frequencies(settings, &records.fields);
+        // Term frequencies over distinct records, as the full run counts them (set below).
+        let tf = Vec::new();
         let mut index = Index {
             settings: settings.clone(),
             parameters: resolution.parameters.clone(),
@@ -202,12 +211,22 @@ impl Index {
                 .map(|(a, b, v)| (pair_key(a, b), *v))
                 .collect(),
             proposals: HashMap::new(),
+            judged_with: HashMap::new(),
         };
+        for (a, b, _) in judgements {
+            index.note_judged(a, b);
+        }
         for (i, (id, fields)) in records.ids.into_iter().zip(records.fields).enumerate() {
             index.add_slot(id, fields, true);
             let cluster = index.by_id[&resolution.clusters[i]];
             index.cluster[i] = cluster;
         }
+        let distinct: Vec<Vec<Prepared>> = (0..index.ids.len())
+            .filter(|i| index.rep[*i] == *i as u32)
+            .map(|i| index.fields[i].clone())
+            .collect();
+        index.tf = crate::term_frequencies(settings, &distinct);
+        drop(distinct);
         for (slot, c) in index.cluster.iter().enumerate() {
             index.members.entry(*c).or_default().push(slot as u32);
         }
@@ -284,9 +303,26 @@ impl Index {
     /// Whether a judgement says the record differs from another: such a record is never
     /// collapsed with identical ones (a full run keeps it apart the same way).
     fn judged_apart(&self, id: &str) -> bool {
-        self.verdicts
-            .iter()
-            .any(|((a, b), v)| *v == Verdict::Different && (a == id || b == id))
+        self.judged_others(id, Verdict::Different).next().is_some()
+    }
+
+    /// The records `id` has the verdict `v` with now.
+    fn judged_others<'s>(&'s self, id: &'s str, v: Verdict) -> impl Iterator<Item = &'s str> + 's {
+        self.judged_with
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(move |o| self.verdicts.get(&pair_key(id, o)) == Some(&v))
+            .map(String::as_str)
+    }
+
+    fn note_judged(&mut self, a: &str, b: &str) {
+        for (x, y) in [(a, b), (b, a)] {
+            let list = self.judged_with.entry(x.to_string()).or_default();
+            if !list.iter().any(|o| o == y) {
+                list.push(y.to_string());
+            }
+        }
     }
 
     /// Adds a record slot; its cluster is itself until told otherwise. When `may_collapse` and
@@ -463,19 +499,8 @@ impl Index {
     fn apply_same_judgements(&mut self, slot: u32) -> bool {
         let id = self.ids[slot as usize].clone();
         let judged_same: Vec<u32> = self
-            .verdicts
-            .iter()
-            .filter(|(_, v)| **v == Verdict::Same)
-            .filter_map(|((a, b), _)| {
-                let other = if *a == id {
-                    b
-                } else if *b == id {
-                    a
-                } else {
-                    return None;
-                };
-                self.by_id.get(other).copied()
-            })
+            .judged_others(&id, Verdict::Same)
+            .filter_map(|other| self.by_id.get(other).copied())
             .collect();
         for other in &judged_same {
             let (a, b) = (self.cluster[slot as usize], self.cluster[*other as usize]);
@@ -577,10 +602,13 @@ impl Index {
     fn explain_slots(&self, a: u32, b: u32) -> Match {
         let (fa, fb) = (&self.fields[a as usize], &self.fields[b as usize]);
         let (mut bits, evidence) = score_fields(&self.settings, &self.parameters, &self.tf, fa, fb);
-        if Self::identical(fa, fb) {
+        let identical = Self::identical(fa, fb);
+        if identical {
             bits = IDENTICAL_BITS;
         }
         Match {
+            prior_bits: self.parameters.prior_bits(),
+            identical,
             other: self.ids[b as usize].clone(),
             probability: probability(bits),
             bits,
@@ -594,10 +622,13 @@ impl Index {
         let (fa, fb) = (self.prepare(a)?, self.prepare(b)?);
         let (mut bits, evidence) =
             score_fields(&self.settings, &self.parameters, &self.tf, &fa, &fb);
-        if Self::identical(&fa, &fb) {
+        let identical = Self::identical(&fa, &fb);
+        if identical {
             bits = IDENTICAL_BITS;
         }
         Ok(Match {
+            prior_bits: self.parameters.prior_bits(),
+            identical,
             other: b.id.clone(),
             probability: probability(bits),
             bits,
@@ -647,6 +678,7 @@ impl Index {
             )));
         }
         let previous = self.verdicts.insert(pair_key(a, b), verdict);
+        self.note_judged(a, b);
         if verdict == Verdict::Different {
             // Records judged different are never collapsed with anything.
             self.detach(sa);

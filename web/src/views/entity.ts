@@ -120,7 +120,7 @@ function sameAsSection(self: string, cluster: SameAs, canReview: boolean): HTMLE
     { class: 'block same-as', 'aria-labelledby': 'same-as-h', 'data-testid': 'same-as', 'data-cluster': cluster.cluster },
     h('h2', { id: 'same-as-h' }, t('sameAs.title')),
     h('p', { class: 'muted small' }, t('sameAs.hint'), canReview ? [' ', t('sameAs.reviewHint')] : null),
-    h('h3', null, t('sameAs.members', { count: cluster.members.length + cluster.hidden })),
+    h('h3', null, t('sameAs.members', { count: cluster.members.length })),
     h(
       'ul',
       { class: 'link-list', 'data-testid': 'same-as-members' },
@@ -135,9 +135,6 @@ function sameAsSection(self: string, cluster: SameAs, canReview: boolean): HTMLE
           h('code', { class: 'muted small', dir: 'ltr' }, m.id),
         ),
       ),
-      cluster.hidden > 0
-        ? h('li', { class: 'muted', 'data-testid': 'same-as-hidden', 'data-count': String(cluster.hidden) }, t('sameAs.hidden', { count: cluster.hidden }))
-        : null,
     ),
     cluster.weakest
       ? h(

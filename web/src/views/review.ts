@@ -157,14 +157,31 @@ function queueControls(r: Resolution, queue: QueueParams): HTMLElement {
     r.parts.map((p) => h('option', { value: p.schema, selected: queue.schema === p.schema }, p.schema)),
   );
   const unsure = h('input', { type: 'checkbox', id: 'queue-unsure', 'data-testid': 'queue-unsure', checked: queue.unsure });
-  const apply = () => navigate(paths.review({ schema: schema.value, unsure: unsure.checked, offset: 0 }));
+  const order = h(
+    'select',
+    { id: 'queue-order', 'data-testid': 'queue-order' },
+    h('option', { value: 'strongest', selected: queue.order === 'strongest' }, t('review.order.strongest')),
+    h('option', { value: 'uncertain', selected: queue.order === 'uncertain' }, t('review.order.uncertain')),
+  );
+  const apply = () =>
+    navigate(
+      paths.review({
+        schema: schema.value,
+        unsure: unsure.checked,
+        order: order.value === 'uncertain' ? 'uncertain' : 'strongest',
+        offset: 0,
+      }),
+    );
   schema.addEventListener('change', apply);
   unsure.addEventListener('change', apply);
+  order.addEventListener('change', apply);
   return h(
     'div',
     { class: 'filters' },
     h('label', { for: 'queue-schema' }, t('review.schema')),
     schema,
+    h('label', { for: 'queue-order' }, t('review.order')),
+    order,
     h('label', { class: 'check', for: 'queue-unsure' }, unsure, ' ', t('review.includeUnsure')),
   );
 }
@@ -495,7 +512,18 @@ function evidenceTable(pair: Pair): HTMLElement {
         t('evidence.frequency'),
         t('evidence.detail'),
       ]),
-      h('tbody', null, pair.evidence.map(row)),
+      h(
+        'tbody',
+        null,
+        h(
+          'tr',
+          { 'data-testid': 'evidence-prior' },
+          h('th', { scope: 'row', colspan: '4' }, t('evidence.prior')),
+          h('td', { class: 'num' }, bitsCell(pair.prior_bits)),
+          h('td', { colspan: '2', class: 'muted small' }, t('evidence.priorHint')),
+        ),
+        pair.evidence.map(row),
+      ),
       h(
         'tfoot',
         null,
@@ -504,7 +532,12 @@ function evidenceTable(pair: Pair): HTMLElement {
           null,
           h('th', { scope: 'row', colspan: '4' }, t('evidence.overall')),
           h('td', { class: 'num' }, bitsCell(pair.bits)),
-          h('td', { colspan: '2' }, probability(pair.probability)),
+          h(
+            'td',
+            { colspan: '2' },
+            probability(pair.probability),
+            pair.identical ? [' ', h('span', { class: 'muted small', 'data-testid': 'evidence-identical' }, t('evidence.identical'))] : null,
+          ),
         ),
       ),
     ),

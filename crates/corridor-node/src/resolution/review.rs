@@ -10,6 +10,28 @@ use super::{State, Status, fold};
 use crate::views::EntityView;
 use crate::{Node, NodeError, now};
 
+/// How the queue is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Most probable first.
+    Strongest,
+    /// Nearest even odds first: where a reviewer's judgement changes most.
+    Uncertain,
+}
+
+impl std::str::FromStr for QueueOrder {
+    type Err = NodeError;
+    fn from_str(s: &str) -> Result<QueueOrder, NodeError> {
+        match s {
+            "strongest" => Ok(QueueOrder::Strongest),
+            "uncertain" => Ok(QueueOrder::Uncertain),
+            other => Err(NodeError::Invalid(format!(
+                "order: strongest or uncertain, not {other:?}"
+            ))),
+        }
+    }
+}
+
 /// An entity as the queue lists it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Side {
@@ -79,7 +101,13 @@ pub struct PairView {
     pub right: EntityView,
     /// From the facts the caller may see.
     pub probability: f64,
+    /// The prior plus the evidence.
     pub bits: f64,
+    /// The odds, in bits, that two records picked at random are one entity: where the
+    /// evidence starts from.
+    pub prior_bits: f64,
+    /// Identical records: the same by definition, whatever the evidence adds up to.
+    pub identical: bool,
     pub evidence: Vec<EvidenceView>,
     pub linked: bool,
     /// The judgement in force, if any.
@@ -96,8 +124,6 @@ pub struct ClusterView {
     pub members: Vec<Side>,
     pub links: Vec<ClusterLinkView>,
     pub weakest: Option<ClusterLinkView>,
-    /// Members the caller may not see (counted, not named).
-    pub hidden: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -165,6 +191,7 @@ impl Node {
         subject: &Subject,
         schema: Option<&str>,
         include_unsure: bool,
+        order: QueueOrder,
         offset: usize,
         limit: usize,
     ) -> Result<QueueView, NodeError> {
@@ -185,7 +212,17 @@ impl Node {
                 .collect()
         };
         let mut proposals = proposals;
-        proposals.sort_by(|a, b| b.1.probability.total_cmp(&a.1.probability));
+        match order {
+            QueueOrder::Strongest => {
+                proposals.sort_by(|a, b| b.1.probability.total_cmp(&a.1.probability))
+            }
+            // The engine's hardest calls first: pairs nearest even odds.
+            QueueOrder::Uncertain => proposals.sort_by(|a, b| {
+                (a.1.probability - 0.5)
+                    .abs()
+                    .total_cmp(&(b.1.probability - 0.5).abs())
+            }),
+        }
         let mut store = self.store();
         let mut items = Vec::new();
         let mut total = 0;
@@ -311,6 +348,8 @@ impl Node {
             right,
             probability: scored.probability,
             bits: scored.bits,
+            prior_bits: scored.prior_bits,
+            identical: scored.identical,
             evidence,
             linked,
             judgement,
@@ -404,33 +443,36 @@ impl Node {
     pub fn undo_judgement(&self, subject: &Subject, seq: u64) -> Result<JudgementView, NodeError> {
         self.require(subject, Action::Review)?;
         let mut store = self.store();
-        let state = self.resolver.state.write().expect("no panics while held");
-        let target = state
-            .judgements
-            .get(&seq)
-            .cloned()
-            .ok_or_else(|| NodeError::NotFound(format!("no judgement {seq}")))?;
+        let target = {
+            let state = self.resolver.state.read().expect("no panics while held");
+            state.judgements.get(&seq).cloned()
+        };
+        let target = target.ok_or_else(|| NodeError::NotFound(format!("no judgement {seq}")))?;
+        let (a, b) = (target.left_id.clone(), target.right_id.clone());
+        // Only a judgement on records the caller may see exists for the caller; checked before
+        // anything that would name them.
+        for id in [&a, &b] {
+            if self.visible_side(&mut **store, subject, id)?.is_none() {
+                return Err(NodeError::NotFound(format!("no judgement {seq}")));
+            }
+        }
         if target.judgement == "withdrawn" {
             return Err(NodeError::Invalid(format!(
                 "judgement {seq} is itself an undo; judge the pair again instead"
             )));
         }
-        let (a, b) = (target.left_id.clone(), target.right_id.clone());
-        let stack = state
-            .verdicts
-            .get(&(a.clone(), b.clone()))
-            .cloned()
-            .unwrap_or_default();
+        let stack = {
+            let state = self.resolver.state.read().expect("no panics while held");
+            state
+                .verdicts
+                .get(&(a.clone(), b.clone()))
+                .cloned()
+                .unwrap_or_default()
+        };
         if stack.last().map(|x| x.0) != Some(seq) {
             return Err(NodeError::Conflict(format!(
                 "judgement {seq} is not the one in force for {a} and {b} (undone already, or judged again since)"
             )));
-        }
-        drop(state);
-        for id in [&a, &b] {
-            if self.visible_side(&mut **store, subject, id)?.is_none() {
-                return Err(NodeError::NotFound(format!("no judgement {seq}")));
-            }
         }
         let mut state = self.resolver.state.write().expect("no panics while held");
         if state.verdicts.get(&(a.clone(), b.clone())) != Some(&stack) {
@@ -487,6 +529,11 @@ impl Node {
         subject: &Subject,
         id: &str,
     ) -> Result<Option<ClusterView>, NodeError> {
+        // Who is the same as whom is derived from facts of every handling the resolver reads
+        // (confidential intelligence included): it is shown to the roles that review it.
+        if self.require(subject, Action::Review).is_err() {
+            return Ok(None);
+        }
         let explanation = {
             let state = self.resolver.state.read().expect("no panics while held");
             let Some(k) = state.part_of.get(id) else {
@@ -500,12 +547,12 @@ impl Node {
                 _ => return Ok(None),
             }
         };
+        // Members the caller may not see are left out, and not counted: a count would say
+        // that hidden records exist.
         let mut members = Vec::new();
-        let mut hidden = 0;
         for m in &explanation.members {
-            match self.visible_side(store, subject, m)? {
-                Some(side) => members.push(side),
-                None => hidden += 1,
+            if let Some(side) = self.visible_side(store, subject, m)? {
+                members.push(side);
             }
         }
         let shown: std::collections::HashSet<&str> =
@@ -535,7 +582,6 @@ impl Node {
             members,
             links,
             weakest,
-            hidden,
         }))
     }
 }

@@ -163,7 +163,7 @@ fn analyst(reason: Option<&str>) -> Subject {
 }
 
 fn queue_pairs(node: &Node, s: &Subject) -> Vec<(String, String)> {
-    node.review_queue(s, None, true, 0, 200)
+    node.review_queue(s, None, true, super::QueueOrder::Strongest, 0, 200)
         .unwrap()
         .items
         .into_iter()
@@ -250,7 +250,7 @@ fn reviewers_see_evidence_only_from_facts_they_may_see() {
         reason: None,
     };
     assert!(matches!(
-        node.review_queue(&officer, None, false, 0, 10),
+        node.review_queue(&officer, None, false, super::QueueOrder::Strongest, 0, 10),
         Err(NodeError::Forbidden(_))
     ));
     assert!(matches!(
@@ -396,4 +396,79 @@ fn the_builtin_settings_are_valid() {
     let model = Model::builtin().unwrap();
     let specs = super::builtin_specs(&model).unwrap();
     assert!(specs.len() >= 5);
+}
+
+#[test]
+fn only_reviewers_see_who_is_the_same_as_whom() {
+    let (node, _dir) = fixture();
+    let analyst = analyst(Some("case 42: network mapping"));
+    assert!(!same_as(&node, &analyst, "p-b1").is_empty());
+    // The border officer sees the border record, but not the cluster that confidential
+    // intelligence helped make, nor how many records it holds.
+    let officer = Subject {
+        username: "officer".into(),
+        roles: vec!["border_officer".into()],
+        reason: None,
+    };
+    let page = node.entity(&officer, "p-b1").unwrap();
+    assert!(page.same_as.is_none());
+}
+
+#[test]
+fn the_queue_can_put_the_hardest_calls_first() {
+    let (node, _dir) = fixture();
+    let s = analyst(Some("case 42: network mapping"));
+    let items = node
+        .review_queue(&s, None, false, super::QueueOrder::Uncertain, 0, 200)
+        .unwrap()
+        .items;
+    assert!(!items.is_empty());
+    let distance: Vec<f64> = items.iter().map(|i| (i.probability - 0.5).abs()).collect();
+    assert!(distance.windows(2).all(|w| w[0] <= w[1]), "{distance:?}");
+    assert!("sideways".parse::<super::QueueOrder>().is_err());
+}
+
+#[test]
+fn an_undo_of_a_judgement_on_hidden_records_names_nothing() {
+    let (node, _dir) = fixture();
+    let s = analyst(Some("case 42: network mapping"));
+    let j = node.judge(&s, "p-b1", "p-l1", "different", None).unwrap();
+    node.undo_judgement(&s, j.seq).unwrap();
+    // Without a reason the confidential record is hidden: the judgement does not exist for
+    // the caller, and the answer names no entity.
+    let err = node.undo_judgement(&analyst(None), j.seq).unwrap_err();
+    assert!(matches!(err, NodeError::NotFound(_)), "{err:?}");
+    assert!(!err.to_string().contains("p-l1"), "{err}");
+}
+
+#[test]
+fn the_pair_view_shows_where_the_evidence_starts() {
+    let (node, _dir) = fixture();
+    let s = analyst(Some("case 42: network mapping"));
+    let pair = node.review_pair(&s, "p-b1", "p-l1").unwrap();
+    let sum: f64 = pair.prior_bits + pair.evidence.iter().map(|e| e.bits).sum::<f64>();
+    assert!((sum - pair.bits).abs() < 1e-9, "{sum} vs {}", pair.bits);
+    assert!(!pair.identical);
+    let plates = node.review_pair(&s, "v-1", "v-2").unwrap();
+    assert!(plates.identical && plates.probability > 0.999);
+}
+
+#[test]
+fn the_queue_and_the_pair_page_agree_when_nothing_is_withheld() {
+    let (node, _dir) = fixture();
+    let s = analyst(Some("case 42: network mapping"));
+    let queue = node
+        .review_queue(&s, None, false, super::QueueOrder::Strongest, 0, 200)
+        .unwrap();
+    for item in queue.items {
+        let pair = node.review_pair(&s, &item.left.id, &item.right.id).unwrap();
+        assert!(
+            (pair.probability - item.probability).abs() < 1e-6,
+            "{} {}: queue {} page {}",
+            item.left.id,
+            item.right.id,
+            item.probability,
+            pair.probability
+        );
+    }
 }

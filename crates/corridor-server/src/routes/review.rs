@@ -42,11 +42,15 @@ pub async fn queue(
             )));
         }
     };
+    let order: corridor_node::resolution::QueueOrder = query_param(&q, "order")
+        .unwrap_or("strongest")
+        .parse()
+        .map_err(Problem::from)?;
     let offset = number(&q, "offset", 0)?;
     let limit = number(&q, "limit", 50)?;
     let view = blocking(move || {
         app.node
-            .review_queue(&c.subject, schema.as_deref(), unsure, offset, limit)
+            .review_queue(&c.subject, schema.as_deref(), unsure, order, offset, limit)
             .map_err(Problem::from)
     })
     .await?;

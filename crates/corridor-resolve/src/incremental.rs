@@ -230,9 +230,18 @@ impl Index {
         for (slot, c) in index.cluster.iter().enumerate() {
             index.members.entry(*c).or_default().push(slot as u32);
         }
-        resolution.record_pairs(&mut |a, b, p| {
-            index.proposals.insert(ordered(a, b), p.bits.min(64.0));
-        });
+        // Proposals between distinct records: identical ones are the same by definition (and
+        // a frequent traveller's thousand identical records would make half a million pairs).
+        // The run's representative is its group's first record, as in the index.
+        for p in &resolution.pairs {
+            let (a, b) = (
+                resolution.members[p.left as usize][0],
+                resolution.members[p.right as usize][0],
+            );
+            index
+                .proposals
+                .insert(ordered(a, b), p.bits.min(IDENTICAL_BITS));
+        }
         progress(&format!(
             "indexed {} records in {} blocks",
             index.ids.len(),
@@ -552,18 +561,22 @@ impl Index {
         }
     }
 
-    /// Whether two clusters hold a pair judged different.
+    /// Whether two clusters hold a pair judged different: looked up from the judgements of
+    /// the smaller cluster's records, not pair by pair (clusters of frequent travellers hold
+    /// thousands of records).
     fn apart(&self, a: u32, b: u32) -> bool {
-        let ids = |c: u32| -> Vec<&str> {
-            self.members[&c]
-                .iter()
-                .map(|m| self.ids[*m as usize].as_str())
-                .collect()
+        let (small, other) = if self.members[&a].len() <= self.members[&b].len() {
+            (a, b)
+        } else {
+            (b, a)
         };
-        let (xs, ys) = (ids(a), ids(b));
-        xs.iter().any(|x| {
-            ys.iter()
-                .any(|y| self.verdicts.get(&pair_key(x, y)) == Some(&Verdict::Different))
+        self.members[&small].iter().any(|m| {
+            let id = self.ids[*m as usize].as_str();
+            self.judged_others(id, Verdict::Different).any(|o| {
+                self.by_id
+                    .get(o)
+                    .is_some_and(|&s| self.alive[s as usize] && self.cluster[s as usize] == other)
+            })
         })
     }
 

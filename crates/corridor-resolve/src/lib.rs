@@ -209,8 +209,10 @@ fn prepare_row<S: AsRef<str>>(
     Ok(prepared)
 }
 
-/// Below this many candidate pairs the prior is not estimated from them alone.
+/// Below this many candidate pairs, or this many distinct records, nothing is estimated:
+/// default weights are used (see [`model::default_u`]).
 const MIN_TRAINING_PAIRS: u64 = 100;
+const MIN_RECORDS_TO_ESTIMATE: usize = 100;
 
 /// Pairs used to train each EM pass, at most.
 const TRAINING_PAIRS: usize = 400_000;
@@ -512,10 +514,12 @@ pub fn resolve_with(
     let different = resolve_pairs(&judgements.different);
     let labelled: Vec<(Vec<u8>, bool)> = same
         .iter()
-        .map(|(a, b)| {
+        .map(|pair| (pair, true))
+        .chain(different.iter().map(|pair| (pair, false)))
+        .map(|(&(a, b), is_same)| {
             (
-                levels_of(settings, &records, *a as usize, *b as usize),
-                true,
+                levels_of(settings, &records, a as usize, b as usize),
+                is_same,
             )
         })
         .collect();
@@ -611,24 +615,37 @@ pub fn resolve_with(
     } else {
         n as f64 * (n as f64 - 1.0) / 2.0
     };
-    // Too few candidate pairs to learn from (a handful of records): assume each record has
-    // about one match among the others rather than none.
-    let lambda = if blocking.pairs < MIN_TRAINING_PAIRS {
-        (1.0 / n.max(2) as f64).max(expected_matches / all_pairs.max(1.0))
+    let lambda = (expected_matches / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+    let parameters = if n < MIN_RECORDS_TO_ESTIMATE || blocking.pairs < MIN_TRAINING_PAIRS {
+        // A handful of records (a node's first vehicles) teach nothing: random pairs include
+        // the matches and EM has nothing to separate. Weights any analyst would give instead.
+        progress(&format!(
+            "model: {n} distinct records and {} candidate pairs are too few to estimate from; default weights used",
+            blocking.pairs
+        ));
+        model::Parameters {
+            lambda: (1.0 / n.max(2) as f64).min(0.5),
+            m: level_counts.iter().map(|l| model::default_m(*l)).collect(),
+            u: settings
+                .comparisons
+                .iter()
+                .map(|c| model::default_u(c.kind))
+                .collect(),
+            em_iterations: 0,
+        }
     } else {
-        expected_matches / all_pairs.max(1.0)
-    }
-    .clamp(1e-12, 0.5);
-    let parameters = model::Parameters {
-        lambda,
-        m,
-        u,
-        em_iterations: iterations,
+        let parameters = model::Parameters {
+            lambda,
+            m,
+            u,
+            em_iterations: iterations,
+        };
+        progress(&format!(
+            "model: {} EM iterations, a prior of {:.3e} over all pairs",
+            parameters.em_iterations, parameters.lambda
+        ));
+        parameters
     };
-    progress(&format!(
-        "model: {} EM iterations, a prior of {:.3e} over all pairs",
-        parameters.em_iterations, parameters.lambda
-    ));
 
     // Score every candidate pair.
     let tf = term_frequencies(settings, &records.fields);

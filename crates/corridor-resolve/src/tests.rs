@@ -263,3 +263,48 @@ fn settings_are_proposed_from_column_names() {
         .to_string();
     assert!(err.contains("no id column"), "{err}");
 }
+
+#[test]
+fn judgements_supervise_the_model() {
+    // Analysts said twenty pairs written "Given Family" / "FAMILY Given" are different people:
+    // the model must learn that this agreement is weaker evidence than it thought.
+    let table = people();
+    let name_of = |id: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r[0] == id)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
+    let mut judgements = Judgements::default();
+    for n in 1..=20 {
+        judgements
+            .different
+            .push((format!("p{n}-a"), format!("p{n}-b")));
+    }
+    let spec = &settings().comparisons[0];
+    let level = compare::compare(
+        spec,
+        &compare::Prepared::new(spec.kind, &name_of("p1-a")),
+        &compare::Prepared::new(spec.kind, &name_of("p1-b")),
+        false,
+    )
+    .0;
+    let plain = resolve(
+        &settings(),
+        &[people()],
+        &Judgements::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let taught = resolve(&settings(), &[people()], &judgements, &mut |_| {}).unwrap();
+    let (before, after) = (
+        plain.parameters.bits(0, level),
+        taught.parameters.bits(0, level),
+    );
+    assert!(
+        after < before,
+        "level {level}: {before} bits before, {after} after"
+    );
+}

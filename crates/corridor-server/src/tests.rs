@@ -75,12 +75,21 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
         ));
     }
     // One number plate written two ways, for entity resolution's review.
-    for (id, plate) in [
-        ("v-1", "AB-123-CD"),
-        ("v-2", "AB 123 CD"),
-        ("v-3", "XY-999-ZZ"),
+    for (id, plate, kind) in [
+        ("v-1", "AB-123-CD", "truck"),
+        ("v-2", "AB 123 CD", "truck"),
+        ("v-3", "XY-999-ZZ", "truck"),
     ] {
-        for (prop, value) in [("registrationNumber", plate), ("type", "truck")] {
+        // v-2 also has a model: not identical to v-1, though nothing disagrees.
+        let model = if id == "v-2" { "Actros" } else { "" };
+        for (prop, value) in [
+            ("registrationNumber", plate),
+            ("type", kind),
+            ("model", model),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
             statements.push(Statement::assert(
                 id,
                 "Vehicle",

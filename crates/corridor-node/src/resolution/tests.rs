@@ -129,12 +129,23 @@ fn fixture() -> (Node, tempfile::TempDir) {
             );
         }
     }
-    for (id, plate) in [
-        ("v-1", "AB-123-CD"),
-        ("v-2", "AB 123 CD"),
-        ("v-3", "XY-999-ZZ"),
+    // v-1 and v-2: one plate written two ways; v-4 is v-1 again, identical.
+    for (id, plate, kind) in [
+        ("v-1", "AB-123-CD", "truck"),
+        ("v-2", "AB 123 CD", "truck"),
+        ("v-3", "XY-999-ZZ", "truck"),
+        ("v-4", "AB123CD", "truck"),
     ] {
-        for (prop, value) in [("registrationNumber", plate), ("type", "truck")] {
+        // v-2 also has a model: not identical to v-1, though nothing disagrees.
+        let model = if id == "v-2" { "Actros" } else { "" };
+        for (prop, value) in [
+            ("registrationNumber", plate),
+            ("type", kind),
+            ("model", model),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
             s.push(Statement::assert(
                 id,
                 "Vehicle",
@@ -449,8 +460,12 @@ fn the_pair_view_shows_where_the_evidence_starts() {
     let sum: f64 = pair.prior_bits + pair.evidence.iter().map(|e| e.bits).sum::<f64>();
     assert!((sum - pair.bits).abs() < 1e-9, "{sum} vs {}", pair.bits);
     assert!(!pair.identical);
-    let plates = node.review_pair(&s, "v-1", "v-2").unwrap();
+    let plates = node.review_pair(&s, "v-1", "v-4").unwrap();
     assert!(plates.identical && plates.probability > 0.999);
+    // Identical records are the same by definition: not put to a reviewer.
+    let queue = queue_pairs(&node, &s);
+    assert!(!queue.contains(&("v-1".into(), "v-4".into())), "{queue:?}");
+    assert!(same_as(&node, &s, "v-1").contains(&"v-4".to_string()));
 }
 
 #[test]

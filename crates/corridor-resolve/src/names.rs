@@ -43,88 +43,27 @@ const PARTICLES: &[&str] = &[
     "del", "la", "le",
 ];
 
-/// Known variants that consonant skeletons do not bring together, by group.
+/// Known variants that consonant skeletons do not bring together, by group
+/// (`data/name-variants.yaml`): form → group. A form is in the first group that lists it.
 static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    let groups: &[(&str, &[&str])] = &[
-        (
-            "muhammad",
-            &[
-                "muhammad", "mohammed", "mohamed", "mohammad", "muhammed", "mohamad", "mouhamed",
-                "mhd", "md", "mohd", "muhd", "mamadou", "mamadu",
-            ],
-        ),
-        (
-            "abd",
-            &[
-                "abd", "abdul", "abdel", "abdal", "abdoul", "abdou", "abdu", "abdur", "abdel",
-            ],
-        ),
-        (
-            "yusuf",
-            &[
-                "yusuf", "yousef", "youssef", "yousuf", "yosef", "joseph", "yusef", "josef",
-            ],
-        ),
-        (
-            "ibrahim",
-            &["ibrahim", "ebrahim", "ibraheem", "abraham", "brahim"],
-        ),
-        ("ali", &["ali", "aly", "alee", "cali"]),
-        (
-            "mustafa",
-            &["mustafa", "moustafa", "mostafa", "mustapha", "mostefa"],
-        ),
-        (
-            "ahmad",
-            &[
-                "ahmad", "ahmed", "ahmet", "achmed", "axmed", "amadou", "hamadou",
-            ],
-        ),
-        ("omar", &["omar", "umar", "omer", "oumar"]),
-        (
-            "osman",
-            &["osman", "othman", "uthman", "usman", "ousmane", "usmane"],
-        ),
-        (
-            "hussein",
-            &[
-                "hussein", "husayn", "hussain", "husein", "hossein", "hosein", "huseyin",
-            ],
-        ),
-        ("diallo", &["diallo", "jallow", "jalloh", "djalo", "jalo"]),
-        ("gebre", &["gebre", "ghebre", "gabre", "gebra", "gabra"]),
-        (
-            "alexander",
-            &[
-                "alexander",
-                "aleksandr",
-                "alexandre",
-                "alexandros",
-                "oleksandr",
-                "iskandar",
-            ],
-        ),
-        (
-            "george",
-            &[
-                "george", "georgios", "giorgos", "georgi", "jorge", "gheorghe",
-            ],
-        ),
-        (
-            "john",
-            &[
-                "john", "johannes", "yohannes", "juan", "ivan", "giovanni", "jean", "yahya",
-            ],
-        ),
-        (
-            "mary",
-            &["mary", "maria", "mariam", "maryam", "miriam", "marie"],
-        ),
-    ];
+    let text = include_str!("../data/name-variants.yaml");
+    let groups: Vec<(String, Vec<String>)> =
+        serde_yaml_ng::from_str::<serde_yaml_ng::Mapping>(text)
+            .expect("data/name-variants.yaml is checked by a test")
+            .into_iter()
+            .map(|(k, v)| {
+                let group = k.as_str().expect("group names are text").to_string();
+                let forms = serde_yaml_ng::from_value(v).expect("forms are a list of text");
+                (group, forms)
+            })
+            .collect();
     let mut map = HashMap::new();
     for (group, forms) in groups {
-        for form in *forms {
-            map.insert(*form, *group);
+        // Read once, for the life of the process.
+        let group: &'static str = Box::leak(group.into_boxed_str());
+        for form in forms {
+            let form: &'static str = Box::leak(form.into_boxed_str());
+            map.entry(form).or_insert(group);
         }
     }
     map
@@ -464,6 +403,19 @@ mod tests {
                 "{a} / {b}: {aligned:?}"
             );
         }
+        // Familiar forms of given names: Peggy is Margaret, Harry is Henry.
+        for (a, b) in [
+            ("Peggy Ashcroft", "Margaret Ashcroft"),
+            ("Harry Tudor", "Henry Tudor"),
+        ] {
+            let aligned = align(&prepare(a), &prepare(b));
+            assert!(
+                aligned
+                    .iter()
+                    .all(|(_, _, m)| *m == PartMatch::Variant || *m == PartMatch::Exact),
+                "{a} / {b}: {aligned:?}"
+            );
+        }
         // Known variants: Mhd is Muhammad.
         let aligned = align(&prepare("Mhd Ali"), &prepare("Muhammad Ali"));
         assert_eq!(aligned.len(), 2);
@@ -471,5 +423,29 @@ mod tests {
             aligned.iter().all(|(_, _, m)| m.score() >= 0.95),
             "{aligned:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod variant_table_tests {
+    #[test]
+    fn the_variant_table_is_well_formed() {
+        let text = include_str!("../data/name-variants.yaml");
+        let groups: std::collections::BTreeMap<String, Vec<String>> =
+            serde_yaml_ng::from_str(text).expect("a map of group to forms");
+        assert!(groups.len() > 50);
+        for (group, forms) in &groups {
+            assert!(
+                forms.contains(group),
+                "{group}: the group's own name is not a form"
+            );
+            for f in forms {
+                assert!(
+                    f.chars().all(|c| c.is_ascii_lowercase()),
+                    "{group}: {f:?} is not lower-case Latin (forms are compared after romanisation)"
+                );
+            }
+        }
+        assert_eq!(super::VARIANTS.get("peggy"), Some(&"margaret"));
     }
 }

@@ -149,7 +149,7 @@ pub fn candidates(
     rules: &[Vec<Key>],
     records: &[Vec<Prepared>],
     source: &[u8],
-    max_block: usize,
+    caps: &[usize],
 ) -> Blocking {
     let keys: Vec<Vec<(u64, u16)>> = records
         .par_iter()
@@ -168,14 +168,20 @@ pub fn candidates(
             k
         })
         .collect();
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Each key belongs to one rule (the rule is part of its hash), whose cap applies.
+    let mut index: HashMap<u64, (usize, Vec<u32>)> = HashMap::new();
     for (i, ks) in keys.iter().enumerate() {
-        for (k, _) in ks {
-            index.entry(*k).or_default().push(i as u32);
+        for (k, bit) in ks {
+            index
+                .entry(*k)
+                .or_insert_with(|| (caps[bit.trailing_zeros() as usize], Vec::new()))
+                .1
+                .push(i as u32);
         }
     }
-    let generic_blocks = index.values().filter(|v| v.len() > max_block).count() as u64;
-    index.retain(|_, v| v.len() > 1 && v.len() <= max_block);
+    let generic_blocks = index.values().filter(|(cap, v)| v.len() > *cap).count() as u64;
+    index.retain(|_, (cap, v)| v.len() > 1 && v.len() <= *cap);
+    let index: HashMap<u64, Vec<u32>> = index.into_iter().map(|(k, (_, v))| (k, v)).collect();
     let linking = source.iter().any(|s| *s != 0);
     let found: Vec<(Vec<u32>, Vec<u16>)> = (0..records.len())
         .into_par_iter()

@@ -446,7 +446,7 @@ impl Index {
                 let Some(block) = self.blocks.get(&key) else {
                     continue;
                 };
-                if block.len() > self.settings.max_block {
+                if block.len() > self.settings.block_cap(rule) {
                     continue;
                 }
                 seen.extend(

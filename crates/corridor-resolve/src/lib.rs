@@ -433,7 +433,8 @@ pub fn resolve_with(
         .iter()
         .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
         .collect::<Result<_, _>>()?;
-    let blocking = block::candidates(&rules, &records.fields, &records.source, settings.max_block);
+    let caps: Vec<usize> = rules.iter().map(|r| settings.block_cap(r)).collect();
+    let blocking = block::candidates(&rules, &records.fields, &records.source, &caps);
     progress(&format!(
         "blocking: {} candidate pairs ({} generic blocks skipped)",
         blocking.pairs, blocking.generic_blocks

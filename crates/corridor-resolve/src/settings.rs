@@ -99,6 +99,11 @@ pub struct Settings {
     /// the commonest name): they would make many pairs and little evidence.
     #[serde(default = "default_max_block")]
     pub max_block: usize,
+    /// The same cap for rules made only of identifier values (a document or phone number):
+    /// records sharing one are few people written many ways — a frequent traveller's
+    /// renderings across sources can number hundreds — unless it is a placeholder.
+    #[serde(default = "default_max_identifier_block")]
+    pub max_identifier_block: usize,
     /// Random pairs drawn to estimate how often non-matches agree (u).
     #[serde(default = "default_u_pairs")]
     pub u_sample_pairs: usize,
@@ -117,6 +122,9 @@ pub struct Settings {
 
 fn default_max_block() -> usize {
     500
+}
+fn default_max_identifier_block() -> usize {
+    1000
 }
 fn default_u_pairs() -> usize {
     200_000
@@ -157,6 +165,18 @@ pub struct Key {
 }
 
 impl Settings {
+    /// The largest block a rule compares (see `max_block` and `max_identifier_block`).
+    pub fn block_cap(&self, rule: &[Key]) -> usize {
+        let identifiers_only = rule.iter().all(|k| {
+            k.kind == KeyKind::Value && self.comparisons[k.comparison].kind == Kind::Identifier
+        });
+        if identifiers_only {
+            self.max_identifier_block.max(self.max_block)
+        } else {
+            self.max_block
+        }
+    }
+
     pub fn parse(file: &str, text: &str) -> Result<Settings, ResolveError> {
         serde_yaml_ng::from_str(text).map_err(|e| ResolveError::Settings(format!("{file}: {e}")))
     }
@@ -402,6 +422,7 @@ impl Settings {
             blocking,
             thresholds: Thresholds::default(),
             max_block: default_max_block(),
+            max_identifier_block: default_max_identifier_block(),
             u_sample_pairs: default_u_pairs(),
             em_iterations: default_em_iterations(),
             unscored_pair_bits: default_missing_bits(),

@@ -308,3 +308,39 @@ fn judgements_supervise_the_model() {
         "level {level}: {before} bits before, {after} after"
     );
 }
+
+#[test]
+fn a_number_written_by_many_sources_is_not_a_generic_block() {
+    // One traveller written forty ways, all with his passport number, in a store whose name
+    // blocks hold at most ten records: the passport block (an identifier) may hold more.
+    let mut rows = Vec::new();
+    let forms = [
+        "Juan Carlos Hernandez Lopez",
+        "Hernandez-Lopez Juan C.",
+        "Juan C. Hernández",
+    ];
+    for k in 0..40 {
+        let name = format!("{} {}", forms[k % 3], "x".repeat(k / 3 + 1));
+        rows.push(format!("t-{k},{name},,MX9782034"));
+    }
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let mut s = settings();
+    s.max_block = 10;
+    let result = resolve(
+        &s,
+        &[table("t.csv", HEADER, &rows)],
+        &Judgements::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(result.stats.largest_cluster, 40, "{:?}", result.stats);
+    s.max_identifier_block = 10;
+    let capped = resolve(
+        &s,
+        &[table("t.csv", HEADER, &rows)],
+        &Judgements::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(capped.stats.largest_cluster < 40, "{:?}", capped.stats);
+}

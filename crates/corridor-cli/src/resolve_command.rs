@@ -26,8 +26,9 @@ pub struct ResolveArgs {
     /// blocking recall.
     #[arg(long)]
     pub candidates: Option<PathBuf>,
-    /// Leave the explanation text out of pairs.csv (each comparison's level and bits stay):
-    /// for runs with tens of millions of pairs.
+    /// A compact pairs.csv for runs with tens of millions of pairs: no explanation text, and
+    /// each comparison's level as its number (model.yaml lists the levels in order, from 1;
+    /// 0 is null, and identical records read `identical`); the bits stay.
     #[arg(long)]
     pub brief: bool,
     /// No progress lines.
@@ -232,7 +233,14 @@ fn write_pairs(
             c.kind
                 .levels()
                 .iter()
-                .map(|l| csv_field(l).into_owned())
+                .enumerate()
+                .map(|(n, l)| {
+                    if brief {
+                        n.to_string()
+                    } else {
+                        csv_field(l).into_owned()
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -311,7 +319,7 @@ fn write_model(
         text.push_str(&format!("  {}:\n", spec.name));
         for (l, label) in spec.kind.levels().iter().enumerate().skip(1) {
             text.push_str(&format!(
-                "    - {{level: {label:?}, m: {:.6}, u: {:.6}, bits: {:.2}}}\n",
+                "    - {{level: {l}, name: {label:?}, m: {:.6}, u: {:.6}, bits: {:.2}}}\n",
                 p.m[c][l],
                 p.u[c][l],
                 p.bits(c, l)

@@ -718,6 +718,34 @@ fn resolve_deduplicates_a_csv_and_explains_each_pair() {
             .unwrap()
             .contains("unique_id: id")
     );
+
+    // --brief: levels by number (model.yaml names them), no explanation, same pairs.
+    let brief_out = node.dir.path().join("brief");
+    let run = node.run(&[
+        "resolve",
+        input.to_str().unwrap(),
+        "--out",
+        brief_out.to_str().unwrap(),
+        "--brief",
+        "--quiet",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let brief = std::fs::read_to_string(brief_out.join("pairs.csv")).unwrap();
+    assert_eq!(brief.lines().count(), pairs.lines().count());
+    let row: Vec<&str> = brief
+        .lines()
+        .find(|l| l.starts_with("b1,b2,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert!(row[4].parse::<u8>().is_ok(), "{row:?}");
+    assert!(!brief.contains("explanation"));
+    let model = std::fs::read_to_string(brief_out.join("model.yaml")).unwrap();
+    assert!(model.contains("level: 1, name: \"exact\""), "{model}");
 }
 
 #[test]

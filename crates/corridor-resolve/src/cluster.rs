@@ -32,14 +32,42 @@ pub struct Linkage {
 
 pub fn cluster(
     n: usize,
+    edges: Vec<Edge>,
+    linkage: Linkage,
+    constraints: &Constraints<'_>,
+) -> Vec<u32> {
+    cluster_with(n, edges, linkage, constraints, None)
+}
+
+/// Cross pairs scored, at most, to check a merge whose clusters have pairs never compared.
+const MISSING_SAMPLE: usize = 4;
+/// Merges into clusters smaller than this are not checked (their few missing pairs cannot
+/// chain much).
+const CHECK_FROM_SIZE: u64 = 4;
+
+/// [`cluster`], with a way to score pairs blocking never compared. A merge that clears the
+/// average with each such pair counted as `unscored_bits` is checked once more with a sample of
+/// the cross pairs actually scored: two namesakes with different birth dates and passports,
+/// each linked to one sparse record ("Ayesha Khan", Pakistani, nothing else), were never
+/// compared with each other when their common name made a generic block — the sample sees
+/// that they disagree, and the sparse record does not join them.
+pub fn cluster_with(
+    n: usize,
     mut edges: Vec<Edge>,
     linkage: Linkage,
     constraints: &Constraints<'_>,
+    mut score: Option<&mut dyn FnMut(u32, u32) -> f64>,
 ) -> Vec<u32> {
     let threshold_bits = linkage.link_bits;
     let unscored_bits = linkage.unscored_bits;
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut size: Vec<u64> = vec![1; n];
+    // Per cluster root: its records (kept only when pairs can be scored).
+    let mut members: Vec<Vec<u32>> = if score.is_some() {
+        (0..n as u32).map(|i| vec![i]).collect()
+    } else {
+        Vec::new()
+    };
     // Per cluster root: other root → (sum of known bits, number of known pairs).
     let mut links: Vec<HashMap<u32, (f64, u64)>> = vec![HashMap::new(); n];
     // Per cluster root: roots it must never join.
@@ -92,9 +120,28 @@ pub fn cluster(
         if e.bits.is_finite() {
             let (sum, known) = links[ra as usize].get(&rb).copied().unwrap_or((0.0, 0));
             let pairs = size[ra as usize] * size[rb as usize];
-            let average = (sum + (pairs - known) as f64 * unscored_bits) / pairs as f64;
+            let missing = pairs - known;
+            let average = (sum + missing as f64 * unscored_bits) / pairs as f64;
             if average < linkage.average_bits {
                 continue;
+            }
+            let merged = size[ra as usize] + size[rb as usize];
+            if let Some(score) = score
+                .as_mut()
+                .filter(|_| missing > 0 && merged >= CHECK_FROM_SIZE)
+            {
+                let (xs, ys) = (&members[ra as usize], &members[rb as usize]);
+                let take = (pairs as usize).min(MISSING_SAMPLE);
+                let mut total = 0.0;
+                for k in 0..take {
+                    let x = xs[(k * 7919) % xs.len()];
+                    let y = ys[(k * 104_729 + k / xs.len()) % ys.len()];
+                    total += score(x, y);
+                }
+                let checked = (sum + total / take as f64 * missing as f64) / pairs as f64;
+                if checked < linkage.average_bits {
+                    continue;
+                }
             }
         }
         // Merge the smaller into the larger, carrying its evidence and its constraints.
@@ -105,6 +152,10 @@ pub fn cluster(
         };
         parent[small as usize] = big;
         size[big as usize] += size[small as usize];
+        if !members.is_empty() {
+            let moved = std::mem::take(&mut members[small as usize]);
+            members[big as usize].extend(moved);
+        }
         let moved = std::mem::take(&mut links[small as usize]);
         for (other, (sum, known)) in moved {
             if other == big {

@@ -728,7 +728,26 @@ pub fn resolve_with(
         "scored: {record_pairs} pairs of records at or above the review threshold ({} between distinct records)",
         pairs.len()
     ));
-    let ids = cluster::cluster(
+    // Pairs blocking never compared are scored when a merge depends on them (a sample).
+    let mut score = |a: u32, b: u32| -> f64 {
+        let levels = levels_of(settings, &records, a as usize, b as usize);
+        let mut bits = prior;
+        for (c, l) in levels.iter().enumerate() {
+            let l = *l as usize;
+            bits += parameters.bits(c, l)
+                + tf_bits(
+                    settings,
+                    &parameters,
+                    &tf,
+                    c,
+                    l,
+                    &records.fields[a as usize][c],
+                    &records.fields[b as usize][c],
+                );
+        }
+        bits
+    };
+    let ids = cluster::cluster_with(
         n,
         edges,
         cluster::Linkage {
@@ -740,6 +759,7 @@ pub fn resolve_with(
             same: &same,
             different: &different,
         },
+        Some(&mut score),
     );
     // Every record takes its representative's cluster, named by the cluster's first record.
     let cluster_of: Vec<u32> = representative_of.iter().map(|r| ids[*r as usize]).collect();

@@ -44,7 +44,7 @@ export CORRIDOR_REQUIRE_POSTGRES=1
 echo "== cargo test --workspace"
 LOG=$(mktemp)
 set +e
-cargo test --workspace --locked 2>&1 | tee "$LOG"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -21,4 +21,4 @@ $$;
 CREATE TRIGGER er_judgement_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON er_judgement
     FOR EACH STATEMENT EXECUTE FUNCTION er_judgement_append_only();
 
-CREATE INDEX statement_seq ON statement (seq);
+CREATE INDEX statement_by_seq ON statement (seq);

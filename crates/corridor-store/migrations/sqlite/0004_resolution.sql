@@ -26,4 +26,4 @@ END;
 
 -- Statements in recording order, so a node can follow what was written since it last looked
 -- (new records are linked as they arrive, whoever wrote them).
-CREATE INDEX statement_seq ON statement (seq);
+CREATE INDEX statement_by_seq ON statement (seq);

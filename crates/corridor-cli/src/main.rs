@@ -5,6 +5,7 @@
 //! below are a contract that scripts rely on; change them only compatibly.
 
 mod commands;
+mod mrz_command;
 mod node_commands;
 mod resolve_command;
 
@@ -123,6 +124,11 @@ enum Command {
     /// (left_id, right_id, probability and each comparison's evidence) and DIR/clusters.csv
     /// (record_id, cluster_id), with the settings used and the estimated model.
     Resolve(resolve_command::ResolveArgs),
+    /// Machine-readable zones of travel documents (ICAO Doc 9303).
+    Mrz {
+        #[command(subcommand)]
+        command: MrzCommand,
+    },
     /// Manage the node's users from the machine it runs on (how the first administrator is
     /// made).
     Users {
@@ -153,6 +159,13 @@ enum UsersCommand {
     },
     /// List users and their roles.
     List,
+}
+
+#[derive(Subcommand)]
+enum MrzCommand {
+    /// Parse and check one zone (TD1, TD2, TD3, MRV-A, MRV-B): prints JSON with every field,
+    /// `valid` and `errors` ({field, message}); exit status 0 when valid, 1 when not.
+    Parse(mrz_command::MrzParseArgs),
 }
 
 #[derive(Subcommand)]
@@ -270,6 +283,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => commands::stats(&ctx),
         Command::Serve(args) => node_commands::serve(&ctx, args),
         Command::Resolve(args) => resolve_command::resolve(args),
+        Command::Mrz { command } => match command {
+            MrzCommand::Parse(args) => mrz_command::parse(args),
+        },
         Command::Users { command } => match command {
             UsersCommand::Add {
                 username,

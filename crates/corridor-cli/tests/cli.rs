@@ -876,3 +876,51 @@ fn resolve_refuses_bad_input_by_name() {
     let clusters = std::fs::read_to_string(out.join("clusters.csv")).unwrap();
     assert_eq!(clusters, "record_id,cluster_id\n1,1\n2,2\n");
 }
+
+#[test]
+fn mrz_parse_prints_the_fields_and_exits_by_validity() {
+    let node = Node::new();
+    let run = node.run(&[
+        "mrz",
+        "parse",
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        "--today",
+        "2026-11-30",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(v["document_type"], "P");
+    assert_eq!(v["surname"], "ERIKSSON");
+    assert_eq!(v["given_names"], "ANNA MARIA");
+    assert_eq!(v["birth_date"], "1974-08-12");
+    assert_eq!(v["expiry_date"], "2012-04-15");
+    assert_eq!(v["valid"], true);
+
+    // From standard input, a TD1 card with a wrong composite: exit 1, the field named.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .args(["mrz", "parse"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        b"I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<7\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n",
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["errors"][0]["field"], "composite");
+
+    // A bad reading date is refused by name.
+    let run = node.run(&["mrz", "parse", "x", "--today", "30/11/2026"]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--today"));
+}

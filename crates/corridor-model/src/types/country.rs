@@ -88,6 +88,20 @@ fn fields<const N: usize>(line: &str) -> [&str; N] {
     out
 }
 
+/// The country an ICAO Doc 9303 machine-readable zone names with `code`: an ISO 3166-1
+/// alpha-3 code or one of ICAO's own (D for Germany, XXA stateless, UTO for specimens…),
+/// upper case, padded with `<` to three characters.
+pub fn mrz_country(code: &str) -> Option<&'static Country> {
+    let key = code.trim_end_matches('<');
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let normal = TABLE.lookup.get(&key.to_lowercase())?;
+    let country = TABLE.by_code.get(normal)?;
+    // Three-letter codes, and Germany's one letter: not alpha-2 codes or names.
+    (key.len() == 3 || key == "D").then_some(country)
+}
+
 /// The country with this normal code, if any.
 pub fn country_by_code(code: &str) -> Option<&'static Country> {
     TABLE.by_code.get(code)

@@ -8,6 +8,7 @@ mod commands;
 mod mrz_command;
 mod node_commands;
 mod resolve_command;
+mod screen_command;
 
 use std::path::PathBuf;
 
@@ -124,6 +125,9 @@ enum Command {
     /// (left_id, right_id, probability and each comparison's evidence) and DIR/clusters.csv
     /// (record_id, cluster_id), with the settings used and the estimated model.
     Resolve(resolve_command::ResolveArgs),
+    /// Screen people against a watchlist (both CSV: id,name,birth_date,nationality,
+    /// document_number): writes query_id,entry_id,score,rank,reasons for the top hits.
+    Screen(screen_command::ScreenArgs),
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
         #[command(subcommand)]
@@ -283,6 +287,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats => commands::stats(&ctx),
         Command::Serve(args) => node_commands::serve(&ctx, args),
         Command::Resolve(args) => resolve_command::resolve(args),
+        Command::Screen(args) => screen_command::screen(args),
         Command::Mrz { command } => match command {
             MrzCommand::Parse(args) => mrz_command::parse(args),
         },

@@ -924,3 +924,91 @@ fn mrz_parse_prints_the_fields_and_exits_by_validity() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--today"));
 }
+
+#[test]
+fn screen_writes_ranked_explained_hits_and_refuses_bad_files_by_line() {
+    let node = Node::new();
+    let list = node.file(
+        "list.csv",
+        "id,name,birth_date,nationality,document_number\n\
+         w1,Mohamed Warsame,1980-03-12,so,P1234567\n\
+         w2,Amina Tesfaye,1991-07-01,er,\n\
+         w3,Sergey Ivanov,1975-11-30,ru,\n",
+    );
+    let queries = node.file(
+        "queries.csv",
+        "id,name,birth_date,nationality,document_number\n\
+         q1,Maxamed Warsame,1980-12-03,so,\n\
+         q2,Сергей Иванов,,,\n\
+         q3,,,,P1234S67\n",
+    );
+    let run = node.run(&[
+        "screen",
+        "--watchlist",
+        list.to_str().unwrap(),
+        queries.to_str().unwrap(),
+        "--top",
+        "2",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        out.starts_with("query_id,entry_id,score,rank,reasons\n"),
+        "{out}"
+    );
+    let first = |q: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{q},")) && l.contains(",1,"))
+            .unwrap_or_else(|| panic!("no hit for {q}: {out}"))
+            .to_string()
+    };
+    assert!(first("q1").starts_with("q1,w1,"), "{out}");
+    assert!(
+        first("q1").contains("birth date: day and month swapped"),
+        "{out}"
+    );
+    assert!(first("q2").starts_with("q2,w3,"), "{out}");
+    assert!(
+        first("q3").starts_with("q3,w1,") && first("q3").contains("document number"),
+        "{out}"
+    );
+
+    let bad = node.file("bad.csv", "id,name\nx1,Ali\n,Omar\n");
+    let run = node.run(&[
+        "screen",
+        "--watchlist",
+        list.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("bad.csv line 3: id: empty"), "{err}");
+    let headless = node.file("headless.csv", "who,what\n1,2\n");
+    let run = node.run(&[
+        "screen",
+        "--watchlist",
+        headless.to_str().unwrap(),
+        queries.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success() && err.contains("id and name"),
+        "{err}"
+    );
+    let long = node.file("long.csv", &format!("id,name\nx1,{}\n", "a".repeat(10_000)));
+    let run = node.run(&[
+        "screen",
+        "--watchlist",
+        list.to_str().unwrap(),
+        long.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success() && err.contains("long.csv line 2: name"),
+        "{err}"
+    );
+}

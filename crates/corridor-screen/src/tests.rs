@@ -1,0 +1,185 @@
+//! A small invented watchlist and the ways a traveller's name reaches the border.
+
+use super::*;
+
+fn person(id: &str, name: &str, dob: &str, nat: &str, doc: &str) -> Person {
+    Person {
+        id: id.into(),
+        name: name.into(),
+        birth_date: dob.into(),
+        nationality: nat.into(),
+        document_number: doc.into(),
+    }
+}
+
+/// Two thousand invented people (every given name with every family name, in Latin script),
+/// the people the queries look for among them.
+fn watchlist() -> (Watchlist, Vec<Person>) {
+    let given = [
+        "Mohamed",
+        "Ali",
+        "Ahmed",
+        "Omar",
+        "Yusuf",
+        "Ibrahim",
+        "Hassan",
+        "Amina",
+        "Fatima",
+        "Khadija",
+        "Yonas",
+        "Selam",
+        "Kibrom",
+        "Tesfay",
+        "Sergey",
+        "Olena",
+        "Georgi",
+        "Mariam",
+        "Abdullahi",
+        "Hussein",
+    ];
+    let family = [
+        "Ali",
+        "Hassan",
+        "Diallo",
+        "Haile",
+        "Tesfaye",
+        "Karimi",
+        "Rahimi",
+        "Ivanov",
+        "Kovalenko",
+        "Al-Sayed",
+        "Mengistu",
+        "Warsame",
+        "Farah",
+        "Osman",
+        "Abdi",
+        "Nur",
+        "Jama",
+        "Ahmadi",
+        "Hosseini",
+        "Bangura",
+        "Kamara",
+        "Sesay",
+        "Conteh",
+        "Bah",
+        "Barry",
+        "Sow",
+        "Camara",
+        "Toure",
+        "Keita",
+        "Traore",
+        "Coulibaly",
+        "Ndiaye",
+        "Diop",
+        "Fall",
+        "Sy",
+        "Mbaye",
+        "Gueye",
+        "Faye",
+        "Sarr",
+        "Cisse",
+        "Dembele",
+        "Sissoko",
+        "Doumbia",
+        "Kone",
+        "Sangare",
+        "Diarra",
+        "Sidibe",
+        "Cisse-Bah",
+        "Ba",
+        "Kane",
+    ];
+    let mut entries = Vec::new();
+    let mut n = 0;
+    for g in given {
+        for f in family {
+            n += 1;
+            let dob = format!("19{:02}-{:02}-{:02}", 50 + n % 50, 1 + n % 12, 1 + n % 28);
+            entries.push(person(
+                &format!("e{n}"),
+                &format!("{g} {f}"),
+                &dob,
+                "so",
+                &format!("P{:07}", n * 7919),
+            ));
+        }
+    }
+    (Watchlist::build(&entries), entries)
+}
+
+fn find<'a>(entries: &'a [Person], name: &str) -> &'a Person {
+    entries.iter().find(|e| e.name == name).unwrap()
+}
+
+#[test]
+fn a_traveller_is_found_across_spellings_scripts_and_orders() {
+    let (list, entries) = watchlist();
+    let cases = [
+        ("Mohamed Warsame", "Maxamed Warsame"),   // Somali orthography
+        ("Ali Osman", "Cali Cusmaan"),            // Somali, both parts
+        ("Ahmed Diallo", "Ahmed Jallow"),         // Fula spelling
+        ("Yusuf Al-Sayed", "يوسف السيد"),         // Arabic script
+        ("Sergey Ivanov", "Сергей Иванов"),       // Cyrillic
+        ("Kibrom Tesfaye", "ክብሮም ተስፋዬ"),          // Ge'ez
+        ("Hassan Karimi", "KARIMI Hassan"),       // family name first
+        ("Fatima Bangura", "Fatmata Bangura"),    // a familiar variant
+        ("Georgi Kovalenko", "Georgi Kovalenco"), // one consonant misread
+        ("Abdullahi Farah", "Cabdullahi Faarax"), // Somali
+    ];
+    let mut found = 0;
+    for (wanted, written) in cases {
+        let target = find(&entries, wanted);
+        let q = person("q", written, &target.birth_date, "so", "");
+        let hits = list.screen(&q, 10);
+        if hits.iter().any(|h| h.entry_id == target.id) {
+            found += 1;
+        } else {
+            eprintln!(
+                "missed {wanted} as {written}: {:?}",
+                hits.iter().take(3).collect::<Vec<_>>()
+            );
+        }
+        if let Some(h) = hits.first() {
+            assert!(!h.reasons.is_empty() && h.rank == 1);
+        }
+    }
+    assert!(found >= 9, "found {found} of {}", cases.len());
+}
+
+#[test]
+fn the_birth_date_and_document_decide_between_namesakes() {
+    let (list, entries) = watchlist();
+    let target = find(&entries, "Mohamed Ali");
+    // The same name, the right birth date with day and month swapped.
+    let dob = Date::parse(&target.birth_date).unwrap();
+    let swapped = format!(
+        "{}-{:02}-{:02}",
+        dob.year,
+        dob.day.unwrap(),
+        dob.month.unwrap()
+    );
+    let hits = list.screen(&person("q", "Mohammed Aly", &swapped, "so", ""), 5);
+    assert_eq!(hits[0].entry_id, target.id, "{hits:?}");
+    // A document number with an OCR confusion finds the entry whatever the name says.
+    let doc = target.document_number.replace('0', "O");
+    let hits = list.screen(&person("q", "M. A.", "", "", &doc), 5);
+    assert_eq!(hits[0].entry_id, target.id, "{hits:?}");
+    assert!(
+        hits[0]
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("document number: same"))
+    );
+}
+
+#[test]
+fn nonsense_finds_nothing_and_oversized_input_is_refused() {
+    let (list, _) = watchlist();
+    for name in ["<<<<<<", "😀😀", "", "   "] {
+        let hits = list.screen(&person("q", name, "", "", ""), 10);
+        assert!(hits.iter().all(|h| h.score < 0.5), "{name:?}: {hits:?}");
+    }
+    let long = person("q", &"a".repeat(10_000), "", "", "");
+    let err = check(&long).unwrap_err();
+    assert!(err.starts_with("name:") && err.contains("10000"), "{err}");
+}

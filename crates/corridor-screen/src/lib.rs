@@ -131,9 +131,9 @@ pub struct Watchlist {
 
 /// Postings longer than this are not walked to find candidates (a part that common finds
 /// nobody); they still count when a candidate found otherwise is scored.
-const MAX_POSTINGS: usize = 20_000;
+const MAX_POSTINGS: usize = 5_000;
 /// Candidates scored in full per query.
-const SHORTLIST: usize = 200;
+const SHORTLIST: usize = 100;
 
 impl Watchlist {
     pub fn build(entries: &[Person]) -> Watchlist {
@@ -202,13 +202,17 @@ impl Watchlist {
         let mut parts: Vec<(f64, &names::Part)> =
             q.name.parts.iter().map(|p| (self.weight(p), p)).collect();
         parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Parts too common to walk, kept for the fallback below: (weight, its exact postings).
+        let mut common: Vec<(f64, &Vec<u32>)> = Vec::new();
         for (w, part) in &parts {
             let mut matched: Vec<u32> = Vec::new();
             for key in part_keys(part, true) {
-                if let Some(list) = self.postings.get(&key)
-                    && list.len() <= MAX_POSTINGS
-                {
-                    matched.extend_from_slice(list);
+                if let Some(list) = self.postings.get(&key) {
+                    if list.len() <= MAX_POSTINGS {
+                        matched.extend_from_slice(list);
+                    } else if key.starts_with("s:") || key.starts_with("l:") {
+                        common.push((*w, list));
+                    }
                 }
             }
             matched.sort_unstable();
@@ -217,11 +221,48 @@ impl Watchlist {
                 *pre.entry(e).or_default() += w;
             }
         }
+        if pre.is_empty() && common.len() >= 2 {
+            // Every part is common ("Ayesha Khan"): the entries holding the two rarest of them.
+            // Postings are in entry order, so the intersection is one merge.
+            common.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (wa, a) = common[0];
+            let (wb, b) = common[1];
+            let (mut i, mut j) = (0, 0);
+            while i < a.len() && j < b.len() && pre.len() < MAX_POSTINGS {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        pre.insert(a[i], wa + wb);
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+        }
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
         {
             for e in list.iter().take(MAX_POSTINGS) {
                 *pre.entry(*e).or_default() += 100.0;
+            }
+        }
+        // Namesakes tie on the name: the birth date and nationality break the tie before the
+        // short list is cut (a list holds hundreds of "Ayesha Khan").
+        let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
+        for (e, v) in pre.iter_mut() {
+            let entry = &self.entries[*e as usize];
+            if let (Some(a), Some(b)) = (q.dob.as_ref(), entry.dob.as_ref()) {
+                *v += name_total
+                    * match values::compare_dates(Some(a), Some(b)) {
+                        1 => 0.5,
+                        2..=5 => 0.3,
+                        6 => 0.1,
+                        _ => -0.3,
+                    };
+            }
+            if !q.nationality.is_empty() && q.nationality == entry.nationality {
+                *v += name_total * 0.1;
             }
         }
         let mut shortlist: Vec<(u32, f64)> = pre.into_iter().collect();

@@ -1,0 +1,76 @@
+"""A watchlist and noisy queries with known answers, from the simulator's persons.
+
+    python prepare.py PERSONS.csv TRUTH.csv OUTDIR [QUERIES] [SEED]
+
+PERSONS.csv is bench/er.sh's simulator table (record_id, full_name, birth_date, nationality,
+gender, passport_number, phone, dataset); TRUTH.csv maps record_id to the true person.
+The watchlist holds one entry per true person: the first of its records (in file order) that
+has a Latin-script name. The queries are other records of listed people whose name is written
+differently from the entry's (another spelling, word order or script), drawn at random
+(seeded); the answer of each is its person's entry. Documents are left out of the queries, so
+names carry them. Writes OUTDIR/entries.csv, queries_names.csv (names only),
+queries_full.csv (name, birth date, nationality) and truth.csv (query_id, entry_id, script).
+"""
+import csv
+import random
+import sys
+import unicodedata
+
+
+def latin(name):
+    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in name)
+
+
+def main(argv):
+    if len(argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    persons, truth_path, out = argv[1], argv[2], argv[3]
+    n_queries = int(argv[4]) if len(argv) > 4 else 10000
+    seed = int(argv[5]) if len(argv) > 5 else 7
+    truth = {}
+    with open(truth_path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            rid, person = line.rstrip("\n").split(",", 1)
+            truth[rid] = person
+    entries, entry_of, others = [], {}, []
+    with open(persons, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            p = truth.get(r["record_id"])
+            if p is None or not r["full_name"].strip():
+                continue
+            if p not in entry_of and latin(r["full_name"]):
+                entry_of[p] = (r["record_id"], r["full_name"])
+                entries.append(r)
+            else:
+                others.append((p, r))
+    candidates = [(p, r) for p, r in others
+                  if p in entry_of and r["full_name"] != entry_of[p][1]]
+    random.Random(seed).shuffle(candidates)
+    chosen = candidates[:n_queries]
+    cols = ["id", "name", "birth_date", "nationality", "document_number"]
+    with open(f"{out}/entries.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for r in entries:
+            w.writerow([r["record_id"], r["full_name"], r["birth_date"], r["nationality"], r["passport_number"]])
+    with open(f"{out}/queries_names.csv", "w", newline="", encoding="utf-8") as fn, \
+         open(f"{out}/queries_full.csv", "w", newline="", encoding="utf-8") as ff, \
+         open(f"{out}/truth.csv", "w", newline="", encoding="utf-8") as ft:
+        wn, wf, wt = csv.writer(fn), csv.writer(ff), csv.writer(ft)
+        wn.writerow(cols)
+        wf.writerow(cols)
+        wt.writerow(["query_id", "entry_id", "script"])
+        for i, (p, r) in enumerate(chosen):
+            qid = f"q{i}"
+            wn.writerow([qid, r["full_name"], "", "", ""])
+            wf.writerow([qid, r["full_name"], r["birth_date"], r["nationality"], ""])
+            wt.writerow([qid, entry_of[p][0], "latin" if latin(r["full_name"]) else "other"])
+    print(f"entries={len(entries)}")
+    print(f"queries={len(chosen)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,113 @@
+//! Screening benchmark (run by `bench/screen.sh`, not by the tests): builds the watchlist index
+//! from ENTRIES.csv, screens each query of QUERIES.csv alone on one thread (latency), then all
+//! of them on every core (throughput), and scores the top 10 against TRUTH.csv.
+//!
+//!   screen_bench ENTRIES.csv QUERIES.csv TRUTH.csv
+//!
+//! Figures on stdout, one `name=value` per line.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use corridor_screen::{Person, Watchlist};
+
+fn read(path: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {path}"))?;
+    let mut rows = Vec::new();
+    for r in reader.records() {
+        rows.push(r?.iter().map(String::from).collect());
+    }
+    Ok(rows)
+}
+
+fn people(rows: &[Vec<String>]) -> Vec<Person> {
+    rows.iter()
+        .map(|r| Person {
+            id: r[0].clone(),
+            name: r[1].clone(),
+            birth_date: r[2].clone(),
+            nationality: r[3].clone(),
+            document_number: r[4].clone(),
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 4 {
+        bail!("usage: screen_bench ENTRIES.csv QUERIES.csv TRUTH.csv");
+    }
+    let entries = people(&read(&args[1])?);
+    let queries = people(&read(&args[2])?);
+    let truth: HashMap<String, (String, String)> = read(&args[3])?
+        .into_iter()
+        .map(|r| (r[0].clone(), (r[1].clone(), r[2].clone())))
+        .collect();
+
+    let t = Instant::now();
+    let list = Watchlist::build(&entries);
+    let build = t.elapsed().as_secs_f64();
+
+    // Latency: one query at a time, one thread.
+    let mut latencies = Vec::with_capacity(queries.len());
+    let mut results = Vec::with_capacity(queries.len());
+    for q in &queries {
+        let t = Instant::now();
+        let hits = list.screen(q, 10);
+        latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+        results.push(hits);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let single = queries.len() as f64 / (latencies.iter().sum::<f64>() / 1000.0);
+
+    // Throughput: every core, queries split between threads.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for chunk in queries.chunks(queries.len().div_ceil(threads).max(1)) {
+            let list = &list;
+            s.spawn(move || {
+                for q in chunk {
+                    std::hint::black_box(list.screen(q, 10));
+                }
+            });
+        }
+    });
+    let all = queries.len() as f64 / t.elapsed().as_secs_f64();
+
+    let (mut at1, mut at10, mut other, mut other10) = (0, 0, 0, 0);
+    for (q, hits) in queries.iter().zip(&results) {
+        let Some((want, script)) = truth.get(&q.id) else {
+            continue;
+        };
+        at1 += usize::from(hits.first().is_some_and(|h| &h.entry_id == want));
+        let found = hits.iter().any(|h| &h.entry_id == want);
+        at10 += usize::from(found);
+        if script == "other" {
+            other += 1;
+            other10 += usize::from(found);
+        }
+    }
+    let n = queries.len().max(1) as f64;
+    println!("entries={}", list.len());
+    println!("queries={}", queries.len());
+    println!("build_seconds={build:.2}");
+    println!("latency_p50_ms={:.3}", percentile(&latencies, 0.5));
+    println!("latency_p99_ms={:.3}", percentile(&latencies, 0.99));
+    println!("queries_per_second_one_thread={single:.0}");
+    println!("queries_per_second_all_cores={all:.0}");
+    println!("threads={threads}");
+    println!("recall_at_1={:.4}", at1 as f64 / n);
+    println!("recall_at_10={:.4}", at10 as f64 / n);
+    println!("other_script_queries={other}");
+    println!(
+        "other_script_recall_at_10={:.4}",
+        other10 as f64 / other.max(1) as f64
+    );
+    Ok(())
+}

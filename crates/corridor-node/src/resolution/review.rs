@@ -410,22 +410,7 @@ impl Node {
             undoes: None,
             seq: 0,
         };
-        let stored = match store.append_judgement(record) {
-            Ok(r) => r,
-            Err(e) => {
-                // Put the index back as the store has it.
-                let index = state.parts[k].index.as_mut().expect("checked");
-                match previous {
-                    Some(v) => {
-                        let _ = index.judge(&a, &b, v);
-                    }
-                    None => index.withdraw(&a, &b),
-                }
-                return Err(e.into());
-            }
-        };
-        fold(&mut state.verdicts, &stored);
-        state.judgements.insert(stored.seq, stored.clone());
+        let stored = keep_judgement(&mut **store, &mut state, k, record, previous)?;
         drop(state);
         self.audit(
             &mut **store,
@@ -489,7 +474,7 @@ impl Node {
                 .map_err(|e| NodeError::Conflict(format!("cannot undo judgement {seq}: {e}")))?,
             None => index.withdraw(&a, &b),
         }
-        let stored = store.append_judgement(JudgementRecord {
+        let record = JudgementRecord {
             left_id: a.clone(),
             right_id: b.clone(),
             schema: target.schema.clone(),
@@ -499,17 +484,9 @@ impl Node {
             note: None,
             undoes: Some(seq),
             seq: 0,
-        });
-        let stored = match stored {
-            Ok(s) => s,
-            Err(e) => {
-                let index = state.parts[k].index.as_mut().expect("checked");
-                let _ = index.judge(&a, &b, stack.last().expect("checked").1);
-                return Err(e.into());
-            }
         };
-        fold(&mut state.verdicts, &stored);
-        state.judgements.insert(stored.seq, stored.clone());
+        let in_force = stack.last().map(|x| x.1);
+        let stored = keep_judgement(&mut **store, &mut state, k, record, in_force)?;
         drop(state);
         self.audit(
             &mut **store,
@@ -584,6 +561,35 @@ impl Node {
             weakest,
         }))
     }
+}
+
+/// Stores a judgement the index already applied, and notes it in the state; if the store
+/// refuses it, the index is put back to `restore` (the verdict in force before), so index and
+/// store never disagree.
+fn keep_judgement(
+    store: &mut dyn Store,
+    state: &mut State,
+    k: usize,
+    record: JudgementRecord,
+    restore: Option<Verdict>,
+) -> Result<JudgementRecord, NodeError> {
+    let (a, b) = (record.left_id.clone(), record.right_id.clone());
+    let stored = match store.append_judgement(record) {
+        Ok(r) => r,
+        Err(e) => {
+            let index = state.parts[k].index.as_mut().expect("checked by part_for");
+            match restore {
+                Some(v) => {
+                    let _ = index.judge(&a, &b, v);
+                }
+                None => index.withdraw(&a, &b),
+            }
+            return Err(e.into());
+        }
+    };
+    fold(&mut state.verdicts, &stored);
+    state.judgements.insert(stored.seq, stored.clone());
+    Ok(stored)
 }
 
 /// The part holding both entities of a pair, with its index built.

@@ -160,6 +160,8 @@ export interface Queue {
 
 export interface Evidence {
   comparison: string;
+  /** name, date, identifier, text or exact: with level, the key of the level's label. */
+  kind: string;
   level: number;
   level_label: string;
   bits: number;

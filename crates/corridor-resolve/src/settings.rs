@@ -36,6 +36,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind as written in settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Name => "name",
+            Kind::Date => "date",
+            Kind::Identifier => "identifier",
+            Kind::Text => "text",
+            Kind::Exact => "exact",
+        }
+    }
+
     pub fn levels(self) -> &'static [&'static str] {
         match self {
             Kind::Name => crate::compare::NAME_LEVELS,

@@ -4,7 +4,7 @@
 
 import { api } from '../api';
 import { bdi, fill, h, type Child } from '../dom';
-import { formatBits, formatNumber, formatPercent, formatTime, label, t, tn } from '../i18n';
+import { formatBits, formatNumber, formatPercent, formatTime, has, label, t, tn } from '../i18n';
 import { hasReason } from '../reason';
 import { navigate, paths, QUEUE_DEFAULTS, type QueueParams } from '../router';
 import type { Entity, Evidence, Judgement, Pair, Queue, QueueItem, Resolution, Side, Verdict } from '../types';
@@ -459,6 +459,12 @@ function recordView(entity: Entity, which: 'left' | 'right', ctx: ViewContext): 
   );
 }
 
+/** The level in the reader's language when the catalogue has it, else the node's English. */
+function levelLabel(e: Evidence): string {
+  const key = `level.${e.kind}.${e.level}`;
+  return has(key) ? t(key) : e.level_label;
+}
+
 function bitsCell(bits: number): HTMLElement {
   const kind = bits > 0 ? 'pos' : bits < 0 ? 'neg' : 'zero';
   return h(
@@ -487,7 +493,7 @@ function evidenceTable(pair: Pair): HTMLElement {
       h('th', { scope: 'row' }, bdi(e.comparison)),
       h('td', { 'data-testid': 'evidence-left' }, evidenceValue(e.left_value)),
       h('td', { 'data-testid': 'evidence-right' }, evidenceValue(e.right_value)),
-      h('td', { 'data-testid': 'evidence-level', 'data-level': String(e.level) }, e.level === 0 ? h('span', { class: 'muted' }, t('evidence.noValue')) : bdi(e.level_label)),
+      h('td', { 'data-testid': 'evidence-level', 'data-level': String(e.level) }, e.level === 0 ? h('span', { class: 'muted' }, t('evidence.noValue')) : bdi(levelLabel(e))),
       h('td', { class: 'num', 'data-testid': 'evidence-bits' }, bitsCell(e.bits)),
       h(
         'td',

@@ -15,7 +15,7 @@ use crate::{Node, NodeError, now};
 pub enum QueueOrder {
     /// Most probable first.
     Strongest,
-    /// Nearest even odds first: where a reviewer's judgement changes most.
+    /// Nearest the match threshold first: where a reviewer's judgement changes most.
     Uncertain,
 }
 
@@ -62,6 +62,9 @@ pub struct QueueView {
 #[derive(Clone, Debug, Serialize)]
 pub struct EvidenceView {
     pub comparison: String,
+    /// The comparison's kind (name, date, identifier, text, exact): with `level`, a key a
+    /// client can translate the level by.
+    pub kind: &'static str,
     pub level: usize,
     pub level_label: String,
     pub bits: f64,
@@ -197,36 +200,43 @@ impl Node {
     ) -> Result<QueueView, NodeError> {
         self.require(subject, Action::Review)?;
         let limit = limit.clamp(1, 200);
-        let proposals: Vec<(String, corridor_resolve::incremental::Proposal)> = {
+        // Each proposal with its kind and how far it is from that kind's match threshold, in
+        // bits of evidence: the nearer, the harder the engine's call.
+        let proposals: Vec<(String, f64, corridor_resolve::incremental::Proposal)> = {
             let state = self.resolver.state.read().expect("no panics while held");
             state
                 .parts
                 .iter()
                 .filter(|p| schema.is_none_or(|s| p.spec.schemata.iter().any(|x| x == s)))
-                .filter_map(|p| p.index.as_ref().map(|i| (p.spec.name().to_string(), i)))
-                .flat_map(|(name, i)| {
-                    i.proposals(include_unsure)
-                        .into_iter()
-                        .map(move |p| (name.clone(), p))
+                .filter_map(|p| {
+                    let link = corridor_resolve::logit_bits(p.spec.settings.thresholds.link);
+                    p.index
+                        .as_ref()
+                        .map(|i| (p.spec.name().to_string(), link, i))
+                })
+                .flat_map(|(name, link, i)| {
+                    i.proposals(include_unsure).into_iter().map(move |p| {
+                        let distance =
+                            (corridor_resolve::logit_bits(p.probability.clamp(1e-12, 1.0 - 1e-12))
+                                - link)
+                                .abs();
+                        (name.clone(), distance, p)
+                    })
                 })
                 .collect()
         };
         let mut proposals = proposals;
         match order {
             QueueOrder::Strongest => {
-                proposals.sort_by(|a, b| b.1.probability.total_cmp(&a.1.probability))
+                proposals.sort_by(|a, b| b.2.probability.total_cmp(&a.2.probability))
             }
-            // The engine's hardest calls first: pairs nearest even odds.
-            QueueOrder::Uncertain => proposals.sort_by(|a, b| {
-                (a.1.probability - 0.5)
-                    .abs()
-                    .total_cmp(&(b.1.probability - 0.5).abs())
-            }),
+            // The engine's hardest calls first: pairs nearest the match threshold.
+            QueueOrder::Uncertain => proposals.sort_by(|a, b| a.1.total_cmp(&b.1)),
         }
         let mut store = self.store();
         let mut items = Vec::new();
         let mut total = 0;
-        for (schema, p) in proposals {
+        for (schema, _, p) in proposals {
             let Some(left) = self.visible_side(&mut **store, subject, &p.left)? else {
                 continue;
             };
@@ -318,6 +328,7 @@ impl Node {
             .zip(&scored.evidence)
             .map(|(c, e)| EvidenceView {
                 comparison: c.name.clone(),
+                kind: c.kind.as_str(),
                 level: e.level,
                 level_label: c.kind.levels()[e.level].to_string(),
                 bits: e.bits,

@@ -434,7 +434,14 @@ fn the_queue_can_put_the_hardest_calls_first() {
         .unwrap()
         .items;
     assert!(!items.is_empty());
-    let distance: Vec<f64> = items.iter().map(|i| (i.probability - 0.5).abs()).collect();
+    // Person and vehicle settings both link at 0.9: distance from it, in bits of evidence.
+    let link = corridor_resolve::logit_bits(0.9);
+    let distance: Vec<f64> = items
+        .iter()
+        .map(|i| {
+            (corridor_resolve::logit_bits(i.probability.clamp(1e-12, 1.0 - 1e-12)) - link).abs()
+        })
+        .collect();
     assert!(distance.windows(2).all(|w| w[0] <= w[1]), "{distance:?}");
     assert!("sideways".parse::<super::QueueOrder>().is_err());
 }

@@ -37,7 +37,7 @@ pub struct ResolveArgs {
 }
 
 /// Reads a CSV file whole; errors name the file and line (non-UTF-8 text included).
-fn read_table(path: &Path) -> anyhow::Result<Table> {
+pub(crate) fn read_table(path: &Path) -> anyhow::Result<Table> {
     let name = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)

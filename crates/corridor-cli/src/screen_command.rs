@@ -21,24 +21,16 @@ pub struct ScreenArgs {
     out: Option<PathBuf>,
 }
 
-/// Reads people from CSV; the error names the file, the line and the field.
+/// Reads people from CSV (through the reader `corridor resolve` uses: non-UTF-8 text and
+/// ragged rows are named by line); the error names the file, the line and the field.
 fn read_people(path: &Path) -> anyhow::Result<Vec<Person>> {
-    let name = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot read {name}"))?;
-    let header: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{name}: header"))?
-        .iter()
-        .map(|c| c.trim_start_matches('\u{feff}').trim().to_string())
-        .collect();
-    let col = |c: &str| header.iter().position(|h| h == c);
+    let table = crate::resolve_command::read_table(path)?;
+    let name = &table.name;
+    let col = |c: &str| table.columns.iter().position(|h| h.trim() == c);
     let (Some(id_col), Some(name_col)) = (col("id"), col("name")) else {
         bail!(
             "{name}: the header must name the columns id and name (and may add birth_date, nationality, document_number); it has {}",
-            header.join(",")
+            table.columns.join(",")
         );
     };
     let optional = [
@@ -46,14 +38,12 @@ fn read_people(path: &Path) -> anyhow::Result<Vec<Person>> {
         col("nationality"),
         col("document_number"),
     ];
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (i, row) in table.rows.iter().enumerate() {
         let line = i + 2;
-        let record = record.map_err(|e| anyhow::anyhow!("{name} line {line}: {e}"))?;
         let field = |c: Option<usize>| {
-            c.and_then(|c| record.get(c))
-                .unwrap_or("")
-                .trim()
+            c.and_then(|c| row.get(c))
+                .map_or("", |v| v.trim())
                 .to_string()
         };
         let person = Person {

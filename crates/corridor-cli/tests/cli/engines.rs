@@ -345,6 +345,20 @@ fn screen_writes_ranked_explained_hits_and_refuses_bad_files_by_line() {
         !run.status.success() && err.contains("id and name"),
         "{err}"
     );
+    // Text that is not UTF-8 is named by line, as in `corridor resolve`.
+    let latin1 = node.dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"id,name\nx1,Jos\xe9\n").unwrap();
+    let run = node.run(&[
+        "screen",
+        "--watchlist",
+        list.to_str().unwrap(),
+        latin1.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success() && err.contains("line 2") && err.contains("UTF-8"),
+        "{err}"
+    );
     let long = node.file("long.csv", &format!("id,name\nx1,{}\n", "a".repeat(10_000)));
     let run = node.run(&[
         "screen",

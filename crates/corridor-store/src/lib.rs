@@ -39,6 +39,9 @@ pub enum StoreError {
     Postgres(#[from] ::postgres::Error),
     #[error("store data is inconsistent: {0}")]
     Corrupt(String),
+    /// The write contradicts what is stored (a watchlist version number already taken).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// An error raised by a caller's visitor (an exporter that could not write, say).
@@ -70,6 +73,7 @@ pub struct Stats {
 
 pub use node::{
     AuditRecord, Credential, GENESIS_HASH, JudgementRecord, NodeStore, UserRecord, Visibility,
+    WatchlistVersion,
 };
 
 /// A store of statements, and of what a node keeps beside them ([`NodeStore`]). Reads see
@@ -90,6 +94,10 @@ pub trait Store: NodeStore + Send {
 
     fn stats(&mut self) -> Result<Stats>;
 
+    /// Statements recorded after sequence number `after`, in recording order, at most `limit`,
+    /// each with its sequence number: what a node sends a partner that has seen up to `after`.
+    fn statements_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, Statement)>>;
+
     /// Where the store lives, for messages.
     fn location(&self) -> String;
 }
@@ -102,6 +110,15 @@ pub trait WriteTx {
     /// The schemata that committed statements and this transaction's own statements give each
     /// of `ids`; ids with no statements are absent.
     fn schemata_of(&mut self, ids: &[String]) -> Result<HashMap<String, Vec<String>>>;
+
+    /// Records a new version of a watchlist in this transaction: `members` are the entity ids
+    /// it holds. A `version` of 0 takes the next number; another must be above the latest (a
+    /// post mirroring its national node's numbers). `added` and `removed` are counted here.
+    fn record_watchlist_version(
+        &mut self,
+        version: WatchlistVersion,
+        members: &[String],
+    ) -> Result<WatchlistVersion>;
 
     fn commit(self: Box<Self>) -> Result<WriteSummary>;
 }

@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "resolution",
         sql: include_str!("../migrations/sqlite/0004_resolution.sql"),
     },
+    Migration {
+        version: 5,
+        name: "border",
+        sql: include_str!("../migrations/sqlite/0005_border.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -50,6 +55,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "resolution",
         sql: include_str!("../migrations/postgres/0004_resolution.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "border",
+        sql: include_str!("../migrations/postgres/0005_border.sql"),
     },
 ];
 

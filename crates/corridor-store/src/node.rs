@@ -58,6 +58,25 @@ pub struct JudgementRecord {
     pub undoes: Option<u64>,
 }
 
+/// One version of a watchlist: the entities one import of the list held.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize)]
+pub struct WatchlistVersion {
+    pub list: String,
+    pub version: u64,
+    /// The dataset its entries' statements are recorded under.
+    pub dataset: String,
+    pub imported_at: String,
+    pub imported_by: String,
+    /// The file's name as given.
+    pub source: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub entries: u64,
+    /// Entries not in the version before, and entries of the version before not in this one.
+    pub added: u64,
+    pub removed: u64,
+}
+
 /// The hash the chain starts from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -104,6 +123,20 @@ pub trait NodeStore {
     /// Entities with statements recorded after `after`, in recording order, at most `limit`
     /// statements looked at; and the sequence number to continue from.
     fn changed_entities(&mut self, after: i64, limit: usize) -> Result<(Vec<String>, i64)>;
+
+    /// Entities that have statements of `schema`, in id order, after `after` when given, at
+    /// most `limit`.
+    fn entities_of_schema(
+        &mut self,
+        schema: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>>;
+
+    /// Every version of every watchlist, by list and version.
+    fn watchlist_versions(&mut self) -> Result<Vec<WatchlistVersion>>;
+    /// The entity ids one version holds, in id order.
+    fn watchlist_members(&mut self, list: &str, version: u64) -> Result<Vec<String>>;
 
     /// The handling/purpose pairs that occur in the store.
     fn visibilities(&mut self) -> Result<Vec<Visibility>>;

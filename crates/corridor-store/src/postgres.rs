@@ -153,6 +153,16 @@ impl Store for PostgresStore {
         }))
     }
 
+    fn statements_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, Statement)>> {
+        let rows = self.client.query(
+            &format!("{SELECT_STATEMENTS} WHERE s.seq > $1 ORDER BY s.seq LIMIT $2"),
+            &[&after, &(limit as i64)],
+        )?;
+        rows.iter()
+            .map(|r| Ok((r.get::<_, i64>(14), row_to_statement(r)?)))
+            .collect()
+    }
+
     fn entity_statements(&mut self, entity_id: &str) -> Result<Vec<Statement>> {
         let rows = self.client.query(
             &format!("{SELECT_STATEMENTS} WHERE s.entity_id = $1 ORDER BY s.seq"),
@@ -327,6 +337,12 @@ impl PostgresTx<'_> {
              ON CONFLICT DO NOTHING",
             &[],
         )?;
+        self.tx.execute(
+            "INSERT INTO entity_schema (schema, entity_id)
+             SELECT DISTINCT schema, entity_id FROM statement_load
+             ON CONFLICT DO NOTHING",
+            &[],
+        )?;
         self.tx.batch_execute("TRUNCATE statement_load")?;
         self.summary.inserted += inserted;
         self.summary.already_present += staged - inserted;
@@ -361,6 +377,15 @@ impl WriteTx for PostgresTx<'_> {
             out.entry(row.get(0)).or_default().push(row.get(1));
         }
         Ok(out)
+    }
+
+    fn record_watchlist_version(
+        &mut self,
+        version: crate::WatchlistVersion,
+        members: &[String],
+    ) -> Result<crate::WatchlistVersion> {
+        self.flush()?;
+        node::record_watchlist_version(&mut self.tx, version, members)
     }
 
     fn commit(mut self: Box<Self>) -> Result<WriteSummary> {

@@ -147,12 +147,25 @@ impl Store for SqliteStore {
         )?;
         Ok(Box::new(SqliteTx {
             tx,
+            listed: Default::default(),
             names: &mut self.names,
             provenance_cache: ProvenanceCache::default(),
             terms: TermCache::default(),
             next_seq,
             summary: WriteSummary::default(),
         }))
+    }
+
+    fn statements_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, Statement)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_STATEMENTS} WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2"
+        ))?;
+        let mut out = Vec::new();
+        let mut rows = stmt.query(params![after, limit as i64])?;
+        while let Some(row) = rows.next()? {
+            out.push((row.get::<_, i64>(14)?, row_to_statement(row)??));
+        }
+        Ok(out)
     }
 
     fn entity_statements(&mut self, entity_id: &str) -> Result<Vec<Statement>> {
@@ -229,6 +242,8 @@ impl Store for SqliteStore {
 
 struct SqliteTx<'a> {
     tx: rusqlite::Transaction<'a>,
+    /// (schema term, entity) pairs already listed in `entity_schema` by this transaction.
+    listed: std::collections::HashSet<(i64, String)>,
     names: &'a mut NameProps,
     provenance_cache: ProvenanceCache,
     terms: TermCache,
@@ -329,6 +344,9 @@ impl WriteTx for SqliteTx<'_> {
         let mut link = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO link_index (target, source) VALUES (?1, ?2)")?;
+        let mut list = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO entity_schema (schema, entity_id) VALUES (?1, ?2)",
+        )?;
         // Insert in key order: neighbouring keys share B-tree pages, so a sorted batch touches
         // far fewer pages than the same rows in file order. Recording order is kept in `seq`,
         // which is assigned from the position in the batch before sorting.
@@ -359,6 +377,10 @@ impl WriteTx for SqliteTx<'_> {
                 continue;
             }
             self.summary.inserted += 1;
+            if !self.listed.contains(&(schema, s.entity_id.clone())) {
+                list.execute(params![schema, s.entity_id])?;
+                self.listed.insert((schema, s.entity_id.clone()));
+            }
             if s.operation == Operation::Assert {
                 let kind = self.names.kind(&s.schema, &s.prop);
                 if kind.is_name {
@@ -391,6 +413,14 @@ impl WriteTx for SqliteTx<'_> {
             }
         }
         Ok(out)
+    }
+
+    fn record_watchlist_version(
+        &mut self,
+        version: crate::WatchlistVersion,
+        members: &[String],
+    ) -> Result<crate::WatchlistVersion> {
+        node::record_watchlist_version(&self.tx, version, members)
     }
 
     fn commit(self: Box<Self>) -> Result<WriteSummary> {

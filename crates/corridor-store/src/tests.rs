@@ -660,3 +660,101 @@ fn changed_entities_follow_the_recording_order() {
         assert_eq!(partial, mark + 1);
     });
 }
+
+#[test]
+fn entities_are_listed_by_schema_and_statements_by_recording_order() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("c2", "Crossing", "direction", "entry", "post"),
+                fact("p1", "Person", "name", "Amina", "post"),
+                fact("c1", "Crossing", "direction", "exit", "post"),
+                fact("c1", "Crossing", "date", "2026-11-30", "post"),
+            ],
+        );
+        let all = store.entities_of_schema("Crossing", None, 10).unwrap();
+        assert_eq!(all, vec!["c1".to_string(), "c2".to_string()]);
+        let page = store
+            .entities_of_schema("Crossing", Some("c1"), 10)
+            .unwrap();
+        assert_eq!(page, vec!["c2".to_string()]);
+        assert!(
+            store
+                .entities_of_schema("Vessel", None, 10)
+                .unwrap()
+                .is_empty()
+        );
+
+        let after = store.statements_after(0, 100).unwrap();
+        assert_eq!(after.len(), 4);
+        assert!(
+            after.windows(2).all(|w| w[0].0 < w[1].0),
+            "in recording order"
+        );
+        assert_eq!(after[0].1.entity_id, "c2");
+        assert_eq!(after[0].1.provenance.dataset, "post");
+        let rest = store.statements_after(after[1].0, 100).unwrap();
+        assert_eq!(rest.len(), 2);
+        assert_eq!(store.statements_after(after[0].0, 1).unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn watchlist_versions_count_what_came_and_went() {
+    each_backend(|store| {
+        let version = |list: &str, v: u64| crate::WatchlistVersion {
+            list: list.into(),
+            version: v,
+            dataset: format!("watchlist-{list}"),
+            imported_at: "2026-11-30T08:00:00Z".into(),
+            imported_by: "clerk".into(),
+            source: "list.csv".into(),
+            sha256: "ab".into(),
+            ..Default::default()
+        };
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut tx = store.begin().unwrap();
+        let first = tx
+            .record_watchlist_version(version("national", 0), &ids(&["a", "b", "c"]))
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(
+            (first.version, first.entries, first.added, first.removed),
+            (1, 3, 3, 0)
+        );
+        let mut tx = store.begin().unwrap();
+        let second = tx
+            .record_watchlist_version(version("national", 0), &ids(&["b", "c", "d", "d"]))
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(
+            (second.version, second.entries, second.added, second.removed),
+            (2, 3, 1, 1)
+        );
+        // A mirror keeps its source's numbers, and only forward.
+        let mut tx = store.begin().unwrap();
+        let err = tx
+            .record_watchlist_version(version("national", 2), &ids(&["x"]))
+            .unwrap_err();
+        assert!(err.to_string().contains("already has version 2"), "{err}");
+        drop(tx);
+        let mut tx = store.begin().unwrap();
+        tx.record_watchlist_version(version("interpol", 7), &ids(&["z"]))
+            .unwrap();
+        drop(tx); // not committed: nothing stays
+        let versions = store.watchlist_versions().unwrap();
+        assert_eq!(
+            versions
+                .iter()
+                .map(|v| (v.list.as_str(), v.version))
+                .collect::<Vec<_>>(),
+            vec![("national", 1), ("national", 2)]
+        );
+        assert_eq!(
+            store.watchlist_members("national", 2).unwrap(),
+            ids(&["b", "c", "d"])
+        );
+        assert!(store.watchlist_members("interpol", 7).unwrap().is_empty());
+    });
+}

@@ -1,8 +1,96 @@
 //! The PostgreSQL side of [`NodeStore`]: the same behaviour as SQLite's, in PostgreSQL's SQL.
 
 use super::PostgresStore;
-use crate::node::{AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility};
+use crate::node::{
+    AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility, WatchlistVersion,
+};
 use crate::{Result, Stats};
+
+const WATCHLIST_COLUMNS: &str =
+    "list, version, dataset, imported_at, imported_by, source, sha256, entries, added, removed";
+
+fn watchlist_row(r: &postgres::Row) -> WatchlistVersion {
+    let n = |i: usize| r.get::<_, i64>(i) as u64;
+    WatchlistVersion {
+        list: r.get(0),
+        version: n(1),
+        dataset: r.get(2),
+        imported_at: r.get(3),
+        imported_by: r.get(4),
+        source: r.get(5),
+        sha256: r.get(6),
+        entries: n(7),
+        added: n(8),
+        removed: n(9),
+    }
+}
+
+/// Writes a watchlist version and its members in the caller's transaction.
+pub(super) fn record_watchlist_version(
+    tx: &mut postgres::Transaction<'_>,
+    mut v: WatchlistVersion,
+    members: &[String],
+) -> Result<WatchlistVersion> {
+    let latest: i64 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0)::bigint FROM watchlist_version WHERE list = $1",
+            &[&v.list],
+        )?
+        .get(0);
+    if v.version == 0 {
+        v.version = latest as u64 + 1;
+    } else if v.version as i64 <= latest {
+        return Err(crate::StoreError::Conflict(format!(
+            "watchlist {:?} already has version {latest}; version {} cannot follow it",
+            v.list, v.version
+        )));
+    }
+    let version = v.version as i64;
+    tx.execute(
+        "INSERT INTO watchlist_member (list, version, entity_id)
+         SELECT $1, $2, m FROM unnest($3::text[]) AS m ON CONFLICT DO NOTHING",
+        &[&v.list, &version, &members],
+    )?;
+    let count = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<u64> {
+        Ok(tx
+            .query_one(sql, &[&v.list, &version, &latest])?
+            .get::<_, i64>(0) as u64)
+    };
+    v.entries = count(
+        tx,
+        "SELECT COUNT(*) FROM watchlist_member WHERE list = $1 AND version = $2 AND $3::bigint IS NOT NULL",
+    )?;
+    v.added = count(
+        tx,
+        "SELECT COUNT(*) FROM watchlist_member m WHERE m.list = $1 AND m.version = $2
+           AND NOT EXISTS (SELECT 1 FROM watchlist_member p
+                            WHERE p.list = $1 AND p.version = $3 AND p.entity_id = m.entity_id)",
+    )?;
+    v.removed = count(
+        tx,
+        "SELECT COUNT(*) FROM watchlist_member p WHERE p.list = $1 AND p.version = $3
+           AND NOT EXISTS (SELECT 1 FROM watchlist_member m
+                            WHERE m.list = $1 AND m.version = $2 AND m.entity_id = p.entity_id)",
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO watchlist_version ({WATCHLIST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ),
+        &[
+            &v.list,
+            &version,
+            &v.dataset,
+            &v.imported_at,
+            &v.imported_by,
+            &v.source,
+            &v.sha256,
+            &(v.entries as i64),
+            &(v.added as i64),
+            &(v.removed as i64),
+        ],
+    )?;
+    Ok(v)
+}
 
 fn user_row(r: &postgres::Row) -> UserRecord {
     let roles: String = r.get(2);
@@ -253,6 +341,36 @@ impl NodeStore for PostgresStore {
         )?;
         let rows = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
         Ok(crate::node::distinct_entities(rows, after))
+    }
+
+    fn entities_of_schema(
+        &mut self,
+        schema: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let rows = self.client.query(
+            "SELECT entity_id FROM entity_schema WHERE schema = $1 AND entity_id > $2
+              ORDER BY entity_id LIMIT $3",
+            &[&schema, &after.unwrap_or(""), &(limit as i64)],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn watchlist_versions(&mut self) -> Result<Vec<WatchlistVersion>> {
+        let rows = self.client.query(
+            &format!("SELECT {WATCHLIST_COLUMNS} FROM watchlist_version ORDER BY list, version"),
+            &[],
+        )?;
+        Ok(rows.iter().map(watchlist_row).collect())
+    }
+
+    fn watchlist_members(&mut self, list: &str, version: u64) -> Result<Vec<String>> {
+        let rows = self.client.query(
+            "SELECT entity_id FROM watchlist_member WHERE list = $1 AND version = $2 ORDER BY entity_id",
+            &[&list, &(version as i64)],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     fn visibilities(&mut self) -> Result<Vec<Visibility>> {

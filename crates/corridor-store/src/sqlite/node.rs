@@ -3,7 +3,9 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, term_number};
-use crate::node::{AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility};
+use crate::node::{
+    AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility, WatchlistVersion,
+};
 use crate::{Result, Stats};
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
@@ -57,6 +59,91 @@ const USER_COLUMNS: &str = "username, display_name, roles, password_hash, disabl
 const AUDIT_COLUMNS: &str = "seq, at, username, action, object, reason, outcome, prev_hash, hash";
 
 /// Fills the link index from statements written before it existed.
+pub(super) const WATCHLIST_COLUMNS: &str =
+    "list, version, dataset, imported_at, imported_by, source, sha256, entries, added, removed";
+
+pub(super) fn watchlist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<WatchlistVersion> {
+    Ok(WatchlistVersion {
+        list: r.get(0)?,
+        version: r.get::<_, i64>(1)? as u64,
+        dataset: r.get(2)?,
+        imported_at: r.get(3)?,
+        imported_by: r.get(4)?,
+        source: r.get(5)?,
+        sha256: r.get(6)?,
+        entries: r.get::<_, i64>(7)? as u64,
+        added: r.get::<_, i64>(8)? as u64,
+        removed: r.get::<_, i64>(9)? as u64,
+    })
+}
+
+/// Writes a watchlist version and its members in the caller's transaction.
+pub(super) fn record_watchlist_version(
+    tx: &rusqlite::Transaction<'_>,
+    mut v: WatchlistVersion,
+    members: &[String],
+) -> Result<WatchlistVersion> {
+    let latest: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM watchlist_version WHERE list = ?1",
+        [&v.list],
+        |r| r.get(0),
+    )?;
+    if v.version == 0 {
+        v.version = latest as u64 + 1;
+    } else if v.version as i64 <= latest {
+        return Err(crate::StoreError::Conflict(format!(
+            "watchlist {:?} already has version {latest}; version {} cannot follow it",
+            v.list, v.version
+        )));
+    }
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO watchlist_member (list, version, entity_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for m in members {
+            insert.execute(params![v.list, v.version as i64, m])?;
+        }
+    }
+    let count = |sql: &str| -> Result<u64> {
+        Ok(
+            tx.query_row(sql, params![v.list, v.version as i64, latest], |r| {
+                r.get::<_, i64>(0)
+            })? as u64,
+        )
+    };
+    v.entries = count(
+        "SELECT COUNT(*) FROM watchlist_member WHERE list = ?1 AND version = ?2 AND ?3 IS NOT NULL",
+    )?;
+    v.added = count(
+        "SELECT COUNT(*) FROM watchlist_member m WHERE m.list = ?1 AND m.version = ?2
+           AND NOT EXISTS (SELECT 1 FROM watchlist_member p
+                            WHERE p.list = ?1 AND p.version = ?3 AND p.entity_id = m.entity_id)",
+    )?;
+    v.removed = count(
+        "SELECT COUNT(*) FROM watchlist_member p WHERE p.list = ?1 AND p.version = ?3
+           AND NOT EXISTS (SELECT 1 FROM watchlist_member m
+                            WHERE m.list = ?1 AND m.version = ?2 AND m.entity_id = p.entity_id)",
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO watchlist_version ({WATCHLIST_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        params![
+            v.list,
+            v.version as i64,
+            v.dataset,
+            v.imported_at,
+            v.imported_by,
+            v.source,
+            v.sha256,
+            v.entries as i64,
+            v.added as i64,
+            v.removed as i64
+        ],
+    )?;
+    Ok(v)
+}
+
 pub(super) fn fill_link_index(
     tx: &rusqlite::Transaction<'_>,
     pairs: &[(String, String)],
@@ -265,6 +352,39 @@ impl NodeStore for SqliteStore {
             .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(crate::node::distinct_entities(rows, after))
+    }
+
+    fn entities_of_schema(
+        &mut self,
+        schema: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT entity_id FROM entity_schema WHERE schema = ?1 AND entity_id > ?2
+              ORDER BY entity_id LIMIT ?3",
+        )?;
+        let rows = q.query_map(
+            params![term_number(schema), after.unwrap_or(""), limit as i64],
+            |r| r.get(0),
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn watchlist_versions(&mut self) -> Result<Vec<WatchlistVersion>> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {WATCHLIST_COLUMNS} FROM watchlist_version ORDER BY list, version"
+        ))?;
+        let rows = q.query_map([], watchlist_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn watchlist_members(&mut self, list: &str, version: u64) -> Result<Vec<String>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT entity_id FROM watchlist_member WHERE list = ?1 AND version = ?2 ORDER BY entity_id",
+        )?;
+        let rows = q.query_map(params![list, version as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn visibilities(&mut self) -> Result<Vec<Visibility>> {

@@ -306,6 +306,7 @@ pub fn import_csv(
                 )?;
                 report.rejected += 1;
             }
+            options.note_written(&batch.statements);
             tx.write(&batch.statements)?;
             options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
         }
@@ -353,6 +354,8 @@ pub(crate) fn finish_import(
     bytes_read: u64,
     mut report: ImportReport,
 ) -> Result<ImportReport, ImportError> {
+    let mut tx = tx;
+    options.run_before_commit(tx.as_mut())?;
     let summary = tx.commit()?;
     if let Some(rejects) = options.rejects.as_mut() {
         rejects.finish().map_err(|source| ImportError::Rejects {

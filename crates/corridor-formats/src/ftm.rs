@@ -103,6 +103,7 @@ pub fn import_ftm(
                 }
                 pending.extend(statements);
                 if pending.len() >= WRITE_BATCH {
+                    options.note_written(&pending);
                     tx.write(&pending)?;
                     pending.clear();
                 }
@@ -119,6 +120,7 @@ pub fn import_ftm(
             options.report_progress(bytes.load(std::sync::atomic::Ordering::Relaxed));
         }
     }
+    options.note_written(&pending);
     tx.write(&pending)?;
     check_entity_types(tx.as_mut(), model, file, &entity_lines)?;
     // References are checked against everything this import wrote and everything already

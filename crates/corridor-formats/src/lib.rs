@@ -19,7 +19,7 @@ pub mod mapping;
 mod options;
 
 pub use error::{ImportError, Location};
-pub use options::{ImportOptions, ImportReport, Progress, RejectSink};
+pub use options::{BeforeCommit, ImportOptions, ImportReport, Progress, RejectSink};
 
 #[cfg(test)]
 mod tests;

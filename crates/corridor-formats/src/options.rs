@@ -1,4 +1,7 @@
+use std::collections::BTreeSet;
 use std::io::Write;
+
+use corridor_store::{StoreError, WriteTx};
 
 use corridor_model::{HandlingCode, InformationGrade, Provenance, Purpose, SourceReliability};
 
@@ -19,7 +22,16 @@ pub struct ImportOptions<'a> {
     pub progress: Option<&'a mut dyn FnMut(Progress)>,
     /// The longest field or line accepted, in bytes.
     pub max_field_bytes: usize,
+    /// Called just before the import commits, with its transaction and the ids of every entity
+    /// the file held: the caller writes what belongs with the import (a watchlist version) in
+    /// the same transaction, or fails the whole import by returning an error.
+    pub before_commit: Option<&'a mut BeforeCommit<'a>>,
+    /// The entity ids written, collected only when `before_commit` is set.
+    written: BTreeSet<String>,
 }
+
+pub type BeforeCommit<'a> =
+    dyn FnMut(&mut dyn WriteTx, &BTreeSet<String>) -> Result<(), StoreError> + 'a;
 
 impl<'a> ImportOptions<'a> {
     pub fn new(recorded_by: &str, recorded_at: &str) -> ImportOptions<'a> {
@@ -34,6 +46,27 @@ impl<'a> ImportOptions<'a> {
             rejects: None,
             progress: None,
             max_field_bytes: corridor_model::types::MAX_LONG_VALUE,
+            before_commit: None,
+            written: BTreeSet::new(),
+        }
+    }
+
+    /// Notes the entities of statements about to be written, for `before_commit`.
+    pub(crate) fn note_written(&mut self, statements: &[corridor_model::Statement]) {
+        if self.before_commit.is_some() {
+            for s in statements {
+                if !self.written.contains(&s.entity_id) {
+                    self.written.insert(s.entity_id.clone());
+                }
+            }
+        }
+    }
+
+    /// Runs `before_commit`, if any, in the import's transaction.
+    pub(crate) fn run_before_commit(&mut self, tx: &mut dyn WriteTx) -> Result<(), StoreError> {
+        match self.before_commit.as_mut() {
+            Some(hook) => hook(tx, &self.written),
+            None => Ok(()),
         }
     }
 

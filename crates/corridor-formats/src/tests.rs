@@ -609,3 +609,42 @@ fn a_csv_id_column_cannot_turn_a_stored_entity_into_another_type() {
     assert_eq!(statement_count(&mut n), before);
     import_csv(&mut n, mapping, b"pid,name\np-1,Amina\n", &mut opts()).unwrap();
 }
+
+/// A caller's step before commit sees every entity the file held, including ones already
+/// stored, and when it fails the whole import is undone.
+#[test]
+fn the_step_before_commit_sees_the_entities_and_can_undo_the_import() {
+    let mut n = node();
+    import_csv(&mut n, PEOPLE_MAPPING, GOOD.as_bytes(), &mut opts()).unwrap();
+    let before = statement_count(&mut n);
+    let mut seen = Vec::new();
+    let mut record = |_: &mut dyn corridor_store::WriteTx,
+                      ids: &std::collections::BTreeSet<String>|
+     -> Result<(), corridor_store::StoreError> {
+        seen = ids.iter().cloned().collect();
+        Ok(())
+    };
+    let mut options = opts();
+    options.before_commit = Some(&mut record);
+    import_csv(&mut n, PEOPLE_MAPPING, GOOD.as_bytes(), &mut options).unwrap();
+    drop(options);
+    // Two persons, one account, one payment (r2 has no account, so no payment).
+    assert_eq!(seen.len(), 4, "{seen:?}");
+
+    let more = format!("{GOOD}r3,Yonas Tesfay,1992,er,,,\n");
+    let mut refuse = |_: &mut dyn corridor_store::WriteTx,
+                      _: &std::collections::BTreeSet<String>|
+     -> Result<(), corridor_store::StoreError> {
+        Err(corridor_store::StoreError::Conflict("version taken".into()))
+    };
+    let mut options = opts();
+    options.before_commit = Some(&mut refuse);
+    let err = import_csv(&mut n, PEOPLE_MAPPING, more.as_bytes(), &mut options).unwrap_err();
+    assert!(err.to_string().contains("version taken"), "{err}");
+    drop(options);
+    assert_eq!(
+        statement_count(&mut n),
+        before,
+        "nothing of the refused import stays"
+    );
+}

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod border;
 mod pool;
 pub mod resolution;
 pub mod users;
@@ -72,6 +73,8 @@ pub struct Node {
     pub dir: PathBuf,
     /// Entity resolution: idle until [`Node::start_resolution`] (or a test's build).
     pub resolver: Arc<resolution::Resolver>,
+    /// Watchlist screening: its index is built on first use and after each list import.
+    pub screening: border::Screening,
     location: Location,
 }
 
@@ -93,6 +96,7 @@ impl Node {
             limiter: accounts::LoginLimiter::new(Duration::from_secs(15 * 60)),
             dir: dir.to_path_buf(),
             resolver,
+            screening: border::Screening::new(),
             location: location.clone(),
         })
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::{Node, NodeError, now};
 
 /// Asks the policy once per label: a page has thousands of statements but a handful of labels.
-struct Gate<'a> {
+pub(crate) struct Gate<'a> {
     policy: &'a Policy,
     subject: &'a Subject,
     action: Action,
@@ -23,7 +23,7 @@ struct Gate<'a> {
 }
 
 impl<'a> Gate<'a> {
-    fn new(policy: &'a Policy, subject: &'a Subject, action: Action) -> Gate<'a> {
+    pub(crate) fn new(policy: &'a Policy, subject: &'a Subject, action: Action) -> Gate<'a> {
         Gate {
             policy,
             subject,
@@ -46,7 +46,7 @@ impl<'a> Gate<'a> {
         })
     }
 
-    fn allows(&mut self, s: &Statement) -> bool {
+    pub(crate) fn allows(&mut self, s: &Statement) -> bool {
         self.decide(s).allowed
     }
 }

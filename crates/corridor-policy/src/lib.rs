@@ -37,6 +37,15 @@ pub enum Action {
     ReadAudit,
     /// Judge entity-resolution proposals (same / not the same / unsure) and undo judgements.
     Review,
+    /// Screen people against the watchlists and register border crossings.
+    Screen,
+    /// Decide screening alerts: true match or false positive.
+    DecideAlerts,
+    /// Import watchlists and their new versions.
+    ManageWatchlists,
+    /// Synchronise with a partner node: push its records, pull the watchlists (a post's
+    /// account on its national node).
+    Sync,
 }
 
 impl Action {
@@ -49,6 +58,10 @@ impl Action {
         Action::ManageUsers,
         Action::ReadAudit,
         Action::Review,
+        Action::Screen,
+        Action::DecideAlerts,
+        Action::ManageWatchlists,
+        Action::Sync,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +74,10 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::ReadAudit => "read_audit",
             Action::Review => "review",
+            Action::Screen => "screen",
+            Action::DecideAlerts => "decide_alerts",
+            Action::ManageWatchlists => "manage_watchlists",
+            Action::Sync => "sync",
         }
     }
 }

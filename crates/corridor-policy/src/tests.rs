@@ -52,6 +52,7 @@ role                 border  law     protect research
 administrator        Y---    Y---    ----    Y---
 analyst              YYR-    YYR-    ----    YY--
 border_officer       YY--    Y---    ----    Y---
+border_post          ----    ----    ----    ----
 central_authority    YY--    YYR-    ----    Y---
 investigator         YY--    YYR-    ----    Y---
 protection_officer   ----    ----    YYRR    Y---

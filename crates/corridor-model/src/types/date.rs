@@ -275,6 +275,34 @@ pub fn format_unix_utc(unix_seconds: i64) -> String {
     )
 }
 
+/// Seconds since the Unix epoch of the earliest moment a date in normal form
+/// (`YYYY[-MM[-DD[THH[:MM[:SS]]]]]`, UTC) can mean; `None` when it is not one.
+pub fn parse_unix_utc(s: &str) -> Option<i64> {
+    let s = s.trim_end_matches('Z');
+    let (date, time) = s.split_once('T').unwrap_or((s, ""));
+    let mut d = date.split('-');
+    let y: i32 = d.next()?.parse().ok()?;
+    let m: u8 = d.next().map_or(Some(1), |v| v.parse().ok())?;
+    let day: u8 = d.next().map_or(Some(1), |v| v.parse().ok())?;
+    if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) {
+        return None;
+    }
+    let mut secs = 0i64;
+    for (part, unit, max) in time
+        .split(':')
+        .filter(|p| !p.is_empty())
+        .zip([(3600, 23), (60, 59), (1, 59)])
+        .map(|(p, (u, m))| (p, u, m))
+    {
+        let v: i64 = part.split('.').next()?.parse().ok()?;
+        if v > max {
+            return None;
+        }
+        secs += v * unit;
+    }
+    Some(days_from_civil(y, m, day) * 86_400 + secs)
+}
+
 fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }

@@ -14,7 +14,9 @@ mod date;
 mod misc;
 
 pub use country::{Country, CountryKind, country_by_code, mrz_country};
-pub use date::{DatePrecision, PartialDate, format_unix_utc, parse_date_with_format};
+pub use date::{
+    DatePrecision, PartialDate, format_unix_utc, parse_date_with_format, parse_unix_utc,
+};
 
 use std::fmt;
 

@@ -240,3 +240,15 @@ fn unix_moments_format_as_utc() {
     assert_eq!(format_unix_utc(0), "1970-01-01T00:00:00Z");
     assert_eq!(format_unix_utc(1_795_332_000), "2026-11-22T07:20:00Z");
 }
+
+#[test]
+fn normal_form_dates_read_back_as_unix_moments() {
+    use super::parse_unix_utc;
+    assert_eq!(parse_unix_utc("2026-11-22T07:20:00Z"), Some(1_795_332_000));
+    assert_eq!(parse_unix_utc("2026-11-22T07:20"), Some(1_795_332_000));
+    assert_eq!(parse_unix_utc("2026-11-22"), Some(1_795_305_600));
+    assert_eq!(parse_unix_utc("1970"), Some(0));
+    for bad in ["", "2026-13-01", "2026-02-30", "2026-11-22T24:00", "soon"] {
+        assert_eq!(parse_unix_utc(bad), None, "{bad}");
+    }
+}

@@ -34,8 +34,12 @@ use sha2::{Digest, Sha256};
 use crate::views::Gate;
 use crate::{Node, NodeError};
 
-pub use alerts::{AlertView, Decision};
+pub use alerts::{AlertFilter, AlertView, Decision, DecisionRecord};
 pub use crossings::{CrossingInput, CrossingResult};
+
+/// The mapping of a CSV watchlist in the screening shape (`id,name,birth_date,nationality,
+/// document_number`), for lists given without a mapping of their own.
+pub const WATCHLIST_CSV_MAPPING: &str = include_str!("../border/watchlist-csv.mapping.yaml");
 
 /// `border/screening.yaml`: thresholds and where alerts are recorded.
 #[derive(Clone, Debug, Deserialize)]

@@ -120,6 +120,26 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/resolution/judgements/{seq}/undo",
             post(r::review::undo),
         ),
+        ("get", "/api/v1/watchlists", get(r::border::watchlists)),
+        (
+            "post",
+            "/api/v1/watchlists/{list}/versions",
+            post(r::border::import_watchlist)
+                .layer(DefaultBodyLimit::max(r::border::MAX_WATCHLIST_BYTES)),
+        ),
+        ("post", "/api/v1/screen", post(r::border::screen)),
+        ("post", "/api/v1/mrz", post(r::border::read_mrz)),
+        (
+            "post",
+            "/api/v1/crossings",
+            post(r::border::register_crossing),
+        ),
+        ("get", "/api/v1/alerts", get(r::border::alerts)),
+        (
+            "post",
+            "/api/v1/alerts/{id}/decision",
+            post(r::border::decide_alert),
+        ),
     ]
 }
 

@@ -14,6 +14,7 @@ use crate::auth::{SESSION_COOKIE, caller, parse_body};
 use crate::problem::Problem;
 use crate::{App, blocking};
 
+pub mod border;
 pub mod review;
 
 type ApiResult = Result<Response, Problem>;

@@ -317,6 +317,31 @@ fn every_route_answers_for_a_permitted_caller() {
                 let seq = j.json()["seq"].as_u64().unwrap();
                 analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
+            ("get", "/api/v1/watchlists" | "/api/v1/alerts") => analyst.get(&s, &concrete, None),
+            ("post", "/api/v1/watchlists/{list}/versions") => call(
+                &s,
+                "POST",
+                &concrete.replace("{list}", "national"),
+                &[
+                    ("Cookie", analyst.cookie.as_str()),
+                    ("X-CSRF-Token", analyst.csrf.as_str()),
+                    ("Content-Type", "text/csv"),
+                ],
+                b"id,name,birth_date,nationality,document_number\nwl-1,Amina Yusuf,1990-04-01,er,\n",
+            ),
+            ("post", "/api/v1/screen") => analyst.send(&s, "POST", &concrete, &json!({"names": ["Amina Yusuf"]})),
+            ("post", "/api/v1/mrz") => analyst.send(&s, "POST", &concrete, &json!({"mrz": border::SPECIMEN})),
+            ("post", "/api/v1/crossings") => analyst.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"name": "Amina Yusuf", "birth_date": "1990-04-01", "point": "bcp-1", "direction": "entry"}),
+            ),
+            ("post", "/api/v1/alerts/{id}/decision") => {
+                let alerts = analyst.get(&s, "/api/v1/alerts", None).json();
+                let id = alerts["alerts"][0]["id"].as_str().unwrap_or_else(|| panic!("{alerts}")).to_string();
+                analyst.send(&s, "POST", &concrete.replace("p-border", &id), &json!({"decision": "true_match", "note": "same person"}))
+            }
             ("get", _) => admin.get(&s, &concrete, None),
             ("post", "/api/v1/auth/login") => continue,
             ("post", "/api/v1/auth/logout") => login(&s, "researcher").send(&s, "POST", &concrete, &json!({})),
@@ -793,4 +818,5 @@ fn tls_from_certificate_files_serves_https_with_secure_cookies() {
 }
 
 /// Entity resolution's review through the API.
+mod border;
 mod review;

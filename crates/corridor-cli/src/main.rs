@@ -4,6 +4,7 @@
 //! turns their errors into one clear message on stderr with a non-zero exit status. The forms
 //! below are a contract that scripts rely on; change them only compatibly.
 
+mod border_command;
 mod commands;
 mod mrz_command;
 mod node_commands;
@@ -128,6 +129,22 @@ enum Command {
     /// Screen people against a watchlist (both CSV: id,name,birth_date,nationality,
     /// document_number): writes query_id,entry_id,score,rank,reasons for the top hits.
     Screen(screen_command::ScreenArgs),
+    /// Watchlists in the node: import a new version of a list, or list them.
+    Watchlist {
+        #[command(subcommand)]
+        command: border_command::WatchlistCommand,
+    },
+    /// Register a border crossing (from the MRZ or typed fields): the traveller is linked to
+    /// known records and screened at once; prints the result as JSON, alerts on stderr.
+    Crossing(border_command::CrossingArgs),
+    /// Screening alerts as JSON, newest first.
+    Alerts {
+        /// open, decided or all.
+        #[arg(long, default_value = "open")]
+        status: String,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
         #[command(subcommand)]
@@ -288,6 +305,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => node_commands::serve(&ctx, args),
         Command::Resolve(args) => resolve_command::resolve(args),
         Command::Screen(args) => screen_command::screen(args),
+        Command::Watchlist { command } => border_command::watchlist(&ctx, command),
+        Command::Crossing(args) => border_command::crossing(&ctx, args),
+        Command::Alerts { status, limit } => border_command::alerts(&ctx, &status, limit),
         Command::Mrz { command } => match command {
             MrzCommand::Parse(args) => mrz_command::parse(args),
         },

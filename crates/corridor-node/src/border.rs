@@ -421,20 +421,25 @@ pub fn check_list_name(list: &str) -> Result<(), NodeError> {
 
 impl Node {
     /// The screening index, built on first use.
-    pub(crate) fn screen_index(&self) -> Result<Arc<ScreenIndex>, NodeError> {
+    /// The screening index, built on first use (with the caller's store connection: the
+    /// pool may have only one).
+    pub(crate) fn screen_index(
+        &self,
+        store: &mut dyn Store,
+    ) -> Result<Arc<ScreenIndex>, NodeError> {
         if let Some(index) = self.screening.current() {
             return Ok(index);
         }
-        let mut store = self.store();
-        self.screening.rebuild(&mut **store, &self.model)
+        self.screening.rebuild(store, &self.model)
     }
 
     pub fn watchlists(&self, subject: &Subject) -> Result<WatchlistsView, NodeError> {
         if self.require(subject, Action::Screen).is_err() {
             self.require(subject, Action::ManageWatchlists)?;
         }
-        let index = self.screen_index()?;
-        let mut history = self.store().watchlist_versions()?;
+        let mut store = self.store();
+        let index = self.screen_index(&mut **store)?;
+        let mut history = store.watchlist_versions()?;
         history.reverse();
         let mut lists = index.versions.clone();
         lists.sort_by(|a, b| a.list.cmp(&b.list));
@@ -561,8 +566,8 @@ impl Node {
     ) -> Result<Vec<HitView>, NodeError> {
         self.require(subject, Action::Screen)?;
         query.check()?;
-        let hits = self.screen_facts(subject, &query.facts())?;
         let mut store = self.store();
+        let hits = self.screen_facts(&mut **store, subject, &query.facts())?;
         self.audit(
             &mut **store,
             &subject.username,
@@ -577,10 +582,11 @@ impl Node {
     /// Screening without the permission check or the audit entry (the caller does both).
     pub(crate) fn screen_facts(
         &self,
+        store: &mut dyn Store,
         subject: &Subject,
         facts: &ScreenedFacts,
     ) -> Result<Vec<HitView>, NodeError> {
-        let index = self.screen_index()?;
+        let index = self.screen_index(store)?;
         let settings = &self.screening.settings;
         let mut best: HashMap<usize, corridor_screen::Hit> = HashMap::new();
         for form in facts.forms("query", settings.max_forms_per_entry) {
@@ -618,7 +624,6 @@ impl Node {
             })
         });
         ranked.truncate(settings.top);
-        let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
         for (rank, (entry, hit)) in ranked.into_iter().enumerate() {

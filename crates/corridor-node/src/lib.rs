@@ -15,6 +15,7 @@ pub mod audit;
 pub mod border;
 mod pool;
 pub mod resolution;
+pub mod sync;
 pub mod users;
 pub mod views;
 

@@ -55,6 +55,7 @@ border_officer       YY--    Y---    ----    Y---
 border_post          ----    ----    ----    ----
 central_authority    YY--    YYR-    ----    Y---
 investigator         YY--    YYR-    ----    Y---
+node_operator        YY--    YY--    ----    Y---
 protection_officer   ----    ----    YYRR    Y---
 researcher           Y---    Y---    ----    YY--
 ";

@@ -458,7 +458,7 @@ impl Node {
         )?;
         self.link_new_records(&mut **store);
         let facts = query.facts();
-        let hits = self.screen_facts(subject, &facts)?;
+        let hits = self.screen_facts(&mut **store, subject, &facts)?;
         let alerts = self.raise_alerts(
             &mut **store,
             subject,

@@ -25,7 +25,7 @@ fn node() -> (Node, tempfile::TempDir) {
     let model = Arc::new(Model::builtin().unwrap());
     let location = Location::Directory(dir.path().join("store"));
     corridor_store::create(&location, model.clone()).unwrap();
-    let node = Node::open(&location, &dir.path().join("node"), model, 2).unwrap();
+    let node = Node::open(&location, &dir.path().join("node"), model, 1).unwrap();
     (node, dir)
 }
 

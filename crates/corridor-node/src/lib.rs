@@ -76,6 +76,8 @@ pub struct Node {
     pub resolver: Arc<resolution::Resolver>,
     /// Watchlist screening: its index is built on first use and after each list import.
     pub screening: border::Screening,
+    /// A post's synchronisation with its national node, as its client last reported it.
+    sync_state: std::sync::Mutex<Option<sync::SyncStatus>>,
     location: Location,
 }
 
@@ -98,6 +100,7 @@ impl Node {
             dir: dir.to_path_buf(),
             resolver,
             screening: border::Screening::new(),
+            sync_state: std::sync::Mutex::new(None),
             location: location.clone(),
         })
     }

@@ -27,6 +27,62 @@ use serde::{Deserialize, Serialize};
 use crate::views::Gate;
 use crate::{Node, NodeError};
 
+/// How a node's synchronisation with its national node stands (a post's; `None` elsewhere).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SyncStatus {
+    pub national: String,
+    /// `never` (not tried yet), `ok`, or `failing` (the link is down or refused).
+    pub state: String,
+    pub last_attempt: Option<String>,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    pub next_attempt: Option<String>,
+    /// Statements recorded here since the last push that the national node acknowledged (an
+    /// upper bound: some are not sent, such as mirrored lists).
+    pub pending: i64,
+    /// Statements pushed and acknowledged since this node started.
+    pub pushed: u64,
+    /// Watchlist versions held here, as `list v<version>`.
+    pub watchlists: Vec<String>,
+    pub clock_skew_seconds: Option<i64>,
+    pub warnings: Vec<String>,
+}
+
+/// Where a post has got to with its national node, kept in the node directory so that a
+/// restart neither resends everything nor skips anything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The local sequence number up to which the national node has acknowledged.
+    pub push_after: i64,
+    /// The national node's sequence number up to which its alerts have been pulled.
+    pub pull_after: i64,
+}
+
+const CURSOR_FILE: &str = "sync-state.json";
+
+impl Cursor {
+    pub fn load(dir: &std::path::Path) -> Result<Cursor, NodeError> {
+        match std::fs::read_to_string(dir.join(CURSOR_FILE)) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| NodeError::Io(format!("{}: {e}", dir.join(CURSOR_FILE).display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Cursor::default()),
+            Err(e) => Err(NodeError::Io(format!(
+                "{}: {e}",
+                dir.join(CURSOR_FILE).display()
+            ))),
+        }
+    }
+
+    /// Written to a temporary file and renamed: a crash leaves the old cursor or the new one.
+    pub fn save(&self, dir: &std::path::Path) -> Result<(), NodeError> {
+        let tmp = dir.join(format!("{CURSOR_FILE}.tmp"));
+        let text = serde_json::to_string(self).map_err(|e| NodeError::Io(e.to_string()))?;
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, dir.join(CURSOR_FILE)))
+            .map_err(|e| NodeError::Io(format!("{}: {e}", dir.join(CURSOR_FILE).display())))
+    }
+}
+
 /// Statements per request, either way.
 pub const BATCH: usize = 2000;
 /// How far a sender's clock may differ from the receiver's before the receipt says so.
@@ -219,6 +275,26 @@ pub struct Page {
 }
 
 impl Node {
+    /// How synchronisation stands, for the officers and administrators of a post.
+    pub fn sync_status(&self, subject: &Subject) -> Result<Option<SyncStatus>, NodeError> {
+        let allowed = [Action::Screen, Action::ReadAudit, Action::Sync]
+            .into_iter()
+            .any(|a| self.require(subject, a).is_ok());
+        if !allowed {
+            return Err(NodeError::Forbidden(
+                "synchronisation status is for border roles and administrators".into(),
+            ));
+        }
+        Ok(self.sync_state.lock().ok().and_then(|s| s.clone()))
+    }
+
+    /// Records how synchronisation stands (the post's client calls this after each round).
+    pub fn set_sync_status(&self, status: SyncStatus) {
+        if let Ok(mut slot) = self.sync_state.lock() {
+            *slot = Some(status);
+        }
+    }
+
     /// Receives a batch from a partner: checked whole, written in one transaction.
     pub fn sync_receive(&self, subject: &Subject, batch: Batch) -> Result<Receipt, NodeError> {
         self.require(subject, Action::Sync)?;
@@ -345,6 +421,19 @@ impl Node {
             last,
             more,
         })
+    }
+
+    /// The latest version of every list, for a mirror to compare with its own.
+    pub fn sync_watchlist_versions(
+        &self,
+        subject: &Subject,
+    ) -> Result<Vec<corridor_store::WatchlistVersion>, NodeError> {
+        self.require(subject, Action::Sync)?;
+        let mut latest: BTreeMap<String, corridor_store::WatchlistVersion> = BTreeMap::new();
+        for v in self.store().watchlist_versions()? {
+            latest.insert(v.list.clone(), v);
+        }
+        Ok(latest.into_values().collect())
     }
 
     /// One version of a list as FtM JSON lines: its members with the list's own facts.

@@ -140,6 +140,19 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/alerts/{id}/decision",
             post(r::border::decide_alert),
         ),
+        ("get", "/api/v1/sync/watchlists", get(r::sync::watchlists)),
+        (
+            "get",
+            "/api/v1/sync/watchlists/{list}/versions/{version}",
+            get(r::sync::watchlist_version),
+        ),
+        ("get", "/api/v1/sync/statements", get(r::sync::statements)),
+        (
+            "post",
+            "/api/v1/sync/statements",
+            post(r::sync::receive).layer(DefaultBodyLimit::max(r::sync::MAX_BATCH_BYTES)),
+        ),
+        ("get", "/api/v1/sync/status", get(r::sync::status)),
     ]
 }
 
@@ -164,6 +177,16 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
+/// The largest body a route reads: watchlists and synchronisation batches are larger than
+/// forms (each such route also sets its own `DefaultBodyLimit`).
+fn body_limit(route: &str) -> usize {
+    match route {
+        "/api/v1/watchlists/{list}/versions" => routes::border::MAX_WATCHLIST_BYTES,
+        "/api/v1/sync/statements" => routes::sync::MAX_BATCH_BYTES,
+        _ => MAX_BODY_BYTES,
+    }
+}
+
 /// Logs and counts each request by route template; adds security headers; turns a refused
 /// oversized body into a problem document.
 async fn observe(State(app): State<App>, request: Request, next: Next) -> Response {
@@ -182,12 +205,13 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_BODY_BYTES);
+        .is_some_and(|n| n > body_limit(&route));
+    let limit = body_limit(&route);
     let mut response = if too_large {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("the body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+            format!("the body is larger than the limit of {limit} bytes"),
         )
         .into_response()
     } else {
@@ -204,7 +228,7 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
         response = Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("the body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+            format!("the body is larger than the limit of {limit} bytes"),
         )
         .into_response();
     }

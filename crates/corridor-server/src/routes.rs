@@ -16,6 +16,7 @@ use crate::{App, blocking};
 
 pub mod border;
 pub mod review;
+pub mod sync;
 
 type ApiResult = Result<Response, Problem>;
 

@@ -116,6 +116,15 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
         )
         .unwrap();
     }
+    // A border post's synchronisation account: a machine, not one of the people above.
+    node.create_user(
+        None,
+        "border-post",
+        "Post at Ras Ajdir",
+        PASSWORD,
+        vec!["border_post".into()],
+    )
+    .unwrap();
     let web = dir.path().join("web");
     std::fs::create_dir_all(web.join("assets")).unwrap();
     std::fs::write(
@@ -317,7 +326,17 @@ fn every_route_answers_for_a_permitted_caller() {
                 let seq = j.json()["seq"].as_u64().unwrap();
                 analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
-            ("get", "/api/v1/watchlists" | "/api/v1/alerts") => analyst.get(&s, &concrete, None),
+            ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status") => analyst.get(&s, &concrete, None),
+            ("get", p) if p.starts_with("/api/v1/sync/") => {
+                let post = login(&s, "border-post");
+                post.get(&s, &concrete.replace("{list}", "national").replace("{version}", "1"), None)
+            }
+            ("post", "/api/v1/sync/statements") => login(&s, "border-post").send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"node": "post-1", "sent_at": corridor_node::now(), "statements": []}),
+            ),
             ("post", "/api/v1/watchlists/{list}/versions") => call(
                 &s,
                 "POST",
@@ -517,7 +536,11 @@ fn every_role_sees_exactly_its_data_over_http() {
         }
         let users = b.get(&s, "/api/v1/users", None);
         if *role == "administrator" {
-            assert_eq!(users.json().as_array().unwrap().len(), ROLES.len());
+            assert_eq!(
+                users.json().as_array().unwrap().len(),
+                ROLES.len() + 1,
+                "and the post's account"
+            );
         } else {
             users.problem(403, "forbidden");
             b.get(&s, "/api/v1/audit", None).problem(403, "forbidden");

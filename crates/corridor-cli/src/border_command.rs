@@ -84,6 +84,26 @@ pub struct CrossingArgs {
     travel_purpose: Option<String>,
 }
 
+#[derive(clap::Subcommand)]
+pub enum AlertsCommand {
+    /// The alerts as JSON, newest first.
+    List {
+        /// open, decided or all.
+        #[arg(long, default_value = "open")]
+        status: String,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Decide an alert: true_match or false_positive, with a note saying why.
+    Decide {
+        id: String,
+        #[arg(long)]
+        decision: String,
+        #[arg(long)]
+        note: String,
+    },
+}
+
 fn operator(ctx: &Context) -> Subject {
     Subject {
         username: ctx.user.clone(),
@@ -237,9 +257,16 @@ pub fn crossing(ctx: &Context, args: CrossingArgs) -> anyhow::Result<()> {
     print_json(&result)
 }
 
-pub fn alerts(ctx: &Context, status: &str, limit: usize) -> anyhow::Result<()> {
-    let filter: AlertFilter = status.parse()?;
+pub fn alerts(ctx: &Context, command: AlertsCommand) -> anyhow::Result<()> {
     let node = ctx.node(1)?;
-    let alerts = node.alerts(&operator(ctx), filter, limit)?;
-    print_json(&alerts)
+    match command {
+        AlertsCommand::List { status, limit } => {
+            let filter: AlertFilter = status.parse()?;
+            print_json(&node.alerts(&operator(ctx), filter, limit)?)
+        }
+        AlertsCommand::Decide { id, decision, note } => {
+            let decision: corridor_node::border::Decision = decision.parse()?;
+            print_json(&node.decide_alert(&operator(ctx), &id, decision, &note)?)
+        }
+    }
 }

@@ -137,13 +137,19 @@ enum Command {
     /// Register a border crossing (from the MRZ or typed fields): the traveller is linked to
     /// known records and screened at once; prints the result as JSON, alerts on stderr.
     Crossing(border_command::CrossingArgs),
-    /// Screening alerts as JSON, newest first.
+    /// Screening alerts: list them, decide one.
     Alerts {
-        /// open, decided or all.
-        #[arg(long, default_value = "open")]
-        status: String,
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        #[command(subcommand)]
+        command: border_command::AlertsCommand,
+    },
+    /// One synchronisation round of a border post with its national node, now (`serve
+    /// --national` does this continuously).
+    Sync {
+        /// The national node's base URL.
+        #[arg(long)]
+        national: String,
+        #[command(flatten)]
+        args: node_commands::SyncArgs,
     },
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
@@ -180,6 +186,13 @@ enum UsersCommand {
     },
     /// List users and their roles.
     List,
+    /// Issue a bearer token for a user (a border post's account on its national node, a
+    /// script): printed once on standard output.
+    Token {
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -307,7 +320,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Screen(args) => screen_command::screen(args),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
-        Command::Alerts { status, limit } => border_command::alerts(&ctx, &status, limit),
+        Command::Alerts { command } => border_command::alerts(&ctx, command),
+        Command::Sync { national, args } => node_commands::sync_once(&ctx, &national, &args),
         Command::Mrz { command } => match command {
             MrzCommand::Parse(args) => mrz_command::parse(args),
         },
@@ -325,6 +339,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 password_stdin,
             ),
             UsersCommand::List => node_commands::users_list(&ctx),
+            UsersCommand::Token { username, name } => {
+                node_commands::users_token(&ctx, &username, &name)
+            }
         },
         Command::Audit { command } => match command {
             AuditCommand::Verify => node_commands::audit_verify(&ctx),

@@ -119,6 +119,91 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM).
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Run as a border post of this national node (its base URL): mirror its watchlists,
+    /// push this node's records, pull its alerts — every --sync-interval seconds while the link
+    /// works, with backoff while it does not. Needs --sync-token-file.
+    #[arg(long, requires = "sync_token_file")]
+    pub national: Option<String>,
+    #[command(flatten)]
+    pub sync: SyncArgs,
+}
+
+#[derive(clap::Args)]
+pub struct SyncArgs {
+    /// A file holding the bearer token of this post's account (role border_post) on the
+    /// national node.
+    #[arg(long)]
+    pub sync_token_file: Option<PathBuf>,
+    /// This post's name, as the national node's audit log shows it (default: the host name).
+    #[arg(long)]
+    pub node_name: Option<String>,
+    /// Seconds between rounds while the link works.
+    #[arg(long, default_value_t = 15)]
+    pub sync_interval: u64,
+}
+
+impl SyncArgs {
+    pub fn link(&self, national: &str) -> anyhow::Result<corridor_sync::Link> {
+        let Some(path) = &self.sync_token_file else {
+            bail!("--sync-token-file: needed to reach the national node");
+        };
+        let token = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the token file {}", path.display()))?;
+        if token.trim().is_empty() {
+            bail!("{}: empty; put the post's token in it", path.display());
+        }
+        let name = self
+            .node_name
+            .clone()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "border-post".into());
+        Ok(corridor_sync::Link::new(national, &token, &name))
+    }
+}
+
+/// One synchronisation round with the national node, now.
+pub fn sync_once(ctx: &Context, national: &str, args: &SyncArgs) -> anyhow::Result<()> {
+    let link = args.link(national)?;
+    let node = ctx.node(1)?;
+    let report = corridor_sync::round(&node, &link).with_context(|| {
+        "synchronisation stopped; what was acknowledged stays acknowledged, the rest goes up next time"
+    })?;
+    println!(
+        "lists updated: {}; pushed {} statements ({} new there); pulled {}",
+        if report.lists_updated.is_empty() {
+            "none".to_string()
+        } else {
+            report.lists_updated.join(", ")
+        },
+        report.pushed,
+        report.inserted_there,
+        report.pulled
+    );
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Issues a bearer token for a user (a border post's account, a script), shown once.
+pub fn users_token(ctx: &Context, username: &str, name: &str) -> anyhow::Result<()> {
+    let node = ctx.node(1)?;
+    let Some(user) = node.store().user(username)? else {
+        bail!("no user {username:?} (see `corridor users list`)");
+    };
+    let subject = corridor_policy::Subject {
+        username: user.username.clone(),
+        roles: user.roles.clone(),
+        reason: None,
+    };
+    let issued = node.create_token(&subject, name)?;
+    println!("{}", issued.secret);
+    eprintln!(
+        "token {name:?} for {username}, expires {} (shown once)",
+        issued.credential.expires_at
+    );
+    Ok(())
 }
 
 /// The built workbench: `--web`, else `web/dist` under the working directory, else the one in
@@ -177,6 +262,18 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     }
     // Session cookies are marked Secure when the node speaks TLS.
     let app = Arc::new(corridor_server::AppState::new(node, web, tls.is_some()));
+    if let Some(national) = &args.national {
+        let link = args.sync.link(national)?;
+        let interval = std::time::Duration::from_secs(args.sync.sync_interval.max(1));
+        let post = app.clone();
+        eprintln!(
+            "corridor: a border post of {national}; synchronising every {} s",
+            interval.as_secs()
+        );
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || corridor_sync::run(&post.node, &link, interval))?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

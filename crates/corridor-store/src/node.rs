@@ -59,7 +59,7 @@ pub struct JudgementRecord {
 }
 
 /// One version of a watchlist: the entities one import of the list held.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WatchlistVersion {
     pub list: String,
     pub version: u64,

@@ -225,14 +225,24 @@ impl Node {
             );
             let existing = store.entity_statements(&id)?;
             let live = live_statements(&existing);
-            let assert = |prop: &str, value: String| {
-                Statement::assert(&id, ALERT_SCHEMA, prop, value, None, provenance.clone())
+            // Values in the model's normal form, as every writer stores them (a receiving node
+            // checks that they are).
+            let assert = |prop: &str, value: String| -> Result<Statement, NodeError> {
+                let value = self.clean(ALERT_SCHEMA, prop, &value, prop)?;
+                Ok(Statement::assert(
+                    &id,
+                    ALERT_SCHEMA,
+                    prop,
+                    value,
+                    None,
+                    provenance.clone(),
+                ))
             };
             if let Some(mut view) = AlertView::from_live(&id, &live) {
                 if let Some(c) = crossing
                     && !view.crossings.iter().any(|x| x == c)
                 {
-                    statements.push(assert("crossing", c.to_string()));
+                    statements.push(assert("crossing", c.to_string())?);
                     view.crossings.push(c.to_string());
                 }
                 view.suppressed = view
@@ -246,18 +256,18 @@ impl Node {
             }
             let reasons = serde_json::to_string(&hit.reasons).unwrap_or_else(|_| "[]".into());
             let mut facts = vec![
-                assert("subject", person_id.to_string()),
-                assert("entry", hit.entry_id.clone()),
-                assert("watchlist", hit.list.clone()),
-                assert("listVersion", hit.list_version.to_string()),
-                assert("score", format!("{:.3}", hit.score)),
-                assert("reasons", reasons),
-                assert("fingerprint", person_fp.clone()),
-                assert("raisedAt", provenance.recorded_at.clone()),
-                assert("raisedBy", subject.username.clone()),
+                assert("subject", person_id.to_string())?,
+                assert("entry", hit.entry_id.clone())?,
+                assert("watchlist", hit.list.clone())?,
+                assert("listVersion", hit.list_version.to_string())?,
+                assert("score", format!("{:.3}", hit.score))?,
+                assert("reasons", reasons)?,
+                assert("fingerprint", person_fp.clone())?,
+                assert("raisedAt", provenance.recorded_at.clone())?,
+                assert("raisedBy", subject.username.clone())?,
             ];
             if let Some(c) = crossing {
-                facts.push(assert("crossing", c.to_string()));
+                facts.push(assert("crossing", c.to_string())?);
             }
             let live: Vec<&Statement> = facts.iter().collect();
             let mut view = AlertView::from_live(&id, &live).expect("subject is set");
@@ -391,6 +401,7 @@ impl Node {
             },
         };
         let value = serde_json::to_string(&record).map_err(|e| NodeError::Io(e.to_string()))?;
+        let value = self.clean(ALERT_SCHEMA, "decisions", &value, "decision")?;
         let statement = Statement::assert(id, ALERT_SCHEMA, "decisions", value, None, provenance);
         let mut tx = store.begin()?;
         tx.write(&[statement])?;

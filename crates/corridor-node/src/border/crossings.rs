@@ -492,7 +492,13 @@ impl Node {
     }
 
     /// Cleans one value through the model; the error names the caller's field.
-    fn clean(&self, schema: &str, prop: &str, raw: &str, field: &str) -> Result<String, NodeError> {
+    pub(crate) fn clean(
+        &self,
+        schema: &str,
+        prop: &str,
+        raw: &str,
+        field: &str,
+    ) -> Result<String, NodeError> {
         let property = self
             .model
             .get(schema)

@@ -51,15 +51,39 @@ fn what_a_post_records_arrives_once_at_the_national_node() {
     let (post, _a) = node();
     let (national, _b) = node();
     let officer = subject("border_officer");
-    post.register_crossing(
-        &officer,
-        CrossingInput {
-            name: "Yonas Tesfay".into(),
-            birth_date: "1992-01-05".into(),
-            point: "bcp-1".into(),
-            direction: "entry".into(),
-            ..Default::default()
+    post.import_watchlist(
+        &subject("analyst"),
+        WatchlistImport {
+            list: "national",
+            file_name: "list.json",
+            bytes: LIST.as_bytes(),
+            mapping: None,
+            version: None,
+            handling: None,
+            purpose: None,
         },
+    )
+    .unwrap();
+    // A crossing that raises an alert, and its decision: all of it must pass the receiver's
+    // checks (values in normal form, ids from content).
+    let result = post
+        .register_crossing(
+            &officer,
+            CrossingInput {
+                name: "Anna Maria Eriksson".into(),
+                birth_date: "1974-08-12".into(),
+                point: "bcp-1".into(),
+                direction: "entry".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(result.alerts.len(), 1);
+    post.decide_alert(
+        &officer,
+        &result.alerts[0].id,
+        crate::border::Decision::FalsePositive,
+        "not her",
     )
     .unwrap();
     let page = post.sync_outgoing(0).unwrap();
@@ -83,7 +107,16 @@ fn what_a_post_records_arrives_once_at_the_national_node() {
         (again.inserted, again.already_present as usize),
         (0, page.statements.len())
     );
-    assert_eq!(statements(&national), statements(&post));
+    // The mirrored list stays at the post.
+    assert!(statements(&national) < statements(&post));
+    let alerts = national
+        .alerts(&officer, crate::border::AlertFilter::Decided, 10)
+        .unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(
+        alerts[0].decision.as_ref().unwrap().decision,
+        "false_positive"
+    );
     // Nothing more to send after the cursor.
     assert!(post.sync_outgoing(page.last).unwrap().statements.is_empty());
 }

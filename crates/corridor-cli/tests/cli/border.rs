@@ -283,7 +283,7 @@ fn a_border_post_works_offline_and_synchronises_when_the_link_returns() {
         // A refused batch would keep failing: say why at once.
         let refused = status["last_error"]
             .as_str()
-            .is_some_and(|e| e.contains("refused"));
+            .is_some_and(|e| e.contains("national node refused"));
         assert!(!refused, "{status}");
         national.run(&["get", &offline_crossing]).status.success() && status["state"] == "ok"
     });

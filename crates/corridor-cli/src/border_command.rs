@@ -104,7 +104,7 @@ pub enum AlertsCommand {
     },
 }
 
-fn operator(ctx: &Context) -> Subject {
+pub fn operator(ctx: &Context) -> Subject {
     Subject {
         username: ctx.user.clone(),
         roles: vec!["node_operator".into()],

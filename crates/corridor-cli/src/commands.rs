@@ -106,6 +106,28 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     };
     drop(store);
     simulate(ctx, 1, "demo", &world, true, None)?;
+    // The simulated national watchlist becomes the node's list "national", version 1, so that
+    // crossings registered in the demo are screened against it.
+    let list_file = world.join("ftm").join("watchlist.ftm.json");
+    let bytes = std::fs::read(&list_file)
+        .with_context(|| format!("cannot read {}", list_file.display()))?;
+    let imported = ctx.node(1)?.import_watchlist(
+        &crate::border_command::operator(ctx),
+        corridor_node::border::WatchlistImport {
+            list: "national",
+            file_name: "demo-world/ftm/watchlist.ftm.json",
+            bytes: &bytes,
+            mapping: None,
+            version: None,
+            handling: None,
+            purpose: None,
+        },
+    )?;
+    say!(
+        "watchlist national version {}: {} entries",
+        imported.version.version,
+        imported.version.entries
+    );
     let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;

@@ -35,7 +35,7 @@ use crate::views::Gate;
 use crate::{Node, NodeError};
 
 pub use alerts::{AlertFilter, AlertView, Decision, DecisionRecord};
-pub use crossings::{CrossingInput, CrossingResult};
+pub use crossings::{CrossingInput, CrossingResult, PointView};
 
 /// The mapping of a CSV watchlist in the screening shape (`id,name,birth_date,nationality,
 /// document_number`), for lists given without a mapping of their own.

@@ -134,6 +134,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/crossings",
             post(r::border::register_crossing),
         ),
+        (
+            "get",
+            "/api/v1/crossing-points",
+            get(r::border::crossing_points),
+        ),
         ("get", "/api/v1/alerts", get(r::border::alerts)),
         (
             "post",

@@ -326,7 +326,7 @@ fn every_route_answers_for_a_permitted_caller() {
                 let seq = j.json()["seq"].as_u64().unwrap();
                 analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
-            ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status") => analyst.get(&s, &concrete, None),
+            ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status" | "/api/v1/crossing-points") => analyst.get(&s, &concrete, None),
             ("get", p) if p.starts_with("/api/v1/sync/") => {
                 let post = login(&s, "border-post");
                 post.get(&s, &concrete.replace("{list}", "national").replace("{version}", "1"), None)

@@ -75,6 +75,14 @@ pub struct CrossingResult {
     pub linked: Option<ClusterView>,
 }
 
+/// A crossing point, for the officer's choice.
+#[derive(Clone, Debug, Serialize)]
+pub struct PointView {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+}
+
 /// How far ahead of the node's clock a crossing time may be (a post's clock that runs fast).
 const MAX_FUTURE_SECONDS: i64 = 300;
 
@@ -128,6 +136,43 @@ fn apply_mrz(input: &mut CrossingInput, mrz: &corridor_mrz::Mrz, warnings: &mut 
 }
 
 impl Node {
+    /// The crossing points the caller may see, by name.
+    pub fn crossing_points(&self, subject: &Subject) -> Result<Vec<PointView>, NodeError> {
+        self.require(subject, Action::Screen)?;
+        let mut store = self.store();
+        let mut gate = crate::views::Gate::new(&self.policy, subject, Action::Read);
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let ids = store.entities_of_schema("BorderCrossingPoint", after.as_deref(), 1000)?;
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            for id in ids {
+                let statements = store.entity_statements(&id)?;
+                let live: Vec<&Statement> = live_statements(&statements)
+                    .into_iter()
+                    .filter(|s| gate.allows(s))
+                    .collect();
+                let value = |prop: &str| {
+                    live.iter()
+                        .find(|s| s.prop == prop)
+                        .map(|s| s.value.clone())
+                };
+                if let Some(name) = value("name") {
+                    out.push(PointView {
+                        id,
+                        name,
+                        country: value("country"),
+                    });
+                }
+            }
+            after = Some(last);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
     /// Registers a crossing, links the traveller and screens them; see the module comment.
     pub fn register_crossing(
         &self,

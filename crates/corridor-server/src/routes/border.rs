@@ -194,3 +194,14 @@ pub async fn decide_alert(
     .await?;
     created(view)
 }
+
+pub async fn crossing_points(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let points =
+        blocking(move || app.node.crossing_points(&c.subject).map_err(Problem::from)).await?;
+    ok(serde_json::json!({ "points": points }))
+}

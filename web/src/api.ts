@@ -2,7 +2,24 @@
 // access, and turns problem+json answers into ApiError.
 
 import { reasonHeader } from './reason';
-import type { Entity, Judgement, Pair, Queue, Resolution, SearchResult, Session, Stats, User, Verdict } from './types';
+import type {
+  Alert,
+  CrossingInput,
+  CrossingPoint,
+  CrossingResult,
+  Entity,
+  Judgement,
+  Mrz,
+  Pair,
+  Queue,
+  Resolution,
+  SearchResult,
+  Session,
+  Stats,
+  SyncStatus,
+  User,
+  Verdict,
+} from './types';
 
 const BASE = '/api/v1';
 
@@ -112,4 +129,11 @@ export const api = {
   judge: (judgement: { left: string; right: string; judgement: Verdict; note?: string }) =>
     request<Judgement>('POST', '/resolution/judgements', judgement),
   undoJudgement: (seq: number) => request<Judgement>('POST', `/resolution/judgements/${seq}/undo`, {}),
+  readMrz: (mrz: string) => request<Mrz>('POST', '/mrz', { mrz, repair: true }),
+  crossingPoints: () => request<{ points: CrossingPoint[] }>('GET', '/crossing-points'),
+  registerCrossing: (input: CrossingInput) => request<CrossingResult>('POST', '/crossings', input),
+  alerts: (status: string) => request<{ alerts: Alert[] }>('GET', `/alerts?status=${q(status)}&limit=200`),
+  decideAlert: (id: string, decision: string, note: string) =>
+    request<Alert>('POST', `/alerts/${q(id)}/decision`, { decision, note }),
+  syncStatus: () => request<{ sync: SyncStatus | null }>('GET', '/sync/status'),
 };

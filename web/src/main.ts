@@ -8,6 +8,7 @@ import { navigate, onNavigate, parseRoute, paths, type Route } from './router';
 import type { Session } from './types';
 import { errorBox, notPermitted } from './views/common';
 import type { ViewContext } from './views/context';
+import { renderAlerts, renderCrossing } from './views/border';
 import { renderEntity } from './views/entity';
 import { renderHeader, type Header } from './views/header';
 import { renderLogin } from './views/login';
@@ -123,6 +124,12 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'pair':
       view = renderPair(route.left, route.right, ctx, focusPage);
+      break;
+    case 'crossing':
+      view = renderCrossing(ctx, focusPage);
+      break;
+    case 'alerts':
+      view = renderAlerts(route.status, ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

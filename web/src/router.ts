@@ -9,8 +9,12 @@ export type Route =
   | { name: 'users' }
   | { name: 'review'; queue: QueueParams }
   | { name: 'pair'; left: string; right: string }
+  | { name: 'crossing' }
+  | { name: 'alerts'; status: AlertStatus }
   | { name: 'login' }
   | { name: 'unknown' };
+
+export type AlertStatus = 'open' | 'decided' | 'all';
 
 /** The review queue's filter and page. */
 export interface QueueParams {
@@ -32,6 +36,11 @@ export function parseRoute(loc: Location = location): Route {
   }
   if (path === '/users') return { name: 'users' };
   if (path === '/login') return { name: 'login' };
+  if (path === '/crossing') return { name: 'crossing' };
+  if (path === '/alerts') {
+    const status = new URLSearchParams(loc.search).get('status');
+    return { name: 'alerts', status: status === 'decided' || status === 'all' ? status : 'open' };
+  }
   if (path === '/review') {
     const params = new URLSearchParams(loc.search);
     const offset = Number.parseInt(params.get('offset') ?? '0', 10);
@@ -80,6 +89,8 @@ export const paths = {
   },
   pair: (left: string, right: string) => `/review/${encodeURIComponent(left)}/${encodeURIComponent(right)}`,
   login: () => '/login',
+  crossing: () => '/crossing',
+  alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };
 
 let listener: (() => void) | null = null;

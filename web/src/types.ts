@@ -205,3 +205,119 @@ export interface Stats {
   by_schema: Record<string, number>;
   by_dataset: Record<string, number>;
 }
+
+/** Roles whose work includes screening and registering crossings (the node's `screen`). */
+export const SCREENING_ROLES: readonly Role[] = ['border_officer', 'analyst', 'investigator'];
+
+export interface MrzError {
+  field: string;
+  message: string;
+}
+
+export interface Mrz {
+  format: string | null;
+  document_type: string;
+  issuing_state: string;
+  surname: string;
+  given_names: string;
+  document_number: string;
+  nationality: string;
+  birth_date: string | null;
+  sex: string;
+  expiry_date: string | null;
+  optional_data: string;
+  valid: boolean;
+  errors: MrzError[];
+  repairs: { field: string; read: string; repaired: string }[];
+}
+
+export interface ScreeningHit {
+  entry_id: string;
+  list: string;
+  list_version: number;
+  score: number;
+  rank: number;
+  reasons: string[];
+  alert: boolean;
+  entry_caption: string | null;
+  entry_names: string[];
+  entry_birth_dates: string[];
+  entry_nationalities: string[];
+}
+
+export interface AlertDecision {
+  id: string;
+  decision: 'true_match' | 'false_positive';
+  by: string;
+  at: string;
+  note: string;
+  supersedes: string[];
+}
+
+export interface Alert {
+  id: string;
+  subject_id: string;
+  subject_caption: string | null;
+  entry_id: string;
+  entry_caption: string | null;
+  list: string;
+  list_version: number | null;
+  score: number | null;
+  reasons: string[];
+  raised_at: string;
+  raised_by: string;
+  crossings: string[];
+  decision: AlertDecision | null;
+  history: AlertDecision[];
+  conflict: AlertDecision[];
+  suppressed: boolean;
+}
+
+export interface CrossingPoint {
+  id: string;
+  name: string;
+  country: string | null;
+}
+
+export interface CrossingInput {
+  mrz: string;
+  name: string;
+  other_names: string[];
+  birth_date: string;
+  nationality: string;
+  sex: string;
+  document_number: string;
+  issuing_state: string;
+  expiry_date: string;
+  point: string;
+  direction: string;
+  vehicle: string;
+  companions: string[];
+  travel_purpose: string;
+}
+
+export interface CrossingResult {
+  crossing_id: string;
+  person_id: string;
+  document_id: string | null;
+  mrz: Mrz | null;
+  warnings: string[];
+  hits: ScreeningHit[];
+  alerts: Alert[];
+  previous_crossings: string[];
+  linked: SameAs | null;
+}
+
+export interface SyncStatus {
+  national: string;
+  state: 'never' | 'ok' | 'failing';
+  last_attempt: string | null;
+  last_success: string | null;
+  last_error: string | null;
+  next_attempt: string | null;
+  pending: number;
+  pushed: number;
+  watchlists: string[];
+  clock_skew_seconds: number | null;
+  warnings: string[];
+}

@@ -10,7 +10,7 @@
 // Optional: CHROMIUM (default /usr/bin/chromium).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -570,6 +570,80 @@ async function main() {
     await border.goto(`${base}/entity/${encodeURIComponent(id)}`);
     await border.getByTestId('facts').waitFor();
     expect((await border.getByTestId('same-as').count()) === 0, 'a "Same as" section for the border officer');
+  });
+
+  // The crossing desk: ICAO's TD3 specimen, with a misread character in the document number.
+  const SPECIMEN = 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8989O2C36UTO7408122F1204159ZE184226B<<<<<10';
+  await step('border officer pastes an MRZ: it is read, repaired where a check digit confirms it, and fills the form', border, async () => {
+    await border.getByTestId('nav-crossing').click();
+    await border.getByTestId('crossing-page').waitFor();
+    await border.getByTestId('mrz-input').fill(SPECIMEN);
+    await border.locator('[data-testid="mrz-preview"] [data-valid="true"]').waitFor();
+    await border.getByTestId('mrz-repairs').waitFor();
+    expect((await border.getByTestId('field-name').inputValue()) === 'ANNA MARIA ERIKSSON', 'name not filled from the MRZ');
+    expect((await border.getByTestId('field-birth_date').inputValue()) === '1974-08-12', 'birth date not filled from the MRZ');
+    expect((await border.getByTestId('field-document_number').inputValue()) === 'L898902C3', 'document number not repaired');
+    const points = await border.locator('[data-testid="field-point"] option').count();
+    expect(points > 1, 'no crossing points to choose from');
+    await border.getByTestId('field-point').selectOption({ index: 1 });
+    await border.getByTestId('register-crossing').click();
+    await border.getByTestId('crossing-recorded').waitFor();
+    const warnings = await border.getByTestId('warnings').innerText();
+    expect(/expired/.test(warnings) && /repaired/.test(warnings), `warnings: ${warnings}`);
+  });
+
+  // A person on the demo's national watchlist, typed in by hand.
+  const entry = readFileSync(join(dataDir, 'node', 'demo-world', 'ftm', 'watchlist.ftm.json'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .find((e) => e.schema === 'Person' && e.properties.name && e.properties.birthDate?.[0]?.length === 10);
+  const registerEntry = async () => {
+    await border.goto(`${base}/crossing`);
+    await border.getByTestId('crossing-page').waitFor();
+    await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+    await border.getByTestId('field-name').fill(entry.properties.name[0]);
+    await border.getByTestId('field-birth_date').fill(entry.properties.birthDate[0]);
+    await border.getByTestId('field-point').selectOption({ index: 1 });
+    await border.getByTestId('register-crossing').click();
+    await border.getByTestId('crossing-recorded').waitFor();
+  };
+  await step('a traveller on the watchlist raises an alert, with the reasons of the hit', border, async () => {
+    expect(entry, 'no watchlist entry with a full birth date in the demo world');
+    await registerEntry();
+    await border.getByTestId('alerts-raised').waitFor();
+    const row = border.locator(`[data-testid="hits"] tr[data-entry="${cssEscape(entry.id)}"]`);
+    expect((await row.getAttribute('data-alert')) === 'true', 'the hit is not an alert');
+    const reasons = await row.getByTestId('reasons').innerText();
+    expect(/name/.test(reasons) && /birth date/.test(reasons), `reasons: ${reasons}`);
+  });
+
+  await step('the alert queue: a false positive is decided with a note and not raised again on the same data', border, async () => {
+    await border.getByTestId('nav-alerts').click();
+    await border.getByTestId('alerts').waitFor();
+    const row = border.locator('[data-testid="alerts"] tbody tr').filter({ hasText: entry.properties.name[0] }).first();
+    await row.getByTestId('decide-false_positive').click();
+    await border.getByText('Say why, in at least 3 characters.').waitFor();
+    await row.getByTestId('decision-note').fill('different person: checked the photo');
+    await row.getByTestId('decide-false_positive').click();
+    await border.waitForFunction(
+      (name) => ![...document.querySelectorAll('[data-testid="alerts"] tbody tr')].some((tr) => tr.textContent.includes(name)),
+      entry.properties.name[0],
+    );
+    await border.getByTestId('alerts-status').selectOption('decided');
+    await border.locator('[data-testid="alerts"] tr[data-decision="false_positive"]').first().waitFor();
+    await registerEntry();
+    await border.getByTestId('alerts-suppressed').waitFor();
+    expect((await border.getByTestId('alerts-raised').count()) === 0, 'the false positive was raised again');
+  });
+
+  await step('a researcher is offered neither crossings nor alerts and is refused them', null, async () => {
+    const researcher = await newPage();
+    await login(researcher, 'researcher');
+    expect((await researcher.getByTestId('nav-crossing').count()) === 0, 'the researcher is offered Crossings');
+    await researcher.goto(`${base}/alerts`);
+    await researcher.getByTestId('not-permitted').waitFor();
+    await researcher.close();
   });
 
   await step('no request left 127.0.0.1 and no page error', null, async () => {

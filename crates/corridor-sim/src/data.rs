@@ -36,6 +36,8 @@ pub struct Leg {
 
 #[derive(Debug, Deserialize)]
 pub struct Names {
+    /// Names are drawn with weight 1 / rank^frequency_exponent (see names.yaml).
+    pub frequency_exponent: f64,
     pub cultures: BTreeMap<String, Culture>,
 }
 
@@ -47,12 +49,58 @@ pub struct Culture {
     pub script: String,
     pub countries: Vec<String>,
     pub patronymic: bool,
+    /// Chance a person carries a second given name (Mehmet Ali, José Luis).
+    #[serde(default)]
+    pub second_given: f64,
+    /// Two family names, drawn apart (Hispanic: the father's, then the mother's).
+    #[serde(default)]
+    pub double_family: bool,
     /// How often this pool is drawn among the pools of a country (default 1).
     #[serde(default = "one")]
     pub weight: f64,
     pub male: Vec<NameForms>,
     pub female: Vec<NameForms>,
     pub family: Vec<NameForms>,
+    /// Family names the culture makes from given names (Alizadeh, Abu Hassan, Yousafzai):
+    /// added after the listed ones, so rarer, and ranked by their given name's rank.
+    #[serde(default)]
+    pub derived_family: Vec<Derivation>,
+}
+
+/// How a family name is made from a given name: `prefix` and `suffix` each list the affix in
+/// the culture's script first, then in the Latin renderings (one form stands for all).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derivation {
+    #[serde(default)]
+    pub prefix: Vec<String>,
+    #[serde(default)]
+    pub suffix: Vec<String>,
+}
+
+impl Derivation {
+    /// The family name made from `stem`, form by form.
+    fn apply(&self, stem: &NameForms) -> NameForms {
+        let at = |forms: &[String], i: usize| -> String {
+            forms
+                .get(i)
+                .or_else(|| forms.get(1))
+                .or_else(|| forms.first())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let n = stem.len().max(self.prefix.len()).max(self.suffix.len());
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{}{}{}",
+                    at(&self.prefix, i),
+                    at(stem, i),
+                    at(&self.suffix, i)
+                )
+            })
+            .collect()
+    }
 }
 
 fn one() -> f64 {
@@ -65,8 +113,34 @@ pub fn corridors() -> Corridors {
 }
 
 pub fn names() -> Names {
-    serde_yaml_ng::from_str(include_str!("../data/names.yaml"))
-        .expect("data/names.yaml is checked by a test")
+    let mut names: Names = serde_yaml_ng::from_str(include_str!("../data/names.yaml"))
+        .expect("data/names.yaml is checked by a test");
+    for culture in names.cultures.values_mut() {
+        culture.derive_family_names();
+    }
+    names
+}
+
+impl Culture {
+    /// Appends the derived family names: for each given name (single words only, most common
+    /// first), each derivation; names already listed are not repeated.
+    fn derive_family_names(&mut self) {
+        let mut seen: std::collections::HashSet<String> =
+            self.family.iter().map(|f| f[0].clone()).collect();
+        let mut derived = Vec::new();
+        for stem in &self.male {
+            if stem[0].contains(' ') {
+                continue;
+            }
+            for d in &self.derived_family {
+                let forms = d.apply(stem);
+                if seen.insert(forms[0].clone()) {
+                    derived.push(forms);
+                }
+            }
+        }
+        self.family.extend(derived);
+    }
 }
 
 impl Names {

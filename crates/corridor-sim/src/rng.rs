@@ -45,6 +45,15 @@ impl Rng {
         &items[self.next_u64() as usize % items.len()]
     }
 
+    /// An item of a list ordered most common first, drawn with weight 1 / rank^exponent
+    /// (Zipf's law; exponent 0 is a uniform draw).
+    pub fn by_rank<'a, T>(&mut self, items: &'a [T], exponent: f64) -> &'a T {
+        let weights: Vec<f64> = (1..=items.len())
+            .map(|rank| (rank as f64).powf(-exponent))
+            .collect();
+        &items[self.weighted(&weights)]
+    }
+
     /// An index drawn with the given weights.
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();

@@ -518,3 +518,48 @@ fn each_source_writes_people_with_its_own_error_rates() {
         }
     }
 }
+
+/// Names follow a long tail: the common ones are common (Mohammed, Diallo), but most smuggled
+/// persons do not share their full name with more than a handful of others, as in a real
+/// population — so that who is who is a question a matcher can answer.
+#[test]
+fn names_follow_a_long_tail_without_drowning_in_namesakes() {
+    let mut out = Memory::default();
+    let size = Size {
+        migrant_groups: 4_000,
+        networks_per_corridor: 2,
+        background_per_migrant: 0,
+    };
+    simulate(5, &size, &mut out).unwrap();
+    let persons = &out.truth["persons"];
+    let mut held: HashMap<&str, usize> = HashMap::new();
+    for p in persons {
+        *held.entry(p[1].as_str()).or_default() += 1;
+    }
+    let rare =
+        persons.iter().filter(|p| held[p[1].as_str()] <= 10).count() as f64 / persons.len() as f64;
+    assert!(rare > 0.9, "persons whose name at most ten carry: {rare}");
+    let top = held.values().max().copied().unwrap_or(0) as f64 / persons.len() as f64;
+    assert!(
+        top < 0.01,
+        "the most common full name is carried by {top} of persons"
+    );
+    // Yet the head of the distribution is there: the commonest given name is far above the
+    // median one.
+    let mut given: HashMap<&str, usize> = HashMap::new();
+    for p in persons {
+        *given.entry(p[1].split(' ').next().unwrap()).or_default() += 1;
+    }
+    let mut counts: Vec<usize> = given.values().copied().collect();
+    counts.sort_unstable();
+    assert!(
+        counts[counts.len() - 1] > 10 * counts[counts.len() / 2],
+        "{counts:?}"
+    );
+    // Family names derived from given names appear (Alizadeh, Rezapour, Ahmadzai).
+    let all: Vec<&str> = persons.iter().map(|p| p[1].as_str()).collect();
+    assert!(
+        all.iter()
+            .any(|n| n.ends_with("zadeh") || n.ends_with("pour") || n.ends_with("zai"))
+    );
+}

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::data::{Corridor, Culture, Names};
+use crate::data::{Corridor, Culture, NameForms, Names};
 use crate::render::{self, Style, TrueName};
 use crate::rng::Rng;
 
@@ -296,13 +296,25 @@ impl<O: Output> World<'_, O> {
         } else {
             &culture.male
         };
-        let given = self.rng.pick(pool).clone();
+        let s = self.names.frequency_exponent;
+        let mut given = self.rng.by_rank(pool, s).clone();
+        if self.rng.chance(culture.second_given) {
+            let second = self.rng.by_rank(pool, s);
+            if second[0] != given[0] {
+                given = join_forms(&given, second);
+            }
+        }
         let father = culture
             .patronymic
-            .then(|| self.rng.pick(&culture.male).clone());
+            .then(|| self.rng.by_rank(&culture.male, s).clone());
         let family = match family {
             Some(relative) => relative.name.family.clone(),
-            None => self.rng.pick(&culture.family).clone(),
+            None if culture.double_family => {
+                let first = self.rng.by_rank(&culture.family, s);
+                let second = self.rng.by_rank(&culture.family, s);
+                join_forms(first, second)
+            }
+            None => self.rng.by_rank(&culture.family, s).clone(),
         };
         let age = if adult {
             self.rng.range(18, 55)
@@ -821,4 +833,16 @@ impl<O: Output> World<'_, O> {
         }
         Ok(())
     }
+}
+
+/// Two names written one after the other, form by form (own script with own script, the most
+/// common rendering with the most common); where one has fewer forms its most common one stands
+/// in.
+fn join_forms(a: &NameForms, b: &NameForms) -> NameForms {
+    (0..a.len().max(b.len()))
+        .map(|i| {
+            let pick = |f: &NameForms| f.get(i).unwrap_or(&f[1.min(f.len() - 1)]).clone();
+            format!("{} {}", pick(a), pick(b))
+        })
+        .collect()
 }

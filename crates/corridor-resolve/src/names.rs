@@ -252,10 +252,14 @@ fn split_compound(latin: &str) -> Vec<String> {
     vec![latin.to_string()]
 }
 
-/// Names that begin with "al" or "el" without an article.
+/// Names that begin with "al" or "el" without an article. Listed as whole beginnings
+/// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
+/// the article joined to a nisba.
 const NOT_ARTICLE: &[&str] = &[
-    "alan", "alb", "ald", "ale", "alf", "ali", "all", "alm", "alo", "alp", "alt", "alv", "ela",
-    "elb", "eld", "ele", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
+    "alan", "alain", "albert", "albin", "alban", "albrecht", "aldo", "alden", "aleks", "alex",
+    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
+    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
+    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
 ];
 
 /// How alike two parts are, with the reason.

@@ -84,17 +84,18 @@ fn prepare(p: &Person) -> Prepared {
 }
 
 /// The index keys of one name part: skeleton, variant group, skeleton with one consonant
-/// deleted.
-fn part_keys(part: &names::Part, query: bool) -> Vec<String> {
+/// deleted. Each key says whether it only finds a misspelling (`true`): those are walked only
+/// when their postings are short.
+fn part_keys(part: &names::Part, query: bool) -> Vec<(String, bool)> {
     let mut keys = Vec::new();
     let s = &part.skeleton;
     if s.len() >= 2 {
-        keys.push(format!("s:{s}"));
+        keys.push((format!("s:{s}"), false));
     } else if !part.latin.is_empty() {
-        keys.push(format!("l:{}", part.latin));
+        keys.push((format!("l:{}", part.latin), false));
     }
     if let Some(v) = part.variant {
-        keys.push(format!("v:{v}"));
+        keys.push((format!("v:{v}"), false));
     }
     if s.len() >= 4 {
         let chars: Vec<char> = s.chars().collect();
@@ -105,43 +106,55 @@ fn part_keys(part: &names::Part, query: bool) -> Vec<String> {
                 .filter(|(k, _)| *k != i)
                 .map(|(_, c)| *c)
                 .collect();
-            keys.push(format!("d:{del}"));
+            keys.push((format!("d:{del}"), true));
             if query {
                 // The entry's skeleton is the query's with one consonant fewer.
-                keys.push(format!("s:{del}"));
+                keys.push((format!("s:{del}"), true));
             }
         }
         if query {
             // The entry's skeleton has one consonant more.
-            keys.push(format!("d:{s}"));
+            keys.push((format!("d:{s}"), true));
         }
     }
     keys.sort();
-    keys.dedup();
+    keys.dedup_by(|a, b| a.0 == b.0);
     keys
 }
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 pub struct Watchlist {
     entries: Vec<Prepared>,
-    postings: HashMap<String, Vec<u32>>,
-    documents: HashMap<String, Vec<u32>>,
+    postings: FastMap<String, Vec<u32>>,
+    documents: FastMap<String, Vec<u32>>,
     /// Per skeleton (or Latin form of a short part), in how many entries it occurs.
-    part_frequency: HashMap<String, u32>,
+    part_frequency: FastMap<String, u32>,
 }
 
 /// Postings longer than this are not walked to find candidates (a part that common finds
 /// nobody); they still count when a candidate found otherwise is scored.
 const MAX_POSTINGS: usize = 5_000;
+/// Postings of a misspelling key (one consonant more or fewer) longer than this are not
+/// walked: a skeleton that near so many others finds noise.
+const MAX_FUZZY_POSTINGS: usize = 1_000;
 /// Candidates scored in full per query.
 const SHORTLIST: usize = 100;
+/// Entries taken from the intersection of two common parts (Mohamed and Hassan): enough that
+/// the person sought is not cut off by where they stand in the list.
+const MAX_INTERSECTION: usize = 20_000;
+/// Candidates by name alone whose birth date and nationality are compared.
+const NEAR: usize = 12_000;
+/// Candidates whose common parts are checked one by one before the short list is cut.
+const CHECKED: usize = 3_000;
 
 impl Watchlist {
     pub fn build(entries: &[Person]) -> Watchlist {
         let mut list = Watchlist {
             entries: Vec::with_capacity(entries.len()),
-            postings: HashMap::new(),
-            documents: HashMap::new(),
-            part_frequency: HashMap::new(),
+            postings: FastMap::default(),
+            documents: FastMap::default(),
+            part_frequency: FastMap::default(),
         };
         for (i, e) in entries.iter().enumerate() {
             let p = prepare(e);
@@ -150,6 +163,7 @@ impl Watchlist {
                 .parts
                 .iter()
                 .flat_map(|part| part_keys(part, false))
+                .map(|(k, _)| k)
                 .collect();
             keys.sort();
             keys.dedup();
@@ -197,49 +211,9 @@ impl Watchlist {
     /// The best `top` entries for `query`, best first, each with its reasons.
     pub fn screen(&self, query: &Person, top: usize) -> Vec<Hit> {
         let q = prepare(query);
-        // Candidates: rarity-weighted count of matched parts.
-        let mut pre: HashMap<u32, f64> = HashMap::new();
-        let mut parts: Vec<(f64, &names::Part)> =
+        let name_parts: Vec<(f64, &names::Part)> =
             q.name.parts.iter().map(|p| (self.weight(p), p)).collect();
-        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Parts too common to walk, kept for the fallback below: (weight, its exact postings).
-        let mut common: Vec<(f64, &Vec<u32>)> = Vec::new();
-        for (w, part) in &parts {
-            let mut matched: Vec<u32> = Vec::new();
-            for key in part_keys(part, true) {
-                if let Some(list) = self.postings.get(&key) {
-                    if list.len() <= MAX_POSTINGS {
-                        matched.extend_from_slice(list);
-                    } else if key.starts_with("s:") || key.starts_with("l:") {
-                        common.push((*w, list));
-                    }
-                }
-            }
-            matched.sort_unstable();
-            matched.dedup();
-            for e in matched {
-                *pre.entry(e).or_default() += w;
-            }
-        }
-        if pre.is_empty() && common.len() >= 2 {
-            // Every part is common ("Ayesha Khan"): the entries holding the two rarest of them.
-            // Postings are in entry order, so the intersection is one merge.
-            common.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let (wa, a) = common[0];
-            let (wb, b) = common[1];
-            let (mut i, mut j) = (0, 0);
-            while i < a.len() && j < b.len() && pre.len() < MAX_POSTINGS {
-                match a[i].cmp(&b[j]) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        pre.insert(a[i], wa + wb);
-                        i += 1;
-                        j += 1;
-                    }
-                }
-            }
-        }
+        let mut pre = self.candidates(&q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
         {
@@ -247,13 +221,135 @@ impl Watchlist {
                 *pre.entry(*e).or_default() += 100.0;
             }
         }
-        // Namesakes tie on the name: the birth date and nationality break the tie before the
-        // short list is cut (a list holds hundreds of "Ayesha Khan").
+        let mut shortlist: Vec<(u32, f64)> = pre.into_iter().collect();
+        shortlist.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shortlist.truncate(SHORTLIST);
+        // Scored without words first; only the hits returned are explained.
+        let mut scored: Vec<(f64, u32)> = shortlist
+            .into_iter()
+            .map(|(e, _)| (self.score(&q, &self.entries[e as usize], false).score, e))
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                self.entries[a.1 as usize]
+                    .id
+                    .cmp(&self.entries[b.1 as usize].id)
+            })
+        });
+        scored.truncate(top);
+        let mut hits: Vec<Hit> = scored
+            .into_iter()
+            .map(|(_, e)| self.score(&q, &self.entries[e as usize], true))
+            .collect();
+        for (i, h) in hits.iter_mut().enumerate() {
+            h.rank = i + 1;
+        }
+        hits
+    }
+
+    /// Candidates with a rarity-weighted count of the query parts they hold. Rare parts are
+    /// looked up directly; parts too common to walk (Mohammed, Haddad) still count: two of them
+    /// together find the entries that hold both (a merge of sorted postings), and every
+    /// candidate is checked for each of them. So a misread or extra part in the query ("Smail",
+    /// "Mhd") cannot by itself decide who the candidates are.
+    fn candidates(&self, q: &Prepared, parts: &[(f64, &names::Part)]) -> HashMap<u32, f64> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.reset(self.entries.len());
+            self.gather(&mut scratch, q, parts)
+        })
+    }
+
+    fn gather<'a>(
+        &'a self,
+        pre: &mut Scratch,
+        q: &Prepared,
+        parts: &[(f64, &names::Part)],
+    ) -> HashMap<u32, f64> {
+        let mut common: Vec<(usize, f64, Vec<&'a Vec<u32>>)> = Vec::new();
+        let mut rare: Vec<u32> = Vec::new();
+        for (i, (w, part)) in parts.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            rare.clear();
+            let mut walls: Vec<&Vec<u32>> = Vec::new();
+            for (key, fuzzy) in part_keys(part, true) {
+                if let Some(list) = self.postings.get(&key) {
+                    if fuzzy && list.len() > MAX_FUZZY_POSTINGS {
+                        continue;
+                    }
+                    if list.len() <= MAX_POSTINGS {
+                        rare.extend_from_slice(list);
+                    } else if key.starts_with("v:") {
+                        walls.insert(0, list);
+                    } else if key.starts_with("s:") || key.starts_with("l:") {
+                        walls.push(list);
+                    }
+                }
+            }
+            for &e in &rare {
+                pre.add(e, bit, *w);
+            }
+            if !walls.is_empty() {
+                common.push((i, *w, walls));
+            }
+        }
+        // Entries holding two of the common parts: the most telling pairs first.
+        common.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let pairs: Vec<(usize, usize)> = (0..common.len())
+            .flat_map(|a| (a + 1..common.len()).map(move |b| (a, b)))
+            .take(3)
+            .collect();
+        for (a, b) in pairs {
+            let (ia, wa, la) = &common[a];
+            let (ib, wb, lb) = &common[b];
+            let mut added = 0;
+            // One list per part: its variant group's when it has one (every spelling), else
+            // its skeleton's.
+            for x in [la[0]] {
+                for y in [lb[0]] {
+                    let (mut i, mut j) = (0, 0);
+                    while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
+                        match x[i].cmp(&y[j]) {
+                            std::cmp::Ordering::Less => i += 1,
+                            std::cmp::Ordering::Greater => j += 1,
+                            std::cmp::Ordering::Equal => {
+                                pre.add(x[i], 1u64 << ia, *wa);
+                                pre.add(x[i], 1u64 << ib, *wb);
+                                added += 1;
+                                i += 1;
+                                j += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Only candidates near the best can reach the short list: the rest are dropped before
+        // the birth date and nationality are compared.
+        let best = pre
+            .touched
+            .iter()
+            .map(|&e| pre.weight[e as usize])
+            .fold(0.0, f64::max);
+        let floor = 0.4 * best;
+        let mut near: Vec<(u32, f64)> = pre
+            .touched
+            .iter()
+            .map(|&e| (e, pre.weight[e as usize]))
+            .filter(|(_, w)| *w >= floor)
+            .collect();
+        if near.len() > NEAR {
+            near.select_nth_unstable_by(NEAR, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            near.truncate(NEAR);
+        }
         let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
-        for (e, v) in pre.iter_mut() {
-            let entry = &self.entries[*e as usize];
+        let mut ranked: Vec<(u32, f64, u64)> = Vec::with_capacity(near.len());
+        for (e, mut v) in near {
+            // Namesakes tie on the name: the birth date and nationality break the tie before
+            // the candidates are cut (a list holds hundreds of "Ayesha Khan").
+            let entry = &self.entries[e as usize];
             if let (Some(a), Some(b)) = (q.dob.as_ref(), entry.dob.as_ref()) {
-                *v += name_total
+                v += name_total
                     * match values::compare_dates(Some(a), Some(b)) {
                         1 => 0.5,
                         2..=5 => 0.3,
@@ -262,29 +358,30 @@ impl Watchlist {
                     };
             }
             if !q.nationality.is_empty() && q.nationality == entry.nationality {
-                *v += name_total * 0.1;
+                v += name_total * 0.1;
+            }
+            ranked.push((e, v, pre.mask[e as usize]));
+        }
+        if ranked.len() > CHECKED {
+            ranked.select_nth_unstable_by(CHECKED, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(CHECKED);
+        }
+        // The common parts of the best candidates, checked one by one (postings are sorted by
+        // entry).
+        for (e, weight, mask) in ranked.iter_mut() {
+            for (i, w, walls) in &common {
+                let bit = 1u64 << i;
+                if *mask & bit == 0 && walls.iter().any(|l| l.binary_search(e).is_ok()) {
+                    *weight += w;
+                    *mask |= bit;
+                }
             }
         }
-        let mut shortlist: Vec<(u32, f64)> = pre.into_iter().collect();
-        shortlist.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        shortlist.truncate(SHORTLIST);
-        let mut hits: Vec<Hit> = shortlist
-            .into_iter()
-            .map(|(e, _)| self.score(&q, &self.entries[e as usize]))
-            .collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.entry_id.cmp(&b.entry_id))
-        });
-        hits.truncate(top);
-        for (i, h) in hits.iter_mut().enumerate() {
-            h.rank = i + 1;
-        }
-        hits
+        ranked.into_iter().map(|(e, w, _)| (e, w)).collect()
     }
 
-    fn score(&self, q: &Prepared, e: &Prepared) -> Hit {
+    /// A candidate's score, with its reasons in words when `explain`.
+    fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> Hit {
         let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
         let total = |name: &Name| {
@@ -300,21 +397,23 @@ impl Watchlist {
             let (pq, pe) = (&q.name.parts[*i], &e.name.parts[*j]);
             got_q += self.weight(pq) * m.score();
             got_e += self.weight(pe) * m.score();
-            described.push(format!(
-                "{} ~ {} ({})",
-                pq.written,
-                pe.written,
-                m.describe()
-            ));
+            if explain {
+                described.push(format!(
+                    "{} ~ {} ({})",
+                    pq.written,
+                    pe.written,
+                    m.describe()
+                ));
+            }
         }
         let name_score = if q.name.parts.is_empty() || e.name.parts.is_empty() {
             0.0
         } else {
             0.5 * (got_q / total(&q.name) + got_e / total(&e.name))
         };
-        if described.is_empty() {
+        if explain && described.is_empty() {
             reasons.push("name: no part in common".to_string());
-        } else {
+        } else if explain {
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
         let mut score = 0.75 * name_score;
@@ -366,6 +465,45 @@ impl Watchlist {
             reasons,
         }
     }
+}
+
+/// Per-thread accumulators for one query's candidates: dense arrays over the entries, reset
+/// through the list of those touched, so a query costs what it touches, not the list's size.
+#[derive(Default)]
+struct Scratch {
+    weight: Vec<f64>,
+    mask: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn reset(&mut self, entries: usize) {
+        for &e in &self.touched {
+            self.weight[e as usize] = 0.0;
+            self.mask[e as usize] = 0;
+        }
+        self.touched.clear();
+        if self.weight.len() != entries {
+            self.weight = vec![0.0; entries];
+            self.mask = vec![0; entries];
+        }
+    }
+
+    /// Counts part `bit` for entry `e` once.
+    fn add(&mut self, e: u32, bit: u64, w: f64) {
+        let i = e as usize;
+        if self.mask[i] == 0 {
+            self.touched.push(e);
+        }
+        if self.mask[i] & bit == 0 {
+            self.mask[i] |= bit;
+            self.weight[i] += w;
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// The identity of a part for frequencies: its skeleton, or its Latin form when too short.

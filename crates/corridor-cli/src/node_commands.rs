@@ -262,6 +262,17 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     }
     // Session cookies are marked Secure when the node speaks TLS.
     let app = Arc::new(corridor_server::AppState::new(node, web, tls.is_some()));
+    // The screening index is built now, on its own thread, rather than on the first
+    // crossing registered (seconds for a list of a million entries).
+    let warm = app.clone();
+    std::thread::Builder::new()
+        .name("screening".into())
+        .spawn(move || {
+            let mut store = warm.node.store();
+            if let Err(e) = warm.node.screening.rebuild(&mut **store, &warm.node.model) {
+                eprintln!("corridor: the screening index could not be built now ({e}); it is tried again on first use");
+            }
+        })?;
     if let Some(national) = &args.national {
         let link = args.sync.link(national)?;
         let interval = std::time::Duration::from_secs(args.sync.sync_interval.max(1));

@@ -140,6 +140,10 @@ pub struct SyncArgs {
     /// Seconds between rounds while the link works.
     #[arg(long, default_value_t = 15)]
     pub sync_interval: u64,
+    /// The certificate authority (PEM) the national node's HTTPS certificate chains to, when
+    /// it is not one of the public web's.
+    #[arg(long)]
+    pub national_ca: Option<PathBuf>,
 }
 
 impl SyncArgs {
@@ -158,7 +162,17 @@ impl SyncArgs {
             .or_else(|| std::env::var("HOSTNAME").ok())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "border-post".into());
-        Ok(corridor_sync::Link::new(national, &token, &name))
+        let ca = match &self.national_ca {
+            Some(path) => Some(
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+            ),
+            None => None,
+        };
+        corridor_sync::Link::new(national, &token, &name, ca.as_deref()).with_context(|| {
+            self.national_ca
+                .as_ref()
+                .map_or_else(String::new, |p| format!("--national-ca {}", p.display()))
+        })
     }
 }
 

@@ -36,6 +36,9 @@ pub enum SyncError {
     },
     #[error("{0}")]
     Node(#[from] corridor_node::NodeError),
+    /// The certificate authority given for the national node cannot be used.
+    #[error("the national node's certificate authority: {0}")]
+    Certificate(String),
     #[error("the national node's answer to {what} is not what this version expects: {message}")]
     Protocol { what: String, message: String },
 }
@@ -67,19 +70,45 @@ pub struct RoundReport {
 const MAX_ANSWER_BYTES: u64 = 512 * 1024 * 1024;
 
 impl Link {
-    pub fn new(base: &str, token: &str, node_name: &str) -> Link {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+    /// A link to `base`. With `ca_pem` (PEM certificates), the national node's certificate
+    /// must chain to one of those instead of the public web roots: a national node on a
+    /// government's own certificate authority.
+    pub fn new(
+        base: &str,
+        token: &str,
+        node_name: &str,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Link, SyncError> {
+        let mut config = ureq::Agent::config_builder()
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_global(Some(Duration::from_secs(600)))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        Link {
+            .http_status_as_error(false);
+        if let Some(pem) = ca_pem {
+            let mut roots = Vec::new();
+            for item in ureq::tls::parse_pem(pem) {
+                match item {
+                    Ok(ureq::tls::PemItem::Certificate(cert)) => roots.push(cert),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Err(SyncError::Certificate(format!("not PEM: {e}")));
+                    }
+                }
+            }
+            if roots.is_empty() {
+                return Err(SyncError::Certificate("no certificate in it".into()));
+            }
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
+                    .build(),
+            );
+        }
+        Ok(Link {
             base: base.trim_end_matches('/').to_string(),
             token: token.trim().to_string(),
             node_name: node_name.to_string(),
-            agent,
-        }
+            agent: config.build().into(),
+        })
     }
 
     fn url(&self, path: &str) -> String {

@@ -38,15 +38,13 @@ fn serve(node: &Node, listen: &str, extra: &[&str]) -> Served {
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    let addr = line
+    let base = line
         .trim()
-        .strip_prefix("listening on http://")
+        .strip_prefix("listening on ")
+        .filter(|b| b.starts_with("http"))
         .unwrap_or_else(|| panic!("{line}"))
         .to_string();
-    Served {
-        child,
-        base: format!("http://{addr}"),
-    }
+    Served { child, base }
 }
 
 fn free_port() -> u16 {
@@ -359,4 +357,78 @@ fn sync_without_a_national_node_says_so_and_keeps_everything() {
         empty.to_str().unwrap(),
     ]);
     assert!(err.contains("empty"), "{err}");
+}
+
+#[test]
+fn a_post_reaches_a_national_node_on_its_own_certificate_authority() {
+    let national = Node::new();
+    national.ok(&["init"]);
+    let list = national.file(
+        "list.csv",
+        "id,name,birth_date,nationality,document_number\nwl-1,Anna Maria Eriksson,1974-08-12,se,\n",
+    );
+    national.ok(&[
+        "watchlist",
+        "import",
+        "--list",
+        "national",
+        "--format",
+        "csv",
+        list.to_str().unwrap(),
+    ]);
+    add_user(&national, "post-1", "border_post");
+    let token = national.ok(&["users", "token", "post-1", "--name", "link"]);
+    let token_file = national.file("token", token.trim());
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_file = national.file("ca.pem", &cert.cert.pem());
+    let key_file = national.file("key.pem", &cert.key_pair.serialize_pem());
+    let served = serve(
+        &national,
+        "127.0.0.1:0",
+        &[
+            "--tls-cert",
+            cert_file.to_str().unwrap(),
+            "--tls-key",
+            key_file.to_str().unwrap(),
+        ],
+    );
+    let port = served.base.rsplit(':').next().unwrap().to_string();
+    let url = format!("https://localhost:{port}");
+    let post = Node::new();
+    post.ok(&["init"]);
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "sync",
+            "--national",
+            &url,
+            "--sync-token-file",
+            token_file.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run =
+        |extra: &[&str]| post.run(&args(extra).iter().map(String::as_str).collect::<Vec<_>>());
+    // Not a certificate the public roots know: refused, and nothing mirrored.
+    let out = run(&[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the national node"));
+    let junk = post.file("junk.pem", "not a certificate");
+    let out = run(&["--national-ca", junk.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("certificate authority"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // With the national node's own authority: the list comes down.
+    let out = run(&["--national-ca", cert_file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("national v1"));
 }

@@ -148,11 +148,7 @@ pub fn watchlist(ctx: &Context, command: WatchlistCommand) -> anyhow::Result<()>
             let imported = node.import_watchlist(
                 &operator(ctx),
                 WatchlistImport {
-                    list: &list,
-                    file_name: &file_name,
-                    bytes: &bytes,
                     mapping: mapping_text.as_deref(),
-                    version: None,
                     handling: handling
                         .map(|v| {
                             v.parse()
@@ -165,6 +161,7 @@ pub fn watchlist(ctx: &Context, command: WatchlistCommand) -> anyhow::Result<()>
                                 .map_err(|e: String| anyhow::anyhow!("--purpose: {e}"))
                         })
                         .transpose()?,
+                    ..WatchlistImport::new(&list, &file_name, &bytes)
                 },
             )?;
             let v = &imported.version;

@@ -113,15 +113,11 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read {}", list_file.display()))?;
     let imported = ctx.node(1)?.import_watchlist(
         &crate::border_command::operator(ctx),
-        corridor_node::border::WatchlistImport {
-            list: "national",
-            file_name: "demo-world/ftm/watchlist.ftm.json",
-            bytes: &bytes,
-            mapping: None,
-            version: None,
-            handling: None,
-            purpose: None,
-        },
+        corridor_node::border::WatchlistImport::new(
+            "national",
+            "demo-world/ftm/watchlist.ftm.json",
+            &bytes,
+        ),
     )?;
     say!(
         "watchlist national version {}: {} entries",

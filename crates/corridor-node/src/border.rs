@@ -396,6 +396,22 @@ pub struct WatchlistImport<'a> {
     pub purpose: Option<Purpose>,
 }
 
+impl<'a> WatchlistImport<'a> {
+    /// FtM JSON lines, the next version number, the default label (restricted, border
+    /// management); set the other fields to change that.
+    pub fn new(list: &'a str, file_name: &'a str, bytes: &'a [u8]) -> WatchlistImport<'a> {
+        WatchlistImport {
+            list,
+            file_name,
+            bytes,
+            mapping: None,
+            version: None,
+            handling: None,
+            purpose: None,
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Clone, Debug, Serialize)]
 pub struct ImportedVersion {

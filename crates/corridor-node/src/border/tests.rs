@@ -143,15 +143,7 @@ fn a_bad_watchlist_file_changes_nothing() {
     let err = node
         .import_watchlist(
             &subject("border_officer"),
-            WatchlistImport {
-                list: "national",
-                file_name: "l.json",
-                bytes: LIST_V1.as_bytes(),
-                mapping: None,
-                version: None,
-                handling: None,
-                purpose: None,
-            },
+            WatchlistImport::new("national", "l.json", LIST_V1.as_bytes()),
         )
         .unwrap_err();
     assert!(matches!(err, NodeError::Forbidden(_)), "{err}");
@@ -435,13 +427,9 @@ fn what_a_caller_sees_of_a_hit_passes_the_policy() {
     node.import_watchlist(
         &subject("analyst"),
         WatchlistImport {
-            list: "intel",
-            file_name: "intel.json",
-            bytes: LIST_V1.as_bytes(),
-            mapping: None,
-            version: None,
             handling: Some(HandlingCode::Confidential),
             purpose: Some(Purpose::LawEnforcement),
+            ..WatchlistImport::new("intel", "intel.json", LIST_V1.as_bytes())
         },
     )
     .unwrap();
@@ -462,13 +450,8 @@ fn what_a_caller_sees_of_a_hit_passes_the_policy() {
         .import_watchlist(
             &subject("analyst"),
             WatchlistImport {
-                list: "p",
-                file_name: "p.json",
-                bytes: LIST_V1.as_bytes(),
-                mapping: None,
-                version: None,
-                handling: None,
                 purpose: Some(Purpose::Protection),
+                ..WatchlistImport::new("p", "p.json", LIST_V1.as_bytes())
             },
         )
         .unwrap_err();

@@ -53,15 +53,7 @@ fn what_a_post_records_arrives_once_at_the_national_node() {
     let officer = subject("border_officer");
     post.import_watchlist(
         &subject("analyst"),
-        WatchlistImport {
-            list: "national",
-            file_name: "list.json",
-            bytes: LIST.as_bytes(),
-            mapping: None,
-            version: None,
-            handling: None,
-            purpose: None,
-        },
+        WatchlistImport::new("national", "list.json", LIST.as_bytes()),
     )
     .unwrap();
     // A crossing that raises an alert, and its decision: all of it must pass the receiver's
@@ -227,15 +219,7 @@ fn watchlists_come_down_as_whole_versions() {
     national
         .import_watchlist(
             &subject("analyst"),
-            WatchlistImport {
-                list: "national",
-                file_name: "list.json",
-                bytes: LIST.as_bytes(),
-                mapping: None,
-                version: None,
-                handling: None,
-                purpose: None,
-            },
+            WatchlistImport::new("national", "list.json", LIST.as_bytes()),
         )
         .unwrap();
     let text = national
@@ -250,13 +234,8 @@ fn watchlists_come_down_as_whole_versions() {
         .import_watchlist(
             &subject("border_post"),
             WatchlistImport {
-                list: "national",
-                file_name: "national v1",
-                bytes: text.as_bytes(),
-                mapping: None,
                 version: Some(1),
-                handling: None,
-                purpose: None,
+                ..WatchlistImport::new("national", "national v1", text.as_bytes())
             },
         )
         .unwrap();

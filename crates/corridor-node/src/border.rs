@@ -606,7 +606,9 @@ impl Node {
         let settings = &self.screening.settings;
         let mut best: HashMap<usize, corridor_screen::Hit> = HashMap::new();
         for form in facts.forms("query", settings.max_forms_per_entry) {
-            for hit in index.watchlist.screen(&form, settings.top * 4) {
+            // A few more than shown: an entry with several names or documents can take several
+            // places before the merge by entry.
+            for hit in index.watchlist.screen(&form, settings.top + settings.top / 2) {
                 let Some(entry) = hit
                     .entry_id
                     .parse::<usize>()

@@ -608,7 +608,10 @@ impl Node {
         for form in facts.forms("query", settings.max_forms_per_entry) {
             // A few more than shown: an entry with several names or documents can take several
             // places before the merge by entry.
-            for hit in index.watchlist.screen(&form, settings.top + settings.top / 2) {
+            for hit in index
+                .watchlist
+                .screen(&form, settings.top + settings.top / 2)
+            {
                 let Some(entry) = hit
                     .entry_id
                     .parse::<usize>()

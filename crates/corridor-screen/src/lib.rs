@@ -68,6 +68,8 @@ pub fn check(p: &Person) -> Result<(), String> {
 struct Prepared {
     id: String,
     name: Name,
+    /// Each name part's rarity weight, filled once the list's frequencies are known.
+    weights: Vec<f64>,
     dob: Option<Date>,
     nationality: String,
     document: String,
@@ -77,6 +79,7 @@ fn prepare(p: &Person) -> Prepared {
     Prepared {
         id: p.id.clone(),
         name: names::prepare(&p.name),
+        weights: Vec::new(),
         dob: Date::parse(&p.birth_date),
         nationality: p.nationality.trim().to_lowercase(),
         document: values::ocr_fold(&p.document_number),
@@ -186,6 +189,15 @@ impl Watchlist {
             }
             list.entries.push(p);
         }
+        // Weights are read for every candidate scored: worked out once.
+        let weights: Vec<Vec<f64>> = list
+            .entries
+            .iter()
+            .map(|p| p.name.parts.iter().map(|part| list.weight(part)).collect())
+            .collect();
+        for (p, w) in list.entries.iter_mut().zip(weights) {
+            p.weights = w;
+        }
         list
     }
 
@@ -210,9 +222,10 @@ impl Watchlist {
 
     /// The best `top` entries for `query`, best first, each with its reasons.
     pub fn screen(&self, query: &Person, top: usize) -> Vec<Hit> {
-        let q = prepare(query);
+        let mut q = prepare(query);
+        q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         let name_parts: Vec<(f64, &names::Part)> =
-            q.name.parts.iter().map(|p| (self.weight(p), p)).collect();
+            q.weights.iter().copied().zip(q.name.parts.iter()).collect();
         let mut pre = self.candidates(&q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
@@ -384,19 +397,13 @@ impl Watchlist {
     fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> Hit {
         let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
-        let total = |name: &Name| {
-            name.parts
-                .iter()
-                .map(|p| self.weight(p))
-                .sum::<f64>()
-                .max(1e-9)
-        };
+        let total = |p: &Prepared| p.weights.iter().sum::<f64>().max(1e-9);
         let (mut got_q, mut got_e) = (0.0, 0.0);
         let mut described = Vec::new();
         for (i, j, m) in &aligned {
             let (pq, pe) = (&q.name.parts[*i], &e.name.parts[*j]);
-            got_q += self.weight(pq) * m.score();
-            got_e += self.weight(pe) * m.score();
+            got_q += q.weights[*i] * m.score();
+            got_e += e.weights[*j] * m.score();
             if explain {
                 described.push(format!(
                     "{} ~ {} ({})",
@@ -409,7 +416,7 @@ impl Watchlist {
         let name_score = if q.name.parts.is_empty() || e.name.parts.is_empty() {
             0.0
         } else {
-            0.5 * (got_q / total(&q.name) + got_e / total(&e.name))
+            0.5 * (got_q / total(q) + got_e / total(e))
         };
         if explain && described.is_empty() {
             reasons.push("name: no part in common".to_string());

@@ -129,6 +129,12 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub struct Watchlist {
     entries: Vec<Prepared>,
+    /// Per entry, its birth date and its nationality's number (0: none), side by side: the
+    /// tie-break between namesakes reads them for thousands of candidates a query, and a dense
+    /// array is one cache line where the entries are several.
+    dobs: Vec<Option<Date>>,
+    nationality_ids: Vec<u16>,
+    nationalities: FastMap<String, u16>,
     postings: FastMap<String, Vec<u32>>,
     documents: FastMap<String, Vec<u32>>,
     /// Per skeleton (or Latin form of a short part), in how many entries it occurs.
@@ -155,6 +161,9 @@ impl Watchlist {
     pub fn build(entries: &[Person]) -> Watchlist {
         let mut list = Watchlist {
             entries: Vec::with_capacity(entries.len()),
+            dobs: Vec::with_capacity(entries.len()),
+            nationality_ids: Vec::with_capacity(entries.len()),
+            nationalities: FastMap::default(),
             postings: FastMap::default(),
             documents: FastMap::default(),
             part_frequency: FastMap::default(),
@@ -187,6 +196,17 @@ impl Watchlist {
                     .or_default()
                     .push(i as u32);
             }
+            list.dobs.push(p.dob);
+            let nat = if p.nationality.is_empty() {
+                0
+            } else {
+                let next = list.nationalities.len() as u16 + 1;
+                *list
+                    .nationalities
+                    .entry(p.nationality.clone())
+                    .or_insert(next)
+            };
+            list.nationality_ids.push(nat);
             list.entries.push(p);
         }
         // Weights are read for every candidate scored: worked out once.
@@ -320,19 +340,17 @@ impl Watchlist {
             // its skeleton's.
             for x in [la[0]] {
                 for y in [lb[0]] {
+                    // Branch-free steps: only the rare "both hold it" is a branch.
                     let (mut i, mut j) = (0, 0);
                     while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
-                        match x[i].cmp(&y[j]) {
-                            std::cmp::Ordering::Less => i += 1,
-                            std::cmp::Ordering::Greater => j += 1,
-                            std::cmp::Ordering::Equal => {
-                                pre.add(x[i], 1u64 << ia, *wa);
-                                pre.add(x[i], 1u64 << ib, *wb);
-                                added += 1;
-                                i += 1;
-                                j += 1;
-                            }
+                        let (a, b) = (x[i], y[j]);
+                        if a == b {
+                            pre.add(a, 1u64 << ia, *wa);
+                            pre.add(a, 1u64 << ib, *wb);
+                            added += 1;
                         }
+                        i += usize::from(a <= b);
+                        j += usize::from(b <= a);
                     }
                 }
             }
@@ -356,12 +374,20 @@ impl Watchlist {
             near.truncate(NEAR);
         }
         let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
+        // A nationality no entry has matches none (u16::MAX is never given out).
+        let query_nat = if q.nationality.is_empty() {
+            0
+        } else {
+            self.nationalities
+                .get(&q.nationality)
+                .copied()
+                .unwrap_or(u16::MAX)
+        };
         let mut ranked: Vec<(u32, f64, u64)> = Vec::with_capacity(near.len());
         for (e, mut v) in near {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
-            let entry = &self.entries[e as usize];
-            if let (Some(a), Some(b)) = (q.dob.as_ref(), entry.dob.as_ref()) {
+            if let (Some(a), Some(b)) = (q.dob.as_ref(), self.dobs[e as usize].as_ref()) {
                 v += name_total
                     * match values::compare_dates(Some(a), Some(b)) {
                         1 => 0.5,
@@ -370,7 +396,7 @@ impl Watchlist {
                         _ => -0.3,
                     };
             }
-            if !q.nationality.is_empty() && q.nationality == entry.nationality {
+            if query_nat != 0 && self.nationality_ids[e as usize] == query_nat {
                 v += name_total * 0.1;
             }
             ranked.push((e, v, pre.mask[e as usize]));

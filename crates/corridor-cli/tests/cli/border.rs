@@ -153,13 +153,8 @@ fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn sync_status(officer: &Client) -> Value {
-    officer.get("/api/v1/sync/status")["sync"].clone()
-}
-
-#[test]
-fn a_border_post_works_offline_and_synchronises_when_the_link_returns() {
-    // The national node: a watchlist, the post's account and its token.
+/// A national node with a watchlist (version 1), a post's account and a file with its token.
+fn national_node() -> (Node, std::path::PathBuf) {
     let national = Node::new();
     national.ok(&["init"]);
     let list = national.file(
@@ -178,6 +173,16 @@ fn a_border_post_works_offline_and_synchronises_when_the_link_returns() {
     add_user(&national, "post-1", "border_post");
     let token = national.ok(&["users", "token", "post-1", "--name", "link"]);
     let token_file = national.file("token", token.trim());
+    (national, token_file)
+}
+
+fn sync_status(officer: &Client) -> Value {
+    officer.get("/api/v1/sync/status")["sync"].clone()
+}
+
+#[test]
+fn a_border_post_works_offline_and_synchronises_when_the_link_returns() {
+    let (national, token_file) = national_node();
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let first_run = serve(&national, &listen, &[]);
@@ -361,24 +366,7 @@ fn sync_without_a_national_node_says_so_and_keeps_everything() {
 
 #[test]
 fn a_post_reaches_a_national_node_on_its_own_certificate_authority() {
-    let national = Node::new();
-    national.ok(&["init"]);
-    let list = national.file(
-        "list.csv",
-        "id,name,birth_date,nationality,document_number\nwl-1,Anna Maria Eriksson,1974-08-12,se,\n",
-    );
-    national.ok(&[
-        "watchlist",
-        "import",
-        "--list",
-        "national",
-        "--format",
-        "csv",
-        list.to_str().unwrap(),
-    ]);
-    add_user(&national, "post-1", "border_post");
-    let token = national.ok(&["users", "token", "post-1", "--name", "link"]);
-    let token_file = national.file("token", token.trim());
+    let (national, token_file) = national_node();
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     let cert_file = national.file("ca.pem", &cert.cert.pem());
     let key_file = national.file("key.pem", &cert.key_pair.serialize_pem());

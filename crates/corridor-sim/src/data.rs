@@ -65,6 +65,48 @@ pub struct Culture {
     /// added after the listed ones, so rarer, and ranked by their given name's rank.
     #[serde(default)]
     pub derived_family: Vec<Derivation>,
+    /// How a woman's family name is written where it takes a feminine form (Petrov →
+    /// Petrova): the ending in the culture's script and in Latin, and what is added to each.
+    #[serde(default)]
+    pub feminine_family: Vec<Feminine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feminine {
+    /// The masculine ending: in the culture's script, then in Latin.
+    pub ends: [String; 2],
+    /// What a woman's form adds: in the culture's script, then in Latin.
+    pub add: [String; 2],
+}
+
+impl Culture {
+    /// A woman's form of a family name, where the culture has one.
+    pub fn feminine(&self, family: &NameForms) -> NameForms {
+        let Some(rule) = self
+            .feminine_family
+            .iter()
+            .find(|r| family[0].ends_with(r.ends[0].as_str()))
+        else {
+            return family.clone();
+        };
+        family
+            .iter()
+            .enumerate()
+            .map(|(i, form)| {
+                let (ends, add) = if i == 0 {
+                    (&rule.ends[0], &rule.add[0])
+                } else {
+                    (&rule.ends[1], &rule.add[1])
+                };
+                if form.ends_with(ends.as_str()) {
+                    format!("{form}{add}")
+                } else {
+                    form.clone()
+                }
+            })
+            .collect()
+    }
 }
 
 /// How a family name is made from a given name: `prefix` and `suffix` each list the affix in

@@ -52,6 +52,9 @@ pub const TRUTH_TABLES: &[(&str, &str)] = &[
 struct Person {
     id: String,
     name: TrueName,
+    /// The family name as the family carries it, before a woman's form (Petrov for Petrova):
+    /// what relatives inherit.
+    family_line: NameForms,
     gender: &'static str,
     nationality: String,
     birth: (i32, u8, u8),
@@ -308,13 +311,19 @@ impl<O: Output> World<'_, O> {
             .patronymic
             .then(|| self.rng.by_rank(&culture.male, s).clone());
         let family = match family {
-            Some(relative) => relative.name.family.clone(),
+            Some(relative) => relative.family_line.clone(),
             None if culture.double_family => {
                 let first = self.rng.by_rank(&culture.family, s);
                 let second = self.rng.by_rank(&culture.family, s);
                 join_forms(first, second)
             }
             None => self.rng.by_rank(&culture.family, s).clone(),
+        };
+        let family_line = family.clone();
+        let family = if female {
+            culture.feminine(&family)
+        } else {
+            family
         };
         let age = if adult {
             self.rng.range(18, 55)
@@ -343,6 +352,7 @@ impl<O: Output> World<'_, O> {
                 father,
                 family,
             },
+            family_line,
             gender: if female { "female" } else { "male" },
             nationality: nationality.to_string(),
             birth,

@@ -212,7 +212,7 @@ pub fn resolve_with(
         .map(|(i, cands)| {
             cands
                 .iter()
-                .map(|&j| pack(&levels_of(settings, &records, i, j as usize)))
+                .map(|&j| packed_levels_of(settings, &records, i, j as usize))
                 .collect()
         })
         .collect();

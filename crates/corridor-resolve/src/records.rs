@@ -178,14 +178,8 @@ pub(crate) fn expand_candidates(
     out
 }
 
-/// Levels packed four bits each (every comparison kind has fewer than 16 levels).
-pub(crate) fn pack(levels: &[u8]) -> u64 {
-    levels
-        .iter()
-        .enumerate()
-        .fold(0u64, |acc, (c, l)| acc | (u64::from(*l) << (4 * c)))
-}
-
+/// Levels are packed four bits each (every comparison kind has fewer than 16 levels), by
+/// [`packed_levels_of`]; this reads them back.
 pub(crate) fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
     (0..comparisons)
         .map(|c| ((packed >> (4 * c)) & 0xf) as u8)
@@ -193,22 +187,36 @@ pub(crate) fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
 }
 
 /// Levels of name comparisons by (comparison, name number, name number).
-pub(crate) type NameLevels = HashMap<(u8, u32, u32), u8>;
+pub(crate) type NameLevels = HashMap<(u8, u32, u32), u8, foldhash::fast::RandomState>;
 
 thread_local! {
     /// Name comparisons already made on this thread, by (comparison, name, name), and the
     /// run they belong to: worker threads outlive runs, and another run numbers names anew.
     static NAME_LEVELS: std::cell::RefCell<(u64, NameLevels)> =
-        std::cell::RefCell::new((0, HashMap::new()));
+        std::cell::RefCell::new((0, NameLevels::default()));
 }
 
 pub(crate) fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<u8> {
+    (0..settings.comparisons.len())
+        .map(|c| level_of(settings, records, i, j, c))
+        .collect()
+}
+
+/// The levels of a pair packed as [`pack`] packs them, without a vector in between (this runs
+/// for every candidate pair).
+pub(crate) fn packed_levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> u64 {
+    (0..settings.comparisons.len()).fold(0u64, |acc, c| {
+        acc | (u64::from(level_of(settings, records, i, j, c)) << (4 * c))
+    })
+}
+
+/// The level of comparison `c` for records `i` and `j`; name comparisons are remembered per
+/// pair of distinct names.
+fn level_of(settings: &Settings, records: &Records, i: usize, j: usize, c: usize) -> u8 {
     let (a, b) = (&records.fields[i], &records.fields[j]);
-    settings
-        .comparisons
-        .iter()
-        .enumerate()
-        .map(|(c, spec)| {
+    let spec = &settings.comparisons[c];
+    {
+        {
             let (x, y) = (records.name_ids[i][c], records.name_ids[j][c]);
             if x == u32::MAX || y == u32::MAX {
                 return compare::compare(spec, &a[c], &b[c], false).0 as u8;
@@ -231,8 +239,8 @@ pub(crate) fn levels_of(settings: &Settings, records: &Records, i: usize, j: usi
                 cache.insert(key, level);
                 level
             })
-        })
-        .collect()
+        }
+    }
 }
 
 /// Numbers the distinct names of each name comparison.

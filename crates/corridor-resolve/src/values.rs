@@ -52,11 +52,21 @@ impl Date {
         self.month == Some(1) && self.day == Some(1)
     }
 
-    fn digits(&self) -> Option<String> {
-        Some(format!(
-            "{:04}{:02}{:02}",
-            self.year, self.month?, self.day?
-        ))
+    /// The eight digits of YYYYMMDD, without writing them out (compared for every pair).
+    fn digits(&self) -> Option<[u8; 8]> {
+        let (y, m, d) = (self.year, self.month?, self.day?);
+        let mut out = [0u8; 8];
+        let mut put = |at: usize, value: u16, width: usize| {
+            let mut v = value;
+            for i in (0..width).rev() {
+                out[at + i] = (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, y, 4);
+        put(4, u16::from(m), 2);
+        put(6, u16::from(d), 2);
+        Some(out)
     }
 }
 
@@ -91,7 +101,7 @@ pub fn compare_dates(a: Option<&Date>, b: Option<&Date>) -> usize {
             if a.year == b.year && a.month == b.day && a.day == b.month {
                 return 2;
             }
-            if x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count() == 1 {
+            if x.iter().zip(y.iter()).filter(|(p, q)| p != q).count() == 1 {
                 return 3;
             }
             if a.year.abs_diff(b.year) == 1 && a.month == b.month && a.day == b.day {

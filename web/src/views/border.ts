@@ -308,13 +308,17 @@ function crossingResult(r: CrossingResult, name: string): Child[] {
       ? h(
           'div',
           { class: 'notice error', 'data-testid': 'alerts-raised', role: 'alert' },
-          h('strong', null, t('border.alertsRaised', { count: raised.length })),
+          h('strong', null, raised.length === 1 ? t('border.alertRaised') : t('border.alertsRaised', { count: raised.length })),
           ' ',
           h('a', { href: paths.alerts() }, t('border.openAlerts')),
         )
       : null,
     suppressed.length > 0
-      ? h('div', { class: 'notice', 'data-testid': 'alerts-suppressed' }, t('border.suppressed', { count: suppressed.length }))
+      ? h(
+          'div',
+          { class: 'notice', 'data-testid': 'alerts-suppressed' },
+          suppressed.length === 1 ? t('border.suppressedOne') : t('border.suppressed', { count: suppressed.length }),
+        )
       : null,
     h('h3', null, t('border.hits')),
     hitsTable(r.hits),

@@ -420,6 +420,8 @@ pub struct ImportedVersion {
     pub statements_inserted: u64,
 }
 
+const EMPTY_LIST: &str = "no entries (a version must list at least one; nothing was imported)";
+
 /// A list name: letters, digits, `-` and `_`, 1 to 64 characters.
 pub fn check_list_name(list: &str) -> Result<(), NodeError> {
     let ok = (1..=64).contains(&list.len())
@@ -480,6 +482,11 @@ impl Node {
             self.require(subject, Action::ManageWatchlists)?;
         }
         check_list_name(import.list)?;
+        if !(1..=200).contains(&import.file_name.chars().count()) {
+            return Err(NodeError::Invalid(
+                "file: a name of 1 to 200 characters".into(),
+            ));
+        }
         let sha256 = hex::encode(Sha256::digest(import.bytes));
         let now = crate::now();
         let dataset = format!("watchlist-{}", import.list);
@@ -487,6 +494,11 @@ impl Node {
         let mut before_commit = |tx: &mut dyn corridor_store::WriteTx,
                                  ids: &BTreeSet<String>|
          -> Result<(), corridor_store::StoreError> {
+            // An empty file would be a version that lists nobody: every entry would silently
+            // stop being screened. It is refused, and the import with it.
+            if ids.is_empty() {
+                return Err(corridor_store::StoreError::Visitor(EMPTY_LIST.into()));
+            }
             let members: Vec<String> = ids.iter().cloned().collect();
             let v = tx.record_watchlist_version(
                 WatchlistVersion {
@@ -544,6 +556,11 @@ impl Node {
             Ok(report) => report,
             Err(corridor_formats::ImportError::Store(corridor_store::StoreError::Conflict(m))) => {
                 return Err(NodeError::Conflict(m));
+            }
+            Err(corridor_formats::ImportError::Store(corridor_store::StoreError::Visitor(m)))
+                if m == EMPTY_LIST =>
+            {
+                return Err(NodeError::Invalid(format!("{}: {m}", import.file_name)));
             }
             Err(e) => return Err(NodeError::Invalid(e.to_string())),
         };

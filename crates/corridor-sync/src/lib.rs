@@ -1,10 +1,11 @@
 //! A border post's link to its national node.
 //!
-//! One round: (1) the watchlists — every list whose national version is newer than the post's
-//! comes down whole and is imported under the same version number; (2) the post's own records —
-//! statements after the acknowledged cursor go up in batches, and the cursor moves only when the
-//! national node has answered with a receipt; (3) the national node's alerts and their
-//! decisions come down, so a false positive decided there is not raised again here.
+//! One round: (1) the post's own records — statements after the acknowledged cursor go up in
+//! batches, and the cursor moves only when the national node has answered with a receipt; (2)
+//! the watchlists — every list whose national version is newer than the post's comes down
+//! whole and is imported under the same version number (one that cannot be is a warning, not
+//! a stop: the records come first); (3) the national node's alerts and their decisions come
+//! down, so a false positive decided there is not raised again here.
 //!
 //! Key decisions:
 //! - Store and forward: while the link is down the post keeps working on its own store, and
@@ -199,13 +200,40 @@ struct Lists {
     lists: Vec<corridor_store::WatchlistVersion>,
 }
 
-/// One round: lists down, records up, alerts down. The cursor is saved after each step that
+/// One round: records up, lists down, alerts down. The cursor is saved after each step that
 /// the other side acknowledged.
 pub fn round(node: &Node, link: &Link) -> Result<RoundReport, SyncError> {
     let mut report = RoundReport::default();
     let mut cursor = Cursor::load(&node.dir)?;
 
-    // 1. Watchlists down.
+    // 1. The post's records up first, batch by batch, each acknowledged before the cursor moves.
+    loop {
+        let page = node.sync_outgoing(cursor.push_after)?;
+        if !page.statements.is_empty() {
+            let count = page.statements.len();
+            let batch = Batch {
+                node: link.node_name.clone(),
+                sent_at: corridor_node::now(),
+                statements: page.statements,
+            };
+            let receipt: Receipt = parse(
+                "a batch",
+                &link.post_json("a batch", "/api/v1/sync/statements", &batch)?,
+            )?;
+            report.pushed += count;
+            report.inserted_there += receipt.inserted;
+            report.clock_skew_seconds = Some(receipt.clock_skew_seconds);
+            report.warnings.extend(receipt.warnings);
+        }
+        cursor.push_after = page.last;
+        cursor.save(&node.dir)?;
+        if !page.more {
+            break;
+        }
+    }
+
+    // 2. Watchlists down. A list that cannot be mirrored (its entries are not the post's to
+    //    see, say) is said and left at its old version; it does not stop the round.
     let remote: Lists = parse(
         "the list of watchlists",
         &link.get("the list of watchlists", "/api/v1/sync/watchlists")?,
@@ -229,46 +257,21 @@ pub fn round(node: &Node, link: &Link) -> Result<RoundReport, SyncError> {
             &what,
             &format!("/api/v1/sync/watchlists/{}/versions/{}", v.list, v.version),
         )?;
-        node.import_watchlist(
+        let source = format!("{} (national v{})", v.source, v.version);
+        let mirrored = node.import_watchlist(
             &mirror_subject(link),
             WatchlistImport {
-                list: &v.list,
-                file_name: &format!("{} (national v{})", v.source, v.version),
-                bytes: text.as_bytes(),
-                mapping: None,
                 version: Some(v.version),
-                handling: None,
-                purpose: None,
+                ..WatchlistImport::new(&v.list, &source, text.as_bytes())
             },
-        )?;
-        report
-            .lists_updated
-            .push(format!("{} v{}", v.list, v.version));
-    }
-
-    // 2. The post's records up, batch by batch, each acknowledged before the cursor moves.
-    loop {
-        let page = node.sync_outgoing(cursor.push_after)?;
-        if !page.statements.is_empty() {
-            let count = page.statements.len();
-            let batch = Batch {
-                node: link.node_name.clone(),
-                sent_at: corridor_node::now(),
-                statements: page.statements,
-            };
-            let receipt: Receipt = parse(
-                "a batch",
-                &link.post_json("a batch", "/api/v1/sync/statements", &batch)?,
-            )?;
-            report.pushed += count;
-            report.inserted_there += receipt.inserted;
-            report.clock_skew_seconds = Some(receipt.clock_skew_seconds);
-            report.warnings.extend(receipt.warnings);
-        }
-        cursor.push_after = page.last;
-        cursor.save(&node.dir)?;
-        if !page.more {
-            break;
+        );
+        match mirrored {
+            Ok(_) => report
+                .lists_updated
+                .push(format!("{} v{}", v.list, v.version)),
+            Err(e) => report
+                .warnings
+                .push(format!("{what} could not be mirrored: {e}")),
         }
     }
 

@@ -420,3 +420,62 @@ fn a_post_reaches_a_national_node_on_its_own_certificate_authority() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("national v1"));
 }
+
+#[test]
+fn a_list_the_post_may_not_take_down_is_said_and_its_records_still_go_up() {
+    let (national, token_file) = national_node();
+    // A second list kept as intelligence: the post's account may not read its entries.
+    let intel = national.file(
+        "intel.csv",
+        "id,name,birth_date,nationality,document_number\nint-1,Yonas Tesfay,1992-01-05,er,\n",
+    );
+    national.ok(&[
+        "watchlist",
+        "import",
+        "--list",
+        "intel",
+        "--format",
+        "csv",
+        "--purpose",
+        "law_enforcement",
+        "--handling",
+        "confidential",
+        intel.to_str().unwrap(),
+    ]);
+    let served = serve(&national, "127.0.0.1:0", &[]);
+    let post = Node::new();
+    post.ok(&["init"]);
+    let crossing: Value = serde_json::from_str(&post.ok(&[
+        "crossing",
+        "--name",
+        "Selam Gebremichael",
+        "--point",
+        "bcp-1",
+        "--direction",
+        "entry",
+    ]))
+    .unwrap();
+    let out = post.run(&[
+        "sync",
+        "--national",
+        &served.base,
+        "--sync-token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("national v1") && !stdout.contains("intel"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("watchlist intel version 1 could not be mirrored")
+            && stderr.contains("no entries"),
+        "{stderr}"
+    );
+    let id = crossing["crossing_id"].as_str().unwrap();
+    national.ok(&["get", id]);
+}

@@ -135,6 +135,26 @@ fn a_bad_watchlist_file_changes_nothing() {
     assert!(err.to_string().contains("line 4"), "{err}");
     assert_eq!(node.store().stats().unwrap().statements, before);
     assert_eq!(node.store().watchlist_versions().unwrap().len(), 1);
+    // An empty file is not a version that lists nobody.
+    for empty in ["", "\n\n"] {
+        let err = import(&node, "national", empty).unwrap_err();
+        assert!(err.to_string().contains("no entries"), "{err}");
+    }
+    let long = "f".repeat(201);
+    let err = node
+        .import_watchlist(
+            &subject("analyst"),
+            WatchlistImport::new("national", &long, LIST_V1.as_bytes()),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("file:"), "{err}");
+    assert_eq!(node.store().watchlist_versions().unwrap().len(), 1);
+    assert_eq!(
+        node.screen(&subject("border_officer"), &names("Anna Maria Eriksson"))
+            .unwrap()[0]
+            .entry_id,
+        "wl-eriksson"
+    );
     for (list, why) in [("", "list"), ("a b", "list"), ("x/../y", "list")] {
         let err = import(&node, list, LIST_V1).unwrap_err();
         assert!(err.to_string().contains(why), "{err}");

@@ -6,6 +6,7 @@
 
 mod border_command;
 mod commands;
+mod graph_command;
 mod mrz_command;
 mod node_commands;
 mod resolve_command;
@@ -129,6 +130,13 @@ enum Command {
     /// Screen people against a watchlist (both CSV: id,name,birth_date,nationality,
     /// document_number): writes query_id,entry_id,score,rank,reasons for the top hits.
     Screen(screen_command::ScreenArgs),
+    /// Network analysis on a CSV edge list (source,target[,weight], or named columns with
+    /// kind and time): components, pagerank, communities, betweenness, degree write one
+    /// node,value row per node; path and neighbourhood answer questions about one node.
+    Graph {
+        #[command(subcommand)]
+        command: graph_command::GraphCommand,
+    },
     /// Watchlists in the node: import a new version of a list, or list them.
     Watchlist {
         #[command(subcommand)]
@@ -318,6 +326,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => node_commands::serve(&ctx, args),
         Command::Resolve(args) => resolve_command::resolve(args),
         Command::Screen(args) => screen_command::screen(args),
+        Command::Graph { command } => graph_command::run(command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
         Command::Alerts { command } => border_command::alerts(&ctx, command),

@@ -8,6 +8,10 @@ use std::process::{Command, Output, Stdio};
 #[path = "cli/engines.rs"]
 mod engines;
 
+/// Network analysis on edge lists.
+#[path = "cli/graph.rs"]
+mod graph;
+
 /// A border post and its national node as two processes.
 #[path = "cli/border.rs"]
 mod border;

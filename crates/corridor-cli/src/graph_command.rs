@@ -536,6 +536,7 @@ fn edge_filter(graph: &Graph, args: &FilterArgs) -> anyhow::Result<EdgeFilter> {
         from: time("--since", &args.since)?,
         until: time("--until", &args.until)?,
         follow_direction: args.directed,
+        edges: None,
     })
 }
 

@@ -349,6 +349,14 @@ impl BitSet {
         }
     }
 
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub fn insert(&mut self, i: usize) {
         self.words[i / 64] |= 1 << (i % 64);
     }
@@ -456,6 +464,24 @@ impl Graph {
     pub fn edge_at(&self, slot: usize) -> Option<(u32, &EdgeData)> {
         let e = *self.slot_edge.as_ref()?.get(slot)?;
         Some((e, &self.edges.as_ref()?.data[e as usize]))
+    }
+
+    /// A simple, undirected graph over the same nodes (same ids, same names) from the kept
+    /// edges that `keep` accepts, parallel edges merged: what the analyses run on when one
+    /// user may see only part of the graph, or only some kinds of edge matter.
+    pub fn simple_subgraph(&self, keep: impl Fn(u32, &EdgeData) -> bool) -> Graph {
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.names = self.names.clone();
+        builder.kinds = self.kinds.clone();
+        if let Some(edges) = &self.edges {
+            for (e, data) in edges.data.iter().enumerate() {
+                if keep(e as u32, data) {
+                    let plain = EdgeData { weight: data.weight, kind: 0, time: None };
+                    builder.edge(edges.src[e], edges.dst[e], plain).expect("edges of a built graph");
+                }
+            }
+        }
+        builder.build().0
     }
 
     /// Bytes held by the topology, the edge columns and the names.

@@ -19,17 +19,24 @@ pub struct EdgeFilter {
     pub until: Option<i64>,
     /// Walk edges only in their direction (in a directed graph).
     pub follow_direction: bool,
+    /// Only these edges (by edge id, in a graph that keeps edges): what one user may see.
+    pub edges: Option<std::sync::Arc<crate::graph::BitSet>>,
 }
 
 impl EdgeFilter {
     #[inline]
     fn passes(&self, graph: &Graph, slot: usize) -> bool {
-        if self.kinds.is_empty() && self.from.is_none() && self.until.is_none() {
+        if self.kinds.is_empty() && self.from.is_none() && self.until.is_none() && self.edges.is_none() {
             return true;
         }
-        let Some((_, data)) = graph.edge_at(slot) else {
+        let Some((edge, data)) = graph.edge_at(slot) else {
             return true;
         };
+        if let Some(allowed) = &self.edges
+            && !allowed.contains(edge as usize)
+        {
+            return false;
+        }
         if !self.kinds.is_empty() && !self.kinds.contains(&data.kind) {
             return false;
         }

@@ -476,8 +476,14 @@ impl Graph {
         if let Some(edges) = &self.edges {
             for (e, data) in edges.data.iter().enumerate() {
                 if keep(e as u32, data) {
-                    let plain = EdgeData { weight: data.weight, kind: 0, time: None };
-                    builder.edge(edges.src[e], edges.dst[e], plain).expect("edges of a built graph");
+                    let plain = EdgeData {
+                        weight: data.weight,
+                        kind: 0,
+                        time: None,
+                    };
+                    builder
+                        .edge(edges.src[e], edges.dst[e], plain)
+                        .expect("edges of a built graph");
                 }
             }
         }

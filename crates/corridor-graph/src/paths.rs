@@ -26,7 +26,11 @@ pub struct EdgeFilter {
 impl EdgeFilter {
     #[inline]
     fn passes(&self, graph: &Graph, slot: usize) -> bool {
-        if self.kinds.is_empty() && self.from.is_none() && self.until.is_none() && self.edges.is_none() {
+        if self.kinds.is_empty()
+            && self.from.is_none()
+            && self.until.is_none()
+            && self.edges.is_none()
+        {
             return true;
         }
         let Some((edge, data)) = graph.edge_at(slot) else {
@@ -416,7 +420,8 @@ fn distances_to(
 }
 
 /// Every simple path from `a` to `b` of at most `max_hops` hops (i2's "find paths"), up to
-/// `cap`, shortest first. With `in_time`, each edge must be later than the one before.
+/// `cap`, shortest first. With `in_time`, no edge may be earlier than the one before (the
+/// legs of one hawala transfer share its date).
 pub fn simple_paths(
     graph: &Graph,
     scratch: &mut Scratch,
@@ -470,7 +475,7 @@ pub fn simple_paths(
             }
             let time = if in_time {
                 match graph.edge_at(s).and_then(|(_, e)| e.time) {
-                    Some(t) if time_in.is_none_or(|before| t > before) => Some(t),
+                    Some(t) if time_in.is_none_or(|before| t >= before) => Some(t),
                     _ => continue,
                 }
             } else {

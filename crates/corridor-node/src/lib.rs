@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod border;
+pub mod network;
 mod pool;
 pub mod resolution;
 pub mod sync;
@@ -76,6 +77,8 @@ pub struct Node {
     pub resolver: Arc<resolution::Resolver>,
     /// Watchlist screening: its index is built on first use and after each list import.
     pub screening: border::Screening,
+    /// Network analysis: an index of who is linked to whom, rebuilt as the store grows.
+    pub network: network::Network,
     /// A post's synchronisation with its national node, as its client last reported it.
     sync_state: std::sync::Mutex<Option<sync::SyncStatus>>,
     location: Location,
@@ -91,6 +94,7 @@ impl Node {
         connections: usize,
     ) -> Result<Node, NodeError> {
         let resolver = Arc::new(resolution::Resolver::new(&model)?);
+        let network = network::Network::new(&model);
         Ok(Node {
             pool: Pool::open(location, model.clone(), connections)?,
             model,
@@ -100,6 +104,7 @@ impl Node {
             dir: dir.to_path_buf(),
             resolver,
             screening: border::Screening::new(),
+            network,
             sync_state: std::sync::Mutex::new(None),
             location: location.clone(),
         })

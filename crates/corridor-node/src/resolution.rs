@@ -208,6 +208,15 @@ impl Resolver {
         })
     }
 
+    /// The name of the cluster a record was resolved into with others (its first record);
+    /// `None` when it stands alone or resolution has not run.
+    pub fn cluster_name(&self, id: &str) -> Option<String> {
+        let state = self.state.read().expect("no panics while held");
+        let &k = state.part_of.get(id)?;
+        let (name, members) = state.parts[k].index.as_ref()?.cluster_of(id)?;
+        (members.len() > 1).then_some(name)
+    }
+
     pub fn status(&self) -> Status {
         self.state
             .read()

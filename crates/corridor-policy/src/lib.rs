@@ -46,6 +46,9 @@ pub enum Action {
     /// Synchronise with a partner node: push its records, pull the watchlists (a post's
     /// account on its national node).
     Sync,
+    /// Analyse the network of who is linked to whom: neighbourhoods, paths, communities,
+    /// money traced, co-travel (each fact still passes the read rules).
+    AnalyseNetwork,
 }
 
 impl Action {
@@ -62,6 +65,7 @@ impl Action {
         Action::DecideAlerts,
         Action::ManageWatchlists,
         Action::Sync,
+        Action::AnalyseNetwork,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +82,7 @@ impl Action {
             Action::DecideAlerts => "decide_alerts",
             Action::ManageWatchlists => "manage_watchlists",
             Action::Sync => "sync",
+            Action::AnalyseNetwork => "analyse_network",
         }
     }
 }

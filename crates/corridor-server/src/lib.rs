@@ -145,6 +145,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/alerts/{id}/decision",
             post(r::border::decide_alert),
         ),
+        (
+            "get",
+            "/api/v1/network/neighbourhood",
+            get(r::network::neighbourhood),
+        ),
+        ("get", "/api/v1/network/paths", get(r::network::paths)),
+        ("get", "/api/v1/network/timeline", get(r::network::timeline)),
+        ("get", "/api/v1/network/findings", get(r::network::findings)),
+        ("get", "/api/v1/network/money", get(r::network::money)),
+        ("get", "/api/v1/network/export", get(r::network::export)),
         ("get", "/api/v1/sync/watchlists", get(r::sync::watchlists)),
         (
             "get",

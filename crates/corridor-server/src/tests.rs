@@ -100,6 +100,17 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
             ));
         }
     }
+    // The border person drove the third truck across: a link for network analysis.
+    for (prop, value) in [("traveller", "p-border"), ("vehicle", "v-3"), ("date", "2026-11-01T10:00:00")] {
+        statements.push(Statement::assert(
+            "c-net",
+            "Crossing",
+            prop,
+            value.into(),
+            None,
+            label(HandlingCode::Restricted, Purpose::BorderManagement),
+        ));
+    }
     let mut tx = store.begin().unwrap();
     tx.write(&statements).unwrap();
     tx.commit().unwrap();
@@ -327,6 +338,16 @@ fn every_route_answers_for_a_permitted_caller() {
                 analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
             ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status" | "/api/v1/crossing-points") => analyst.get(&s, &concrete, None),
+            ("get", p) if p.starts_with("/api/v1/network/") => {
+                let query = match p {
+                    "/api/v1/network/paths" => "?from=p-border&to=v-3&mode=all_shortest",
+                    "/api/v1/network/timeline" => "?entities=p-border",
+                    "/api/v1/network/findings" => "",
+                    "/api/v1/network/export" => "?format=gexf&entity=p-border&hops=1",
+                    _ => "?entity=p-border",
+                };
+                analyst.get(&s, &format!("{concrete}{query}"), Some("case 1"))
+            }
             ("get", p) if p.starts_with("/api/v1/sync/") => {
                 let post = login(&s, "border-post");
                 post.get(&s, &concrete.replace("{list}", "national").replace("{version}", "1"), None)
@@ -843,3 +864,41 @@ fn tls_from_certificate_files_serves_https_with_secure_cookies() {
 /// Entity resolution's review through the API.
 mod border;
 mod review;
+
+#[test]
+fn network_analysis_is_for_analysts_and_shows_only_what_they_may_read() {
+    let s = server();
+    let analyst = login(&s, "analyst");
+    let officer = login(&s, "border-officer");
+    officer
+        .get(&s, "/api/v1/network/findings", Some("curious"))
+        .problem(403, "forbidden");
+    // The protected person is absent, exactly like an id that does not exist.
+    analyst
+        .get(&s, "/api/v1/network/neighbourhood?entity=p-prot", Some("case 1"))
+        .problem(404, "not_found");
+    analyst
+        .get(&s, "/api/v1/network/neighbourhood?entity=nobody", Some("case 1"))
+        .problem(404, "not_found");
+    let hood = analyst
+        .get(&s, "/api/v1/network/neighbourhood?entity=p-border&hops=1", Some("case 1"))
+        .json();
+    assert_eq!(hood["nodes"].as_array().unwrap().len(), 2, "{hood}");
+    assert_eq!(hood["edges"][0]["kind"], "vehicle");
+    assert_eq!(hood["edges"][0]["evidence"][0], "c-net");
+    for (path, detail) in [
+        ("/api/v1/network/neighbourhood?entity=p-border&hops=9", "hops: 1 to 6"),
+        ("/api/v1/network/neighbourhood", "entity: give"),
+        ("/api/v1/network/paths?from=p-border&to=v-3&mode=wormhole", "mode: `wormhole`"),
+        ("/api/v1/network/money?entity=p-border&direction=sideways", "direction: `sideways`"),
+        ("/api/v1/network/export?format=pdf", "format: `pdf`"),
+        ("/api/v1/network/neighbourhood?entity=p-border&kinds=telepathy", "kinds: `telepathy`"),
+    ] {
+        let reply = analyst.get(&s, path, Some("case 1"));
+        let body = reply.problem(422, "invalid");
+        assert!(body.contains(detail), "{path}: {body}");
+    }
+    let export = analyst.get(&s, "/api/v1/network/export?format=graphml", Some("case 1"));
+    assert_eq!(export.status, 200);
+    assert!(export.body.contains("<graphml") && !export.body.contains("Amina prot"), "{}", export.body);
+}

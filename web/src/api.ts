@@ -9,7 +9,12 @@ import type {
   CrossingResult,
   Entity,
   Judgement,
+  MoneyTrace,
   Mrz,
+  NetworkEdge,
+  NetworkFinding,
+  NetworkGraph,
+  NetworkPath,
   Pair,
   Queue,
   Resolution,
@@ -136,4 +141,42 @@ export const api = {
   decideAlert: (id: string, decision: string, note: string) =>
     request<Alert>('POST', `/alerts/${q(id)}/decision`, { decision, note }),
   syncStatus: () => request<{ sync: SyncStatus | null }>('GET', '/sync/status'),
+  neighbourhood: (entity: string, hops: number, filter: NetworkFilter) =>
+    request<NetworkGraph>('GET', `/network/neighbourhood?entity=${q(entity)}&hops=${hops}&limit=250${filterQuery(filter)}`),
+  networkPaths: (from: string, to: string, mode: string, filter: NetworkFilter) =>
+    request<{ paths: NetworkPath[]; truncated: boolean }>(
+      'GET',
+      `/network/paths?from=${q(from)}&to=${q(to)}&mode=${q(mode)}&max_hops=5&limit=20${filterQuery(filter)}`,
+    ),
+  timeline: (ids: string[]) => request<{ events: NetworkEdge[] }>('GET', `/network/timeline?entities=${ids.map(q).join(',')}`),
+  findings: () => request<{ networks: NetworkFinding[] }>('GET', '/network/findings?limit=30'),
+  money: (entity: string, backwards: boolean) =>
+    request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };
+
+/** Edge kinds and a time window for network queries. */
+export interface NetworkFilter {
+  kinds: string[];
+  since: string;
+  until: string;
+}
+
+function filterQuery(f: NetworkFilter): string {
+  let out = '';
+  if (f.kinds.length > 0) out += `&kinds=${f.kinds.map(q).join(',')}`;
+  if (f.since) out += `&since=${q(f.since)}`;
+  if (f.until) out += `&until=${q(f.until)}`;
+  return out;
+}
+
+/** The network (around an entity) as a file: fetched with the reason header like any read,
+ * then handed to the browser as a download. */
+export async function exportNetwork(format: string, entity: string | null): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  const reason = reasonHeader();
+  if (reason) headers['X-Corridor-Reason'] = reason;
+  const path = `/network/export?format=${q(format)}${entity ? `&entity=${q(entity)}&hops=2` : ''}`;
+  const response = await fetch(BASE + path, { headers, credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) throw await problem(response);
+  return response.blob();
+}

@@ -12,6 +12,7 @@ import { renderAlerts, renderCrossing } from './views/border';
 import { renderEntity } from './views/entity';
 import { renderHeader, type Header } from './views/header';
 import { renderLogin } from './views/login';
+import { renderNetwork } from './views/network';
 import { renderPair, renderReview } from './views/review';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
@@ -130,6 +131,9 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'alerts':
       view = renderAlerts(route.status, ctx, focusPage);
+      break;
+    case 'network':
+      view = renderNetwork(route.entity, ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

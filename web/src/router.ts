@@ -11,6 +11,7 @@ export type Route =
   | { name: 'pair'; left: string; right: string }
   | { name: 'crossing' }
   | { name: 'alerts'; status: AlertStatus }
+  | { name: 'network'; entity: string }
   | { name: 'login' }
   | { name: 'unknown' };
 
@@ -37,6 +38,7 @@ export function parseRoute(loc: Location = location): Route {
   if (path === '/users') return { name: 'users' };
   if (path === '/login') return { name: 'login' };
   if (path === '/crossing') return { name: 'crossing' };
+  if (path === '/network') return { name: 'network', entity: new URLSearchParams(loc.search).get('entity') ?? '' };
   if (path === '/alerts') {
     const status = new URLSearchParams(loc.search).get('status');
     return { name: 'alerts', status: status === 'decided' || status === 'all' ? status : 'open' };
@@ -90,6 +92,7 @@ export const paths = {
   pair: (left: string, right: string) => `/review/${encodeURIComponent(left)}/${encodeURIComponent(right)}`,
   login: () => '/login',
   crossing: () => '/crossing',
+  network: (entity = '') => (entity ? `/network?entity=${encodeURIComponent(entity)}` : '/network'),
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };
 

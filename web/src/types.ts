@@ -321,3 +321,66 @@ export interface SyncStatus {
   clock_skew_seconds: number | null;
   warnings: string[];
 }
+
+/** Roles whose work includes network analysis (the node's `analyse_network` action). */
+export const NETWORK_ROLES: readonly Role[] = ['analyst', 'investigator'];
+
+export interface NetworkNode {
+  id: string;
+  schema: string;
+  caption: string;
+  records: string[];
+  community: number | null;
+  depth?: number;
+}
+
+export interface NetworkEdge {
+  source: string;
+  target: string;
+  kind: string;
+  directed: boolean;
+  time?: string;
+  amount?: number;
+  currency?: string;
+  evidence: string[];
+  times?: number;
+}
+
+export interface NetworkGraph {
+  nodes: NetworkNode[];
+  edges: NetworkEdge[];
+  truncated: boolean;
+  kinds: string[];
+}
+
+export interface NetworkPath {
+  nodes: NetworkNode[];
+  edges: NetworkEdge[];
+}
+
+export interface RankedMember {
+  node: NetworkNode;
+  score: number;
+  measures: Record<string, number>;
+  reasons: string[];
+  edges: NetworkEdge[];
+}
+
+export interface NetworkFinding {
+  network: number;
+  members: NetworkNode[];
+  edges_inside: number;
+  kinds: Record<string, number>;
+  density: number;
+  organisers: RankedMember[];
+  brokers: RankedMember[];
+  summary: string;
+}
+
+export interface MoneyTrace {
+  start: NetworkNode;
+  backwards: boolean;
+  flows: { node: NetworkNode; amount: number; hops: number }[];
+  transfers: { edge: NetworkEdge; traced: number }[];
+  explanation: string;
+}

@@ -534,6 +534,74 @@ async function main() {
     await reviewer.waitForFunction(() => document.documentElement.dir === 'ltr');
   });
 
+  await step('network: the analyst sees the networks found, each organiser and broker with its reasons', reviewer, async () => {
+    await reviewer.getByTestId('nav-network').click();
+    await reviewer.waitForURL((url) => url.pathname === '/network');
+    await reviewer.getByTestId('network-page').waitFor();
+    await reviewer.getByTestId('finding').first().waitFor({ timeout: 60_000 });
+    const reasons = await reviewer.locator('[data-testid="finding"] [data-testid="reasons"] li').allInnerTexts();
+    expect(reasons.some((r) => /linked with \d+ of the network/.test(r)), `no organiser reason: ${reasons.slice(0, 3).join(' | ')}`);
+    expect(reasons.some((r) => /shortest paths/.test(r)), 'no broker reason');
+    await snap(reviewer, 'network-findings');
+  });
+
+  await step('network: an organiser\'s neighbourhood is drawn, coloured by network; a node opens its record', reviewer, async () => {
+    const first = reviewer.locator('[data-testid="ranked-member"]').first();
+    const id = await first.getAttribute('data-id');
+    await first.locator('button').click();
+    await reviewer.waitForURL((url) => url.pathname === '/network' && url.searchParams.get('entity') === id);
+    await reviewer.getByTestId('network-svg').waitFor();
+    const nodes = await reviewer.locator('g.node').count();
+    const edges = await reviewer.locator('line.edge').count();
+    expect(nodes >= 3 && edges >= 2, `a neighbourhood of ${nodes} nodes and ${edges} links`);
+    const communities = await reviewer.locator('g.node').evaluateAll((gs) => gs.map((g) => g.dataset.community).filter((c) => c !== ''));
+    expect(communities.length > 0, 'no node coloured by its network');
+    expect((await reviewer.locator(`g.node.selected[data-id="${cssEscape(id)}"]`).count()) === 1, 'the organiser is not selected');
+    const card = reviewer.locator(`[data-testid="node-card"][data-id="${cssEscape(id)}"]`);
+    expect((await card.getByTestId('node-entity-link').getAttribute('href')) === `/entity/${encodeURIComponent(id)}`, 'the node does not open its record');
+    await reviewer.getByTestId('network-canvas').screenshot({ path: join(ARTIFACTS, 'network-canvas.png') }).catch(() => {});
+  });
+
+  await step('network: paths between two nodes are highlighted, and their timeline and money are shown', reviewer, async () => {
+    const ids = await reviewer.locator('g.node').evaluateAll((gs) => gs.map((g) => g.dataset.id));
+    const start = await reviewer.locator('g.node.selected').getAttribute('data-id');
+    const other = ids.filter((i) => i !== start).at(-1);
+    // Events as a user's click makes them (labels of neighbours may lie over a node).
+    await reviewer.locator(`g.node[data-id="${cssEscape(other)}"]`).dispatchEvent('click', { shiftKey: true });
+    expect((await reviewer.locator('g.node.selected').count()) === 2, 'two nodes are not selected');
+    await reviewer.getByTestId('network-path').click();
+    await reviewer.getByTestId('paths').waitFor();
+    expect((await reviewer.locator('line.edge.on-path').count()) > 0, 'the path is not highlighted');
+    await snap(reviewer, 'network-path');
+    await reviewer.getByTestId('network-timeline').click();
+    await reviewer.locator('[data-testid="timeline-svg"], [data-testid="no-events"]').first().waitFor();
+    // One node selected: where its money went.
+    await reviewer.locator(`g.node[data-id="${cssEscape(start)}"]`).dispatchEvent('click');
+    expect((await reviewer.locator('g.node.selected').count()) === 1, 'one node is not selected');
+    await reviewer.getByTestId('network-money').click();
+    await reviewer.getByTestId('money').waitFor();
+  });
+
+  await step('network: filtering by kind of link draws only that kind', reviewer, async () => {
+    const kinds = await reviewer.locator('[data-testid="network-kinds"] input').evaluateAll((els) => els.map((e) => e.value));
+    expect(kinds.length > 1, `kinds offered: ${kinds.join(', ')}`);
+    // Keep the kind of link the entity itself has most, so that something remains.
+    const entity = new URL(reviewer.url()).searchParams.get('entity');
+    const drawnBefore = await reviewer
+      .locator('line.edge')
+      .evaluateAll((ls, id) => ls.filter((l) => l.dataset.source === id || l.dataset.target === id).map((l) => l.dataset.kind), entity);
+    const counts = new Map();
+    for (const k of drawnBefore) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const keep = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    for (const k of kinds) {
+      if (k !== keep) await reviewer.locator(`[data-testid="network-kinds"] input[value="${k}"]`).uncheck();
+    }
+    await reviewer.getByTestId('network-show').click();
+    await reviewer.getByTestId('network-svg').waitFor();
+    const drawn = await reviewer.locator('line.edge').evaluateAll((ls) => [...new Set(ls.map((l) => l.dataset.kind))]);
+    expect(drawn.length === 1 && drawn[0] === keep, `links drawn after filtering on ${keep}: ${drawn.join(', ')}`);
+  });
+
   const border = await newPage();
   await step('border officer is not offered Review and is refused it', border, async () => {
     await login(border, 'border');
@@ -635,6 +703,14 @@ async function main() {
     await registerEntry();
     await border.getByTestId('alerts-suppressed').waitFor();
     expect((await border.getByTestId('alerts-raised').count()) === 0, 'the false positive was raised again');
+  });
+
+  await step('border officer is not offered Network and is refused it', border, async () => {
+    expect((await border.getByTestId('nav-network').count()) === 0, 'the border officer is offered Network');
+    await border.goto(`${base}/network`);
+    await border.getByTestId('not-permitted').waitFor();
+    const status = await border.evaluate(async () => (await fetch('/api/v1/network/findings')).status);
+    expect(status === 403, `the API answered ${status} to the border officer`);
   });
 
   await step('a researcher is offered neither crossings nor alerts and is refused them', null, async () => {

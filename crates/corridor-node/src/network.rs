@@ -31,7 +31,8 @@ pub struct Network {
     settings: Settings,
     index: RwLock<Option<Arc<Index>>>,
     rebuilding: Mutex<()>,
-    views: Mutex<HashMap<(i64, u16), Arc<ViewCache>>>,
+    /// Keyed by the index's statement sequence and resolver version and the user's labels.
+    views: Mutex<HashMap<(i64, u64, u16), Arc<ViewCache>>>,
 }
 
 pub(crate) struct ViewCache {
@@ -219,7 +220,7 @@ impl Node {
             .views
             .lock()
             .expect("no panics while held")
-            .retain(|(s, _), _| *s == built.seq);
+            .retain(|(s, r, _), _| *s == built.seq && *r == built.resolution);
         Ok(built)
     }
 
@@ -235,7 +236,7 @@ impl Node {
         let allowed = self.readable_labels(subject);
         let mut views = self.network.views.lock().expect("no panics while held");
         let cache = views
-            .entry((index.seq, allowed))
+            .entry((index.seq, index.resolution, allowed))
             .or_insert_with(|| {
                 Arc::new(ViewCache {
                     view: index.view(allowed),

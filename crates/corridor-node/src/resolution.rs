@@ -171,6 +171,9 @@ const MIN_RECORDS: usize = 2;
 pub struct Resolver {
     specs: Vec<Spec>,
     state: RwLock<State>,
+    /// Bumped whenever clusters may have changed, so that what is built on them (the network)
+    /// knows to rebuild.
+    pub(crate) changes: std::sync::atomic::AtomicU64,
 }
 
 /// Applies one judgement row to the per-pair stacks; returns the pair's verdict in force.
@@ -205,7 +208,13 @@ impl Resolver {
                 judgements: HashMap::new(),
             }),
             specs,
+            changes: Default::default(),
         })
+    }
+
+    /// Changes to the clusters so far (a full run, records linked, judgements).
+    pub fn version(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The name of the cluster a record was resolved into with others (its first record);
@@ -297,6 +306,8 @@ impl Resolver {
             parts.push(part);
         }
         let mut state = self.state.write().expect("no panics while held");
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *state = State {
             status: Status::Ready,
             parts,
@@ -333,6 +344,8 @@ impl Resolver {
                 }
             }
             let mut state = self.state.write().expect("no panics while held");
+            self.changes
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let in_force: Vec<(String, String, Verdict)> = in_force(&state.verdicts);
             for (k, record) in records {
                 state.part_of.insert(record.id.clone(), k);

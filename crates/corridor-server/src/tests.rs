@@ -101,7 +101,11 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
         }
     }
     // The border person drove the third truck across: a link for network analysis.
-    for (prop, value) in [("traveller", "p-border"), ("vehicle", "v-3"), ("date", "2026-11-01T10:00:00")] {
+    for (prop, value) in [
+        ("traveller", "p-border"),
+        ("vehicle", "v-3"),
+        ("date", "2026-11-01T10:00:00"),
+    ] {
         statements.push(Statement::assert(
             "c-net",
             "Crossing",
@@ -875,24 +879,48 @@ fn network_analysis_is_for_analysts_and_shows_only_what_they_may_read() {
         .problem(403, "forbidden");
     // The protected person is absent, exactly like an id that does not exist.
     analyst
-        .get(&s, "/api/v1/network/neighbourhood?entity=p-prot", Some("case 1"))
+        .get(
+            &s,
+            "/api/v1/network/neighbourhood?entity=p-prot",
+            Some("case 1"),
+        )
         .problem(404, "not_found");
     analyst
-        .get(&s, "/api/v1/network/neighbourhood?entity=nobody", Some("case 1"))
+        .get(
+            &s,
+            "/api/v1/network/neighbourhood?entity=nobody",
+            Some("case 1"),
+        )
         .problem(404, "not_found");
     let hood = analyst
-        .get(&s, "/api/v1/network/neighbourhood?entity=p-border&hops=1", Some("case 1"))
+        .get(
+            &s,
+            "/api/v1/network/neighbourhood?entity=p-border&hops=1",
+            Some("case 1"),
+        )
         .json();
     assert_eq!(hood["nodes"].as_array().unwrap().len(), 2, "{hood}");
     assert_eq!(hood["edges"][0]["kind"], "vehicle");
     assert_eq!(hood["edges"][0]["evidence"][0], "c-net");
     for (path, detail) in [
-        ("/api/v1/network/neighbourhood?entity=p-border&hops=9", "hops: 1 to 6"),
+        (
+            "/api/v1/network/neighbourhood?entity=p-border&hops=9",
+            "hops: 1 to 6",
+        ),
         ("/api/v1/network/neighbourhood", "entity: give"),
-        ("/api/v1/network/paths?from=p-border&to=v-3&mode=wormhole", "mode: `wormhole`"),
-        ("/api/v1/network/money?entity=p-border&direction=sideways", "direction: `sideways`"),
+        (
+            "/api/v1/network/paths?from=p-border&to=v-3&mode=wormhole",
+            "mode: `wormhole`",
+        ),
+        (
+            "/api/v1/network/money?entity=p-border&direction=sideways",
+            "direction: `sideways`",
+        ),
         ("/api/v1/network/export?format=pdf", "format: `pdf`"),
-        ("/api/v1/network/neighbourhood?entity=p-border&kinds=telepathy", "kinds: `telepathy`"),
+        (
+            "/api/v1/network/neighbourhood?entity=p-border&kinds=telepathy",
+            "kinds: `telepathy`",
+        ),
     ] {
         let reply = analyst.get(&s, path, Some("case 1"));
         let body = reply.problem(422, "invalid");
@@ -900,5 +928,9 @@ fn network_analysis_is_for_analysts_and_shows_only_what_they_may_read() {
     }
     let export = analyst.get(&s, "/api/v1/network/export?format=graphml", Some("case 1"));
     assert_eq!(export.status, 200);
-    assert!(export.body.contains("<graphml") && !export.body.contains("Amina prot"), "{}", export.body);
+    assert!(
+        export.body.contains("<graphml") && !export.body.contains("Amina prot"),
+        "{}",
+        export.body
+    );
 }

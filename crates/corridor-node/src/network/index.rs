@@ -137,6 +137,8 @@ pub(crate) struct Index {
     pub node_of: HashMap<String, u32>,
     /// The store's last statement when this was built.
     pub seq: i64,
+    /// The resolver's version it was built on.
+    pub resolution: u64,
 }
 
 struct PendingEdge {
@@ -187,6 +189,7 @@ pub(crate) fn build(
     resolver: &Resolver,
 ) -> Result<Index, NodeError> {
     let seq = store.last_statement_seq()?;
+    let resolution = resolver.version();
     let mut members: HashMap<String, (Member, Option<String>)> = HashMap::new();
     let mut pending: Vec<PendingEdge> = Vec::new();
     let mut crossings: Vec<CrossingSeen> = Vec::new();
@@ -469,6 +472,18 @@ pub(crate) fn build(
     }
     // Records resolved into a node with others but linked by no edge still belong to it, so
     // that an entity page's id finds its node.
+    let key_nodes: HashMap<String, u32> = node_of.iter().map(|(id, &v)| (key_of(id), v)).collect();
+    let mut unlinked: Vec<&String> = members
+        .keys()
+        .filter(|id| !node_of.contains_key(*id))
+        .collect();
+    unlinked.sort();
+    for id in unlinked {
+        if let Some(&v) = key_nodes.get(&key_of(id)) {
+            nodes[v as usize].members.push(members[id].0.clone());
+            node_of.insert(id.clone(), v);
+        }
+    }
     let (graph, _) = builder.build();
     Ok(Index {
         graph,
@@ -476,6 +491,7 @@ pub(crate) fn build(
         edges,
         node_of,
         seq,
+        resolution,
     })
 }
 

@@ -404,6 +404,9 @@ impl Node {
             }
         }
         let mut state = self.resolver.state.write().expect("no panics while held");
+        self.resolver
+            .changes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let k = part_for(&state, &a, &b)?;
         let index = state.parts[k].index.as_mut().expect("checked by part_for");
         let previous = index.verdict(&a, &b);
@@ -471,6 +474,9 @@ impl Node {
             )));
         }
         let mut state = self.resolver.state.write().expect("no panics while held");
+        self.resolver
+            .changes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if state.verdicts.get(&(a.clone(), b.clone())) != Some(&stack) {
             return Err(NodeError::Conflict(format!(
                 "the pair {a} {b} was judged meanwhile; look again"

@@ -24,7 +24,13 @@ fn required<'q>(q: &'q HashMap<String, String>, name: &str, what: &str) -> Resul
 fn filter(q: &HashMap<String, String>) -> Filter {
     Filter {
         kinds: query_param(q, "kinds")
-            .map(|k| k.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string).collect())
+            .map(|k| {
+                k.split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
         since: query_param(q, "since").map(str::to_string),
         until: query_param(q, "until").map(str::to_string),
@@ -33,7 +39,8 @@ fn filter(q: &HashMap<String, String>) -> Filter {
 
 fn hops(q: &HashMap<String, String>, name: &str, default: usize) -> Result<u32, Problem> {
     let n = number(q, name, default)?;
-    u32::try_from(n).map_err(|_| Problem::invalid(format!("{name}: 1 to {}", corridor_node::network::MAX_HOPS)))
+    u32::try_from(n)
+        .map_err(|_| Problem::invalid(format!("{name}: 1 to {}", corridor_node::network::MAX_HOPS)))
 }
 
 pub async fn neighbourhood(
@@ -48,7 +55,9 @@ pub async fn neighbourhood(
     let limit = number(&q, "limit", 300)?;
     let filter = filter(&q);
     let view = blocking(move || {
-        app.node.network_neighbourhood(&c.subject, &entity, hops, &filter, limit).map_err(Problem::from)
+        app.node
+            .network_neighbourhood(&c.subject, &entity, hops, &filter, limit)
+            .map_err(Problem::from)
     })
     .await?;
     ok(view)
@@ -63,11 +72,20 @@ pub async fn paths(
     let c = caller(&app, &headers, &method).await?;
     let from = required(&q, "from", "the id of the first entity")?;
     let to = required(&q, "to", "the id of the second entity")?;
-    let mode = PathMode::parse(query_param(&q, "mode").unwrap_or("shortest")).map_err(Problem::from)?;
-    let query = PathQuery { mode, max_hops: hops(&q, "max_hops", 4)?, limit: number(&q, "limit", 20)? };
+    let mode =
+        PathMode::parse(query_param(&q, "mode").unwrap_or("shortest")).map_err(Problem::from)?;
+    let query = PathQuery {
+        mode,
+        max_hops: hops(&q, "max_hops", 4)?,
+        limit: number(&q, "limit", 20)?,
+    };
     let filter = filter(&q);
-    let view =
-        blocking(move || app.node.network_paths(&c.subject, &from, &to, query, &filter).map_err(Problem::from)).await?;
+    let view = blocking(move || {
+        app.node
+            .network_paths(&c.subject, &from, &to, query, &filter)
+            .map_err(Problem::from)
+    })
+    .await?;
     ok(view)
 }
 
@@ -84,7 +102,12 @@ pub async fn timeline(
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    let events = blocking(move || app.node.network_timeline(&c.subject, &ids).map_err(Problem::from)).await?;
+    let events = blocking(move || {
+        app.node
+            .network_timeline(&c.subject, &ids)
+            .map_err(Problem::from)
+    })
+    .await?;
     ok(serde_json::json!({ "events": events }))
 }
 
@@ -96,7 +119,12 @@ pub async fn findings(
 ) -> ApiResult {
     let c = caller(&app, &headers, &method).await?;
     let limit = number(&q, "limit", 50)?;
-    let networks = blocking(move || app.node.network_findings(&c.subject, limit).map_err(Problem::from)).await?;
+    let networks = blocking(move || {
+        app.node
+            .network_findings(&c.subject, limit)
+            .map_err(Problem::from)
+    })
+    .await?;
     ok(serde_json::json!({ "networks": networks }))
 }
 
@@ -111,12 +139,18 @@ pub async fn money(
     let backwards = match query_param(&q, "direction").unwrap_or("forwards") {
         "forwards" => false,
         "backwards" => true,
-        other => return Err(Problem::invalid(format!("direction: `{other}` is not forwards or backwards"))),
+        other => {
+            return Err(Problem::invalid(format!(
+                "direction: `{other}` is not forwards or backwards"
+            )));
+        }
     };
     let max_hops = hops(&q, "max_hops", 6)?;
     let filter = filter(&q);
     let trace = blocking(move || {
-        app.node.money_trace(&c.subject, &entity, backwards, &filter, max_hops).map_err(Problem::from)
+        app.node
+            .money_trace(&c.subject, &entity, backwards, &filter, max_hops)
+            .map_err(Problem::from)
     })
     .await?;
     ok(trace)
@@ -129,8 +163,12 @@ pub async fn export(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, Problem> {
     let c = caller(&app, &headers, &method).await?;
-    let format = ExportFormat::parse(query_param(&q, "format").unwrap_or("graphml")).map_err(Problem::from)?;
-    let entity = query_param(&q, "entity").map(str::trim).filter(|e| !e.is_empty()).map(str::to_string);
+    let format = ExportFormat::parse(query_param(&q, "format").unwrap_or("graphml"))
+        .map_err(Problem::from)?;
+    let entity = query_param(&q, "entity")
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string);
     let hops = hops(&q, "hops", 2)?;
     let text = blocking(move || {
         app.node
@@ -140,8 +178,17 @@ pub async fn export(
     .await?;
     let mut response = Body::from(text).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
-    let disposition = format!("attachment; filename=\"corridor-network.{}\"", format.as_str());
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ascii"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
+    let disposition = format!(
+        "attachment; filename=\"corridor-network.{}\"",
+        format.as_str()
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).expect("ascii"),
+    );
     Ok(response)
 }

@@ -13,7 +13,7 @@ use crate::auth::caller;
 use crate::problem::Problem;
 use crate::{App, blocking};
 
-fn required<'q>(q: &'q HashMap<String, String>, name: &str, what: &str) -> Result<String, Problem> {
+fn required(q: &HashMap<String, String>, name: &str, what: &str) -> Result<String, Problem> {
     query_param(q, name)
         .map(str::trim)
         .filter(|v| !v.is_empty())

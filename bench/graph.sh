@@ -5,9 +5,12 @@
 #   bash bench/graph.sh               # 1,000,000 nodes, 5,000,000 edges
 #   SIZE=100k bash bench/graph.sh     # 100,000 nodes, 500,000 edges (adds leidenalg)
 #
+# First, accuracy on a simulated world imported into a node (WORLD_SCALE, `small`): how well
+# the node's network analysis recovers the true networks, organisers, brokers and payments.
+#
 # Environment: SIZE (1m or 100k), SOURCES (sampled betweenness sources, 256), SEED (1), WORK
-# (/tmp/corridor-graph-bench), VENV, SKIP_IGRAPH=1, SKIP_BUILD=1. The figures come last, one
-# name=value per line.
+# (/tmp/corridor-graph-bench), VENV, WORLD_SCALE (small), SKIP_WORLD=1, SKIP_IGRAPH=1,
+# SKIP_BUILD=1. The figures come last, one name=value per line.
 
 set -euo pipefail
 
@@ -31,7 +34,9 @@ log() { printf '[graph %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$SKIP_BUILD" != 1 ]; then
     log "building corridor and the benchmark program (release)"
-    (cd "$ROOT" && cargo build --release --quiet -p corridor-cli && cargo build --release --quiet -p corridor-graph --example graph_bench)
+    (cd "$ROOT" && cargo build --release --quiet -p corridor-cli \
+        && cargo build --release --quiet -p corridor-graph --example graph_bench \
+        && cargo build --release --quiet -p corridor-node --example network_world)
 fi
 PY=$VENV/bin/python
 if [ "$SKIP_IGRAPH" != 1 ]; then
@@ -64,6 +69,21 @@ RESULTS=$WORK/results-$SIZE.kv
 : >"$RESULTS"
 echo "cores=$(nproc)" >>"$RESULTS"
 echo "sources=$SOURCES" >>"$RESULTS"
+
+if [ "${SKIP_WORLD:-0}" != 1 ]; then
+    WORLD_SCALE=${WORLD_SCALE:-small}
+    WORLD=$WORK/world-$WORLD_SCALE-seed$SEED
+    if [ ! -f "$WORLD/done" ]; then
+        log "simulating the $WORLD_SCALE world and importing it into a node"
+        rm -rf "$WORLD"
+        "$TARGET_DIR/release/corridor" --data "$WORLD/node" --user bench simulate --seed "$SEED" \
+            --scale "$WORLD_SCALE" --out "$WORLD/sim" --into >&2
+        touch "$WORLD/done"
+    fi
+    log "network analysis of the $WORLD_SCALE world against its truth"
+    echo "world_scale=$WORLD_SCALE" >>"$RESULTS"
+    "$TARGET_DIR/release/examples/network_world" "$WORLD/node" "$WORLD/sim/truth" | tee -a "$RESULTS" >&2
+fi
 log "corridor"
 sync
 "$TARGET_DIR/release/examples/graph_bench" "$DATA/edges.csv" "$DATA/truth.csv" "$DATA/queries.csv" "$SOURCES" \

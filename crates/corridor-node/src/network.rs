@@ -82,6 +82,9 @@ pub struct EdgeView {
     /// Co-travel: how many times the two crossed together.
     #[serde(skip_serializing_if = "is_one")]
     pub times: u32,
+    /// What the source says the link is ("named as organiser", "brother").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 fn is_one(n: &u32) -> bool {
@@ -323,6 +326,7 @@ impl Node {
             currency: info.currency.clone(),
             evidence: info.evidence.clone(),
             times: info.times,
+            label: info.label.clone(),
         }
     }
 

@@ -52,6 +52,21 @@ fn is_actor(schema: &str) -> bool {
 
 const MONEY: [&str; 3] = ["transfer", "fee", "payment"];
 
+/// A link's label that names someone as the one in charge, in the words sources use.
+fn is_organiser_label(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "organiser",
+        "organizer",
+        "leader",
+        "boss",
+        "head of",
+        "chief",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
 pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -> Analysis {
     let sub = index
         .graph
@@ -115,6 +130,21 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
     };
     let kind = |e: u32| index.graph.kinds[table.data[e as usize].kind as usize].as_str();
 
+    // What others say a node is: for each label of a link into it ("named as organiser"),
+    // the distinct nodes that say so.
+    let named_as = |v: u32| -> BTreeMap<String, HashSet<u32>> {
+        let mut out: BTreeMap<String, HashSet<u32>> = BTreeMap::new();
+        for &e in &incident[v as usize] {
+            if table.dst[e as usize] == v
+                && let Some(label) = &index.edges[e as usize].label
+            {
+                out.entry(label.clone())
+                    .or_default()
+                    .insert(table.src[e as usize]);
+            }
+        }
+        out
+    };
     let mut findings = Vec::new();
     for (i, group) in groups.iter().enumerate() {
         let network = i as u32;
@@ -141,7 +171,8 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
             .filter(|&v| is_actor(&Node::node_view(index, view, None, v).schema))
             .collect();
 
-        // Organisers: the members most linked inside the network and paid by the most people.
+        // Organisers: named as such by others (a debriefed migrant: "the organiser"), most
+        // linked inside the network, paid by the most people.
         let mut organisers: Vec<RankedMember> = actors
             .iter()
             .map(|&v| {
@@ -157,14 +188,26 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                     .filter(|&e| table.dst[e as usize] == v && MONEY.contains(&kind(e)))
                     .map(|e| table.src[e as usize])
                     .collect();
-                let score = partners.len() as f64
-                    + 2.0 * payers.len() as f64
+                let named = named_as(v);
+                let named_organiser: HashSet<u32> = named
+                    .iter()
+                    .filter(|(label, _)| is_organiser_label(label))
+                    .flat_map(|(_, who)| who.iter().copied())
+                    .collect();
+                let score = 10.0 * named_organiser.len() as f64
+                    + partners.len() as f64
+                    + payers.len() as f64
                     + pagerank[v as usize] * n as f64;
                 let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
                 for &e in &inside_edges {
                     *by_kind.entry(kind(e)).or_default() += 1;
                 }
-                let mut reasons = vec![format!(
+                let mut reasons: Vec<String> = named
+                    .iter()
+                    .map(|(label, who)| format!("{label} by {} person(s)", who.len()))
+                    .take(3)
+                    .collect();
+                reasons.push(format!(
                     "linked with {} of the network's {} members ({})",
                     partners.len(),
                     group.len() - 1,
@@ -173,7 +216,7 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                         .map(|(k, c)| format!("{c} {k}"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                )];
+                ));
                 if !payers.is_empty() {
                     reasons.push(format!("received money from {} payer(s)", payers.len()));
                 }
@@ -182,20 +225,29 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                     pagerank[v as usize],
                     pagerank[v as usize] * n as f64
                 ));
-                let mut evidence: Vec<u32> = inside_edges.clone();
+                // The naming links first: they say the most.
+                let mut evidence: Vec<u32> = incident[v as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&e| {
+                        table.dst[e as usize] == v && index.edges[e as usize].label.is_some()
+                    })
+                    .collect();
+                evidence.extend(inside_edges.iter().copied());
                 evidence.extend(
                     incident[v as usize]
                         .iter()
                         .copied()
                         .filter(|&e| table.dst[e as usize] == v && MONEY.contains(&kind(e))),
                 );
-                evidence.sort();
-                evidence.dedup();
+                let mut seen = HashSet::new();
+                evidence.retain(|e| seen.insert(*e));
                 evidence.truncate(12);
                 RankedMember {
                     node: Node::node_view(index, view, Some(&community), v),
                     score,
                     measures: BTreeMap::from([
+                        ("named_organiser".into(), named_organiser.len() as f64),
                         ("partners_inside".into(), partners.len() as f64),
                         ("payers".into(), payers.len() as f64),
                         ("pagerank".into(), pagerank[v as usize]),
@@ -215,11 +267,28 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
         });
         organisers.truncate(settings.organisers);
 
-        // Brokers: the members on the most shortest paths, and what they link this network to.
+        // Brokers: those who pass money on (paid by some, paying others, as a hawaladar does),
+        // and those on the most shortest paths, with what they link this network to.
+        let top_betweenness = actors
+            .iter()
+            .map(|&v| betweenness[v as usize])
+            .fold(0.0f64, f64::max);
         let mut brokers: Vec<RankedMember> = actors
             .iter()
-            .filter(|&&v| betweenness[v as usize] > 0.0)
             .map(|&v| {
+                let money_in: HashSet<u32> = incident[v as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&e| table.dst[e as usize] == v && MONEY.contains(&kind(e)))
+                    .map(|e| table.src[e as usize])
+                    .collect();
+                let money_out: HashSet<u32> = incident[v as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&e| table.src[e as usize] == v && MONEY.contains(&kind(e)))
+                    .map(|e| table.dst[e as usize])
+                    .collect();
+                let passes = (money_in.len() * money_out.len()) as f64;
                 let outside_edges: Vec<u32> = incident[v as usize]
                     .iter()
                     .copied()
@@ -233,7 +302,15 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                         }
                         acc
                     });
-                let mut reasons = vec![format!(
+                let mut reasons = Vec::new();
+                if passes > 0.0 {
+                    reasons.push(format!(
+                        "passed money on: received from {} and paid {}",
+                        money_in.len(),
+                        money_out.len()
+                    ));
+                }
+                reasons.push(format!(
                     "on {:.0} shortest paths between others{}",
                     betweenness[v as usize],
                     if exact {
@@ -241,24 +318,34 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                     } else {
                         " (estimated from 512 sampled sources)"
                     }
-                )];
+                ));
                 if !networks.is_empty() {
                     reasons.push(format!(
                         "links this network to network(s) {}",
                         networks
                             .keys()
-                            .map(|c| format!("#{c}"))
+                            .map(|c| format!("#{}", c + 1))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ));
                 }
-                let mut evidence = outside_edges;
-                evidence.truncate(12);
+                let mut evidence: Vec<u32> = incident[v as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&e| MONEY.contains(&kind(e)))
+                    .take(8)
+                    .collect();
+                evidence.extend(outside_edges.iter().copied().take(4));
+                let mut seen = HashSet::new();
+                evidence.retain(|e| seen.insert(*e));
                 RankedMember {
                     node: Node::node_view(index, view, Some(&community), v),
-                    score: betweenness[v as usize],
+                    // Passing money on first; betweenness (scaled below 1) orders the rest.
+                    score: passes + betweenness[v as usize] / (top_betweenness + 1.0),
                     measures: BTreeMap::from([
                         ("betweenness".into(), betweenness[v as usize]),
+                        ("money_in_from".into(), money_in.len() as f64),
+                        ("money_out_to".into(), money_out.len() as f64),
                         ("other_networks".into(), networks.len() as f64),
                     ]),
                     reasons,
@@ -268,6 +355,7 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                         .collect(),
                 }
             })
+            .filter(|b| b.score > 0.0)
             .collect();
         brokers.sort_by(|a, b| {
             b.score

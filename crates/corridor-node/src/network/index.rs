@@ -35,6 +35,8 @@ pub(crate) struct EdgeRule {
     pub time: Option<String>,
     pub amount: Option<String>,
     pub currency: Option<String>,
+    /// A property that says what the link is ("named as organiser", "brother").
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +129,8 @@ pub(crate) struct EdgeInfo {
     pub directed: bool,
     /// For co-travel: how many times the two crossed together.
     pub times: u32,
+    /// What the source says the link is.
+    pub label: Option<String>,
 }
 
 pub(crate) struct Index {
@@ -261,6 +265,10 @@ pub(crate) fn build(
                 .currency
                 .as_deref()
                 .and_then(|p| values_of(&live, p).next());
+            let label_statement = rule
+                .label
+                .as_deref()
+                .and_then(|p| values_of(&live, p).next());
             // The ends present, in chain order; each end's statements' labels are required.
             let mut ends: Vec<(String, u16)> = Vec::new();
             for prop in &rule.chain {
@@ -290,16 +298,22 @@ pub(crate) fn build(
                                 required: prev_label | bit_of(extra),
                                 directed: rule.directed,
                                 times: 1,
+                                label: label_statement.map(|s| s.value.clone()),
                             },
                         });
                     }
                 }
                 ends.push((found[0].value.clone(), bit_of(found[0])));
             }
-            let extra_labels = [time_statement, amount_statement, currency_statement]
-                .into_iter()
-                .flatten()
-                .fold(0u16, |acc, s| acc | bit_of(s));
+            let extra_labels = [
+                time_statement,
+                amount_statement,
+                currency_statement,
+                label_statement,
+            ]
+            .into_iter()
+            .flatten()
+            .fold(0u16, |acc, s| acc | bit_of(s));
             for pair in ends.windows(2) {
                 let ((from, a), (to, b)) = (&pair[0], &pair[1]);
                 pending.push(PendingEdge {
@@ -317,6 +331,7 @@ pub(crate) fn build(
                         required: a | b | extra_labels,
                         directed: rule.directed,
                         times: 1,
+                        label: label_statement.map(|s| s.value.clone()),
                     },
                 });
             }
@@ -468,6 +483,7 @@ pub(crate) fn build(
             required,
             directed: false,
             times: times as u32,
+            label: None,
         });
     }
     // Records resolved into a node with others but linked by no edge still belong to it, so

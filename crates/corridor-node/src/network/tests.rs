@@ -159,6 +159,17 @@ fn world() -> (Node, tempfile::TempDir) {
         ],
         &le,
     );
+    // A debriefed migrant names the boss.
+    w.link(
+        "UnknownLink",
+        &[
+            ("subject", "payer"),
+            ("object", "boss"),
+            ("role", "named as organiser"),
+            ("date", "2024-05-02"),
+        ],
+        &le,
+    );
     // Crossings: t1 and t2 cross together twice (co-travel); t1 and t3 only once.
     w.put(
         "point-1",
@@ -257,6 +268,18 @@ fn the_ring_its_broker_and_the_money_are_found_with_their_evidence() {
         ring.organisers[0].reasons
     );
     assert!(!ring.organisers[0].edges.is_empty());
+    assert!(
+        ring.organisers[0]
+            .reasons
+            .iter()
+            .any(|r| r == "named as organiser by 1 person(s)"),
+        "{:?}",
+        ring.organisers[0].reasons
+    );
+    assert_eq!(
+        ring.organisers[0].edges[0].label.as_deref(),
+        Some("named as organiser")
+    );
     // Ali joins the rings: a broker of his network, with the edges across as evidence.
     let ali = findings
         .iter()

@@ -50,6 +50,15 @@ impl EdgeFilter {
         }
     }
 
+    /// Whether the filter lets every edge of `graph` through.
+    fn is_open(&self, graph: &Graph) -> bool {
+        self.kinds.is_empty()
+            && self.from.is_none()
+            && self.until.is_none()
+            && self.edges.is_none()
+            && !(self.follow_direction && graph.outgoing.is_some())
+    }
+
     /// Whether the slot may be walked from its own node (`forward`) or towards it.
     #[inline]
     fn walkable(&self, graph: &Graph, slot: usize, forward: bool) -> bool {
@@ -517,6 +526,28 @@ pub fn simple_paths(
     Paths { paths, truncated }
 }
 
+/// The size of each seed's neighbourhood within `hops`, the seeds shared between threads
+/// (each with its own marks): what a batch of context queries costs.
+pub fn neighbourhood_sizes(
+    graph: &Graph,
+    seeds: &[u32],
+    filter: &EdgeFilter,
+    hops: u32,
+) -> Vec<usize> {
+    use rayon::prelude::*;
+    seeds
+        .par_iter()
+        .map_init(
+            || Scratch::new(graph),
+            |scratch, &seed| {
+                neighbourhood(graph, scratch, &[seed], filter, hops, usize::MAX)
+                    .nodes
+                    .len()
+            },
+        )
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct Neighbourhood {
     /// Nodes with their distance from the nearest seed, seeds first.
@@ -544,6 +575,8 @@ pub fn neighbourhood(
     }
     let mut head = 0;
     let mut truncated = false;
+    // Without a filter every slot is walked: no per-edge checks in the inner loop.
+    let open = filter.is_open(graph);
     while head < nodes.len() {
         let (v, depth) = nodes[head];
         head += 1;
@@ -551,7 +584,7 @@ pub fn neighbourhood(
             continue;
         }
         for s in csr.slots(v) {
-            if !filter.walkable(graph, s, true) {
+            if !open && !filter.walkable(graph, s, true) {
                 continue;
             }
             let u = csr.targets[s] as usize;

@@ -452,6 +452,19 @@ fn protection_data_never_shapes_what_enforcement_sees() {
             "{format:?}"
         );
         assert!(text.contains("Abu Karim"), "{format:?}");
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut elements = 0;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Start(_) | quick_xml::events::Event::Empty(_)) => {
+                    elements += 1
+                }
+                Ok(_) => {}
+                Err(e) => panic!("{format:?} is not well-formed XML: {e}"),
+            }
+        }
+        assert!(elements > 20, "{format:?}: {elements} elements");
     }
     // Without a reason, law-enforcement facts are not readable: the rings disappear too.
     let no_reason = Subject {

@@ -68,7 +68,7 @@ impl Level {
         self.node_weight.len()
     }
 
-    fn from_csr(csr: &Csr, objective: Objective) -> Self {
+    fn from_csr(csr: &Csr, objective: Objective, sizes: Option<&[f64]>) -> Self {
         let n = csr.node_count();
         let weights: Vec<f64> = match &csr.weights {
             Some(w) => w.iter().map(|&x| x as f64).collect(),
@@ -76,7 +76,7 @@ impl Level {
         };
         let node_weight = match objective {
             Objective::Modularity => (0..n as u32).map(|v| csr.weighted_degree(v)).collect(),
-            Objective::Cpm => vec![1.0; n],
+            Objective::Cpm => sizes.map_or_else(|| vec![1.0; n], <[f64]>::to_vec),
         };
         Level {
             offsets: csr.offsets.clone(),
@@ -118,7 +118,17 @@ impl Accumulator {
 }
 
 pub fn leiden(csr: &Csr, options: LeidenOptions) -> Communities {
+    leiden_sized(csr, options, None)
+}
+
+/// Leiden where, for CPM, each node counts `sizes[v]` towards a community's size (1 each by
+/// default). A node of size 0 costs a community no density: a phone number or an address
+/// that links people, without being one of them.
+pub fn leiden_sized(csr: &Csr, options: LeidenOptions, sizes: Option<&[f64]>) -> Communities {
     let n = csr.node_count();
+    if let Some(sizes) = sizes {
+        assert_eq!(sizes.len(), n, "one size per node");
+    }
     let total_weight: f64 = match &csr.weights {
         Some(w) => w.iter().map(|&x| x as f64).sum(),
         None => csr.targets.len() as f64,
@@ -135,7 +145,7 @@ pub fn leiden(csr: &Csr, options: LeidenOptions) -> Communities {
     while passes < max_passes {
         passes += 1;
         let before = membership.clone();
-        membership = one_pass(csr, options, coefficient, membership, &mut rng);
+        membership = one_pass(csr, options, sizes, coefficient, membership, &mut rng);
         if options.iterations.is_none() && same_partition(&before, &membership) {
             break;
         }
@@ -153,11 +163,12 @@ pub fn leiden(csr: &Csr, options: LeidenOptions) -> Communities {
 fn one_pass(
     csr: &Csr,
     options: LeidenOptions,
+    sizes: Option<&[f64]>,
     coefficient: f64,
     start: Vec<u32>,
     rng: &mut SplitMix64,
 ) -> Vec<u32> {
-    let mut level = Level::from_csr(csr, options.objective);
+    let mut level = Level::from_csr(csr, options.objective, sizes);
     // Which node of the current level each input node belongs to.
     let mut node_of: Vec<u32> = (0..csr.node_count() as u32).collect();
     let mut partition = start;

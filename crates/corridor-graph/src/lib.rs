@@ -30,7 +30,7 @@ pub use centrality::{
 pub use components::{Components, connected_components};
 pub use edgelist::{EdgeListOptions, EdgeListReport, read_edge_list};
 pub use graph::{BuildOptions, BuildReport, EdgeData, Graph, GraphBuilder};
-pub use leiden::{Communities, LeidenOptions, Objective, leiden};
+pub use leiden::{Communities, LeidenOptions, Objective, leiden, leiden_sized};
 pub use paths::{EdgeFilter, Hop, Path, Paths, Scratch};
 
 #[derive(Debug, thiserror::Error)]

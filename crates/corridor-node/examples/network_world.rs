@@ -165,6 +165,14 @@ fn main() {
     };
     let organisers: Vec<&RankedMember> =
         findings.iter().flat_map(|f| f.organisers.first()).collect();
+    // SHOW_RANKED=1: the ten best-ranked organisers with their true roles and reasons.
+    if std::env::var_os("SHOW_RANKED").is_some() {
+        let mut ranked = organisers.clone();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+        for m in ranked.iter().take(10) {
+            eprintln!("{:>7.1} {:?} {:?}", m.score, role(m), m.reasons);
+        }
+    }
     let brokers: Vec<&RankedMember> = findings.iter().flat_map(|f| f.brokers.first()).collect();
     say(
         "world_organiser_precision_at_10",

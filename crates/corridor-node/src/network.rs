@@ -296,12 +296,21 @@ impl Node {
             .iter()
             .filter(|m| m.labels & view.allowed != 0)
             .collect();
-        let first = members.first().copied();
+        // A record to open if there is one; a value node (a phone number) otherwise.
+        let first = members
+            .iter()
+            .find(|m| m.record)
+            .or(members.first())
+            .copied();
         NodeView {
             id: first.map_or_else(String::new, |m| m.id.clone()),
             schema: first.map_or_else(String::new, |m| m.schema.clone()),
             caption: first.map_or_else(String::new, |m| m.caption.clone()),
-            records: members.iter().map(|m| m.id.clone()).collect(),
+            records: members
+                .iter()
+                .filter(|m| m.record)
+                .map(|m| m.id.clone())
+                .collect(),
             community: community.map(|c| c[v as usize]),
             depth: None,
         }

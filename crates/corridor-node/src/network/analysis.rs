@@ -72,13 +72,25 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
         .graph
         .simple_subgraph(|e, _| view.edges.contains(e as usize));
     let n = sub.node_count();
-    let communities = corridor_graph::leiden(
+    // Only persons and organisations count towards a network's size: a phone, an address or
+    // a vehicle links people without making a network less dense.
+    let sizes: Vec<f64> = (0..n as u32)
+        .map(|v| {
+            if is_actor(&Node::node_view(index, view, None, v).schema) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let communities = corridor_graph::leiden_sized(
         &sub.csr,
         LeidenOptions {
             objective: Objective::Cpm,
             resolution: settings.resolution,
             ..Default::default()
         },
+        Some(&sizes),
     );
     let pagerank = corridor_graph::pagerank(&sub, PageRankOptions::default()).scores;
     let exact = n <= 5_000;
@@ -181,7 +193,12 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                     .copied()
                     .filter(|&e| inside.contains(&other(e, v)))
                     .collect();
-                let partners: HashSet<u32> = inside_edges.iter().map(|&e| other(e, v)).collect();
+                // People, not the phones and addresses between them.
+                let partners: HashSet<u32> = inside_edges
+                    .iter()
+                    .map(|&e| other(e, v))
+                    .filter(|&u| sizes[u as usize] > 0.0)
+                    .collect();
                 let payers: HashSet<u32> = incident[v as usize]
                     .iter()
                     .copied()
@@ -194,10 +211,12 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                     .filter(|(label, _)| is_organiser_label(label))
                     .flat_map(|(_, who)| who.iter().copied())
                     .collect();
+                // Being named as the one in charge outweighs any count of links: a driver who
+                // collects every fee is central, not the organiser. The counts saturate.
                 let score = 10.0 * named_organiser.len() as f64
-                    + partners.len() as f64
-                    + payers.len() as f64
-                    + pagerank[v as usize] * n as f64;
+                    + (partners.len() as f64).ln_1p()
+                    + (payers.len() as f64).ln_1p()
+                    + (pagerank[v as usize] * n as f64).ln_1p();
                 let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
                 for &e in &inside_edges {
                     *by_kind.entry(kind(e)).or_default() += 1;

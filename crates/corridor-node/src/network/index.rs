@@ -19,6 +19,9 @@ use crate::resolution::Resolver;
 #[serde(deny_unknown_fields)]
 pub(crate) struct Settings {
     pub merge_by: HashMap<String, String>,
+    /// Values that are nodes of their own, by property type: a phone number written on a
+    /// person is the node of that number (the same as a PhoneNumber entity's).
+    pub value_nodes: HashMap<String, String>,
     pub edges: Vec<EdgeRule>,
     pub co_travel: CoTravelSettings,
     pub findings: FindingsSettings,
@@ -30,6 +33,10 @@ pub(crate) struct EdgeRule {
     pub schema: String,
     pub kind: String,
     pub chain: Vec<String>,
+    /// Only for entities of exactly this schema, not those that extend it (a Payment rule
+    /// that a MoneyTransfer, with its own, must not also take).
+    #[serde(default)]
+    pub exact: bool,
     #[serde(default)]
     pub directed: bool,
     pub time: Option<String>,
@@ -70,6 +77,7 @@ impl Settings {
                 .chain(&rule.time)
                 .chain(&rule.amount)
                 .chain(&rule.currency)
+                .chain(&rule.label)
             {
                 assert!(
                     prop == "self" || schema.property(prop).is_some(),
@@ -77,6 +85,16 @@ impl Settings {
                     rule.kind,
                     rule.schema
                 );
+            }
+            for prop in &rule.chain {
+                if let Some(p) = schema.property(prop) {
+                    let kind = p.type_.name();
+                    assert!(
+                        kind == "entity" || settings.value_nodes.contains_key(kind),
+                        "network/network.yaml: edge rule {}: {prop} is a {kind}, which is not in value_nodes",
+                        rule.kind
+                    );
+                }
             }
             assert!(
                 rule.chain.len() >= 2,
@@ -111,6 +129,8 @@ pub(crate) struct Member {
     /// The labels of the statements that name it: a user who may read none of them does not
     /// see the record.
     pub labels: u16,
+    /// A record of the store; false for a value (a phone number written on a person).
+    pub record: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -234,23 +254,25 @@ pub(crate) fn build(
                     schema: schema.name.clone(),
                     caption,
                     labels,
+                    record: true,
                 },
                 merge_value,
             ),
         );
 
-        let rules: Vec<&EdgeRule> = schema
-            .lineage
+        // Every rule of the entity's schema and of the schemata it extends, but an `exact`
+        // rule only for its own schema.
+        let rules: Vec<&EdgeRule> = settings
+            .edges
             .iter()
-            .map(|ancestor| {
-                settings
-                    .edges
-                    .iter()
-                    .filter(|r| &r.schema == ancestor)
-                    .collect::<Vec<_>>()
+            .filter(|r| {
+                if r.exact {
+                    r.schema == schema.name
+                } else {
+                    schema.is_a(&r.schema)
+                }
             })
-            .find(|rules| !rules.is_empty())
-            .unwrap_or_default();
+            .collect();
         for rule in rules {
             let time_statement = rule
                 .time
@@ -282,6 +304,16 @@ pub(crate) fn build(
                 if found.is_empty() {
                     continue;
                 }
+                // A value that is a node of its own (a phone number): named by its schema.
+                let value_schema = schema
+                    .property(prop)
+                    .map(|p| p.type_.name())
+                    .filter(|t| *t != "entity")
+                    .and_then(|t| settings.value_nodes.get(t));
+                let node_id = |s: &Statement| match value_schema {
+                    Some(node_schema) => format!("{node_schema}:{}", s.value),
+                    None => s.value.clone(),
+                };
                 if found.len() > 1
                     && let Some((prev, prev_label)) = ends.last().cloned()
                 {
@@ -289,7 +321,7 @@ pub(crate) fn build(
                         pending.push(PendingEdge {
                             kind: rule.kind.clone(),
                             from: prev.clone(),
-                            to: extra.value.clone(),
+                            to: node_id(extra),
                             time,
                             info: EdgeInfo {
                                 evidence: vec![id.clone()],
@@ -303,7 +335,7 @@ pub(crate) fn build(
                         });
                     }
                 }
-                ends.push((found[0].value.clone(), bit_of(found[0])));
+                ends.push((node_id(found[0]), bit_of(found[0])));
             }
             let extra_labels = [
                 time_statement,
@@ -387,17 +419,31 @@ pub(crate) fn build(
         if v as usize == nodes.len() {
             nodes.push(NodeInfo::default());
         }
-        let member = members
-            .get(id)
-            .map(|(m, _)| m.clone())
-            .unwrap_or_else(|| Member {
-                // A reference to a record this node does not hold: shown by its id, with the
-                // labels of the statement that names it.
-                id: id.to_string(),
-                schema: String::new(),
-                caption: id.to_string(),
-                labels: fallback_label,
+        let member = members.get(id).map(|(m, _)| m.clone()).unwrap_or_else(|| {
+            // A value node ("PhoneNumber:+218…"), or a reference to a record this node
+            // does not hold: shown with the labels of the statement that names it.
+            let value = settings.value_nodes.values().find_map(|schema| {
+                id.strip_prefix(schema.as_str())
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(|v| (schema, v))
             });
+            match value {
+                Some((schema, value)) => Member {
+                    id: id.to_string(),
+                    schema: schema.clone(),
+                    caption: value.to_string(),
+                    labels: fallback_label,
+                    record: false,
+                },
+                None => Member {
+                    id: id.to_string(),
+                    schema: String::new(),
+                    caption: id.to_string(),
+                    labels: fallback_label,
+                    record: true,
+                },
+            }
+        });
         nodes[v as usize].members.push(member);
         node_of.insert(id.to_string(), v);
         Ok(v)

@@ -203,6 +203,20 @@ fn world() -> (Node, tempfile::TempDir) {
             &border,
         );
     }
+    // One number on a debriefed person's record and in a seized phone's contacts.
+    w.put(
+        "x1",
+        "Person",
+        &[("name", "Karim Phone"), ("phone", "+218911111111")],
+        &le,
+    );
+    w.put("x2", "Person", &[("name", "Contact Two")], &le);
+    w.put(
+        "ph-9",
+        "PhoneNumber",
+        &[("number", "+218911111111"), ("user", "x2")],
+        &le,
+    );
     // Protection data: a child in Yusuf's care, recorded by a protection officer.
     w.put(
         "child",
@@ -598,4 +612,24 @@ fn bad_queries_are_refused_by_name() {
             .to_string()
             .contains("graphml, gexf, anx")
     );
+}
+
+#[test]
+fn a_phone_number_written_on_a_record_is_the_node_of_that_number() {
+    let (node, _dir) = world();
+    let s = analyst();
+    let hood = node
+        .network_neighbourhood(&s, "x1", 2, &Filter::default(), 50)
+        .unwrap();
+    let phone = hood
+        .nodes
+        .iter()
+        .find(|n| n.schema == "PhoneNumber")
+        .expect("the number is a node");
+    assert_eq!(
+        (phone.id.as_str(), phone.records.as_slice()),
+        ("ph-9", &["ph-9".to_string()][..])
+    );
+    assert!(hood.nodes.iter().any(|n| n.id == "x2"), "{:?}", hood.nodes);
+    assert!(hood.edges.iter().all(|e| e.kind == "phone"));
 }

@@ -72,8 +72,8 @@ pub struct Stats {
 }
 
 pub use node::{
-    AuditRecord, Credential, GENESIS_HASH, JudgementRecord, NodeStore, UserRecord, Visibility,
-    WatchlistVersion,
+    AuditRecord, CoopRecord, Credential, GENESIS_HASH, JudgementRecord, NodeStore, UserRecord,
+    Visibility, WatchlistVersion,
 };
 
 /// A store of statements, and of what a node keeps beside them ([`NodeStore`]). Reads see
@@ -119,6 +119,10 @@ pub trait WriteTx {
         version: WatchlistVersion,
         members: &[String],
     ) -> Result<WatchlistVersion>;
+
+    /// Appends a row to the cooperation log in this transaction; `Conflict` when a `request`
+    /// or `received` row with that key is already there.
+    fn append_coop(&mut self, record: &CoopRecord) -> Result<()>;
 
     fn commit(self: Box<Self>) -> Result<WriteSummary>;
 }

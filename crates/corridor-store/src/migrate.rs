@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "border",
         sql: include_str!("../migrations/sqlite/0005_border.sql"),
     },
+    Migration {
+        version: 6,
+        name: "cooperation",
+        sql: include_str!("../migrations/sqlite/0006_cooperation.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -60,6 +65,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "border",
         sql: include_str!("../migrations/postgres/0005_border.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "cooperation",
+        sql: include_str!("../migrations/postgres/0006_cooperation.sql"),
     },
 ];
 

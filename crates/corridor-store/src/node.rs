@@ -77,6 +77,18 @@ pub struct WatchlistVersion {
     pub removed: u64,
 }
 
+/// One row of the cooperation log (partners, requests, their steps, packages): the node
+/// reads the JSON body; the store keeps the order (`seq`, set when appended) and refuses a
+/// second `request` or `received` row with the same key.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CoopRecord {
+    pub seq: u64,
+    pub kind: String,
+    pub key: String,
+    pub body: String,
+    pub at: String,
+}
+
 /// The hash the chain starts from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -137,6 +149,16 @@ pub trait NodeStore {
     fn watchlist_versions(&mut self) -> Result<Vec<WatchlistVersion>>;
     /// The entity ids one version holds, in id order.
     fn watchlist_members(&mut self, list: &str, version: u64) -> Result<Vec<String>>;
+
+    /// Cooperation log rows of `kind` (and `key` when given) with `seq > after`, oldest
+    /// first, at most `limit`.
+    fn coop_records(
+        &mut self,
+        kind: &str,
+        key: Option<&str>,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<CoopRecord>>;
 
     /// The handling/purpose pairs that occur in the store.
     fn visibilities(&mut self) -> Result<Vec<Visibility>>;

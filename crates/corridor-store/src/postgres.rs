@@ -388,6 +388,11 @@ impl WriteTx for PostgresTx<'_> {
         node::record_watchlist_version(&mut self.tx, version, members)
     }
 
+    fn append_coop(&mut self, record: &crate::CoopRecord) -> Result<()> {
+        self.flush()?;
+        node::append_coop(&mut self.tx, record)
+    }
+
     fn commit(mut self: Box<Self>) -> Result<WriteSummary> {
         self.flush()?;
         let PostgresTx { tx, summary, .. } = *self;

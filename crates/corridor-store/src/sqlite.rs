@@ -423,6 +423,10 @@ impl WriteTx for SqliteTx<'_> {
         node::record_watchlist_version(&self.tx, version, members)
     }
 
+    fn append_coop(&mut self, record: &crate::CoopRecord) -> Result<()> {
+        node::append_coop(&self.tx, record)
+    }
+
     fn commit(self: Box<Self>) -> Result<WriteSummary> {
         let SqliteTx {
             tx,

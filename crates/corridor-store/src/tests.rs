@@ -605,9 +605,16 @@ fn judgements_cannot_be_edited_in_the_database() {
         .unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join("node/corridor.db")).unwrap();
+    conn.execute(
+        "INSERT INTO coop_record (kind, key, body, at) VALUES ('event', 'r', 'sent', 'now')",
+        [],
+    )
+    .unwrap();
     for sql in [
         "UPDATE er_judgement SET judgement = 'same'",
         "DELETE FROM er_judgement",
+        "UPDATE coop_record SET body = 'x'",
+        "DELETE FROM coop_record",
     ] {
         let err = conn.execute(sql, []).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
@@ -628,6 +635,9 @@ fn judgements_cannot_be_edited_in_the_database() {
             "UPDATE er_judgement SET judgement = 'same'",
             "DELETE FROM er_judgement",
             "TRUNCATE er_judgement",
+            "UPDATE coop_record SET body = 'x'",
+            "DELETE FROM coop_record",
+            "TRUNCATE coop_record",
         ] {
             let err = client.batch_execute(sql).unwrap_err();
             assert!(format!("{err:?}").contains("append-only"), "{sql}: {err:?}");
@@ -756,5 +766,55 @@ fn watchlist_versions_count_what_came_and_went() {
             ids(&["b", "c", "d"])
         );
         assert!(store.watchlist_members("interpol", 7).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn the_cooperation_log_keeps_order_and_takes_a_request_or_a_receipt_once() {
+    each_backend(|store| {
+        let row = |kind: &str, key: &str, body: &str| crate::CoopRecord {
+            kind: kind.into(),
+            key: key.into(),
+            body: body.into(),
+            at: "2026-11-30T10:00:00Z".into(),
+            ..Default::default()
+        };
+        let mut tx = store.begin().unwrap();
+        tx.append_coop(&row("request", "it/R-1", "{\"v\":1}"))
+            .unwrap();
+        tx.append_coop(&row("event", "it/R-1", "sent")).unwrap();
+        tx.append_coop(&row("event", "it/R-1", "received")).unwrap();
+        tx.commit().unwrap();
+        // A second request with the same id, in a transaction that also writes facts: the
+        // conflict is reported and the caller's drop leaves nothing.
+        let mut tx = store.begin().unwrap();
+        tx.write(&[fact("p-9", "Person", "name", "Answer Person", "coop")])
+            .unwrap();
+        let err = tx
+            .append_coop(&row("request", "it/R-1", "{\"v\":2}"))
+            .unwrap_err();
+        assert!(matches!(err, crate::StoreError::Conflict(_)), "{err}");
+        drop(tx);
+        assert!(values(store, "p-9", "name").is_empty());
+        let mut tx = store.begin().unwrap();
+        tx.append_coop(&row("received", "pkg-1", "{}")).unwrap();
+        tx.commit().unwrap();
+        let mut tx = store.begin().unwrap();
+        assert!(tx.append_coop(&row("received", "pkg-1", "{}")).is_err());
+        drop(tx);
+        let events = store.coop_records("event", Some("it/R-1"), 0, 10).unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.body.as_str()).collect::<Vec<_>>(),
+            ["sent", "received"]
+        );
+        assert!(events[0].seq < events[1].seq);
+        let after = store
+            .coop_records("event", None, events[0].seq, 10)
+            .unwrap();
+        assert_eq!(after.len(), 1);
+        assert_eq!(
+            store.coop_records("request", None, 0, 10).unwrap()[0].body,
+            "{\"v\":1}"
+        );
     });
 }

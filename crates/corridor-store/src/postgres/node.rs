@@ -2,7 +2,8 @@
 
 use super::PostgresStore;
 use crate::node::{
-    AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility, WatchlistVersion,
+    AuditRecord, CoopRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility,
+    WatchlistVersion,
 };
 use crate::{Result, Stats};
 
@@ -23,6 +24,29 @@ fn watchlist_row(r: &postgres::Row) -> WatchlistVersion {
         added: n(8),
         removed: n(9),
     }
+}
+
+/// Appends a cooperation log row in the caller's transaction. A duplicate `request` or
+/// `received` key is looked for first: a failed statement would abort the whole transaction.
+pub(super) fn append_coop(tx: &mut postgres::Transaction<'_>, r: &CoopRecord) -> Result<()> {
+    if (r.kind == "request" || r.kind == "received")
+        && tx
+            .query_opt(
+                "SELECT 1 FROM coop_record WHERE kind = $1 AND key = $2",
+                &[&r.kind, &r.key],
+            )?
+            .is_some()
+    {
+        return Err(crate::StoreError::Conflict(format!(
+            "the cooperation log already has a {} {}",
+            r.kind, r.key
+        )));
+    }
+    tx.execute(
+        "INSERT INTO coop_record (kind, key, body, at) VALUES ($1, $2, $3, $4)",
+        &[&r.kind, &r.key, &r.body, &r.at],
+    )?;
+    Ok(())
 }
 
 /// Writes a watchlist version and its members in the caller's transaction.
@@ -355,6 +379,31 @@ impl NodeStore for PostgresStore {
             &[&schema, &after.unwrap_or(""), &(limit as i64)],
         )?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn coop_records(
+        &mut self,
+        kind: &str,
+        key: Option<&str>,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<CoopRecord>> {
+        let (after, limit) = (after as i64, limit as i64);
+        let rows = self.client.query(
+            "SELECT seq, kind, key, body, at FROM coop_record
+              WHERE kind = $1 AND ($2::text IS NULL OR key = $2) AND seq > $3 ORDER BY seq LIMIT $4",
+            &[&kind, &key as &(dyn postgres::types::ToSql + Sync), &after, &limit],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| CoopRecord {
+                seq: r.get::<_, i64>(0) as u64,
+                kind: r.get(1),
+                key: r.get(2),
+                body: r.get(3),
+                at: r.get(4),
+            })
+            .collect())
     }
 
     fn watchlist_versions(&mut self) -> Result<Vec<WatchlistVersion>> {

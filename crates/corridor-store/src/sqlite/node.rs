@@ -4,7 +4,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, term_number};
 use crate::node::{
-    AuditRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility, WatchlistVersion,
+    AuditRecord, CoopRecord, Credential, JudgementRecord, NodeStore, UserRecord, Visibility,
+    WatchlistVersion,
 };
 use crate::{Result, Stats};
 
@@ -75,6 +76,24 @@ pub(super) fn watchlist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Watchlist
         added: r.get::<_, i64>(8)? as u64,
         removed: r.get::<_, i64>(9)? as u64,
     })
+}
+
+/// Appends a cooperation log row in the caller's transaction.
+pub(super) fn append_coop(tx: &rusqlite::Transaction<'_>, r: &CoopRecord) -> Result<()> {
+    match tx.execute(
+        "INSERT INTO coop_record (kind, key, body, at) VALUES (?1, ?2, ?3, ?4)",
+        params![r.kind, r.key, r.body, r.at],
+    ) {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(crate::StoreError::Conflict(format!(
+                "the cooperation log already has a {} {}",
+                r.kind, r.key
+            )))
+        }
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
 /// Writes a watchlist version and its members in the caller's transaction.
@@ -384,6 +403,29 @@ impl NodeStore for SqliteStore {
             "SELECT entity_id FROM watchlist_member WHERE list = ?1 AND version = ?2 ORDER BY entity_id",
         )?;
         let rows = q.query_map(params![list, version as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn coop_records(
+        &mut self,
+        kind: &str,
+        key: Option<&str>,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<CoopRecord>> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT seq, kind, key, body, at FROM coop_record
+              WHERE kind = ?1 AND (?2 IS NULL OR key = ?2) AND seq > ?3 ORDER BY seq LIMIT ?4",
+        )?;
+        let rows = q.query_map(params![kind, key, after as i64, limit as i64], |r| {
+            Ok(CoopRecord {
+                seq: r.get::<_, i64>(0)? as u64,
+                kind: r.get(1)?,
+                key: r.get(2)?,
+                body: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -85,6 +85,12 @@ impl NodeKeys {
         })
     }
 
+    /// Signs `bytes` (a log entry, a receipt): Ed25519, hex.
+    pub fn sign(&self, bytes: &[u8]) -> String {
+        use ed25519_dalek::Signer;
+        hex::encode(self.signing.sign(bytes).to_bytes())
+    }
+
     pub fn public(&self) -> PartnerKeys {
         PartnerKeys {
             node: self.node.clone(),
@@ -129,6 +135,22 @@ impl PartnerKeys {
     pub(crate) fn recipient(&self) -> Result<age::x25519::Recipient, CoopError> {
         age::x25519::Recipient::from_str(&self.encryption)
             .map_err(|e| CoopError::Invalid(format!("{}: encryption key: {e}", self.node)))
+    }
+
+    /// Whether `signature` (hex) is this partner's over `bytes`.
+    pub fn verify(&self, bytes: &[u8], signature: &str) -> bool {
+        use ed25519_dalek::Verifier;
+        let Ok(key) = self.verifying_key() else {
+            return false;
+        };
+        let Some(sig) = hex::decode(signature)
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        else {
+            return false;
+        };
+        key.verify(bytes, &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_ok()
     }
 
     /// Checks that both keys parse and the node id is plain.

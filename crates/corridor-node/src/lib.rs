@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod border;
+pub mod coop;
 pub mod network;
 mod pool;
 pub mod resolution;

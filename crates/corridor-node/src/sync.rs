@@ -136,7 +136,7 @@ impl From<&Statement> for WireStatement {
 
 impl WireStatement {
     /// Rebuilds the statement, checking everything a sender could get wrong or forge.
-    fn into_statement(
+    pub(crate) fn into_statement(
         self,
         model: &corridor_model::Model,
         provenances: &mut HashMap<Provenance, Arc<Provenance>>,

@@ -49,6 +49,9 @@ pub enum Action {
     /// Analyse the network of who is linked to whom: neighbourhoods, paths, communities,
     /// money traced, co-travel (each fact still passes the read rules).
     AnalyseNetwork,
+    /// Exchange cooperation requests and answers with partner authorities, and keep the
+    /// directory of partners (a central authority's work).
+    Cooperate,
 }
 
 impl Action {
@@ -66,6 +69,7 @@ impl Action {
         Action::ManageWatchlists,
         Action::Sync,
         Action::AnalyseNetwork,
+        Action::Cooperate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +87,7 @@ impl Action {
             Action::ManageWatchlists => "manage_watchlists",
             Action::Sync => "sync",
             Action::AnalyseNetwork => "analyse_network",
+            Action::Cooperate => "cooperate",
         }
     }
 }

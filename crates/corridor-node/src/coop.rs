@@ -22,7 +22,7 @@ use corridor_policy::{Action, Subject};
 use corridor_store::CoopRecord;
 use serde::{Deserialize, Serialize};
 
-pub use packages::{Delivery, DeliveryReport, MessageEntry, Receipt, Sender};
+pub use packages::{Delivery, DeliveryReport, MAX_PACKAGE_BYTES, MessageEntry, Receipt, Sender};
 
 use crate::{Node, NodeError, now};
 

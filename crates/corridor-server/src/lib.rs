@@ -155,6 +155,38 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ("get", "/api/v1/network/findings", get(r::network::findings)),
         ("get", "/api/v1/network/money", get(r::network::money)),
         ("get", "/api/v1/network/export", get(r::network::export)),
+        ("get", "/api/v1/coop/identity", get(r::coop::identity)),
+        ("get", "/api/v1/coop/partners", get(r::coop::partners)),
+        ("post", "/api/v1/coop/partners", post(r::coop::add_partner)),
+        ("get", "/api/v1/coop/requests", get(r::coop::requests)),
+        (
+            "post",
+            "/api/v1/coop/requests",
+            post(r::coop::create_request),
+        ),
+        (
+            "get",
+            "/api/v1/coop/requests/{node}/{reference}",
+            get(r::coop::request),
+        ),
+        (
+            "post",
+            "/api/v1/coop/requests/{node}/{reference}/steps",
+            post(r::coop::step),
+        ),
+        (
+            "post",
+            "/api/v1/coop/requests/{node}/{reference}/answer",
+            post(r::coop::answer),
+        ),
+        ("get", "/api/v1/coop/timeliness", get(r::coop::timeliness)),
+        ("get", "/api/v1/coop/messages", get(r::coop::messages)),
+        ("get", "/api/v1/coop/packages/{id}", get(r::coop::package)),
+        (
+            "post",
+            "/api/v1/coop/packages",
+            post(r::coop::receive).layer(DefaultBodyLimit::disable()),
+        ),
         ("get", "/api/v1/sync/watchlists", get(r::sync::watchlists)),
         (
             "get",

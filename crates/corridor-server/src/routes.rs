@@ -15,6 +15,7 @@ use crate::problem::Problem;
 use crate::{App, blocking};
 
 pub mod border;
+pub mod coop;
 pub mod network;
 pub mod review;
 pub mod sync;

@@ -121,6 +121,7 @@ fn serve_fixture(tls: Option<crate::Tls>) -> Server {
     drop(store);
     let node = corridor_node::Node::open(&location, &dir.path().join("store"), model, 2).unwrap();
     node.build_resolution().unwrap();
+    node.coop_init("test-node").unwrap();
     for role in ROLES {
         node.create_user(
             None,
@@ -321,6 +322,38 @@ fn every_route_answers_for_a_permitted_caller() {
     let s = server();
     let admin = login(&s, "administrator");
     let analyst = login(&s, "analyst");
+    let central = login(&s, "central-authority");
+    let libya = corridor_coop::NodeKeys::generate("ly").unwrap();
+    // A package from Libya to this node, carrying a new request.
+    let from_libya = |reference: &str| -> Vec<u8> {
+        let ours: corridor_coop::PartnerKeys = serde_json::from_value(
+            central.get(&s, "/api/v1/coop/identity", None).json()["keys"].clone(),
+        )
+        .unwrap();
+        let body = json!({"kind": "request", "request": {
+            "id": format!("ly/{reference}"), "reference": reference, "request_type": "police_information",
+            "urgency": "routine", "requesting": "ly", "requested": "test-node", "legal_basis": ["untoc-27"],
+            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}});
+        let mut out = Vec::new();
+        let meta = corridor_coop::Meta {
+            kind: "request".into(),
+            created_at: corridor_node::now(),
+            expires_at: "2099-01-01T00:00:00Z".into(),
+            in_reply_to: None,
+            handling: corridor_coop::Dissemination::H0,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap();
+        corridor_coop::seal(
+            &libya,
+            &ours,
+            &meta,
+            &mut &bytes[..],
+            &mut std::io::Cursor::new(Vec::new()),
+            &mut out,
+        )
+        .unwrap();
+        out
+    };
     for (method, path, _) in crate::routes() {
         let concrete = path
             .replace("{id}", "p-border")
@@ -342,6 +375,48 @@ fn every_route_answers_for_a_permitted_caller() {
                 analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
             }
             ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status" | "/api/v1/crossing-points") => analyst.get(&s, &concrete, None),
+            ("post", "/api/v1/coop/partners") => central.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"keys": libya.public(), "name": "Libya", "accepts": ["police_information"], "fingerprint": libya.public().fingerprint()}),
+            ),
+            ("post", "/api/v1/coop/requests") => central.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"reference": "T-1", "request_type": "police_information", "urgency": "routine", "requested": "ly",
+                        "legal_basis": ["untoc-27"], "questions": ["Who?"], "handling": "H0"}),
+            ),
+            ("post", "/api/v1/coop/requests/{node}/{reference}/steps") => central.send(
+                &s,
+                "POST",
+                &concrete.replace("{node}", "test-node").replace("{reference}", "T-1"),
+                &json!({"state": "sent"}),
+            ),
+            ("post", "/api/v1/coop/requests/{node}/{reference}/answer") => {
+                let delivered = call(&s, "POST", "/api/v1/coop/packages", &[("Content-Type", "application/octet-stream")], &from_libya("LY-1"));
+                assert_eq!(delivered.status, 200, "{}", delivered.body);
+                central.send(
+                    &s,
+                    "POST",
+                    &concrete.replace("{node}", "ly").replace("{reference}", "LY-1"),
+                    &json!({"entities": ["p-border"], "note": "as asked"}),
+                )
+            }
+            ("post", "/api/v1/coop/packages") => {
+                call(&s, "POST", &concrete, &[("Content-Type", "application/octet-stream")], &from_libya("LY-2"))
+            }
+            ("get", "/api/v1/coop/packages/{id}") => {
+                let log = central.get(&s, "/api/v1/coop/messages", None).json();
+                let id = log["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "out").unwrap()["package_id"].as_str().unwrap().to_string();
+                central.get(&s, &path.replace("{id}", &id), None)
+            }
+            ("get", p) if p.starts_with("/api/v1/coop/") => central.get(
+                &s,
+                &concrete.replace("{node}", "test-node").replace("{reference}", "T-1"),
+                None,
+            ),
             ("get", p) if p.starts_with("/api/v1/network/") => {
                 let query = match p {
                     "/api/v1/network/paths" => "?from=p-border&to=v-3&mode=all_shortest",

@@ -6,6 +6,7 @@
 
 mod border_command;
 mod commands;
+mod coop_command;
 mod graph_command;
 mod mrz_command;
 mod node_commands;
@@ -158,6 +159,12 @@ enum Command {
         national: String,
         #[command(flatten)]
         args: node_commands::SyncArgs,
+    },
+    /// International cooperation: this node's keys, its directory of partners, packages moved
+    /// by hand or delivered now.
+    Coop {
+        #[command(subcommand)]
+        command: coop_command::CoopCommand,
     },
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
@@ -327,6 +334,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Resolve(args) => resolve_command::resolve(args),
         Command::Screen(args) => screen_command::screen(args),
         Command::Graph { command } => graph_command::run(command),
+        Command::Coop { command } => coop_command::run(&ctx, command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
         Command::Alerts { command } => border_command::alerts(&ctx, command),

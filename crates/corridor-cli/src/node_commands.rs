@@ -126,6 +126,14 @@ pub struct ServeArgs {
     pub national: Option<String>,
     #[command(flatten)]
     pub sync: SyncArgs,
+    /// Seconds between deliveries of queued cooperation packages to partners (when the node
+    /// has cooperation keys); a partner down is tried again with backoff.
+    #[arg(long, default_value_t = 30)]
+    pub coop_interval: u64,
+    /// The certificate authority (PEM) partner nodes' HTTPS certificates chain to, when it is
+    /// not one of the public web's.
+    #[arg(long)]
+    pub coop_ca: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -298,6 +306,45 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         std::thread::Builder::new()
             .name("sync".into())
             .spawn(move || corridor_sync::run(&post.node, &link, interval))?;
+    }
+    if app.node.coop_identity().is_ok() {
+        let ca = args
+            .coop_ca
+            .as_deref()
+            .map(std::fs::read)
+            .transpose()
+            .context("--coop-ca")?;
+        let courier = corridor_sync::Courier::new(ca.as_deref())?;
+        let interval = std::time::Duration::from_secs(args.coop_interval.max(1));
+        let deliverer = app.clone();
+        std::thread::Builder::new()
+            .name("coop".into())
+            .spawn(move || {
+                loop {
+                    match deliverer
+                        .node
+                        .coop_deliver(&|url, bytes| courier.post(url, bytes))
+                    {
+                        Ok(report) => {
+                            for d in report.deliveries {
+                                eprintln!(
+                                    "corridor: package {} to {}: {} {}",
+                                    d.package_id,
+                                    d.peer,
+                                    d.outcome,
+                                    if d.outcome == "delivered" {
+                                        ""
+                                    } else {
+                                        d.detail.as_str()
+                                    }
+                                );
+                            }
+                        }
+                        Err(e) => eprintln!("corridor: cooperation delivery: {e}"),
+                    }
+                    std::thread::sleep(interval);
+                }
+            })?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -12,6 +12,10 @@ mod engines;
 #[path = "cli/graph.rs"]
 mod graph;
 
+/// Three central authorities' nodes exchanging requests and answers.
+#[path = "cli/coop.rs"]
+mod coop;
+
 /// A border post and its national node as two processes.
 #[path = "cli/border.rs"]
 mod border;

@@ -80,35 +80,12 @@ impl Link {
         node_name: &str,
         ca_pem: Option<&[u8]>,
     ) -> Result<Link, SyncError> {
-        let mut config = ureq::Agent::config_builder()
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(600)))
-            .http_status_as_error(false);
-        if let Some(pem) = ca_pem {
-            let mut roots = Vec::new();
-            for item in ureq::tls::parse_pem(pem) {
-                match item {
-                    Ok(ureq::tls::PemItem::Certificate(cert)) => roots.push(cert),
-                    Ok(_) => {}
-                    Err(e) => {
-                        return Err(SyncError::Certificate(format!("not PEM: {e}")));
-                    }
-                }
-            }
-            if roots.is_empty() {
-                return Err(SyncError::Certificate("no certificate in it".into()));
-            }
-            config = config.tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
-                    .build(),
-            );
-        }
+        let agent = agent(ca_pem)?;
         Ok(Link {
             base: base.trim_end_matches('/').to_string(),
             token: token.trim().to_string(),
             node_name: node_name.to_string(),
-            agent: config.build().into(),
+            agent,
         })
     }
 
@@ -365,4 +342,74 @@ fn pending(node: &Node) -> i64 {
         .last_statement_seq()
         .map(|last| (last - cursor.push_after).max(0))
         .unwrap_or(0)
+}
+
+/// An agent with a private certificate authority when given (nodes of one State often use
+/// their own), timeouts, and statuses left to the caller.
+fn agent(ca_pem: Option<&[u8]>) -> Result<ureq::Agent, SyncError> {
+    let mut config = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(10)))
+        .timeout_global(Some(Duration::from_secs(600)))
+        .http_status_as_error(false);
+    if let Some(pem) = ca_pem {
+        let mut roots = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => roots.push(cert),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(SyncError::Certificate(format!("not PEM: {e}")));
+                }
+            }
+        }
+        if roots.is_empty() {
+            return Err(SyncError::Certificate("no certificate in it".into()));
+        }
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
+                .build(),
+        );
+    }
+    Ok(config.build().into())
+}
+
+/// Carries cooperation packages to partner nodes: the node's deliverer calls [`Courier::post`]
+/// for each package due, and keeps the receipt it returns.
+pub struct Courier {
+    agent: ureq::Agent,
+}
+
+impl Courier {
+    pub fn new(ca_pem: Option<&[u8]>) -> Result<Courier, SyncError> {
+        Ok(Courier {
+            agent: agent(ca_pem)?,
+        })
+    }
+
+    /// POSTs a package; the receipt's JSON on 200, otherwise what went wrong.
+    pub fn post(&self, url: &str, bytes: &[u8]) -> Result<String, String> {
+        let response = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/octet-stream")
+            .send(bytes)
+            .map_err(|e| format!("{url}: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response
+            .into_body()
+            .with_config()
+            .limit(1024 * 1024)
+            .read_to_string()
+            .map_err(|e| format!("{url}: {e}"))?;
+        if status == 200 {
+            Ok(text)
+        } else {
+            let detail = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["detail"].as_str().map(str::to_string))
+                .unwrap_or(text);
+            Err(format!("{url}: {status}: {detail}"))
+        }
+    }
 }

@@ -14,9 +14,9 @@ const SPECIMEN: &str =
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 const PASSWORD: &str = "a long test password";
 
-struct Served {
-    child: Child,
-    base: String,
+pub(super) struct Served {
+    pub(super) child: Child,
+    pub(super) base: String,
 }
 
 impl Drop for Served {
@@ -26,7 +26,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(node: &Node, listen: &str, extra: &[&str]) -> Served {
+pub(super) fn serve(node: &Node, listen: &str, extra: &[&str]) -> Served {
     let mut args = vec!["serve", "--listen", listen, "--connections", "2"];
     args.extend_from_slice(extra);
     let mut child = node
@@ -47,7 +47,7 @@ fn serve(node: &Node, listen: &str, extra: &[&str]) -> Served {
     Served { child, base }
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -55,7 +55,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn add_user(node: &Node, name: &str, role: &str) {
+pub(super) fn add_user(node: &Node, name: &str, role: &str) {
     let mut child = node
         .cmd(&["users", "add", name, "--role", role, "--password-stdin"])
         .stdin(Stdio::piped())
@@ -73,7 +73,7 @@ fn add_user(node: &Node, name: &str, role: &str) {
 }
 
 /// A logged-in browser-like client of one node.
-struct Client {
+pub(super) struct Client {
     agent: ureq::Agent,
     base: String,
     cookie: String,
@@ -81,7 +81,7 @@ struct Client {
 }
 
 impl Client {
-    fn login(base: &str, user: &str) -> Client {
+    pub(super) fn login(base: &str, user: &str) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
@@ -112,7 +112,7 @@ impl Client {
         }
     }
 
-    fn get(&self, path: &str) -> Value {
+    pub(super) fn get(&self, path: &str) -> Value {
         let mut r = self
             .agent
             .get(&format!("{}{path}", self.base))
@@ -123,7 +123,7 @@ impl Client {
         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
     }
 
-    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+    pub(super) fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let mut r = self
             .agent
             .post(&format!("{}{path}", self.base))
@@ -142,7 +142,7 @@ impl Client {
 }
 
 /// Waits until `done` holds, for at most a minute.
-fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+pub(super) fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
         assert!(

@@ -550,7 +550,7 @@ impl Node {
                 continue;
             }
             if let Some(last) = failures.last() {
-                let wait = (10i64 << failures.len().min(8)).min(3600);
+                let wait = (2i64 << failures.len().min(10)).min(3600);
                 let last_s = corridor_model::types::parse_unix_utc(&last.at).unwrap_or(0);
                 if now_s < last_s + wait {
                     report.waiting += 1;

@@ -124,6 +124,8 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
         imported.version.version,
         imported.version.entries
     );
+    let requests = demo_cooperation(ctx)?;
+    say!("cooperation: {requests} requests with two invented partner authorities");
     let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;
@@ -564,4 +566,135 @@ fn print_stats(store: &mut dyn Store) -> anyhow::Result<()> {
         say!("  {dataset:<28} {n:>10}");
     }
     Ok(())
+}
+
+/// The demo node cooperates as `demo-it` with two invented partners whose private keys live
+/// only here: requests from them arrive as real signed packages (one already overdue), and
+/// requests to them wait in the outbox, one acknowledged and one refused.
+fn demo_cooperation(ctx: &Context) -> anyhow::Result<usize> {
+    use corridor_coop::{Dissemination, Meta, NodeKeys, RequestType, State, Urgency};
+    let node = ctx.node(1)?;
+    if node.coop_identity().is_ok() {
+        return Ok(0); // an earlier demo run made them
+    }
+    let me = crate::border_command::operator(ctx);
+    let ours = node.coop_init("demo-it")?;
+    let partners = [
+        ("demo-ly", "Libya (invented)"),
+        ("demo-tn", "Tunisia (invented)"),
+    ];
+    let mut keys = Vec::new();
+    for (id, name) in partners {
+        let k = NodeKeys::generate(id)?;
+        node.add_partner(
+            &me,
+            corridor_node::coop::PartnerInput {
+                keys: k.public(),
+                name: name.into(),
+                url: String::new(),
+                accepts: RequestType::ALL.to_vec(),
+                fingerprint: k.public().fingerprint(),
+            },
+        )?;
+        keys.push(k);
+    }
+    let day = |offset: i64| {
+        corridor_model::types::format_unix_utc(corridor_node::now_unix() + offset * 86_400)
+    };
+    let deliver = |from: &NodeKeys, kind: &str, body: serde_json::Value| -> anyhow::Result<()> {
+        let meta = Meta {
+            kind: kind.into(),
+            created_at: day(-1),
+            expires_at: day(20),
+            in_reply_to: None,
+            handling: Dissemination::H2,
+        };
+        let bytes = serde_json::to_vec(&body)?;
+        let mut package = Vec::new();
+        corridor_coop::seal(
+            from,
+            &ours,
+            &meta,
+            &mut &bytes[..],
+            &mut std::io::Cursor::new(Vec::new()),
+            &mut package,
+        )?;
+        node.receive_package(&mut &package[..])?;
+        Ok(())
+    };
+    // Two requests from Libya: one due in ten days, one overdue.
+    for (reference, due, question) in [
+        (
+            "LY-2026-041",
+            10,
+            "Is the owner of the boat seized at Lampedusa on 3 March known to you?",
+        ),
+        (
+            "LY-2026-033",
+            -3,
+            "Please confirm the identity of the driver stopped at the Ras Ajdir crossing.",
+        ),
+    ] {
+        deliver(
+            &keys[0],
+            "request",
+            serde_json::json!({"kind": "request", "request": {
+            "id": format!("demo-ly/{reference}"), "reference": reference,
+            "request_type": "police_information", "urgency": "urgent",
+            "requesting": "demo-ly", "requested": "demo-it",
+            "legal_basis": ["untoc-27", "smuggling-protocol-10"],
+            "questions": [question], "deadline": &day(due)[..10], "handling": "H2",
+            "created_at": day(-1)}}),
+        )?;
+    }
+    // Ours: to Libya (acknowledged, then refused), to Tunisia (sent).
+    let mut sent = Vec::new();
+    for (reference, to, kind) in [
+        ("IT-2026-118", "demo-ly", RequestType::MutualLegalAssistance),
+        ("IT-2026-121", "demo-ly", RequestType::PoliceInformation),
+        ("IT-2026-125", "demo-tn", RequestType::PoliceInformation),
+    ] {
+        let view = node.create_request(
+            &me,
+            corridor_node::coop::RequestInput {
+                reference: reference.into(),
+                request_type: kind,
+                urgency: Urgency::Routine,
+                requested: to.into(),
+                legal_basis: vec![
+                    if kind == RequestType::MutualLegalAssistance {
+                        "untoc-18"
+                    } else {
+                        "untoc-27"
+                    }
+                    .into(),
+                ],
+                subjects: vec![],
+                questions: vec![
+                    "Which accounts received the fees paid by the group of 12 March?".into(),
+                ],
+                deadline: Some(day(30)[..10].to_string()),
+                handling: Dissemination::H2,
+                handling_note: None,
+            },
+        )?;
+        node.request_step(&me, &view.request.id, State::Sent, None)?;
+        sent.push(view);
+    }
+    let status = |view: &corridor_node::coop::RequestView, state: &str, note: Option<&str>| {
+        serde_json::json!({"kind": "status", "request_id": view.request.id, "request_hash": view.content_hash,
+                           "event": {"state": state, "at": corridor_node::now(), "by": "ca-ly", "note": note}})
+    };
+    deliver(&keys[0], "status", status(&sent[0], "acknowledged", None))?;
+    deliver(&keys[0], "status", status(&sent[1], "acknowledged", None))?;
+    deliver(
+        &keys[0],
+        "status",
+        status(
+            &sent[1],
+            "refused",
+            Some("outside the scope of the legal basis cited"),
+        ),
+    )?;
+    Ok(5)
 }

@@ -303,29 +303,54 @@ impl Node {
             r.signature = keys.sign(&r.signed_bytes());
             r
         };
-        let mut store = self.store();
-        let mut tx = store.begin()?;
-        let what = self
-            .apply_body(&mut *tx, &keys, &header, body)
-            .map_err(|e| refuse(e.to_string()))?;
-        tx.append_coop(&record("received", &header.id, &receipt)?)?;
-        let entry = MessageEntry {
-            direction: "in".into(),
-            package_id: header.id.clone(),
-            peer: header.from.clone(),
-            kind: header.kind.clone(),
-            package_hash: header.hash(),
-            outcome: "received".into(),
-            detail: what.clone(),
-            at: receipt.received_at.clone(),
-            signature: String::new(),
-        }
-        .signed(&keys);
-        tx.append_coop(&record("message", &header.id, &entry)?)?;
-        tx.commit()?;
+        // What the body refers to is read before the write begins: a node may have a single
+        // store connection, which the transaction then holds; a refusal is written after it.
+        let known = match &body {
+            Body::Request { .. } => None,
+            Body::Status {
+                request_id,
+                request_hash,
+                ..
+            }
+            | Body::Answer {
+                request_id,
+                request_hash,
+                ..
+            } => Some(
+                self.party_request(&keys, &header, request_id, request_hash)
+                    .map_err(|e| refuse(e.to_string()))?,
+            ),
+        };
+        let applied = {
+            let mut store = self.store();
+            let mut tx = store.begin()?;
+            match self.apply_body(&mut *tx, &keys, &header, body, known) {
+                Err(e) => Err(e),
+                Ok(what) => {
+                    tx.append_coop(&record("received", &header.id, &receipt)?)?;
+                    let entry = MessageEntry {
+                        direction: "in".into(),
+                        package_id: header.id.clone(),
+                        peer: header.from.clone(),
+                        kind: header.kind.clone(),
+                        package_hash: header.hash(),
+                        outcome: "received".into(),
+                        detail: what.clone(),
+                        at: receipt.received_at.clone(),
+                        signature: String::new(),
+                    }
+                    .signed(&keys);
+                    tx.append_coop(&record("message", &header.id, &entry)?)?;
+                    tx.commit()?;
+                    Ok(what)
+                }
+            }
+        };
+        let what = applied.map_err(|e| refuse(e.to_string()))?;
         drop(reader);
         let kept = in_dir.join(format!("{}.pkg", header.id));
         let _ = file.persist(&kept);
+        let mut store = self.store();
         self.audit(
             &mut **store,
             &header.from,
@@ -366,6 +391,7 @@ impl Node {
         keys: &NodeKeys,
         header: &Header,
         body: Body,
+        known: Option<Request>,
     ) -> Result<String, NodeError> {
         match body {
             Body::Request { request } => {
@@ -411,11 +437,11 @@ impl Node {
                 Ok(format!("request {} received", request.id))
             }
             Body::Status {
-                request_id,
-                request_hash,
-                event,
+                request_id, event, ..
             } => {
-                let mut request = self.party_request(keys, header, &request_id, &request_hash)?;
+                let mut request = known
+                    .clone()
+                    .ok_or_else(|| NodeError::Invalid(format!("no request {request_id} here")))?;
                 let side = if request.requesting == header.from {
                     Side::Requesting
                 } else {
@@ -429,11 +455,13 @@ impl Node {
             }
             Body::Answer {
                 request_id,
-                request_hash,
                 event,
                 statements,
+                ..
             } => {
-                let mut request = self.party_request(keys, header, &request_id, &request_hash)?;
+                let mut request = known
+                    .clone()
+                    .ok_or_else(|| NodeError::Invalid(format!("no request {request_id} here")))?;
                 if request.requested != header.from {
                     return Err(NodeError::Invalid(
                         "only the requested authority answers".into(),
@@ -528,20 +556,33 @@ impl Node {
     pub fn coop_deliver(&self, send: &Sender<'_>) -> Result<DeliveryReport, NodeError> {
         let keys = self.coop_keys()?;
         let mut report = DeliveryReport::default();
-        let mut by_package: std::collections::BTreeMap<String, Vec<MessageEntry>> =
+        // Packages in the order they were queued: a partner must get a request's steps in
+        // the order they were taken, so one that cannot be delivered now holds back the later
+        // ones to the same partner.
+        let mut order: Vec<String> = Vec::new();
+        let mut by_package: std::collections::HashMap<String, Vec<MessageEntry>> =
             Default::default();
         for r in self.coop_records("message", None)? {
             let m: MessageEntry = parse(&r)?;
             if m.direction == "out" {
+                if !by_package.contains_key(&m.package_id) {
+                    order.push(m.package_id.clone());
+                }
                 by_package.entry(m.package_id.clone()).or_default().push(m);
             }
         }
         let now_s = crate::now_unix();
-        for (id, entries) in by_package {
+        let mut held: std::collections::HashSet<String> = Default::default();
+        for id in order {
+            let entries = &by_package[&id];
             if entries.iter().any(|m| m.outcome == "delivered") {
                 continue;
             }
             let first = &entries[0];
+            if held.contains(&first.peer) {
+                report.waiting += 1;
+                continue;
+            }
             let failures: Vec<&MessageEntry> =
                 entries.iter().filter(|m| m.outcome == "failed").collect();
             let partner = self.partner(&first.peer)?;
@@ -554,6 +595,7 @@ impl Node {
                 let last_s = corridor_model::types::parse_unix_utc(&last.at).unwrap_or(0);
                 if now_s < last_s + wait {
                     report.waiting += 1;
+                    held.insert(first.peer.clone());
                     continue;
                 }
             }
@@ -587,6 +629,7 @@ impl Node {
                 report.delivered += 1;
             } else {
                 report.failed += 1;
+                held.insert(first.peer.clone());
             }
             report.deliveries.push(Delivery {
                 package_id: id.clone(),

@@ -4,6 +4,11 @@
 import { reasonHeader } from './reason';
 import type {
   Alert,
+  CoopRequest,
+  LegalBasis,
+  Partner,
+  PartnerKeys,
+  Timeliness,
   CrossingInput,
   CrossingPoint,
   CrossingResult,
@@ -150,9 +155,28 @@ export const api = {
     ),
   timeline: (ids: string[]) => request<{ events: NetworkEdge[] }>('GET', `/network/timeline?entities=${ids.map(q).join(',')}`),
   findings: () => request<{ networks: NetworkFinding[] }>('GET', '/network/findings?limit=30'),
+  coopIdentity: () =>
+    request<{ keys: PartnerKeys; fingerprint: string; legal_bases: LegalBasis[] }>('GET', '/coop/identity'),
+  coopPartners: () => request<{ partners: Partner[] }>('GET', '/coop/partners'),
+  addPartner: (p: { keys: PartnerKeys; name: string; url: string; accepts: string[]; fingerprint: string }) =>
+    request<Partner>('POST', '/coop/partners', p),
+  coopRequests: () => request<{ requests: CoopRequest[] }>('GET', '/coop/requests'),
+  createRequest: (r: Record<string, unknown>) => request<CoopRequest>('POST', '/coop/requests', r),
+  coopRequest: (id: string) => request<CoopRequest>('GET', `/coop/requests/${coopPath(id)}`),
+  coopStep: (id: string, state: string, note: string) =>
+    request<CoopRequest>('POST', `/coop/requests/${coopPath(id)}/steps`, { state, note: note || undefined }),
+  coopAnswer: (id: string, entities: string[], partial: boolean, note: string) =>
+    request<CoopRequest>('POST', `/coop/requests/${coopPath(id)}/answer`, { entities, partial, note: note || undefined }),
+  coopTimeliness: () => request<Timeliness>('GET', '/coop/timeliness'),
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };
+
+/** A request id (`node/reference`) as the two segments of its path. */
+function coopPath(id: string): string {
+  const [node, ...rest] = id.split('/');
+  return `${q(node ?? '')}/${q(rest.join('/'))}`;
+}
 
 /** Edge kinds and a time window for network queries. */
 export interface NetworkFilter {

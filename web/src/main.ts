@@ -13,6 +13,7 @@ import { renderEntity } from './views/entity';
 import { renderHeader, type Header } from './views/header';
 import { renderLogin } from './views/login';
 import { renderNetwork } from './views/network';
+import { renderCoop, renderCoopRequest } from './views/coop';
 import { renderPair, renderReview } from './views/review';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
@@ -134,6 +135,12 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'network':
       view = renderNetwork(route.entity, ctx, focusPage);
+      break;
+    case 'coop':
+      view = renderCoop(route.tab, ctx, focusPage);
+      break;
+    case 'coopRequest':
+      view = renderCoopRequest(route.id, ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

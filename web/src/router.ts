@@ -12,10 +12,15 @@ export type Route =
   | { name: 'crossing' }
   | { name: 'alerts'; status: AlertStatus }
   | { name: 'network'; entity: string }
+  | { name: 'coop'; tab: CoopTab }
+  | { name: 'coopRequest'; id: string }
   | { name: 'login' }
   | { name: 'unknown' };
 
 export type AlertStatus = 'open' | 'decided' | 'all';
+
+export type CoopTab = 'requests' | 'new' | 'partners' | 'timeliness';
+const COOP_TABS: readonly CoopTab[] = ['requests', 'new', 'partners', 'timeliness'];
 
 /** The review queue's filter and page. */
 export interface QueueParams {
@@ -38,6 +43,18 @@ export function parseRoute(loc: Location = location): Route {
   if (path === '/users') return { name: 'users' };
   if (path === '/login') return { name: 'login' };
   if (path === '/crossing') return { name: 'crossing' };
+  if (path === '/coop') {
+    const tab = new URLSearchParams(loc.search).get('tab') as CoopTab | null;
+    return { name: 'coop', tab: tab && COOP_TABS.includes(tab) ? tab : 'requests' };
+  }
+  const coopRequest = /^\/coop\/requests\/([^/]+)\/([^/]+)$/.exec(path);
+  if (coopRequest && coopRequest[1] && coopRequest[2]) {
+    try {
+      return { name: 'coopRequest', id: `${decodeURIComponent(coopRequest[1])}/${decodeURIComponent(coopRequest[2])}` };
+    } catch {
+      return { name: 'unknown' };
+    }
+  }
   if (path === '/network') return { name: 'network', entity: new URLSearchParams(loc.search).get('entity') ?? '' };
   if (path === '/alerts') {
     const status = new URLSearchParams(loc.search).get('status');
@@ -92,6 +109,11 @@ export const paths = {
   pair: (left: string, right: string) => `/review/${encodeURIComponent(left)}/${encodeURIComponent(right)}`,
   login: () => '/login',
   crossing: () => '/crossing',
+  coop: (tab: CoopTab = 'requests') => (tab === 'requests' ? '/coop' : `/coop?tab=${tab}`),
+  coopRequest: (id: string) => {
+    const [node, ...rest] = id.split('/');
+    return `/coop/requests/${encodeURIComponent(node ?? '')}/${encodeURIComponent(rest.join('/'))}`;
+  },
   network: (entity = '') => (entity ? `/network?entity=${encodeURIComponent(entity)}` : '/network'),
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };

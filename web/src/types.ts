@@ -384,3 +384,84 @@ export interface MoneyTrace {
   transfers: { edge: NetworkEdge; traced: number }[];
   explanation: string;
 }
+
+/** Roles whose work includes cooperation between central authorities (`cooperate`). */
+export const COOP_ROLES: readonly Role[] = ['central_authority'];
+
+export type CoopState =
+  | 'draft'
+  | 'sent'
+  | 'received'
+  | 'acknowledged'
+  | 'in_progress'
+  | 'answered'
+  | 'partially_answered'
+  | 'refused'
+  | 'closed';
+
+export interface CoopEvent {
+  state: CoopState;
+  at: string;
+  by: string;
+  note?: string;
+}
+
+export interface CoopRequest {
+  id: string;
+  reference: string;
+  request_type: string;
+  urgency: string;
+  requesting: string;
+  requested: string;
+  legal_basis: string[];
+  subjects: string[];
+  questions: string[];
+  deadline?: string;
+  handling: string;
+  handling_note?: string;
+  created_at: string;
+  history: CoopEvent[];
+  state: CoopState;
+  direction: 'outgoing' | 'incoming';
+  partner: string;
+  reminders: { kind: string; days: number; text: string }[];
+  content_hash: string;
+}
+
+export interface PartnerKeys {
+  node: string;
+  signing: string;
+  encryption: string;
+}
+
+export interface Partner {
+  keys: PartnerKeys;
+  name: string;
+  url: string;
+  accepts: string[];
+  fingerprint: string;
+  verified_by: string;
+  verified_at: string;
+}
+
+export interface LegalBasis {
+  id: string;
+  title: string;
+  types: string[];
+}
+
+export interface TimelinessRow {
+  key: string;
+  requests: number;
+  answered: number;
+  median_days_to_acknowledge: number | null;
+  median_days_to_answer: number | null;
+  answered_on_time: number | null;
+  overdue: number;
+}
+
+export interface Timeliness {
+  by_partner: TimelinessRow[];
+  by_type: TimelinessRow[];
+  overdue: { id: string; partner: string; request_type: string; deadline: string; days_overdue: number; we_owe: boolean }[];
+}

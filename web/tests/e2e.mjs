@@ -602,6 +602,59 @@ async function main() {
     expect(drawn.length === 1 && drawn[0] === keep, `links drawn after filtering on ${keep}: ${drawn.join(', ')}`);
   });
 
+  const central = await newPage();
+  await step('cooperation: the central authority sees its inbox and outbox, the overdue request flagged', central, async () => {
+    await login(central, 'central');
+    await central.getByTestId('nav-coop').click();
+    await central.waitForURL((url) => url.pathname === '/coop');
+    await central.getByTestId('coop-requests').waitFor();
+    const rows = await central.getByTestId('coop-row').evaluateAll((trs) => trs.map((tr) => ({ id: tr.dataset.id, direction: tr.dataset.direction })));
+    expect(rows.length >= 5, `requests listed: ${rows.length}`);
+    expect(rows.some((r) => r.direction === 'incoming') && rows.some((r) => r.direction === 'outgoing'), 'no inbox and outbox');
+    const overdue = central.locator('[data-testid="coop-row"][data-id="demo-ly/LY-2026-033"] [data-testid="reminder"][data-kind="overdue"]');
+    expect((await overdue.count()) === 1, 'the overdue request is not flagged');
+    await central.getByTestId('coop-filter').selectOption('overdue');
+    expect((await central.getByTestId('coop-row').count()) === 1, 'the overdue filter does not keep only the overdue request');
+    await snap(central, 'coop-requests');
+  });
+
+  await step('cooperation: an incoming request is acknowledged; the step is recorded and sent to the partner', central, async () => {
+    await central.goto(`${base}/coop/requests/demo-ly/LY-2026-041`);
+    await central.getByTestId('coop-request-page').waitFor();
+    expect((await central.getByTestId('coop-state').innerText()).trim() === 'received', 'not received');
+    await central.getByTestId('coop-step-acknowledged').click();
+    await central.getByTestId('coop-done').waitFor();
+    await central.waitForFunction(() => document.querySelector('[data-testid="coop-state"]')?.textContent?.trim() === 'acknowledged');
+    const history = await central.getByTestId('coop-history').innerText();
+    expect(/acknowledged/.test(history), `history: ${history}`);
+  });
+
+  await step('cooperation: a new request is written and sent from the form', central, async () => {
+    await central.goto(`${base}/coop?tab=new`);
+    await central.getByTestId('coop-form').waitFor();
+    await central.getByTestId('coop-form-partner').selectOption('demo-tn');
+    await central.getByTestId('coop-form-reference').fill('IT-E2E-1');
+    await central.getByTestId('coop-form-type').selectOption('police_information');
+    await central.locator('[data-testid="coop-form-bases"] input').first().check();
+    await central.getByTestId('coop-form-questions').fill('Who rented the truck seen at the border on 2 May?');
+    await central.getByTestId('coop-form-handling').selectOption('H2');
+    await central.getByTestId('coop-form-send').click();
+    await central.waitForURL((url) => url.pathname === '/coop/requests/demo-it/IT-E2E-1');
+    await central.waitForFunction(() => document.querySelector('[data-testid="coop-state"]')?.textContent?.trim() === 'sent');
+  });
+
+  await step('cooperation: partners with their fingerprints, and every partner\'s timeliness', central, async () => {
+    await central.goto(`${base}/coop?tab=partners`);
+    await central.getByTestId('coop-partners').waitFor();
+    const fingerprints = await central.locator('[data-testid="coop-partner"] code').allInnerTexts();
+    expect(fingerprints.length === 2 && fingerprints.every((f) => /^([0-9a-f]{4} ){9}[0-9a-f]{4}$/.test(f)), `fingerprints: ${fingerprints.join(' | ')}`);
+    await central.goto(`${base}/coop?tab=timeliness`);
+    await central.getByTestId('coop-by-partner').waitFor();
+    expect((await central.locator('[data-testid="coop-by-partner"] tr[data-key="demo-ly"]').count()) === 1, 'no timeliness row for demo-ly');
+    await central.getByTestId('coop-chart').waitFor();
+    await snap(central, 'coop-timeliness');
+  });
+
   const border = await newPage();
   await step('border officer is not offered Review and is refused it', border, async () => {
     await login(border, 'border');
@@ -710,6 +763,14 @@ async function main() {
     await border.goto(`${base}/network`);
     await border.getByTestId('not-permitted').waitFor();
     const status = await border.evaluate(async () => (await fetch('/api/v1/network/findings')).status);
+    expect(status === 403, `the API answered ${status} to the border officer`);
+  });
+
+  await step('border officer is not offered Cooperation and is refused it', border, async () => {
+    expect((await border.getByTestId('nav-coop').count()) === 0, 'the border officer is offered Cooperation');
+    await border.goto(`${base}/coop`);
+    await border.getByTestId('not-permitted').waitFor();
+    const status = await border.evaluate(async () => (await fetch('/api/v1/coop/requests')).status);
     expect(status === 403, `the API answered ${status} to the border officer`);
   });
 

@@ -5,7 +5,7 @@ import { h } from '../dom';
 import { LANGS, lang, t, type Lang } from '../i18n';
 import { getReason, hasReason, REASON_MAX, REASON_MIN, setReason } from '../reason';
 import { paths, type Route } from '../router';
-import { NETWORK_ROLES, REVIEWER_ROLES, SCREENING_ROLES, type User } from '../types';
+import { COOP_ROLES, NETWORK_ROLES, REVIEWER_ROLES, SCREENING_ROLES, type User } from '../types';
 import { roleBadge } from './common';
 
 export interface HeaderActions {
@@ -38,6 +38,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const isReviewer = REVIEWER_ROLES.some((role) => user.roles.includes(role));
   const isScreener = SCREENING_ROLES.some((role) => user.roles.includes(role));
   const isNetworkAnalyst = NETWORK_ROLES.some((role) => user.roles.includes(role));
+  const isCentralAuthority = COOP_ROLES.some((role) => user.roles.includes(role));
 
   const searchInput = h('input', {
     type: 'search',
@@ -66,6 +67,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const navUsers = isAdmin ? h('a', { href: paths.users(), 'data-testid': 'nav-users' }, t('nav.users')) : null;
   const navCrossing = isScreener ? h('a', { href: paths.crossing(), 'data-testid': 'nav-crossing' }, t('nav.crossing')) : null;
   const navAlerts = isScreener ? h('a', { href: paths.alerts(), 'data-testid': 'nav-alerts' }, t('nav.alerts')) : null;
+  const navCoop = isCentralAuthority ? h('a', { href: paths.coop(), 'data-testid': 'nav-coop' }, t('nav.coop')) : null;
   const navNetwork = isNetworkAnalyst ? h('a', { href: paths.network(), 'data-testid': 'nav-network' }, t('nav.network')) : null;
 
   // The reason is stored when the field is left or Enter is pressed, not on each key: each
@@ -149,7 +151,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
       'div',
       { class: 'mainbar' },
       h('a', { href: paths.home(), class: 'brand', 'data-testid': 'brand' }, t('app.name')),
-      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navCrossing, navAlerts, navNetwork, navReview, navUsers),
+      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navCrossing, navAlerts, navNetwork, navCoop, navReview, navUsers),
       searchForm,
       userBox,
       languageSelect((next) => actions.setLang(next)),
@@ -166,6 +168,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
     navCrossing?.classList.toggle('current', route.name === 'crossing');
     navAlerts?.classList.toggle('current', route.name === 'alerts');
     navNetwork?.classList.toggle('current', route.name === 'network');
+    navCoop?.classList.toggle('current', route.name === 'coop' || route.name === 'coopRequest');
     if (reasonInput !== document.activeElement) reasonInput.value = getReason();
     showReasonState();
   };

@@ -25,7 +25,11 @@ pub async fn identity(State(app): State<App>, method: Method, headers: HeaderMap
             .require(&c.subject, corridor_policy::Action::Cooperate)
             .map_err(Problem::from)?;
         let (keys, fingerprint) = app.node.coop_identity().map_err(Problem::from)?;
-        Ok(serde_json::json!({ "keys": keys, "fingerprint": fingerprint }))
+        Ok(serde_json::json!({
+            "keys": keys,
+            "fingerprint": fingerprint,
+            "legal_bases": corridor_coop::legal_bases(),
+        }))
     })
     .await?;
     ok(view)

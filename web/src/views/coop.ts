@@ -35,7 +35,7 @@ function reminderBadges(r: CoopRequest): HTMLElement[] {
 export function renderCoop(tab: CoopTab, ctx: ViewContext, focusHeading: boolean): HTMLElement {
   if (!allowed(ctx)) return h('section', { class: 'page' }, notPermitted());
   const heading = h('h1', { tabindex: '-1' }, t('coop.title'));
-  const box = h('div', { 'data-testid': `coop-${tab}` }, loading());
+  const box = h('div', { 'data-testid': `coop-box-${tab}` }, loading());
   const fail = (error: unknown) => ctx.isCurrent() && fill(box, failurePage(error, ctx.focusReason));
   if (tab === 'requests') {
     api.coopRequests().then((r) => ctx.isCurrent() && fill(box, requestsTable(r.requests)), fail);

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use corridor_coop::{Dissemination, Meta, NodeKeys, RequestType, State, Urgency};
-use corridor_model::{HandlingCode, InformationGrade, Model, Provenance, Purpose, SourceReliability, Statement};
+use corridor_model::{
+    HandlingCode, InformationGrade, Model, Provenance, Purpose, SourceReliability, Statement,
+};
 use corridor_node::Node;
 use corridor_node::coop::{PartnerInput, RequestInput};
 use corridor_policy::Subject;
@@ -50,7 +52,15 @@ fn site(id: &str, runtime: &tokio::runtime::Runtime) -> Site {
         grade: InformationGrade::KnownToSource,
     });
     let mut tx = store.begin().unwrap();
-    tx.write(&[Statement::assert(&format!("{id}-p1"), "Person", "name", "A Driver".into(), None, provenance)]).unwrap();
+    tx.write(&[Statement::assert(
+        &format!("{id}-p1"),
+        "Person",
+        "name",
+        "A Driver".into(),
+        None,
+        provenance,
+    )])
+    .unwrap();
     tx.commit().unwrap();
     drop(store);
     let node = Node::open(&location, &dir.path().join("node"), model, 4).unwrap();
@@ -59,11 +69,19 @@ fn site(id: &str, runtime: &tokio::runtime::Runtime) -> Site {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     runtime.spawn(corridor_server::serve_on(app.clone(), listener, None));
-    Site { node: app, url, _dir: dir }
+    Site {
+        node: app,
+        url,
+        _dir: dir,
+    }
 }
 
 fn authority() -> Subject {
-    Subject { username: "ca".into(), roles: vec!["central_authority".into()], reason: None }
+    Subject {
+        username: "ca".into(),
+        roles: vec!["central_authority".into()],
+        reason: None,
+    }
 }
 
 fn introduce(to: &Site, other: &Site) {
@@ -72,7 +90,13 @@ fn introduce(to: &Site, other: &Site) {
         .node
         .add_partner(
             &authority(),
-            PartnerInput { keys, name: "partner".into(), url: other.url.clone(), accepts: RequestType::ALL.to_vec(), fingerprint },
+            PartnerInput {
+                keys,
+                name: "partner".into(),
+                url: other.url.clone(),
+                accepts: RequestType::ALL.to_vec(),
+                fingerprint,
+            },
         )
         .unwrap();
 }
@@ -98,18 +122,29 @@ fn send(a: &Site, to: &str, reference: &str) -> String {
             },
         )
         .unwrap();
-    a.node.node.request_step(&s, &view.request.id, State::Sent, None).unwrap();
+    a.node
+        .node
+        .request_step(&s, &view.request.id, State::Sent, None)
+        .unwrap();
     view.request.id
 }
 
 fn deliver(from: &Site, courier: &corridor_sync::Courier) -> usize {
-    let report = from.node.node.coop_deliver(&|url, bytes| courier.post(url, bytes)).unwrap();
+    let report = from
+        .node
+        .node
+        .coop_deliver(&|url, bytes| courier.post(url, bytes))
+        .unwrap();
     assert_eq!(report.failed, 0, "{:?}", report.deliveries);
     report.delivered
 }
 
 fn exchange(n: usize) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let (a, b) = (site("it", &runtime), site("ly", &runtime));
     introduce(&a, &b);
     introduce(&b, &a);
@@ -129,7 +164,10 @@ fn exchange(n: usize) {
     say("packages", n.to_string());
     say("seal_s", format!("{sealed:.3}"));
     say("deliver_s", format!("{delivered:.3}"));
-    say("packages_per_second", format!("{:.0}", n as f64 / (sealed + delivered)));
+    say(
+        "packages_per_second",
+        format!("{:.0}", n as f64 / (sealed + delivered)),
+    );
 
     // Round trips: A asks, B answers with a fact, A has the answer imported.
     let s = authority();
@@ -138,13 +176,25 @@ fn exchange(n: usize) {
         let t = Instant::now();
         let id = send(&a, "ly", &format!("RT-{i}"));
         deliver(&a, &courier);
-        b.node.node.answer_request(&s, &id, false, None, &["ly-p1".to_string()]).unwrap();
+        b.node
+            .node
+            .answer_request(&s, &id, false, None, &["ly-p1".to_string()])
+            .unwrap();
         deliver(&b, &courier);
-        assert_eq!(a.node.node.coop_request(&s, &id).unwrap().state, State::Answered);
+        assert_eq!(
+            a.node.node.coop_request(&s, &id).unwrap().state,
+            State::Answered
+        );
         trips.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    say("round_trip_p50_ms", format!("{:.1}", percentile(&mut trips, 0.5)));
-    say("round_trip_p95_ms", format!("{:.1}", percentile(&mut trips, 0.95)));
+    say(
+        "round_trip_p50_ms",
+        format!("{:.1}", percentile(&mut trips, 0.5)),
+    );
+    say(
+        "round_trip_p95_ms",
+        format!("{:.1}", percentile(&mut trips, 0.95)),
+    );
     say("exchange_peak_rss_mb", format!("{:.0}", peak_rss_mb()));
 }
 
@@ -163,7 +213,15 @@ fn large(bytes: u64) {
     let mut scratch = tempfile::tempfile().unwrap();
     let mut package = tempfile::tempfile().unwrap();
     let mut body = std::io::Read::take(std::io::repeat(7), bytes);
-    corridor_coop::seal(&a, &b.public(), &meta, &mut body, &mut scratch, &mut package).unwrap();
+    corridor_coop::seal(
+        &a,
+        &b.public(),
+        &meta,
+        &mut body,
+        &mut scratch,
+        &mut package,
+    )
+    .unwrap();
     let sealed = t.elapsed().as_secs_f64();
     use std::io::Seek;
     package.seek(std::io::SeekFrom::Start(0)).unwrap();
@@ -171,7 +229,16 @@ fn large(bytes: u64) {
     let mut input = std::io::BufReader::new(package);
     let header = corridor_coop::read_header(&mut input).unwrap();
     let mut out = tempfile::tempfile().unwrap();
-    let opened = corridor_coop::open(&b, &header, &a.public(), &|_| false, &corridor_node::now(), &mut input, &mut out).unwrap();
+    let opened = corridor_coop::open(
+        &b,
+        &header,
+        &a.public(),
+        &|_| false,
+        &corridor_node::now(),
+        &mut input,
+        &mut out,
+    )
+    .unwrap();
     let opened_s = t.elapsed().as_secs_f64();
     assert_eq!(opened.body_bytes, bytes);
     let mb = bytes as f64 / 1_048_576.0;
@@ -179,7 +246,10 @@ fn large(bytes: u64) {
     println!("large_{mb:.0}mb_open_s={opened_s:.3}");
     println!("large_{mb:.0}mb_mb_per_s={:.0}", mb / (sealed + opened_s));
     println!("large_{mb:.0}mb_peak_rss_mb={:.0}", peak_rss_mb());
-    println!("large_{mb:.0}mb_rss_growth_mb={:.0}", peak_rss_mb() - before);
+    println!(
+        "large_{mb:.0}mb_rss_growth_mb={:.0}",
+        peak_rss_mb() - before
+    );
 }
 
 fn main() {

@@ -31,6 +31,8 @@ log "exchange: $PACKAGES packages, then 20 round trips"
 for mb in $LARGE_MB; do
     log "one package of $mb MB"
     "$BIN" large $((mb * 1024 * 1024)) | tee -a "$RESULTS" >&2
+    log "one file of $mb MB from node to node"
+    "$BIN" attach $((mb * 1024 * 1024)) | tee -a "$RESULTS" >&2
 done
 echo "loadavg1=$(cut -d' ' -f1 /proc/loadavg)" >>"$RESULTS"
 cat "$RESULTS"

@@ -5,6 +5,7 @@
 //!   coop_bench exchange N      N requests from A to B, then 20 round trips (request → answer)
 //!   coop_bench large BYTES     seal and open one package of BYTES through temporary files
 //!                              (run in its own process, so its peak memory is its own)
+//!   coop_bench attach BYTES    one file of BYTES sent with a request from node A to node B
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -133,7 +134,7 @@ fn deliver(from: &Site, courier: &corridor_sync::Courier) -> usize {
     let report = from
         .node
         .node
-        .coop_deliver(&|url, bytes| courier.post(url, bytes))
+        .coop_deliver(&|url, path| courier.post(url, path))
         .unwrap();
     assert_eq!(report.failed, 0, "{:?}", report.deliveries);
     report.delivered
@@ -198,6 +199,41 @@ fn exchange(n: usize) {
     say("exchange_peak_rss_mb", format!("{:.0}", peak_rss_mb()));
 }
 
+/// One file of `bytes` attached to a request at A and delivered to B over HTTP, through both
+/// nodes' temporary files: the node-level path, not only the package format.
+fn attach(bytes: u64) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (a, b) = (site("it", &runtime), site("ly", &runtime));
+    introduce(&a, &b);
+    introduce(&b, &a);
+    let courier = corridor_sync::Courier::new(None).unwrap();
+    let id = send(&a, "ly", "FILE-1");
+    deliver(&a, &courier);
+    let before = peak_rss_mb();
+    let t = Instant::now();
+    let mut body = std::io::Read::take(std::io::repeat(7), bytes);
+    let file = a
+        .node
+        .node
+        .attach_to_request(&authority(), &id, "evidence.bin", &mut body)
+        .unwrap();
+    let sealed = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    assert_eq!(deliver(&a, &courier), 1);
+    let delivered = t.elapsed().as_secs_f64();
+    let view = b.node.node.coop_request(&authority(), &id).unwrap();
+    assert_eq!(view.files[0].sha256, file.sha256);
+    let mb = bytes as f64 / 1_048_576.0;
+    println!("node_{mb:.0}mb_attach_s={sealed:.3}");
+    println!("node_{mb:.0}mb_deliver_s={delivered:.3}");
+    println!("node_{mb:.0}mb_peak_rss_mb={:.0}", peak_rss_mb());
+    println!("node_{mb:.0}mb_rss_growth_mb={:.0}", peak_rss_mb() - before);
+}
+
 fn large(bytes: u64) {
     let a = NodeKeys::generate("a").unwrap();
     let b = NodeKeys::generate("b").unwrap();
@@ -257,6 +293,7 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("exchange") => exchange(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(200)),
         Some("large") => large(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1 << 20)),
+        Some("attach") => attach(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1 << 20)),
         _ => {
             eprintln!("usage: coop_bench exchange N | coop_bench large BYTES");
             std::process::exit(2);

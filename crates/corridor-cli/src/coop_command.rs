@@ -130,7 +130,7 @@ pub fn run(ctx: &Context, command: CoopCommand) -> anyhow::Result<()> {
         CoopCommand::Deliver { ca } => {
             let ca = ca.map(std::fs::read).transpose().context("--ca")?;
             let courier = corridor_sync::Courier::new(ca.as_deref())?;
-            let report = node.coop_deliver(&|url, bytes| courier.post(url, bytes))?;
+            let report = node.coop_deliver(&|url, path| courier.post(url, path))?;
             eprintln!(
                 "{} delivered, {} failed, {} waiting",
                 report.delivered, report.failed, report.waiting

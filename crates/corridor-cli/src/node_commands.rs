@@ -323,7 +323,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
                 loop {
                     match deliverer
                         .node
-                        .coop_deliver(&|url, bytes| courier.post(url, bytes))
+                        .coop_deliver(&|url, path| courier.post(url, path))
                     {
                         Ok(report) => {
                             for d in report.deliveries {

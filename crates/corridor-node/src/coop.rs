@@ -87,6 +87,17 @@ pub struct RequestInput {
     pub handling_note: Option<String>,
 }
 
+/// A file sent with a request (either way), kept under its SHA-256.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AttachmentRecord {
+    pub name: String,
+    pub sha256: String,
+    pub bytes: u64,
+    /// The node that sent it.
+    pub from: String,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct RequestView {
     #[serde(flatten)]
@@ -97,6 +108,8 @@ pub struct RequestView {
     pub partner: String,
     pub reminders: Vec<corridor_coop::request::Reminder>,
     pub content_hash: String,
+    /// Files sent with the request, either way.
+    pub files: Vec<AttachmentRecord>,
 }
 
 const KEYS_FILE: &str = "coop-keys.txt";
@@ -268,7 +281,14 @@ impl Node {
 
     fn request_view(&self, request: Request, us: &str, today: &str) -> RequestView {
         let outgoing = request.requesting == us;
+        let files = self
+            .coop_records("attachment", Some(&request.id))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| parse(r).ok())
+            .collect();
         RequestView {
+            files,
             state: request.state(),
             direction: if outgoing { "outgoing" } else { "incoming" },
             partner: if outgoing {

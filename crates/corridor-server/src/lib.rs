@@ -179,6 +179,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/coop/requests/{node}/{reference}/answer",
             post(r::coop::answer),
         ),
+        (
+            "post",
+            "/api/v1/coop/requests/{node}/{reference}/attachments",
+            post(r::coop::attach).layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "get",
+            "/api/v1/coop/attachments/{sha256}",
+            get(r::coop::attachment),
+        ),
         ("get", "/api/v1/coop/timeliness", get(r::coop::timeliness)),
         ("get", "/api/v1/coop/messages", get(r::coop::messages)),
         ("get", "/api/v1/coop/packages/{id}", get(r::coop::package)),
@@ -230,6 +240,10 @@ fn body_limit(route: &str) -> usize {
     match route {
         "/api/v1/watchlists/{list}/versions" => routes::border::MAX_WATCHLIST_BYTES,
         "/api/v1/sync/statements" => routes::sync::MAX_BATCH_BYTES,
+        // Packages and files stream to disk; the node checks their size as they come.
+        "/api/v1/coop/packages" | "/api/v1/coop/requests/{node}/{reference}/attachments" => {
+            corridor_node::coop::MAX_PACKAGE_BYTES as usize
+        }
         _ => MAX_BODY_BYTES,
     }
 }

@@ -407,6 +407,24 @@ fn every_route_answers_for_a_permitted_caller() {
             ("post", "/api/v1/coop/packages") => {
                 call(&s, "POST", &concrete, &[("Content-Type", "application/octet-stream")], &from_libya("LY-2"))
             }
+            ("post", "/api/v1/coop/requests/{node}/{reference}/attachments") => call(
+                &s,
+                "POST",
+                &format!("{}?name=route.txt", concrete.replace("{node}", "test-node").replace("{reference}", "T-1")),
+                &[
+                    ("Cookie", central.cookie.as_str()),
+                    ("X-CSRF-Token", central.csrf.as_str()),
+                    ("Content-Type", "application/octet-stream"),
+                ],
+                b"a file for the route test",
+            ),
+            ("get", "/api/v1/coop/attachments/{sha256}") => {
+                let request = central.get(&s, "/api/v1/coop/requests/test-node/T-1", None).json();
+                let sha = request["files"][0]["sha256"].as_str().unwrap_or_else(|| panic!("{request}")).to_string();
+                let reply = central.get(&s, &path.replace("{sha256}", &sha), None);
+                assert_eq!(reply.body, "a file for the route test");
+                reply
+            }
             ("get", "/api/v1/coop/packages/{id}") => {
                 let log = central.get(&s, "/api/v1/coop/messages", None).json();
                 let id = log["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "out").unwrap()["package_id"].as_str().unwrap().to_string();

@@ -387,13 +387,15 @@ impl Courier {
         })
     }
 
-    /// POSTs a package; the receipt's JSON on 200, otherwise what went wrong.
-    pub fn post(&self, url: &str, bytes: &[u8]) -> Result<String, String> {
+    /// POSTs a package file, streamed; the receipt's JSON on 200, otherwise what went wrong.
+    pub fn post(&self, url: &str, package: &std::path::Path) -> Result<String, String> {
+        let file =
+            std::fs::File::open(package).map_err(|e| format!("{}: {e}", package.display()))?;
         let response = self
             .agent
             .post(url)
             .header("Content-Type", "application/octet-stream")
-            .send(bytes)
+            .send(file)
             .map_err(|e| format!("{url}: {e}"))?;
         let status = response.status().as_u16();
         let text = response

@@ -13,9 +13,9 @@ use super::{Partner, parse, record};
 use crate::sync::WireStatement;
 use crate::{Node, NodeError, now};
 
-/// Carries a package's bytes to a URL and returns the answer's body (the receipt's JSON), or
-/// why it could not.
-pub type Sender<'a> = dyn Fn(&str, &[u8]) -> Result<String, String> + 'a;
+/// Carries a package (the file at the path, streamed) to a URL and returns the answer's body
+/// (the receipt's JSON), or why it could not.
+pub type Sender<'a> = dyn Fn(&str, &std::path::Path) -> Result<String, String> + 'a;
 
 /// What a package carries.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -35,6 +35,14 @@ pub(crate) enum Body {
         event: Event,
         statements: Vec<WireStatement>,
     },
+    /// A file for a request; its bytes follow this line in the package body.
+    Attachment {
+        request_id: String,
+        request_hash: String,
+        name: String,
+        sha256: String,
+        bytes: u64,
+    },
 }
 
 impl Body {
@@ -43,6 +51,7 @@ impl Body {
             Body::Request { .. } => "request",
             Body::Status { .. } => "status",
             Body::Answer { .. } => "answer",
+            Body::Attachment { .. } => "attachment",
         }
     }
 }
@@ -137,6 +146,22 @@ impl Node {
         in_reply_to: Option<String>,
         also: impl FnOnce(&mut dyn WriteTx) -> Result<(), NodeError>,
     ) -> Result<Header, NodeError> {
+        self.send_package_with(keys, partner, body, None, handling, in_reply_to, also)
+    }
+
+    /// As [`Node::send_package`], with `tail` (an attachment's bytes) streamed after the
+    /// body's line: the package is sealed through temporary files, never held in memory.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send_package_with(
+        &self,
+        keys: &NodeKeys,
+        partner: &Partner,
+        body: &Body,
+        tail: Option<&mut dyn Read>,
+        handling: Dissemination,
+        in_reply_to: Option<String>,
+        also: impl FnOnce(&mut dyn WriteTx) -> Result<(), NodeError>,
+    ) -> Result<Header, NodeError> {
         let out_dir = self.coop_subdir("out")?;
         let created = now();
         let expires =
@@ -148,14 +173,21 @@ impl Node {
             in_reply_to,
             handling,
         };
-        let json = serde_json::to_vec(body).map_err(|e| NodeError::Io(e.to_string()))?;
+        let mut json = serde_json::to_vec(body).map_err(|e| NodeError::Io(e.to_string()))?;
+        json.push(b'\n');
+        let mut empty = std::io::empty();
+        let tail: &mut dyn Read = match tail {
+            Some(t) => t,
+            None => &mut empty,
+        };
+        let mut reader = (&json[..]).chain(tail);
         let mut scratch = tempfile::tempfile_in(&out_dir).map_err(io)?;
         let mut file = tempfile::NamedTempFile::new_in(&out_dir).map_err(io)?;
         let header = corridor_coop::seal(
             keys,
             &partner.keys,
             &meta,
-            &mut &json[..],
+            &mut reader,
             &mut scratch,
             file.as_file_mut(),
         )?;
@@ -266,7 +298,9 @@ impl Node {
                 header.id
             )));
         }
-        let mut body_bytes = Vec::new();
+        // The body is decrypted into a file: its first line is the body proper, and an
+        // attachment's bytes follow it; nothing of it is held in memory whole.
+        let mut body_file = tempfile::NamedTempFile::new_in(&in_dir).map_err(io)?;
         corridor_coop::open(
             &keys,
             &header,
@@ -274,7 +308,7 @@ impl Node {
             &|_| false,
             &now(),
             &mut reader,
-            &mut body_bytes,
+            body_file.as_file_mut(),
         )
         .map_err(|e| {
             refuse(
@@ -283,8 +317,20 @@ impl Node {
                     .to_string(),
             )
         })?;
-        let body: Body = serde_json::from_slice(&body_bytes)
+        let mut body_reader = std::io::BufReader::new(body_file.reopen().map_err(io)?);
+        let mut line = Vec::new();
+        std::io::BufRead::read_until(&mut body_reader, b'\n', &mut line).map_err(io)?;
+        let body: Body = serde_json::from_slice(&line)
             .map_err(|e| refuse(format!("the body is not a package body: {e}")))?;
+        // An attachment's bytes go to the node's attachments, checked against their hash.
+        let stored_attachment = match &body {
+            Body::Attachment { sha256, bytes, .. } => Some(
+                self.store_attachment(&mut body_reader, sha256, *bytes)
+                    .map_err(|e| refuse(e.to_string()))?,
+            ),
+            _ => None,
+        };
+        let _stored = stored_attachment;
         if body.kind() != header.kind {
             return Err(refuse(format!(
                 "the header says {} but the body is a {}",
@@ -313,6 +359,11 @@ impl Node {
                 ..
             }
             | Body::Answer {
+                request_id,
+                request_hash,
+                ..
+            }
+            | Body::Attachment {
                 request_id,
                 request_hash,
                 ..
@@ -360,6 +411,159 @@ impl Node {
             &what,
         )?;
         Ok(receipt)
+    }
+
+    /// Sends a file with a request to the other authority: hashed as it is copied into the
+    /// node's attachments, then streamed into the package. Memory stays flat whatever its size.
+    pub fn attach_to_request(
+        &self,
+        subject: &corridor_policy::Subject,
+        id: &str,
+        name: &str,
+        input: &mut impl Read,
+    ) -> Result<super::AttachmentRecord, NodeError> {
+        use sha2::Digest;
+        self.require(subject, corridor_policy::Action::Cooperate)?;
+        let name = name.trim();
+        if name.is_empty()
+            || name.chars().count() > 200
+            || name.contains(['/', '\\'])
+            || name.chars().any(char::is_control)
+        {
+            return Err(NodeError::Invalid(
+                "name: 1 to 200 characters, no `/`, `\\` or control characters".into(),
+            ));
+        }
+        let keys = self.coop_keys()?;
+        let request = self.stored_request(id)?;
+        let partner = if request.requesting == keys.node {
+            &request.requested
+        } else {
+            &request.requesting
+        };
+        let partner = self.partner(partner)?;
+        let dir = self.coop_subdir("attachments")?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+        let mut hasher = sha2::Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut bytes = 0u64;
+        let mut limited = input.take(MAX_PACKAGE_BYTES - 64 * 1024 + 1);
+        loop {
+            let n = limited.read(&mut buffer).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            std::io::Write::write_all(tmp.as_file_mut(), &buffer[..n]).map_err(io)?;
+            bytes += n as u64;
+        }
+        if bytes > MAX_PACKAGE_BYTES - 64 * 1024 {
+            return Err(NodeError::Invalid(format!(
+                "file: larger than a package may carry ({MAX_PACKAGE_BYTES} bytes)"
+            )));
+        }
+        let sha256 = hex::encode(hasher.finalize());
+        let path = dir.join(&sha256);
+        tmp.persist(&path)
+            .map_err(|e| NodeError::Io(e.to_string()))?;
+        let file = super::AttachmentRecord {
+            name: name.to_string(),
+            sha256: sha256.clone(),
+            bytes,
+            from: keys.node.clone(),
+            at: now(),
+        };
+        let body = Body::Attachment {
+            request_id: request.id.clone(),
+            request_hash: request.content_hash(),
+            name: name.to_string(),
+            sha256,
+            bytes,
+        };
+        let mut content = std::fs::File::open(&path).map_err(io)?;
+        self.send_package_with(
+            &keys,
+            &partner,
+            &body,
+            Some(&mut content),
+            request.handling,
+            Some(request.content_hash()),
+            |tx| {
+                tx.append_coop(&record("attachment", &request.id, &file)?)?;
+                Ok(())
+            },
+        )?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "coop attachment",
+            &request.id,
+            None,
+            &format!("{name}, {bytes} bytes"),
+        )?;
+        Ok(file)
+    }
+
+    /// An attachment's bytes, by its SHA-256.
+    pub fn attachment_path(
+        &self,
+        subject: &corridor_policy::Subject,
+        sha256: &str,
+    ) -> Result<std::path::PathBuf, NodeError> {
+        self.require(subject, corridor_policy::Action::Cooperate)?;
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(NodeError::Invalid("sha256: 64 hex digits".into()));
+        }
+        let path = self
+            .coop_dir()
+            .join("attachments")
+            .join(sha256.to_ascii_lowercase());
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(NodeError::NotFound(format!("no file {sha256}")))
+        }
+    }
+
+    /// Copies an attachment's bytes into `coop/attachments/<sha256>`, refusing them unless
+    /// their length and hash are the ones announced.
+    pub(crate) fn store_attachment(
+        &self,
+        input: &mut impl Read,
+        sha256: &str,
+        bytes: u64,
+    ) -> Result<std::path::PathBuf, NodeError> {
+        use sha2::Digest;
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(NodeError::Invalid(
+                "attachment: sha256 is not 64 hex digits".into(),
+            ));
+        }
+        let dir = self.coop_subdir("attachments")?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+        let mut hasher = sha2::Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut total = 0u64;
+        let mut limited = input.take(bytes + 1);
+        loop {
+            let n = limited.read(&mut buffer).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            std::io::Write::write_all(tmp.as_file_mut(), &buffer[..n]).map_err(io)?;
+            total += n as u64;
+        }
+        if total != bytes || hex::encode(hasher.finalize()) != sha256.to_ascii_lowercase() {
+            return Err(NodeError::Invalid(format!(
+                "attachment: {total} bytes whose hash is not the {bytes} bytes announced"
+            )));
+        }
+        let path = dir.join(sha256.to_ascii_lowercase());
+        tmp.persist(&path)
+            .map_err(|e| NodeError::Io(e.to_string()))?;
+        Ok(path)
     }
 
     fn log_incoming(&self, keys: &NodeKeys, header: &Header, outcome: &str, detail: &str) {
@@ -452,6 +656,24 @@ impl Node {
                     tx.append_coop(&record("event", &request_id, &event)?)?;
                 }
                 Ok(format!("request {request_id}: {}", state.as_str()))
+            }
+            Body::Attachment {
+                request_id,
+                name,
+                sha256,
+                bytes,
+                ..
+            } => {
+                known.ok_or_else(|| NodeError::Invalid(format!("no request {request_id} here")))?;
+                let file = super::AttachmentRecord {
+                    name: name.clone(),
+                    sha256,
+                    bytes,
+                    from: header.from.clone(),
+                    at: now(),
+                };
+                tx.append_coop(&record("attachment", &request_id, &file)?)?;
+                Ok(format!("request {request_id}: file {name} ({bytes} bytes)"))
             }
             Body::Answer {
                 request_id,
@@ -599,10 +821,9 @@ impl Node {
                     continue;
                 }
             }
-            let bytes =
-                std::fs::read(self.coop_dir().join("out").join(format!("{id}.pkg"))).map_err(io)?;
+            let package = self.coop_dir().join("out").join(format!("{id}.pkg"));
             let url = format!("{}/api/v1/coop/packages", partner.url);
-            let outcome = match send(&url, &bytes) {
+            let outcome = match send(&url, &package) {
                 Ok(text) => match serde_json::from_str::<Receipt>(&text) {
                     Ok(receipt)
                         if receipt.package_id == id

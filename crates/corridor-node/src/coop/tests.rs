@@ -91,7 +91,8 @@ fn introduce(to: &Site, other: &Site, name: &str) {
 fn carry(from: &Site, to: &Site) -> usize {
     let report = from
         .node
-        .coop_deliver(&|_, bytes| {
+        .coop_deliver(&|_, path| {
+            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
             to.node
                 .receive_package(&mut &bytes[..])
                 .map(|r| serde_json::to_string(&r).unwrap())
@@ -496,4 +497,50 @@ fn facts_received_under_h2_are_not_passed_on_and_bad_input_is_named() {
         a.node.coop_requests(&analyst),
         Err(NodeError::Forbidden(_))
     ));
+}
+
+#[test]
+fn a_file_goes_with_a_request_and_arrives_whole_or_not_at_all() {
+    let (a, b) = (site("it"), site("ly"));
+    introduce(&a, &b, "Libya");
+    introduce(&b, &a, "Italy");
+    let s = authority();
+    let id = draft(&a, "ly");
+    a.node.request_step(&s, &id, State::Sent, None).unwrap();
+    let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let file = a
+        .node
+        .attach_to_request(&s, &id, "bank statements.pdf", &mut &bytes[..])
+        .unwrap();
+    assert_eq!(file.bytes, 3_000_000);
+    let out = |site: &Site| -> Vec<Vec<u8>> {
+        site.node
+            .coop_messages(&s)
+            .unwrap()
+            .iter()
+            .filter(|m| m.direction == "out" && m.outcome == "queued")
+            .map(|m| site.node.export_package(&s, &m.package_id).unwrap())
+            .collect()
+    };
+    let packages = out(&a);
+    assert_eq!(packages.len(), 2);
+    b.node.receive_package(&mut &packages[0][..]).unwrap();
+    // Cut in transit: refused, nothing recorded.
+    let cut = &packages[1][..packages[1].len() - 100];
+    assert!(b.node.receive_package(&mut &cut[..]).is_err());
+    assert!(b.node.coop_request(&s, &id).unwrap().files.is_empty());
+    b.node.receive_package(&mut &packages[1][..]).unwrap();
+    let view = b.node.coop_request(&s, &id).unwrap();
+    assert_eq!(view.files.len(), 1);
+    assert_eq!(
+        (view.files[0].name.as_str(), view.files[0].from.as_str()),
+        ("bank statements.pdf", "it")
+    );
+    let path = b.node.attachment_path(&s, &file.sha256).unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), bytes);
+    assert!(
+        a.node
+            .attach_to_request(&s, &id, "../etc/passwd", &mut &b"x"[..])
+            .is_err()
+    );
 }

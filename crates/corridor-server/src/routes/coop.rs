@@ -201,28 +201,92 @@ pub async fn package(
 /// sent it, and the node checks it against its directory. The body streams to a temporary
 /// file, so a large package does not sit in memory.
 pub async fn receive(State(app): State<App>, body: Body) -> ApiResult {
-    let dir = app.node.dir.join("coop").join("in");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Problem::invalid(format!("the node cannot take packages now: {e}")))?;
-    let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(|_| Problem::internal())?;
-    let mut stream = body.into_data_stream();
-    let mut total: u64 = 0;
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| Problem::invalid(format!("package: the upload broke off ({e})")))?;
-        total += chunk.len() as u64;
-        if total > corridor_node::coop::MAX_PACKAGE_BYTES {
-            return Err(Problem::invalid(format!(
-                "package: larger than {} bytes",
-                corridor_node::coop::MAX_PACKAGE_BYTES
-            )));
-        }
-        file.write_all(&chunk).map_err(|_| Problem::internal())?;
-    }
+    let file = body_to_file(&app, body).await?;
     let receipt = blocking(move || {
         let mut reader = std::io::BufReader::new(file.reopen().map_err(|_| Problem::internal())?);
         app.node.receive_package(&mut reader).map_err(Problem::from)
     })
     .await?;
     ok(receipt)
+}
+
+/// Streams a request body into a temporary file in the node directory.
+async fn body_to_file(app: &App, body: Body) -> Result<tempfile::NamedTempFile, Problem> {
+    let dir = app.node.dir.join("coop").join("in");
+    std::fs::create_dir_all(&dir).map_err(|_| Problem::internal())?;
+    let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(|_| Problem::internal())?;
+    let mut stream = body.into_data_stream();
+    let mut total: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Problem::invalid(format!("the upload broke off ({e})")))?;
+        total += chunk.len() as u64;
+        if total > corridor_node::coop::MAX_PACKAGE_BYTES {
+            return Err(Problem::invalid(format!(
+                "larger than {} bytes",
+                corridor_node::coop::MAX_PACKAGE_BYTES
+            )));
+        }
+        file.write_all(&chunk).map_err(|_| Problem::internal())?;
+    }
+    Ok(file)
+}
+
+/// A file sent with a request to the other authority (`?name=`), streamed.
+pub async fn attach(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path((node, reference)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    body: Body,
+) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let name = q.get("name").cloned().unwrap_or_default();
+    let file = body_to_file(&app, body).await?;
+    let id = format!("{node}/{reference}");
+    let record = blocking(move || {
+        let mut reader = std::io::BufReader::new(file.reopen().map_err(|_| Problem::internal())?);
+        app.node
+            .attach_to_request(&c.subject, &id, &name, &mut reader)
+            .map_err(Problem::from)
+    })
+    .await?;
+    created(record)
+}
+
+/// A file sent or received with a request, by its SHA-256, streamed.
+pub async fn attachment(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> Result<Response, Problem> {
+    use tokio::io::AsyncReadExt;
+    let c = caller(&app, &headers, &method).await?;
+    let path = blocking(move || {
+        app.node
+            .attachment_path(&c.subject, &sha256)
+            .map_err(Problem::from)
+    })
+    .await?;
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|_| Problem::internal())?;
+    let stream = futures_util::stream::unfold(file, |mut f| async move {
+        let mut buffer = vec![0u8; 64 * 1024];
+        match f.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok::<_, std::io::Error>(Bytes::from(buffer)), f))
+            }
+            Err(e) => Some((Err(e), f)),
+        }
+    });
+    let mut response = Body::from_stream(stream).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok(response)
 }

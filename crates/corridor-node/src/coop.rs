@@ -358,6 +358,8 @@ impl Node {
             None,
             "drafted",
         )?;
+        // The view reads the store again: a node may have a single connection.
+        drop(store);
         Ok(self.request_view(request, &keys.node, &now()[..10]))
     }
 
@@ -466,6 +468,7 @@ impl Node {
             note,
             to.as_str(),
         )?;
+        drop(store);
         Ok(self.request_view(request, &keys.node, &at[..10]))
     }
 }

@@ -58,7 +58,9 @@ fn site(id: &str) -> Site {
     .unwrap();
     tx.commit().unwrap();
     drop(store);
-    let node = Node::open(&location, &dir.path().join("node"), model, 2).unwrap();
+    // One store connection, as `corridor demo` and the command line use: nothing in the
+    // cooperation paths may wait for a second.
+    let node = Node::open(&location, &dir.path().join("node"), model, 1).unwrap();
     node.coop_init(id).unwrap();
     Site { node, _dir: dir }
 }

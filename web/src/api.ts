@@ -4,6 +4,7 @@
 import { reasonHeader } from './reason';
 import type {
   Alert,
+  CoopFile,
   CoopRequest,
   LegalBasis,
   Partner,
@@ -171,6 +172,25 @@ export const api = {
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };
+
+/** Sends a file with a request: the bytes as they are, streamed by the browser. */
+export async function attachFile(id: string, file: File): Promise<CoopFile> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(`${BASE}/coop/requests/${coopPath(id)}/attachments?name=${q(file.name)}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: file,
+  });
+  if (!response.ok) throw await problem(response);
+  return (await response.json()) as CoopFile;
+}
+
+/** Where a file sent or received with a request is downloaded from. */
+export function attachmentUrl(sha256: string): string {
+  return `${BASE}/coop/attachments/${q(sha256)}`;
+}
 
 /** A request id (`node/reference`) as the two segments of its path. */
 function coopPath(id: string): string {

@@ -426,6 +426,15 @@ export interface CoopRequest {
   partner: string;
   reminders: { kind: string; days: number; text: string }[];
   content_hash: string;
+  files: CoopFile[];
+}
+
+export interface CoopFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  from: string;
+  at: string;
 }
 
 export interface PartnerKeys {

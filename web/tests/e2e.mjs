@@ -627,6 +627,11 @@ async function main() {
     await central.waitForFunction(() => document.querySelector('[data-testid="coop-state"]')?.textContent?.trim() === 'acknowledged');
     const history = await central.getByTestId('coop-history').innerText();
     expect(/acknowledged/.test(history), `history: ${history}`);
+    // A file goes with it to the partner, and is listed with its hash.
+    await central.getByTestId('coop-file').setInputFiles({ name: 'boat-photos.txt', mimeType: 'text/plain', buffer: Buffer.from('photos of the boat, 3 March') });
+    await central.getByTestId('coop-attach').click();
+    await central.locator('[data-testid="coop-files"] li').first().waitFor();
+    expect(/boat-photos\.txt/.test(await central.getByTestId('coop-files').innerText()), 'the file is not listed');
   });
 
   await step('cooperation: a new request is written and sent from the form', central, async () => {

@@ -3,7 +3,7 @@
 // take (acknowledge, work on, answer with facts, refuse with a reason, close), a request form,
 // the directory of partners with their fingerprints, and the timeliness dashboard.
 
-import { api } from '../api';
+import { api, attachFile, attachmentUrl } from '../api';
 import { bdi, fill, h } from '../dom';
 import { formatTime, label, t } from '../i18n';
 import { navigate, paths, type CoopTab } from '../router';
@@ -169,6 +169,24 @@ function requestDetails(r: CoopRequest, reload: () => void, result: HTMLElement)
     ),
     h('h2', null, t('coop.questions')),
     h('ol', null, r.questions.map((q) => h('li', null, bdi(q)))),
+    h('h2', null, t('coop.files')),
+    r.files.length === 0
+      ? h('p', { class: 'muted' }, t('coop.noFiles'))
+      : h(
+          'ul',
+          { 'data-testid': 'coop-files' },
+          r.files.map((f) =>
+            h(
+              'li',
+              { 'data-sha256': f.sha256 },
+              h('a', { href: attachmentUrl(f.sha256), download: f.name }, bdi(f.name)),
+              ` — ${f.bytes.toLocaleString()} B, ${f.from}, `,
+              formatTime(f.at),
+              h('code', { class: 'small', dir: 'ltr' }, ` ${f.sha256.slice(0, 12)}…`),
+            ),
+          ),
+        ),
+    fileForm(r, reload, result),
     h('h2', null, t('coop.history')),
     h(
       'ol',
@@ -208,6 +226,25 @@ function requestDetails(r: CoopRequest, reload: () => void, result: HTMLElement)
         )
       : null,
   );
+}
+
+/** Sends a file with the request to the other authority. */
+function fileForm(r: CoopRequest, reload: () => void, result: HTMLElement): HTMLElement {
+  const input = h('input', { type: 'file', 'data-testid': 'coop-file', 'aria-label': t('coop.attach') });
+  const form = h('form', { class: 'coop-actions', 'data-testid': 'coop-file-form' }, input, h('button', { type: 'submit', 'data-testid': 'coop-attach' }, t('coop.attach')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const file = input.files?.[0];
+    if (!file) return;
+    attachFile(r.id, file).then(
+      () => {
+        fill(result, h('p', { class: 'notice', 'data-testid': 'coop-done' }, t('coop.attached', { name: file.name })));
+        reload();
+      },
+      (error) => fill(result, errorBox(error)),
+    );
+  });
+  return form;
 }
 
 function requestForm(partners: Partner[], bases: LegalBasis[]): HTMLElement {

@@ -1,0 +1,204 @@
+//! Every route in the OpenAPI document, called once by a caller who may use it, with the data
+//! it needs (a partner's package for the cooperation routes, an alert to decide…).
+
+use serde_json::json;
+
+use super::border;
+use super::{call, login, server};
+
+#[test]
+fn every_route_answers_for_a_permitted_caller() {
+    let s = server();
+    let admin = login(&s, "administrator");
+    let analyst = login(&s, "analyst");
+    let central = login(&s, "central-authority");
+    let libya = corridor_coop::NodeKeys::generate("ly").unwrap();
+    // A package from Libya to this node, carrying a new request.
+    let from_libya = |reference: &str| -> Vec<u8> {
+        let ours: corridor_coop::PartnerKeys = serde_json::from_value(
+            central.get(&s, "/api/v1/coop/identity", None).json()["keys"].clone(),
+        )
+        .unwrap();
+        let body = json!({"kind": "request", "request": {
+            "id": format!("ly/{reference}"), "reference": reference, "request_type": "police_information",
+            "urgency": "routine", "requesting": "ly", "requested": "test-node", "legal_basis": ["untoc-27"],
+            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}});
+        let mut out = Vec::new();
+        let meta = corridor_coop::Meta {
+            kind: "request".into(),
+            created_at: corridor_node::now(),
+            expires_at: "2099-01-01T00:00:00Z".into(),
+            in_reply_to: None,
+            handling: corridor_coop::Dissemination::H0,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap();
+        corridor_coop::seal(
+            &libya,
+            &ours,
+            &meta,
+            &mut &bytes[..],
+            &mut std::io::Cursor::new(Vec::new()),
+            &mut out,
+        )
+        .unwrap();
+        out
+    };
+    for (method, path, _) in crate::routes() {
+        let concrete = path
+            .replace("{id}", "p-border")
+            .replace("{username}", "researcher");
+        let r = match (method, path) {
+            ("get", "/api/v1/search") => analyst.get(&s, "/api/v1/search?q=amina", None),
+            ("get", p) if p.starts_with("/api/v1/entities") || p == "/api/v1/export" || p == "/api/v1/stats" => {
+                analyst.get(&s, &concrete, None)
+            }
+            ("get", p) if p.starts_with("/api/v1/resolution") => {
+                analyst.get(&s, &concrete.replace("{left}", "v-1").replace("{right}", "v-2"), None)
+            }
+            ("post", "/api/v1/resolution/judgements") => {
+                analyst.send(&s, "POST", &concrete, &json!({"left": "v-1", "right": "v-3", "judgement": "unsure"}))
+            }
+            ("post", "/api/v1/resolution/judgements/{seq}/undo") => {
+                let j = analyst.send(&s, "POST", "/api/v1/resolution/judgements", &json!({"left": "v-1", "right": "v-2", "judgement": "same"}));
+                let seq = j.json()["seq"].as_u64().unwrap();
+                analyst.send(&s, "POST", &concrete.replace("{seq}", &seq.to_string()), &json!({}))
+            }
+            ("get", "/api/v1/watchlists" | "/api/v1/alerts" | "/api/v1/sync/status" | "/api/v1/crossing-points") => analyst.get(&s, &concrete, None),
+            ("post", "/api/v1/coop/partners") => central.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"keys": libya.public(), "name": "Libya", "accepts": ["police_information"], "fingerprint": libya.public().fingerprint()}),
+            ),
+            ("post", "/api/v1/coop/requests") => central.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"reference": "T-1", "request_type": "police_information", "urgency": "routine", "requested": "ly",
+                        "legal_basis": ["untoc-27"], "questions": ["Who?"], "handling": "H0"}),
+            ),
+            ("post", "/api/v1/coop/requests/{node}/{reference}/steps") => central.send(
+                &s,
+                "POST",
+                &concrete.replace("{node}", "test-node").replace("{reference}", "T-1"),
+                &json!({"state": "sent"}),
+            ),
+            ("post", "/api/v1/coop/requests/{node}/{reference}/answer") => {
+                let delivered = call(&s, "POST", "/api/v1/coop/packages", &[("Content-Type", "application/octet-stream")], &from_libya("LY-1"));
+                assert_eq!(delivered.status, 200, "{}", delivered.body);
+                central.send(
+                    &s,
+                    "POST",
+                    &concrete.replace("{node}", "ly").replace("{reference}", "LY-1"),
+                    &json!({"entities": ["p-border"], "note": "as asked"}),
+                )
+            }
+            ("post", "/api/v1/coop/packages") => {
+                call(&s, "POST", &concrete, &[("Content-Type", "application/octet-stream")], &from_libya("LY-2"))
+            }
+            ("post", "/api/v1/coop/requests/{node}/{reference}/attachments") => call(
+                &s,
+                "POST",
+                &format!("{}?name=route.txt", concrete.replace("{node}", "test-node").replace("{reference}", "T-1")),
+                &[
+                    ("Cookie", central.cookie.as_str()),
+                    ("X-CSRF-Token", central.csrf.as_str()),
+                    ("Content-Type", "application/octet-stream"),
+                ],
+                b"a file for the route test",
+            ),
+            ("get", "/api/v1/coop/attachments/{sha256}") => {
+                let request = central.get(&s, "/api/v1/coop/requests/test-node/T-1", None).json();
+                let sha = request["files"][0]["sha256"].as_str().unwrap_or_else(|| panic!("{request}")).to_string();
+                let reply = central.get(&s, &path.replace("{sha256}", &sha), None);
+                assert_eq!(reply.body, "a file for the route test");
+                reply
+            }
+            ("get", "/api/v1/coop/packages/{id}") => {
+                let log = central.get(&s, "/api/v1/coop/messages", None).json();
+                let id = log["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "out").unwrap()["package_id"].as_str().unwrap().to_string();
+                central.get(&s, &path.replace("{id}", &id), None)
+            }
+            ("get", p) if p.starts_with("/api/v1/coop/") => central.get(
+                &s,
+                &concrete.replace("{node}", "test-node").replace("{reference}", "T-1"),
+                None,
+            ),
+            ("get", p) if p.starts_with("/api/v1/network/") => {
+                let query = match p {
+                    "/api/v1/network/paths" => "?from=p-border&to=v-3&mode=all_shortest",
+                    "/api/v1/network/timeline" => "?entities=p-border",
+                    "/api/v1/network/findings" => "",
+                    "/api/v1/network/export" => "?format=gexf&entity=p-border&hops=1",
+                    _ => "?entity=p-border",
+                };
+                analyst.get(&s, &format!("{concrete}{query}"), Some("case 1"))
+            }
+            ("get", p) if p.starts_with("/api/v1/sync/") => {
+                let post = login(&s, "border-post");
+                post.get(&s, &concrete.replace("{list}", "national").replace("{version}", "1"), None)
+            }
+            ("post", "/api/v1/sync/statements") => login(&s, "border-post").send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"node": "post-1", "sent_at": corridor_node::now(), "statements": []}),
+            ),
+            ("post", "/api/v1/watchlists/{list}/versions") => call(
+                &s,
+                "POST",
+                &concrete.replace("{list}", "national"),
+                &[
+                    ("Cookie", analyst.cookie.as_str()),
+                    ("X-CSRF-Token", analyst.csrf.as_str()),
+                    ("Content-Type", "text/csv"),
+                ],
+                b"id,name,birth_date,nationality,document_number\nwl-1,Amina Yusuf,1990-04-01,er,\n",
+            ),
+            ("post", "/api/v1/screen") => analyst.send(&s, "POST", &concrete, &json!({"names": ["Amina Yusuf"]})),
+            ("post", "/api/v1/mrz") => analyst.send(&s, "POST", &concrete, &json!({"mrz": border::SPECIMEN})),
+            ("post", "/api/v1/crossings") => analyst.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"name": "Amina Yusuf", "birth_date": "1990-04-01", "point": "bcp-1", "direction": "entry"}),
+            ),
+            ("post", "/api/v1/alerts/{id}/decision") => {
+                let alerts = analyst.get(&s, "/api/v1/alerts", None).json();
+                let id = alerts["alerts"][0]["id"].as_str().unwrap_or_else(|| panic!("{alerts}")).to_string();
+                analyst.send(&s, "POST", &concrete.replace("p-border", &id), &json!({"decision": "true_match", "note": "same person"}))
+            }
+            ("get", _) => admin.get(&s, &concrete, None),
+            ("post", "/api/v1/auth/login") => continue,
+            ("post", "/api/v1/auth/logout") => login(&s, "researcher").send(&s, "POST", &concrete, &json!({})),
+            ("post", "/api/v1/auth/tokens") => analyst.send(&s, "POST", &concrete, &json!({"name": "script"})),
+            ("post", "/api/v1/entities/{id}/statements") => analyst.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"schema": "Person", "prop": "nationality", "value": "sy", "handling": "restricted", "purpose": "border_management", "reason": "checked passport"}),
+            ),
+            ("post", "/api/v1/entities/{id}/retractions") => {
+                let page = analyst.get(&s, "/api/v1/entities/p-border", None).json();
+                let id = page["properties"]["name"][0]["statement_id"].as_str().unwrap().to_string();
+                analyst.send(&s, "POST", &concrete, &json!({"statement_id": id, "reason": "wrong person"}))
+            }
+            ("post", "/api/v1/users") => admin.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"username": "newbie", "display_name": "New", "password": "long enough 1", "roles": ["researcher"]}),
+            ),
+            ("patch", _) => admin.send(&s, "PATCH", &concrete, &json!({"display_name": "R."})),
+            other => panic!("no call written for {other:?}"),
+        };
+        assert!(
+            (200..300).contains(&r.status),
+            "{method} {path}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    // Unknown API paths are problems, not the workbench page.
+    call(&s, "GET", "/api/v1/nothing", &[], b"").problem(404, "not_found");
+}

@@ -550,7 +550,7 @@ fn describe(graph: &Graph, path: &corridor_graph::Path) -> String {
                 parts.push(graph.kinds[e.kind as usize].clone());
             }
             if let Some(t) = e.time {
-                parts.push(format_time(t));
+                parts.push(corridor_model::types::format_unix_utc(t));
             }
             parts.join(" ")
         });
@@ -561,27 +561,6 @@ fn describe(graph: &Graph, path: &corridor_graph::Path) -> String {
         text.push_str(graph.name(hop.to));
     }
     text
-}
-
-fn format_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
 }
 
 fn generate(nodes: usize, edges: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
@@ -625,13 +604,4 @@ fn generate(nodes: usize, edges: usize, seed: u64, out: &Path) -> anyhow::Result
         out.display()
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn times_print_as_utc() {
-        assert_eq!(super::format_time(1_709_301_900), "2024-03-01T14:05:00Z");
-        assert_eq!(super::format_time(0), "1970-01-01T00:00:00Z");
-    }
 }

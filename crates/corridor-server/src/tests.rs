@@ -762,6 +762,8 @@ fn tls_from_certificate_files_serves_https_with_secure_cookies() {
 }
 
 mod border;
+/// Cooperation through the API: who may, and bad input.
+mod coop;
 /// Network analysis through the API: who may, what they see, bad parameters.
 mod network;
 /// Entity resolution's review through the API.

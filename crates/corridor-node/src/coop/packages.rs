@@ -128,6 +128,31 @@ fn io(e: std::io::Error) -> NodeError {
     NodeError::Io(e.to_string())
 }
 
+/// Copies at most `limit + 1` bytes of `input` into a temporary file in `dir`, hashing them
+/// on the way: the file, its SHA-256 (hex) and its length (above `limit` when too long).
+fn copy_hashed(
+    input: &mut impl Read,
+    limit: u64,
+    dir: &std::path::Path,
+) -> Result<(tempfile::NamedTempFile, String, u64), NodeError> {
+    use sha2::Digest;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let mut limited = input.take(limit + 1);
+    loop {
+        let n = limited.read(&mut buffer).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        std::io::Write::write_all(tmp.as_file_mut(), &buffer[..n]).map_err(io)?;
+        total += n as u64;
+    }
+    Ok((tmp, hex::encode(hasher.finalize()), total))
+}
+
 impl Node {
     fn coop_subdir(&self, name: &str) -> Result<std::path::PathBuf, NodeError> {
         let dir = self.coop_dir().join(name);
@@ -422,7 +447,6 @@ impl Node {
         name: &str,
         input: &mut impl Read,
     ) -> Result<super::AttachmentRecord, NodeError> {
-        use sha2::Digest;
         self.require(subject, corridor_policy::Action::Cooperate)?;
         let name = name.trim();
         if name.is_empty()
@@ -443,26 +467,12 @@ impl Node {
         };
         let partner = self.partner(partner)?;
         let dir = self.coop_subdir("attachments")?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-        let mut hasher = sha2::Sha256::new();
-        let mut buffer = vec![0u8; 64 * 1024];
-        let mut bytes = 0u64;
-        let mut limited = input.take(MAX_PACKAGE_BYTES - 64 * 1024 + 1);
-        loop {
-            let n = limited.read(&mut buffer).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            std::io::Write::write_all(tmp.as_file_mut(), &buffer[..n]).map_err(io)?;
-            bytes += n as u64;
-        }
+        let (tmp, sha256, bytes) = copy_hashed(input, MAX_PACKAGE_BYTES - 64 * 1024, &dir)?;
         if bytes > MAX_PACKAGE_BYTES - 64 * 1024 {
             return Err(NodeError::Invalid(format!(
                 "file: larger than a package may carry ({MAX_PACKAGE_BYTES} bytes)"
             )));
         }
-        let sha256 = hex::encode(hasher.finalize());
         let path = dir.join(&sha256);
         tmp.persist(&path)
             .map_err(|e| NodeError::Io(e.to_string()))?;
@@ -534,28 +544,14 @@ impl Node {
         sha256: &str,
         bytes: u64,
     ) -> Result<std::path::PathBuf, NodeError> {
-        use sha2::Digest;
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(NodeError::Invalid(
                 "attachment: sha256 is not 64 hex digits".into(),
             ));
         }
         let dir = self.coop_subdir("attachments")?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-        let mut hasher = sha2::Sha256::new();
-        let mut buffer = vec![0u8; 64 * 1024];
-        let mut total = 0u64;
-        let mut limited = input.take(bytes + 1);
-        loop {
-            let n = limited.read(&mut buffer).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            std::io::Write::write_all(tmp.as_file_mut(), &buffer[..n]).map_err(io)?;
-            total += n as u64;
-        }
-        if total != bytes || hex::encode(hasher.finalize()) != sha256.to_ascii_lowercase() {
+        let (tmp, found, total) = copy_hashed(input, bytes, &dir)?;
+        if total != bytes || found != sha256.to_ascii_lowercase() {
             return Err(NodeError::Invalid(format!(
                 "attachment: {total} bytes whose hash is not the {bytes} bytes announced"
             )));

@@ -19,7 +19,8 @@ pub mod timeliness;
 pub use envelope::{Header, Meta, Opened, open, read_header, seal};
 pub use keys::{NodeKeys, PartnerKeys};
 pub use request::{
-    Dissemination, Event, LegalBasis, Request, RequestType, Side, State, Urgency, legal_bases,
+    Dissemination, Event, LegalBasis, Request, RequestType, Side, State, Urgency, check_text,
+    legal_bases,
 };
 pub use timeliness::{Timeliness, timeliness};
 

@@ -150,7 +150,9 @@ fn allowed(from: State, to: State) -> Option<Side> {
 
 const MAX_TEXT: usize = 4_000;
 
-fn check_text(field: &str, text: &str, max: usize) -> Result<(), CoopError> {
+/// A required text field: not blank, at most `max` characters, no control characters but
+/// newlines and tabs.
+pub fn check_text(field: &str, text: &str, max: usize) -> Result<(), CoopError> {
     if text.trim().is_empty() {
         return Err(CoopError::Invalid(format!("{field}: empty")));
     }

@@ -9,7 +9,8 @@
 //! gets the first receipt back.
 
 mod answer;
-mod packages;
+pub(crate) mod packages;
+mod share;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,10 @@ use corridor_store::CoopRecord;
 use serde::{Deserialize, Serialize};
 
 pub use packages::{Delivery, DeliveryReport, MAX_PACKAGE_BYTES, MessageEntry, Receipt, Sender};
+pub use share::{
+    ConsentAsk, ConsentDecision, ConsentInput, ConsentView, Share, ShareInput, ShareView,
+    SharedAlert,
+};
 
 use crate::{Node, NodeError, now};
 

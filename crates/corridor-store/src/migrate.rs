@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "cooperation",
         sql: include_str!("../migrations/sqlite/0006_cooperation.sql"),
     },
+    Migration {
+        version: 7,
+        name: "cooperation shares",
+        sql: include_str!("../migrations/sqlite/0007_coop_shares.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -70,6 +75,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "cooperation",
         sql: include_str!("../migrations/postgres/0006_cooperation.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "cooperation shares",
+        sql: include_str!("../migrations/postgres/0007_coop_shares.sql"),
     },
 ];
 

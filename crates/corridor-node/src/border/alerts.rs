@@ -329,7 +329,7 @@ impl Node {
         Ok(out)
     }
 
-    fn alert_view(
+    pub(crate) fn alert_view(
         &self,
         store: &mut dyn Store,
         gate: &mut Gate<'_>,

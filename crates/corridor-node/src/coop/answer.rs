@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use corridor_coop::request::Side;
 use corridor_coop::{Dissemination, Header, Request, State};
-use corridor_model::{Provenance, Statement, entity::live_statements};
+use corridor_model::{Provenance, Statement};
 use corridor_policy::{Action, Subject};
 use corridor_store::WriteTx;
 
 use super::packages::Body;
+use super::share::MAX_FACTS;
 use super::{RequestView, record};
 use crate::sync::WireStatement;
 use crate::{Node, NodeError, now};
@@ -22,15 +23,12 @@ pub(crate) fn answer_dataset(from: &str, reference: &str, handling: Disseminatio
 }
 
 /// Who a fact came from and under which code, when it came in an answer.
-fn received_under(dataset: &str) -> Option<(&str, Dissemination)> {
+pub(crate) fn received_under(dataset: &str) -> Option<(&str, Dissemination)> {
     let rest = dataset.strip_prefix("coop/")?;
     let from = rest.split('/').next()?;
     let code = Dissemination::parse(rest.rsplit('/').next()?).ok()?;
     Some((from, code))
 }
-
-/// The most facts one answer carries.
-const MAX_FACTS: usize = 50_000;
 
 impl Node {
     /// Answers a request with the facts about `entities` that `subject` may export. Facts
@@ -56,40 +54,7 @@ impl Node {
         if entities.len() > 500 {
             return Err(NodeError::Invalid("entities: at most 500".into()));
         }
-        let mut wire = Vec::new();
-        let mut withheld = 0usize;
-        {
-            let mut store = self.store();
-            for entity in entities {
-                let statements = store.entity_statements(entity)?;
-                if statements.is_empty() {
-                    return Err(NodeError::NotFound(format!("entities: no entity {entity}")));
-                }
-                let visible = self.visible_facts(subject, Action::Export, &statements);
-                if visible.is_empty() {
-                    return Err(NodeError::NotFound(format!("entities: no entity {entity}")));
-                }
-                withheld += live_statements(&statements).len() - visible.len();
-                for s in visible {
-                    if let Some((origin, code)) = received_under(&s.provenance.dataset)
-                        && code != Dissemination::H0
-                        && origin != request.requesting
-                    {
-                        return Err(NodeError::Forbidden(format!(
-                            "entities: {entity} holds facts received from {origin} under {} ({}): they may not be passed on without {origin}'s consent",
-                            code.as_str(),
-                            s.prop
-                        )));
-                    }
-                    wire.push(WireStatement::from(s));
-                }
-            }
-        }
-        if wire.len() > MAX_FACTS {
-            return Err(NodeError::Invalid(format!(
-                "an answer carries at most {MAX_FACTS} facts"
-            )));
-        }
+        let (wire, withheld) = self.onward_facts(subject, entities, &request.requesting, true)?;
         let to = if partial {
             State::PartiallyAnswered
         } else {
@@ -142,12 +107,24 @@ impl Node {
         request: &Request,
         statements: Vec<WireStatement>,
     ) -> Result<usize, NodeError> {
+        let dataset = answer_dataset(&header.from, &request.reference, header.handling);
+        self.import_facts(tx, header, &dataset, statements)
+    }
+
+    /// Writes a partner's facts under `dataset`, the partner as recorder, with the labels the
+    /// partner gave. Only assertions: a partner cannot retract this node's facts.
+    pub(crate) fn import_facts(
+        &self,
+        tx: &mut dyn WriteTx,
+        header: &Header,
+        dataset: &str,
+        statements: Vec<WireStatement>,
+    ) -> Result<usize, NodeError> {
         if statements.len() > MAX_FACTS {
             return Err(NodeError::Invalid(format!(
-                "an answer carries at most {MAX_FACTS} facts"
+                "a package carries at most {MAX_FACTS} facts"
             )));
         }
-        let dataset = answer_dataset(&header.from, &request.reference, header.handling);
         let mut provenances: HashMap<Provenance, Arc<Provenance>> = HashMap::new();
         let mut out = Vec::with_capacity(statements.len());
         let received_at = now();
@@ -157,11 +134,11 @@ impl Node {
                 .map_err(|e| NodeError::Invalid(format!("fact {i}: {e}")))?;
             if checked.operation != corridor_model::Operation::Assert {
                 return Err(NodeError::Invalid(format!(
-                    "fact {i}: an answer carries facts, not retractions"
+                    "fact {i}: a partner sends facts, not retractions"
                 )));
             }
             let provenance = Arc::new(Provenance {
-                dataset: dataset.clone(),
+                dataset: dataset.to_string(),
                 recorded_by: header.from.clone(),
                 recorded_at: received_at.clone(),
                 ..(*checked.provenance).clone()

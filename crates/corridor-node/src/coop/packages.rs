@@ -43,6 +43,19 @@ pub(crate) enum Body {
         sha256: String,
         bytes: u64,
     },
+    /// Facts, a watchlist's entries or an alert, sent unasked.
+    Share {
+        share: super::Share,
+        statements: Vec<WireStatement>,
+    },
+    /// May the asker pass on facts this node sent it under H1–H3?
+    ConsentAsk {
+        ask: super::ConsentAsk,
+    },
+    /// This node's answer to such a request.
+    Consent {
+        decision: super::ConsentDecision,
+    },
 }
 
 impl Body {
@@ -52,6 +65,9 @@ impl Body {
             Body::Status { .. } => "status",
             Body::Answer { .. } => "answer",
             Body::Attachment { .. } => "attachment",
+            Body::Share { .. } => "share",
+            Body::ConsentAsk { .. } => "consent_ask",
+            Body::Consent { .. } => "consent",
         }
     }
 }
@@ -376,8 +392,19 @@ impl Node {
         };
         // What the body refers to is read before the write begins: a node may have a single
         // store connection, which the transaction then holds; a refusal is written after it.
+        match &body {
+            Body::Share { share, statements } => {
+                self.check_share(&keys, &header, share, statements)
+            }
+            other => self.check_consent_body(&keys, &header, other),
+        }
+        .map_err(|e| refuse(e.to_string()))?;
+        let rescreen = matches!(&body, Body::Share { share, .. } if share.watchlist.is_some());
         let known = match &body {
-            Body::Request { .. } => None,
+            Body::Request { .. }
+            | Body::Share { .. }
+            | Body::ConsentAsk { .. }
+            | Body::Consent { .. } => None,
             Body::Status {
                 request_id,
                 request_hash,
@@ -427,6 +454,10 @@ impl Node {
         let kept = in_dir.join(format!("{}.pkg", header.id));
         let _ = file.persist(&kept);
         let mut store = self.store();
+        if rescreen {
+            // A partner's watchlist is screened against from the next crossing on.
+            self.screening.rebuild(&mut **store, &self.model)?;
+        }
         self.audit(
             &mut **store,
             &header.from,
@@ -670,6 +701,33 @@ impl Node {
                 };
                 tx.append_coop(&record("attachment", &request_id, &file)?)?;
                 Ok(format!("request {request_id}: file {name} ({bytes} bytes)"))
+            }
+            Body::Share { share, statements } => self.apply_share(tx, header, share, statements),
+            Body::ConsentAsk { ask } => {
+                tx.append_coop(&record("consent_ask", &ask.id, &ask)?)
+                    .map_err(|e| match e {
+                        corridor_store::StoreError::Conflict(_) => NodeError::Conflict(format!(
+                            "request for consent {} was received before",
+                            ask.id
+                        )),
+                        other => other.into(),
+                    })?;
+                Ok(format!(
+                    "{} asks consent to pass {} to {}",
+                    ask.asker, ask.dataset, ask.to
+                ))
+            }
+            Body::Consent { decision } => {
+                tx.append_coop(&record("consent", &decision.ask_id, &decision)?)?;
+                Ok(format!(
+                    "consent {} for {}",
+                    if decision.granted {
+                        "granted"
+                    } else {
+                        "refused"
+                    },
+                    decision.ask_id
+                ))
             }
             Body::Answer {
                 request_id,

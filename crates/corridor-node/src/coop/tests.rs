@@ -15,6 +15,8 @@ use corridor_policy::Subject;
 use corridor_store::Location;
 
 use super::{PartnerInput, RequestInput};
+
+mod share;
 use crate::{Node, NodeError};
 
 struct Site {

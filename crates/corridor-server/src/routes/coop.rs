@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use corridor_coop::State as RequestState;
-use corridor_node::coop::{PartnerInput, RequestInput};
+use corridor_node::coop::{ConsentInput, PartnerInput, RequestInput, ShareInput};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
@@ -156,6 +156,70 @@ pub async fn answer(
                 answer.note.as_deref(),
                 &answer.entities,
             )
+            .map_err(Problem::from)
+    })
+    .await?;
+    created(view)
+}
+
+pub async fn shares(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let list = blocking(move || app.node.shares(&c.subject).map_err(Problem::from)).await?;
+    ok(serde_json::json!({ "shares": list }))
+}
+
+pub async fn share(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let input: ShareInput = parse_body(&body)?;
+    let view = blocking(move || app.node.share(&c.subject, input).map_err(Problem::from)).await?;
+    created(view)
+}
+
+pub async fn consents(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let list = blocking(move || app.node.consents(&c.subject).map_err(Problem::from)).await?;
+    ok(serde_json::json!({ "consents": list }))
+}
+
+pub async fn ask_consent(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let input: ConsentInput = parse_body(&body)?;
+    let view =
+        blocking(move || app.node.ask_consent(&c.subject, input).map_err(Problem::from)).await?;
+    created(view)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    granted: bool,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+pub async fn decide_consent(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path((node, ask)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let decision: DecisionBody = parse_body(&body)?;
+    let id = format!("{node}/{ask}");
+    let view = blocking(move || {
+        app.node
+            .decide_consent(&c.subject, &id, decision.granted, decision.note)
             .map_err(Problem::from)
     })
     .await?;

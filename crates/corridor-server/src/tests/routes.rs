@@ -13,23 +13,19 @@ fn every_route_answers_for_a_permitted_caller() {
     let analyst = login(&s, "analyst");
     let central = login(&s, "central-authority");
     let libya = corridor_coop::NodeKeys::generate("ly").unwrap();
-    // A package from Libya to this node, carrying a new request.
-    let from_libya = |reference: &str| -> Vec<u8> {
+    // A package from Libya to this node.
+    let sealed = |kind: &str, handling: corridor_coop::Dissemination, body: serde_json::Value| -> Vec<u8> {
         let ours: corridor_coop::PartnerKeys = serde_json::from_value(
             central.get(&s, "/api/v1/coop/identity", None).json()["keys"].clone(),
         )
         .unwrap();
-        let body = json!({"kind": "request", "request": {
-            "id": format!("ly/{reference}"), "reference": reference, "request_type": "police_information",
-            "urgency": "routine", "requesting": "ly", "requested": "test-node", "legal_basis": ["untoc-27"],
-            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}});
         let mut out = Vec::new();
         let meta = corridor_coop::Meta {
-            kind: "request".into(),
+            kind: kind.into(),
             created_at: corridor_node::now(),
             expires_at: "2099-01-01T00:00:00Z".into(),
             in_reply_to: None,
-            handling: corridor_coop::Dissemination::H0,
+            handling,
         };
         let bytes = serde_json::to_vec(&body).unwrap();
         corridor_coop::seal(
@@ -42,6 +38,16 @@ fn every_route_answers_for_a_permitted_caller() {
         )
         .unwrap();
         out
+    };
+    let from_libya = |reference: &str| -> Vec<u8> {
+        sealed("request", corridor_coop::Dissemination::H0, json!({"kind": "request", "request": {
+            "id": format!("ly/{reference}"), "reference": reference, "request_type": "police_information",
+            "urgency": "routine", "requesting": "ly", "requested": "test-node", "legal_basis": ["untoc-27"],
+            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}}))
+    };
+    let deliver = |bytes: Vec<u8>| {
+        let r = call(&s, "POST", "/api/v1/coop/packages", &[("Content-Type", "application/octet-stream")], &bytes);
+        assert_eq!(r.status, 200, "{}", r.body);
     };
     for (method, path, _) in crate::routes() {
         let concrete = path
@@ -107,6 +113,35 @@ fn every_route_answers_for_a_permitted_caller() {
                 ],
                 b"a file for the route test",
             ),
+            ("post", "/api/v1/coop/shares") => central.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"to": "ly", "reference": "S-1", "handling": "H2", "entities": ["p-border"]}),
+            ),
+            ("post", "/api/v1/coop/consents") => {
+                // Libya shares a fact under H2; this node asks Libya whether Tunisia may have it.
+                let tunisia = corridor_coop::NodeKeys::generate("tn").unwrap();
+                let added = central.send(&s, "POST", "/api/v1/coop/partners",
+                    &json!({"keys": tunisia.public(), "name": "Tunisia", "accepts": ["police_information"], "fingerprint": tunisia.public().fingerprint()}));
+                assert_eq!(added.status, 201, "{}", added.body);
+                let fact = corridor_model::Statement::assert("ly-x", "Person", "name", "Salem".into(), None,
+                    std::sync::Arc::new(corridor_model::Provenance { dataset: "ly-cases".into(), recorded_by: "ly".into(),
+                        recorded_at: "2026-11-30T08:00:00Z".into(),
+                        handling: corridor_model::HandlingCode::Restricted, purpose: corridor_model::Purpose::LawEnforcement,
+                        reliability: corridor_model::SourceReliability::B, grade: corridor_model::InformationGrade::KnownToSource }));
+                deliver(sealed("share", corridor_coop::Dissemination::H2, json!({"kind": "share",
+                    "share": {"id": "ly/LY-S", "reference": "LY-S", "from": "ly", "to": "test-node", "handling": "H2",
+                              "shared_by": "x", "shared_at": corridor_node::now(), "entities": ["ly-x"], "facts": 1},
+                    "statements": [corridor_node::sync::WireStatement::from(&fact)]})));
+                central.send(&s, "POST", &concrete, &json!({"dataset": "coop/ly/shared-LY-S/H2", "to": "tn"}))
+            }
+            ("post", "/api/v1/coop/consents/{node}/{ask}/decision") => {
+                deliver(sealed("consent_ask", corridor_coop::Dissemination::H2, json!({"kind": "consent_ask",
+                    "ask": {"id": "ly/00aa", "asker": "ly", "origin": "test-node", "dataset": "coop/test-node/shared-S-1/H2",
+                            "to": "tn", "asked_by": "x", "asked_at": corridor_node::now()}})));
+                central.send(&s, "POST", &concrete.replace("{node}", "ly").replace("{ask}", "00aa"), &json!({"granted": true}))
+            }
             ("get", "/api/v1/coop/attachments/{sha256}") => {
                 let request = central.get(&s, "/api/v1/coop/requests/test-node/T-1", None).json();
                 let sha = request["files"][0]["sha256"].as_str().unwrap_or_else(|| panic!("{request}")).to_string();

@@ -80,12 +80,32 @@ pub(super) struct Client {
     csrf: String,
 }
 
+/// An HTTP client that leaves statuses to the caller and, given a PEM bundle, trusts only it.
+pub(super) fn agent(ca_pem: Option<&str>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder().http_status_as_error(false);
+    if let Some(pem) = ca_pem {
+        let roots: Vec<_> = ureq::tls::parse_pem(pem.as_bytes())
+            .filter_map(|item| match item.unwrap() {
+                ureq::tls::PemItem::Certificate(cert) => Some(cert),
+                _ => None,
+            })
+            .collect();
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
+                .build(),
+        );
+    }
+    config.build().into()
+}
+
 impl Client {
     pub(super) fn login(base: &str, user: &str) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
+        Client::login_trusting(base, user, None)
+    }
+
+    pub(super) fn login_trusting(base: &str, user: &str, ca_pem: Option<&str>) -> Client {
+        let agent = agent(ca_pem);
         let mut r = agent
             .post(&format!("{base}/api/v1/auth/login"))
             .header("Content-Type", "application/json")

@@ -1,17 +1,21 @@
-//! Three central authorities' nodes as three real processes on 127.0.0.1: Italy (A) asks
-//! Libya (B), B acknowledges and answers with facts, A imports them with their provenance;
-//! Tunisia (C), unknown to B, is refused; B down for a while gets the next request exactly
-//! once when it is back.
+//! Three central authorities' nodes as three real processes on 127.0.0.1, each serving HTTPS
+//! with its own certificate: Italy (A) asks Libya (B), B acknowledges and answers with facts,
+//! A imports them with their provenance; A shares its watchlist and B screens a traveller
+//! against it; Tunisia (C), unknown to B, is refused; B down for a while gets the next request
+//! exactly once when it is back.
 
 use serde_json::{Value, json};
 
 use super::Node;
-use super::border::{Client, Served, add_user, eventually, free_port, serve};
+use super::border::{Client, Served, add_user, agent, eventually, free_port, serve};
 
 struct Authority {
     node: Node,
     port: u16,
     id: &'static str,
+    cert_pem: String,
+    cert: std::path::PathBuf,
+    key: std::path::PathBuf,
 }
 
 impl Authority {
@@ -20,11 +24,23 @@ impl Authority {
         node.ok(&["init"]);
         node.ok(&["coop", "init", "--node-id", id]);
         add_user(&node, "ca", "central_authority");
+        add_user(&node, "officer", "border_officer");
+        let tls = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let cert_pem = tls.cert.pem();
+        let cert = node.file("tls-cert.pem", &cert_pem);
+        let key = node.file("tls-key.pem", &tls.key_pair.serialize_pem());
         Authority {
             node,
             port: free_port(),
             id,
+            cert_pem,
+            cert,
+            key,
         }
+    }
+
+    fn base(&self) -> String {
+        format!("https://localhost:{}", self.port)
     }
 
     fn identity_file(&self) -> (std::path::PathBuf, String) {
@@ -38,7 +54,7 @@ impl Authority {
 
     fn knows(&self, other: &Authority) {
         let (file, fingerprint) = other.identity_file();
-        let url = format!("http://127.0.0.1:{}", other.port);
+        let url = other.base();
         self.node.ok(&[
             "coop",
             "partner-add",
@@ -52,11 +68,21 @@ impl Authority {
         ]);
     }
 
-    fn serve(&self) -> Served {
+    /// Serves HTTPS; delivers to partners whose certificates are in `trust` (a PEM bundle).
+    fn serve(&self, trust: &std::path::Path) -> Served {
         serve(
             &self.node,
             &format!("127.0.0.1:{}", self.port),
-            &["--coop-interval", "1"],
+            &[
+                "--coop-interval",
+                "1",
+                "--tls-cert",
+                self.cert.to_str().unwrap(),
+                "--tls-key",
+                self.key.to_str().unwrap(),
+                "--coop-ca",
+                trust.to_str().unwrap(),
+            ],
         )
     }
 }
@@ -103,6 +129,24 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
     a.knows(&b);
     b.knows(&a);
     c.knows(&b); // B does not know C
+    let bundle = format!("{}{}{}", a.cert_pem, b.cert_pem, c.cert_pem);
+    let trust = a.node.file("trust.pem", &bundle);
+    let login =
+        |who: &Authority, user: &str| Client::login_trusting(&who.base(), user, Some(&bundle));
+    // A's watchlist, to share with B.
+    let list = a.node.file(
+        "wanted.csv",
+        "id,name,birth_date,nationality,document_number\nit-wl-1,Anna Maria Eriksson,1974-08-12,se,\n",
+    );
+    a.node.ok(&[
+        "watchlist",
+        "import",
+        "--list",
+        "wanted",
+        "--format",
+        "csv",
+        list.to_str().unwrap(),
+    ]);
     // B holds a fact about the driver, as law-enforcement data.
     let facts = b.node.file(
         "driver.ftm.json",
@@ -119,12 +163,13 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
         facts.to_str().unwrap(),
     ]);
 
-    let served_a = a.serve();
-    let mut served_b = Some(b.serve());
-    let served_c = c.serve();
-    let ca_a = Client::login(&served_a.base, "ca");
-    let ca_b = Client::login(&served_b.as_ref().unwrap().base, "ca");
-    let ca_c = Client::login(&served_c.base, "ca");
+    let served_a = a.serve(&trust);
+    let mut served_b = Some(b.serve(&trust));
+    let served_c = c.serve(&trust);
+    assert!(served_a.base.starts_with("https://"), "{}", served_a.base);
+    let ca_a = login(&a, "ca");
+    let ca_b = login(&b, "ca");
+    let ca_c = login(&c, "ca");
 
     // A asks; A's node delivers; B has it as received.
     let id = request(&ca_a, "IT-1", "ly");
@@ -151,6 +196,30 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
     let timeliness = ca_a.get("/api/v1/coop/timeliness");
     assert_eq!(timeliness["by_partner"][0]["answered"], 1, "{timeliness}");
 
+    // A shares its watchlist; B's officer screens a traveller against it at once.
+    let (status, body) = ca_a.post(
+        "/api/v1/coop/shares",
+        &json!({"to": "ly", "reference": "IT-S1", "handling": "H2", "watchlist": "wanted",
+                "note": "wanted for the boat of 3 March"}),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["list_here"], "it-wanted");
+    eventually("B to get A's list", || {
+        !ca_b.get("/api/v1/coop/shares")["shares"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    });
+    let officer = login(&b, "officer");
+    let (status, hits) = officer.post(
+        "/api/v1/screen",
+        &json!({"names": ["Anna Maria Eriksson"], "birth_date": "1974-08-12"}),
+    );
+    assert_eq!(status, 200, "{hits}");
+    let hit = &hits["hits"][0];
+    assert_eq!(hit["list"], "it-wanted", "{hits}");
+    assert_eq!(hit["entry_id"], "it-wl-1");
+
     // C, unknown to B, is refused, and C's log says why.
     request(&ca_c, "TN-1", "ly");
     eventually("C's delivery to be refused", || {
@@ -168,15 +237,8 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
     });
     assert!(!has_request(&ca_b, "tn/TN-1"));
     // A forged package posted straight to B: refused with the reason.
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut r = agent
-        .post(&format!(
-            "{}/api/v1/coop/packages",
-            served_b.as_ref().unwrap().base
-        ))
+    let mut r = agent(Some(&bundle))
+        .post(&format!("{}/api/v1/coop/packages", b.base()))
         .header("Content-Type", "application/octet-stream")
         .send(&b"{\"format\":\"corridor-package/1\"}\nnot a body"[..])
         .unwrap();
@@ -198,8 +260,8 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
             .iter()
             .any(|m| m["outcome"] == "failed")
     });
-    let served_b = b.serve();
-    let ca_b = Client::login(&served_b.base, "ca");
+    let served_b = b.serve(&trust);
+    let ca_b = login(&b, "ca");
     eventually("B to receive IT-2 after coming back", || {
         has_request(&ca_b, &second)
     });
@@ -226,5 +288,6 @@ fn three_authorities_exchange_requests_and_answers_between_processes() {
         1
     );
     drop(served_c);
+    drop(served_b);
     drop(served_a);
 }

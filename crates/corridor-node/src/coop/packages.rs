@@ -45,7 +45,7 @@ pub(crate) enum Body {
     },
     /// Facts, a watchlist's entries or an alert, sent unasked.
     Share {
-        share: super::Share,
+        share: Box<super::Share>,
         statements: Vec<WireStatement>,
     },
     /// May the asker pass on facts this node sent it under H1–H3?

@@ -299,7 +299,7 @@ impl Node {
             alert,
         };
         let body = Body::Share {
-            share: share.clone(),
+            share: Box::new(share.clone()),
             statements,
         };
         self.send_package(&keys, &partner, &body, input.handling, None, |tx| {
@@ -448,7 +448,7 @@ impl Node {
         &self,
         tx: &mut dyn WriteTx,
         header: &Header,
-        share: Share,
+        share: Box<Share>,
         statements: Vec<WireStatement>,
     ) -> Result<String, NodeError> {
         let dataset = share_dataset(&share.from, &share.reference, share.handling);
@@ -474,7 +474,7 @@ impl Node {
         if let Some(alert) = &share.alert {
             what.push_str(&format!(", alert on {}", alert.list));
         }
-        tx.append_coop(&record("share", &share.id, &share)?)
+        tx.append_coop(&record("share", &share.id, &*share)?)
             .map_err(|e| match e {
                 corridor_store::StoreError::Conflict(_) => {
                     NodeError::Conflict(format!("share {} was received before", share.id))

@@ -194,8 +194,12 @@ pub async fn ask_consent(
 ) -> ApiResult {
     let c = caller(&app, &headers, &method).await?;
     let input: ConsentInput = parse_body(&body)?;
-    let view =
-        blocking(move || app.node.ask_consent(&c.subject, input).map_err(Problem::from)).await?;
+    let view = blocking(move || {
+        app.node
+            .ask_consent(&c.subject, input)
+            .map_err(Problem::from)
+    })
+    .await?;
     created(view)
 }
 

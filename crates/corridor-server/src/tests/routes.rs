@@ -14,39 +14,50 @@ fn every_route_answers_for_a_permitted_caller() {
     let central = login(&s, "central-authority");
     let libya = corridor_coop::NodeKeys::generate("ly").unwrap();
     // A package from Libya to this node.
-    let sealed = |kind: &str, handling: corridor_coop::Dissemination, body: serde_json::Value| -> Vec<u8> {
-        let ours: corridor_coop::PartnerKeys = serde_json::from_value(
-            central.get(&s, "/api/v1/coop/identity", None).json()["keys"].clone(),
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        let meta = corridor_coop::Meta {
-            kind: kind.into(),
-            created_at: corridor_node::now(),
-            expires_at: "2099-01-01T00:00:00Z".into(),
-            in_reply_to: None,
-            handling,
+    let sealed =
+        |kind: &str, handling: corridor_coop::Dissemination, body: serde_json::Value| -> Vec<u8> {
+            let ours: corridor_coop::PartnerKeys = serde_json::from_value(
+                central.get(&s, "/api/v1/coop/identity", None).json()["keys"].clone(),
+            )
+            .unwrap();
+            let mut out = Vec::new();
+            let meta = corridor_coop::Meta {
+                kind: kind.into(),
+                created_at: corridor_node::now(),
+                expires_at: "2099-01-01T00:00:00Z".into(),
+                in_reply_to: None,
+                handling,
+            };
+            let bytes = serde_json::to_vec(&body).unwrap();
+            corridor_coop::seal(
+                &libya,
+                &ours,
+                &meta,
+                &mut &bytes[..],
+                &mut std::io::Cursor::new(Vec::new()),
+                &mut out,
+            )
+            .unwrap();
+            out
         };
-        let bytes = serde_json::to_vec(&body).unwrap();
-        corridor_coop::seal(
-            &libya,
-            &ours,
-            &meta,
-            &mut &bytes[..],
-            &mut std::io::Cursor::new(Vec::new()),
-            &mut out,
-        )
-        .unwrap();
-        out
-    };
     let from_libya = |reference: &str| -> Vec<u8> {
-        sealed("request", corridor_coop::Dissemination::H0, json!({"kind": "request", "request": {
+        sealed(
+            "request",
+            corridor_coop::Dissemination::H0,
+            json!({"kind": "request", "request": {
             "id": format!("ly/{reference}"), "reference": reference, "request_type": "police_information",
             "urgency": "routine", "requesting": "ly", "requested": "test-node", "legal_basis": ["untoc-27"],
-            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}}))
+            "questions": ["Do you know her?"], "handling": "H0", "created_at": corridor_node::now()}}),
+        )
     };
     let deliver = |bytes: Vec<u8>| {
-        let r = call(&s, "POST", "/api/v1/coop/packages", &[("Content-Type", "application/octet-stream")], &bytes);
+        let r = call(
+            &s,
+            "POST",
+            "/api/v1/coop/packages",
+            &[("Content-Type", "application/octet-stream")],
+            &bytes,
+        );
         assert_eq!(r.status, 200, "{}", r.body);
     };
     for (method, path, _) in crate::routes() {

@@ -4,8 +4,10 @@
 import { reasonHeader } from './reason';
 import type {
   Alert,
+  CoopConsent,
   CoopFile,
   CoopRequest,
+  CoopShare,
   LegalBasis,
   Partner,
   PartnerKeys,
@@ -169,6 +171,13 @@ export const api = {
   coopAnswer: (id: string, entities: string[], partial: boolean, note: string) =>
     request<CoopRequest>('POST', `/coop/requests/${coopPath(id)}/answer`, { entities, partial, note: note || undefined }),
   coopTimeliness: () => request<Timeliness>('GET', '/coop/timeliness'),
+  coopShares: () => request<{ shares: CoopShare[] }>('GET', '/coop/shares'),
+  coopShare: (body: Record<string, unknown>) => request<CoopShare>('POST', '/coop/shares', body),
+  coopConsents: () => request<{ consents: CoopConsent[] }>('GET', '/coop/consents'),
+  askConsent: (dataset: string, to: string, note: string) =>
+    request<CoopConsent>('POST', '/coop/consents', { dataset, to, note: note || undefined }),
+  decideConsent: (id: string, granted: boolean, note: string) =>
+    request<CoopConsent>('POST', `/coop/consents/${coopPath(id)}/decision`, { granted, note: note || undefined }),
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };

@@ -19,8 +19,8 @@ export type Route =
 
 export type AlertStatus = 'open' | 'decided' | 'all';
 
-export type CoopTab = 'requests' | 'new' | 'partners' | 'timeliness';
-const COOP_TABS: readonly CoopTab[] = ['requests', 'new', 'partners', 'timeliness'];
+export type CoopTab = 'requests' | 'new' | 'shared' | 'partners' | 'timeliness';
+const COOP_TABS: readonly CoopTab[] = ['requests', 'new', 'shared', 'partners', 'timeliness'];
 
 /** The review queue's filter and page. */
 export interface QueueParams {

@@ -429,6 +429,52 @@ export interface CoopRequest {
   files: CoopFile[];
 }
 
+export interface SharedAlert {
+  id: string;
+  list: string;
+  entry_id: string;
+  entry_caption?: string | null;
+  subject_id: string;
+  subject_caption?: string | null;
+  score?: number | null;
+  reasons: string[];
+  raised_at: string;
+  crossings: string[];
+  decision?: string | null;
+}
+
+export interface CoopShare {
+  id: string;
+  reference: string;
+  from: string;
+  to: string;
+  handling: string;
+  note?: string | null;
+  shared_by: string;
+  shared_at: string;
+  entities: string[];
+  facts: number;
+  watchlist?: string | null;
+  alert?: SharedAlert | null;
+  direction: 'outgoing' | 'incoming';
+  partner: string;
+  dataset: string;
+  list_here?: string | null;
+}
+
+export interface CoopConsent {
+  id: string;
+  asker: string;
+  origin: string;
+  dataset: string;
+  to: string;
+  note?: string | null;
+  asked_by: string;
+  asked_at: string;
+  direction: 'outgoing' | 'incoming';
+  decision?: { ask_id: string; granted: boolean; note?: string | null; by: string; at: string } | null;
+}
+
 export interface CoopFile {
   name: string;
   sha256: string;

@@ -648,6 +648,30 @@ async function main() {
     await central.waitForFunction(() => document.querySelector('[data-testid="coop-state"]')?.textContent?.trim() === 'sent');
   });
 
+  await step('cooperation: a partner\'s shared watchlist is listed; its request for consent is granted; a share is sent from the form', central, async () => {
+    await central.goto(`${base}/coop?tab=shared`);
+    await central.getByTestId('shares').waitFor();
+    const incoming = central.locator('[data-testid="share-row"][data-id="demo-ly/LY-S-7"]');
+    expect((await incoming.count()) === 1, 'Libya\'s shared list is not listed');
+    expect(/demo-ly-wanted/.test(await incoming.innerText()), 'the list it is screened as is not shown');
+    const ask = central.locator('[data-testid="consents-to-decide"] [data-testid="consent-row"]').first();
+    await ask.getByTestId('consent-note').fill('for the Tunisian investigation only');
+    await ask.getByTestId('consent-grant').click();
+    await central.waitForFunction(() => /Granted/.test(document.querySelector('[data-testid="consents-to-decide"] [data-testid="consent-decision"]')?.textContent ?? ''));
+    const asked = await central.locator('[data-testid="consents-asked"] [data-testid="consent-decision"]').first().innerText();
+    expect(/Waiting/.test(asked), `our request for consent: ${asked}`);
+    await central.getByTestId('share-partner').selectOption('demo-tn');
+    await central.getByTestId('share-reference').fill('IT-E2E-S1');
+    await central.getByTestId('share-kind').selectOption('watchlist');
+    await central.getByTestId('share-value').fill('demo-ly-wanted');
+    await central.getByTestId('share-send').click();
+    // Libya's list came under H2 and Libya has not consented to Tunisia: refused, by name.
+    await central.locator('[data-testid="share-form"] [data-testid="error"]').waitFor();
+    const refusal = await central.locator('[data-testid="share-form"] [role="status"]').innerText();
+    expect(/consent/.test(refusal), `the refusal does not say why: ${refusal}`);
+    await snap(central, 'coop-shared');
+  });
+
   await step('cooperation: partners with their fingerprints, and every partner\'s timeliness', central, async () => {
     await central.goto(`${base}/coop?tab=partners`);
     await central.getByTestId('coop-partners').waitFor();

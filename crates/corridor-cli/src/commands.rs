@@ -696,5 +696,92 @@ fn demo_cooperation(ctx: &Context) -> anyhow::Result<usize> {
             Some("outside the scope of the legal basis cited"),
         ),
     )?;
+    demo_shares(&node, &keys[0], &deliver, &day)?;
     Ok(5)
+}
+
+/// Libya shares its wanted list (screened here as `demo-ly-wanted`); this node asks Libya's
+/// consent to pass it to Tunisia, shares a person with Libya, and Libya asks consent to pass
+/// that on: one request for consent waits on each side.
+fn demo_shares(
+    node: &corridor_node::Node,
+    libya: &corridor_coop::NodeKeys,
+    deliver: &dyn Fn(&corridor_coop::NodeKeys, &str, serde_json::Value) -> anyhow::Result<()>,
+    day: &dyn Fn(i64) -> String,
+) -> anyhow::Result<()> {
+    use corridor_model::{
+        HandlingCode, InformationGrade, Provenance, Purpose, SourceReliability, Statement,
+    };
+    let provenance = std::sync::Arc::new(Provenance {
+        dataset: "ly-wanted".into(),
+        recorded_by: "ca-ly".into(),
+        recorded_at: day(-2),
+        handling: HandlingCode::Restricted,
+        purpose: Purpose::LawEnforcement,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    });
+    let wanted = [
+        ("demo-ly-w1", "Salem Abdelkader Ferjani", "1983-06-14"),
+        ("demo-ly-w2", "Khaled Mabrouk Zintani", "1979-11-02"),
+    ];
+    let mut statements = Vec::new();
+    for (id, name, born) in wanted {
+        for (prop, value) in [("name", name), ("birthDate", born), ("nationality", "ly")] {
+            let s = Statement::assert(id, "Person", prop, value.into(), None, provenance.clone());
+            statements.push(corridor_node::sync::WireStatement::from(&s));
+        }
+    }
+    deliver(
+        libya,
+        "share",
+        serde_json::json!({"kind": "share", "share": {
+            "id": "demo-ly/LY-S-7", "reference": "LY-S-7", "from": "demo-ly", "to": "demo-it",
+            "handling": "H2", "note": "Organisers of the departures from Zuwara, wanted in Libya",
+            "shared_by": "ca-ly", "shared_at": day(-1), "entities": ["demo-ly-w1", "demo-ly-w2"],
+            "facts": statements.len(), "watchlist": "wanted"},
+            "statements": statements}),
+    )?;
+    let ca = corridor_policy::Subject {
+        username: "demo-ca".into(),
+        roles: vec!["central_authority".into()],
+        reason: None,
+    };
+    node.ask_consent(
+        &ca,
+        corridor_node::coop::ConsentInput {
+            dataset: "coop/demo-ly/shared-LY-S-7/H2".into(),
+            to: "demo-tn".into(),
+            note: Some("Tunisia investigates departures of the same group".into()),
+        },
+    )?;
+    // A person of ours the central authority may export, shared with Libya.
+    let persons = node.store().entities_of_schema("Person", None, 200)?;
+    let shared = persons.iter().find(|id| {
+        node.share(
+            &ca,
+            corridor_node::coop::ShareInput {
+                to: "demo-ly".into(),
+                reference: "IT-S-3".into(),
+                handling: corridor_coop::Dissemination::H2,
+                note: Some("Recruiter seen with the Zuwara group".into()),
+                entities: vec![id.to_string()],
+                watchlist: None,
+                alert: None,
+            },
+        )
+        .is_ok()
+    });
+    if shared.is_some() {
+        deliver(
+            libya,
+            "consent_ask",
+            serde_json::json!({"kind": "consent_ask", "ask": {
+                "id": "demo-ly/7f3a", "asker": "demo-ly", "origin": "demo-it",
+                "dataset": "coop/demo-it/shared-IT-S-3/H2", "to": "demo-tn",
+                "note": "May we give Tunisia the recruiter's identity?",
+                "asked_by": "ca-ly", "asked_at": day(0)}}),
+        )?;
+    }
+    Ok(())
 }

@@ -1,7 +1,8 @@
 // Cooperation between central authorities: the inbox and outbox of requests with their
 // deadlines and what is overdue, one request with its history and the steps this side may
 // take (acknowledge, work on, answer with facts, refuse with a reason, close), a request form,
-// the directory of partners with their fingerprints, and the timeliness dashboard.
+// what is shared unasked and consent to pass it on (coop_shares.ts), the directory of partners
+// with their fingerprints, and the timeliness dashboard.
 
 import { api, attachFile, attachmentUrl } from '../api';
 import { bdi, fill, h } from '../dom';
@@ -9,10 +10,11 @@ import { formatTime, label, t } from '../i18n';
 import { navigate, paths, type CoopTab } from '../router';
 import { COOP_ROLES, type CoopRequest, type LegalBasis, type Partner, type Timeliness, type TimelinessRow } from '../types';
 import { errorBox, failurePage, loading, notPermitted, tableHead } from './common';
+import { sharedView } from './coop_shares';
 import type { ViewContext } from './context';
 
 const TYPES = ['mutual_legal_assistance', 'police_information', 'spontaneous_information', 'joint_investigation_team', 'extradition'];
-const TABS: CoopTab[] = ['requests', 'new', 'partners', 'timeliness'];
+const TABS: CoopTab[] = ['requests', 'new', 'shared', 'partners', 'timeliness'];
 
 function allowed(ctx: ViewContext): boolean {
   return COOP_ROLES.some((role) => ctx.session.user.roles.includes(role));
@@ -41,6 +43,13 @@ export function renderCoop(tab: CoopTab, ctx: ViewContext, focusHeading: boolean
     api.coopRequests().then((r) => ctx.isCurrent() && fill(box, requestsTable(r.requests)), fail);
   } else if (tab === 'new') {
     Promise.all([api.coopPartners(), api.coopIdentity()]).then(([p, id]) => ctx.isCurrent() && fill(box, requestForm(p.partners, id.legal_bases)), fail);
+  } else if (tab === 'shared') {
+    const draw = () =>
+      Promise.all([api.coopShares(), api.coopConsents(), api.coopPartners()]).then(
+        ([sh, co, p]) => ctx.isCurrent() && fill(box, sharedView(sh.shares, co.consents, p.partners, draw)),
+        fail,
+      );
+    draw();
   } else if (tab === 'partners') {
     Promise.all([api.coopPartners(), api.coopIdentity()]).then(
       ([p, id]) => ctx.isCurrent() && fill(box, partnersView(p.partners, id.keys.node, id.fingerprint, ctx)),

@@ -16,6 +16,7 @@ pub mod border;
 pub mod coop;
 pub mod network;
 mod pool;
+pub mod protection;
 pub mod resolution;
 pub mod sync;
 pub mod users;
@@ -80,6 +81,8 @@ pub struct Node {
     pub screening: border::Screening,
     /// Network analysis: an index of who is linked to whom, rebuilt as the store grows.
     pub network: network::Network,
+    /// Persons registered by protection, for proposing earlier registrations of a person.
+    identities: std::sync::Mutex<Option<Arc<protection::ProtectionIndex>>>,
     /// A post's synchronisation with its national node, as its client last reported it.
     sync_state: std::sync::Mutex<Option<sync::SyncStatus>>,
     location: Location,
@@ -106,6 +109,7 @@ impl Node {
             resolver,
             screening: border::Screening::new(),
             network,
+            identities: std::sync::Mutex::new(None),
             sync_state: std::sync::Mutex::new(None),
             location: location.clone(),
         })

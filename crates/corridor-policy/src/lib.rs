@@ -52,6 +52,13 @@ pub enum Action {
     /// Exchange cooperation requests and answers with partner authorities, and keep the
     /// directory of partners (a central authority's work).
     Cooperate,
+    /// Register intercepted or rescued migrants, screen their vulnerabilities, refer them to
+    /// services and follow their return: protection work, for protection roles only.
+    Assist,
+    /// Change whether a person recorded as smuggled is treated as a suspect: named, with a
+    /// reason, audited (non-criminalisation, Smuggling Protocol art. 5); never a protection
+    /// role's.
+    Designate,
 }
 
 impl Action {
@@ -70,6 +77,8 @@ impl Action {
         Action::Sync,
         Action::AnalyseNetwork,
         Action::Cooperate,
+        Action::Assist,
+        Action::Designate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +97,8 @@ impl Action {
             Action::Sync => "sync",
             Action::AnalyseNetwork => "analyse_network",
             Action::Cooperate => "cooperate",
+            Action::Assist => "assist",
+            Action::Designate => "designate",
         }
     }
 }
@@ -232,6 +243,18 @@ impl Policy {
                 .map(|a| a.parse::<Action>())
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(at)?;
+            if actions.contains(&Action::Assist) && !r.protection {
+                return Err(at(
+                    "may assist, which is protection work; only a role marked `protection: true` may (purpose separation)"
+                        .into(),
+                ));
+            }
+            if actions.contains(&Action::Designate) && r.protection {
+                return Err(at(
+                    "is a protection role and may not designate suspects (non-criminalisation)"
+                        .into(),
+                ));
+            }
             let mut sees = BTreeMap::new();
             for (purpose, ceiling) in &r.sees {
                 let purpose: Purpose = purpose.parse().map_err(at)?;

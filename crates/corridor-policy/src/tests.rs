@@ -204,6 +204,16 @@ fn the_loader_refuses_roles_that_break_purpose_separation() {
             "actions: [search, read, fly]",
             "role administrator: unknown action \"fly\"",
         ),
+        (
+            "actions: [search, read, statistics, manage_users, read_audit]",
+            "actions: [search, read, statistics, assist]",
+            "role administrator: may assist, which is protection work",
+        ),
+        (
+            "actions: [search, read, export, statistics, write, assist]",
+            "actions: [search, read, export, statistics, write, assist, designate]",
+            "role protection_officer: is a protection role and may not designate suspects",
+        ),
     ] {
         assert!(text.contains(from), "{from}");
         let err = Policy::parse("mine.yaml", &text.replace(from, to)).unwrap_err();

@@ -1,0 +1,887 @@
+//! A protected person's care: vulnerability screenings with the needs and referrals they
+//! suggest, referrals moved on with consent and followed to their due dates, the steps of a
+//! voluntary return; and the case page and worklist that bring them together.
+
+use std::sync::Arc;
+
+use corridor_model::entity::live_statements;
+use corridor_model::{Provenance, Statement};
+use corridor_policy::{Action, Subject};
+use corridor_protection::avrr::{Plan, Step, StepStatus};
+use corridor_protection::referral::{self, Consent, ConsentRecord, ReferralState, Service};
+use corridor_protection::vulnerability::{Priority, Screening};
+use corridor_protection::{Assessment, Rules};
+use serde::{Deserialize, Serialize};
+
+use super::new_id;
+use super::status::StatusView;
+use crate::views::Gate;
+use crate::{Node, NodeError, now};
+
+const SCREENING: &str = "VulnerabilityScreening";
+const REFERRAL: &str = "Referral";
+const RETURN: &str = "ReturnPlan";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ScreeningView {
+    pub id: String,
+    pub person: String,
+    pub date: String,
+    pub screened_by: String,
+    pub answers: Option<Screening>,
+    pub needs: serde_json::Value,
+    pub suggested_referrals: serde_json::Value,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    pub person: String,
+    pub service: Service,
+    /// The organisation referred to, by name.
+    #[serde(default)]
+    pub provider: String,
+    pub due_date: String,
+    pub consent: Consent,
+    pub sharing_consent: Consent,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Why (from a screening's suggestion, say).
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Send it at once (needs consent).
+    #[serde(default)]
+    pub send: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralStepInput {
+    pub status: ReferralState,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// A new answer from the person, recorded with the step.
+    #[serde(default)]
+    pub consent: Option<Consent>,
+    #[serde(default)]
+    pub sharing_consent: Option<Consent>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+}
+
+/// One change of a referral, kept in its `steps`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReferralStep {
+    pub status: ReferralState,
+    pub by: String,
+    pub at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub consent: ConsentRecord,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReferralView {
+    pub id: String,
+    pub person: String,
+    pub service: Service,
+    pub provider: Option<String>,
+    pub due_date: String,
+    pub status: ReferralState,
+    pub consent: ConsentRecord,
+    pub reasons: Vec<String>,
+    pub steps: Vec<ReferralStep>,
+    /// Open past its due date.
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnStepInput {
+    pub step: Step,
+    pub status: StepStatus,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The country of return (ISO code), once known.
+    #[serde(default)]
+    pub destination: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReturnRecord {
+    pub step: Step,
+    pub status: StepStatus,
+    pub by: String,
+    pub at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReturnView {
+    pub id: String,
+    pub destination: Option<String>,
+    pub plan: Plan,
+    pub records: Vec<ReturnRecord>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegistrationView {
+    pub id: String,
+    pub number: String,
+    pub date: String,
+    pub place: String,
+    pub registered_by: String,
+    pub status: String,
+    pub missing: Vec<String>,
+    pub event: Option<String>,
+    pub fields: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FamilyLink {
+    pub relative: String,
+    pub caption: Option<String>,
+    pub relationship: String,
+}
+
+/// Everything protection holds on one person.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub person: String,
+    pub caption: String,
+    pub facts: std::collections::BTreeMap<String, Vec<String>>,
+    pub registrations: Vec<RegistrationView>,
+    pub screenings: Vec<ScreeningView>,
+    pub referrals: Vec<ReferralView>,
+    pub return_plan: Option<ReturnView>,
+    pub family: Vec<FamilyLink>,
+    pub status: StatusView,
+}
+
+/// A line of the worklist.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseSummary {
+    pub person: String,
+    pub caption: String,
+    pub registered: String,
+    pub place: String,
+    pub draft: bool,
+    pub open_referrals: usize,
+    pub overdue_referrals: usize,
+    pub next_due: Option<String>,
+    /// The most pressing need found in the latest screening.
+    pub top_priority: Option<Priority>,
+}
+
+fn json_err(e: serde_json::Error) -> NodeError {
+    NodeError::Io(e.to_string())
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, NodeError> {
+    serde_json::to_string(value).map_err(json_err)
+}
+
+fn values(live: &[&Statement], prop: &str) -> Vec<String> {
+    live.iter()
+        .filter(|s| s.prop == prop)
+        .map(|s| s.value.clone())
+        .collect()
+}
+
+fn first(live: &[&Statement], prop: &str) -> String {
+    values(live, prop).into_iter().next().unwrap_or_default()
+}
+
+impl Node {
+    /// The caller, with the reason protection work reads under when none is given.
+    fn protection_reader(&self, subject: &Subject, why: &str) -> Subject {
+        Subject {
+            reason: Some(subject.reason.clone().unwrap_or_else(|| why.to_string())),
+            ..subject.clone()
+        }
+    }
+
+    /// A registered person the caller may work on, or NotFound.
+    fn known_person(&self, subject: &Subject, person: &str) -> Result<String, NodeError> {
+        self.require(subject, Action::Assist)?;
+        let reader = self.protection_reader(subject, "protection case work");
+        self.registered_persons(&reader)?
+            .get(person)
+            .cloned()
+            .ok_or_else(|| NodeError::NotFound(format!("person: no registered person {person}")))
+    }
+
+    fn write_protection(&self, statements: &[Statement]) -> Result<(), NodeError> {
+        let mut store = self.store();
+        let mut tx = store.begin()?;
+        tx.write(statements)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn screening_statements(
+        &self,
+        subject: &Subject,
+        provenance: &Arc<Provenance>,
+        person: &str,
+        registration: Option<&str>,
+        screening: &Screening,
+        assessment: &Assessment,
+    ) -> Result<Vec<Statement>, NodeError> {
+        let id = new_id("prot-screening")?;
+        let mut out = Vec::new();
+        let mut push = |prop: &str, value: &str| -> Result<(), NodeError> {
+            out.push(self.protection_statement(provenance, &id, SCREENING, prop, value, prop)?);
+            Ok(())
+        };
+        push("person", person)?;
+        if let Some(r) = registration {
+            push("registration", r)?;
+        }
+        push("date", &now()[..10])?;
+        push("screenedBy", &subject.username)?;
+        push("answers", &to_json(screening)?)?;
+        push("needs", &to_json(&assessment.needs)?)?;
+        push("suggestedReferrals", &to_json(&assessment.referrals)?)?;
+        push("rulesVersion", &assessment.rules_version.to_string())?;
+        Ok(out)
+    }
+
+    /// Screens a registered person's vulnerabilities: the needs and suggested referrals, with
+    /// their reasons, recorded with the answers.
+    pub fn screen_vulnerability(
+        &self,
+        subject: &Subject,
+        person: &str,
+        screening: Screening,
+    ) -> Result<Assessment, NodeError> {
+        self.known_person(subject, person)?;
+        let assessment = Rules::builtin()
+            .assess(&screening, &now()[..10])
+            .map_err(|e| NodeError::Invalid(e.to_string()))?;
+        let provenance = self.protection_provenance(subject);
+        let out =
+            self.screening_statements(subject, &provenance, person, None, &screening, &assessment)?;
+        self.write_protection(&out)?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "protection screening",
+            person,
+            None,
+            &format!(
+                "{} needs, {} referrals suggested",
+                assessment.needs.len(),
+                assessment.referrals.len()
+            ),
+        )?;
+        Ok(assessment)
+    }
+
+    /// Records a referral; sends it at once when asked and consent allows.
+    pub fn create_referral(
+        &self,
+        subject: &Subject,
+        input: ReferralInput,
+    ) -> Result<ReferralView, NodeError> {
+        self.known_person(subject, &input.person)?;
+        let today = now()[..10].to_string();
+        match corridor_model::types::PartialDate::parse_iso(&input.due_date) {
+            Ok(d) if d.precision >= corridor_model::types::DatePrecision::Day => {
+                if input.due_date[..10] < today[..] {
+                    return Err(NodeError::Invalid(format!(
+                        "due_date: {} is already past",
+                        input.due_date
+                    )));
+                }
+            }
+            _ => {
+                return Err(NodeError::Invalid("due_date: a day, YYYY-MM-DD".into()));
+            }
+        }
+        for (field, text, max) in [
+            ("provider", Some(input.provider.as_str()), 200),
+            ("note", input.note.as_deref(), 2000),
+            ("legal_basis", input.legal_basis.as_deref(), 500),
+        ] {
+            if text.is_some_and(|t| t.chars().count() > max) {
+                return Err(NodeError::Invalid(format!(
+                    "{field}: at most {max} characters"
+                )));
+            }
+        }
+        let consent = ConsentRecord {
+            referral: Some(input.consent),
+            sharing: Some(input.sharing_consent),
+            legal_basis: input.legal_basis.clone().filter(|b| !b.trim().is_empty()),
+        };
+        let mut steps = vec![ReferralStep {
+            status: ReferralState::Proposed,
+            by: subject.username.clone(),
+            at: now(),
+            note: input.note.clone(),
+            consent: consent.clone(),
+        }];
+        if input.send {
+            referral::transition(
+                input.service,
+                ReferralState::Proposed,
+                ReferralState::Sent,
+                &consent,
+            )
+            .map_err(|e| {
+                self.audit_refusal(
+                    &subject.username,
+                    "protection referral",
+                    &input.person,
+                    &e.to_string(),
+                );
+                NodeError::Invalid(e.to_string())
+            })?;
+            steps.push(ReferralStep {
+                status: ReferralState::Sent,
+                by: subject.username.clone(),
+                at: now(),
+                note: None,
+                consent: consent.clone(),
+            });
+        }
+        let provenance = self.protection_provenance(subject);
+        let id = new_id("prot-referral")?;
+        let mut out = Vec::new();
+        let mut push = |entity: &str,
+                        schema: &str,
+                        prop: &str,
+                        value: &str|
+         -> Result<(), NodeError> {
+            out.push(self.protection_statement(&provenance, entity, schema, prop, value, prop)?);
+            Ok(())
+        };
+        push(&id, REFERRAL, "person", &input.person)?;
+        push(&id, REFERRAL, "service", input.service.as_str())?;
+        push(&id, REFERRAL, "dueDate", &input.due_date)?;
+        push(&id, REFERRAL, "startDate", &today)?;
+        push(&id, REFERRAL, "consent", input.consent.as_str())?;
+        push(
+            &id,
+            REFERRAL,
+            "sharingConsent",
+            input.sharing_consent.as_str(),
+        )?;
+        if let Some(b) = &consent.legal_basis {
+            push(&id, REFERRAL, "legalBasis", b)?;
+        }
+        if !input.reasons.is_empty() {
+            push(
+                &id,
+                REFERRAL,
+                "reasons",
+                &serde_json::to_string(&input.reasons).map_err(json_err)?,
+            )?;
+        }
+        if !input.provider.trim().is_empty() {
+            let org = format!(
+                "prot-org-{}",
+                input
+                    .provider
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect::<String>()
+            );
+            push(&org, "Organization", "name", input.provider.trim())?;
+            push(&id, REFERRAL, "provider", &org)?;
+        }
+        for step in &steps {
+            push(
+                &id,
+                REFERRAL,
+                "steps",
+                &serde_json::to_string(step).map_err(json_err)?,
+            )?;
+        }
+        self.write_protection(&out)?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "protection referral",
+            &id,
+            input.note.as_deref(),
+            &format!(
+                "{} for {} ({}), consent {} / sharing {}",
+                input.service.as_str(),
+                input.person,
+                steps
+                    .last()
+                    .map(|s| s.status.as_str())
+                    .unwrap_or("proposed"),
+                input.consent.as_str(),
+                input.sharing_consent.as_str()
+            ),
+        )?;
+        drop(store);
+        self.referral(subject, &id)
+    }
+
+    /// A referral as the caller may see it.
+    pub fn referral(&self, subject: &Subject, id: &str) -> Result<ReferralView, NodeError> {
+        self.require(subject, Action::Assist)?;
+        let reader = self.protection_reader(subject, "protection case work");
+        let mut store = self.store();
+        let statements = store.entity_statements(id)?;
+        let mut gate = Gate::new(&self.policy, &reader, Action::Read);
+        let live: Vec<&Statement> = live_statements(&statements)
+            .into_iter()
+            .filter(|s| gate.allows(s) && s.schema == REFERRAL)
+            .collect();
+        if live.is_empty() {
+            return Err(NodeError::NotFound(format!("no referral {id}")));
+        }
+        let mut steps: Vec<ReferralStep> = values(&live, "steps")
+            .iter()
+            .filter_map(|v| serde_json::from_str(v).ok())
+            .collect();
+        steps.sort_by(|a, b| a.at.cmp(&b.at));
+        let provider_id = first(&live, "provider");
+        let provider = if provider_id.is_empty() {
+            None
+        } else {
+            let p = store.entity_statements(&provider_id)?;
+            live_statements(&p)
+                .iter()
+                .find(|s| s.prop == "name" && gate.allows(s))
+                .map(|s| s.value.clone())
+        };
+        let status = steps
+            .last()
+            .map(|s| s.status)
+            .unwrap_or(ReferralState::Proposed);
+        let due_date = first(&live, "dueDate");
+        let open = !matches!(
+            status,
+            ReferralState::Completed | ReferralState::Declined | ReferralState::Closed
+        );
+        Ok(ReferralView {
+            id: id.to_string(),
+            person: first(&live, "person"),
+            service: Service::parse(&first(&live, "service")).unwrap_or(Service::Other),
+            provider,
+            overdue: open && !due_date.is_empty() && due_date[..] < now()[..10],
+            due_date,
+            status,
+            consent: steps.last().map(|s| s.consent.clone()).unwrap_or_default(),
+            reasons: values(&live, "reasons")
+                .first()
+                .and_then(|v| serde_json::from_str(v).ok())
+                .unwrap_or_default(),
+            steps,
+        })
+    }
+
+    /// Moves a referral on; sending needs consent (checked with any new answer given here).
+    pub fn referral_step(
+        &self,
+        subject: &Subject,
+        id: &str,
+        input: ReferralStepInput,
+    ) -> Result<ReferralView, NodeError> {
+        let view = self.referral(subject, id)?;
+        let mut consent = view.consent.clone();
+        if let Some(c) = input.consent {
+            consent.referral = Some(c);
+        }
+        if let Some(c) = input.sharing_consent {
+            consent.sharing = Some(c);
+        }
+        if let Some(b) = input.legal_basis.filter(|b| !b.trim().is_empty()) {
+            consent.legal_basis = Some(b);
+        }
+        if input
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > 2000)
+        {
+            return Err(NodeError::Invalid("note: at most 2000 characters".into()));
+        }
+        referral::transition(view.service, view.status, input.status, &consent).map_err(|e| {
+            self.audit_refusal(&subject.username, "protection referral", id, &e.to_string());
+            NodeError::Invalid(e.to_string())
+        })?;
+        let step = ReferralStep {
+            status: input.status,
+            by: subject.username.clone(),
+            at: now().max(view.steps.last().map(|s| s.at.clone()).unwrap_or_default()),
+            note: input.note.clone(),
+            consent,
+        };
+        let provenance = self.protection_provenance(subject);
+        let statement = self.protection_statement(
+            &provenance,
+            id,
+            REFERRAL,
+            "steps",
+            &serde_json::to_string(&step).map_err(json_err)?,
+            "steps",
+        )?;
+        self.write_protection(&[statement])?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "protection referral",
+            id,
+            input.note.as_deref(),
+            &format!("{} -> {}", view.status.as_str(), input.status.as_str()),
+        )?;
+        drop(store);
+        self.referral(subject, id)
+    }
+
+    /// Takes a step of a person's voluntary return (the plan is made on the first).
+    pub fn return_step(
+        &self,
+        subject: &Subject,
+        person: &str,
+        input: ReturnStepInput,
+    ) -> Result<ReturnView, NodeError> {
+        self.known_person(subject, person)?;
+        let current = self.return_plan(subject, person)?;
+        let mut plan = current.as_ref().map(|c| c.plan.clone()).unwrap_or_default();
+        plan.set(input.step, input.status).map_err(|e| {
+            self.audit_refusal(
+                &subject.username,
+                "protection return",
+                person,
+                &e.to_string(),
+            );
+            NodeError::Invalid(e.to_string())
+        })?;
+        let id = match &current {
+            Some(c) => c.id.clone(),
+            None => new_id("prot-return")?,
+        };
+        let record = ReturnRecord {
+            step: input.step,
+            status: input.status,
+            by: subject.username.clone(),
+            at: now(),
+            note: input.note.clone(),
+        };
+        let provenance = self.protection_provenance(subject);
+        let mut out = Vec::new();
+        if current.is_none() {
+            out.push(self.protection_statement(
+                &provenance,
+                &id,
+                RETURN,
+                "person",
+                person,
+                "person",
+            )?);
+        }
+        if let Some(d) = &input.destination {
+            out.push(self.protection_statement(
+                &provenance,
+                &id,
+                RETURN,
+                "destination",
+                d,
+                "destination",
+            )?);
+        }
+        out.push(self.protection_statement(
+            &provenance,
+            &id,
+            RETURN,
+            "steps",
+            &serde_json::to_string(&record).map_err(json_err)?,
+            "steps",
+        )?);
+        self.write_protection(&out)?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "protection return",
+            person,
+            input.note.as_deref(),
+            &format!("{}: {}", input.step.as_str(), input.status.as_str()),
+        )?;
+        drop(store);
+        Ok(self
+            .return_plan(subject, person)?
+            .expect("the plan was just written"))
+    }
+
+    fn return_plan(
+        &self,
+        subject: &Subject,
+        person: &str,
+    ) -> Result<Option<ReturnView>, NodeError> {
+        let reader = self.protection_reader(subject, "protection case work");
+        let index = self.protection_index()?;
+        let Some(id) = index.linked(person, RETURN).into_iter().next() else {
+            return Ok(None);
+        };
+        let mut store = self.store();
+        let statements = store.entity_statements(&id)?;
+        let mut gate = Gate::new(&self.policy, &reader, Action::Read);
+        let live: Vec<&Statement> = live_statements(&statements)
+            .into_iter()
+            .filter(|s| gate.allows(s))
+            .collect();
+        let mut records: Vec<ReturnRecord> = values(&live, "steps")
+            .iter()
+            .filter_map(|v| serde_json::from_str(v).ok())
+            .collect();
+        records.sort_by(|a, b| a.at.cmp(&b.at));
+        let mut plan = Plan::default();
+        for r in &records {
+            // Replayed as recorded; each was checked when it was taken.
+            let _ = plan.set(r.step, r.status);
+        }
+        let destination = first(&live, "destination");
+        Ok(Some(ReturnView {
+            id,
+            destination: (!destination.is_empty()).then_some(destination),
+            plan,
+            records,
+        }))
+    }
+
+    /// Everything protection holds on a person: registrations, screenings, referrals, the
+    /// return plan, family links, the status. Reading it is audited.
+    pub fn protection_case(&self, subject: &Subject, person: &str) -> Result<CaseView, NodeError> {
+        let caption = self.known_person(subject, person)?;
+        let reader = self.protection_reader(subject, "protection case work");
+        let index = self.protection_index()?;
+        let mut gate = Gate::new(&self.policy, &reader, Action::Read);
+        let mut store = self.store();
+        let mut read = |id: &str| -> Result<Vec<Statement>, NodeError> {
+            Ok(store
+                .entity_statements(id)?
+                .into_iter()
+                .filter(|s| gate.allows(s))
+                .collect())
+        };
+        let person_statements = read(person)?;
+        let live = live_statements(&person_statements);
+        let mut facts = std::collections::BTreeMap::new();
+        for s in &live {
+            facts
+                .entry(s.prop.clone())
+                .or_insert_with(Vec::new)
+                .push(s.value.clone());
+        }
+        let mut registrations = Vec::new();
+        for id in index.linked(person, "ProtectionRegistration") {
+            let statements = read(&id)?;
+            let live = live_statements(&statements);
+            let mut fields = std::collections::BTreeMap::new();
+            for s in &live {
+                if ![
+                    "person",
+                    "registrationNumber",
+                    "registrationDate",
+                    "place",
+                    "registeredBy",
+                    "status",
+                    "missing",
+                    "event",
+                ]
+                .contains(&s.prop.as_str())
+                {
+                    fields
+                        .entry(s.prop.clone())
+                        .or_insert_with(Vec::new)
+                        .push(s.value.clone());
+                }
+            }
+            let event = first(&live, "event");
+            registrations.push(RegistrationView {
+                id: id.clone(),
+                number: first(&live, "registrationNumber"),
+                date: first(&live, "registrationDate"),
+                place: first(&live, "place"),
+                registered_by: first(&live, "registeredBy"),
+                status: first(&live, "status"),
+                missing: values(&live, "missing"),
+                event: (!event.is_empty()).then_some(event),
+                fields,
+            });
+        }
+        registrations.sort_by(|a, b| a.date.cmp(&b.date));
+        let mut screenings = Vec::new();
+        for id in index.linked(person, SCREENING) {
+            let statements = read(&id)?;
+            let live = live_statements(&statements);
+            let parse = |prop: &str| -> serde_json::Value {
+                serde_json::from_str(&first(&live, prop)).unwrap_or(serde_json::Value::Null)
+            };
+            screenings.push(ScreeningView {
+                id: id.clone(),
+                person: person.to_string(),
+                date: first(&live, "date"),
+                screened_by: first(&live, "screenedBy"),
+                answers: serde_json::from_str(&first(&live, "answers")).ok(),
+                needs: parse("needs"),
+                suggested_referrals: parse("suggestedReferrals"),
+            });
+        }
+        screenings.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        let mut family = Vec::new();
+        for id in index.linked(person, "Family") {
+            let statements = read(&id)?;
+            let live = live_statements(&statements);
+            let (a, b) = (first(&live, "person"), first(&live, "relative"));
+            let relative = if a == person { b } else { a };
+            if relative.is_empty() {
+                continue;
+            }
+            let caption = index
+                .persons
+                .iter()
+                .find(|(p, _)| *p == relative)
+                .map(|(_, c)| c.clone());
+            family.push(FamilyLink {
+                relative,
+                caption,
+                relationship: first(&live, "relationship"),
+            });
+        }
+        drop(store);
+        let mut referrals = Vec::new();
+        for id in index.linked(person, REFERRAL) {
+            referrals.push(self.referral(subject, &id)?);
+        }
+        referrals.sort_by(|a, b| a.due_date.cmp(&b.due_date));
+        let return_plan = self.return_plan(subject, person)?;
+        let status = self.person_status(&reader, person)?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "read",
+            &format!("protection case {person}"),
+            reader.reason.as_deref(),
+            "allowed",
+        )?;
+        Ok(CaseView {
+            person: person.to_string(),
+            caption,
+            facts,
+            registrations,
+            screenings,
+            referrals,
+            return_plan,
+            family,
+            status,
+        })
+    }
+
+    /// The protection worklist: every registered person with drafts, open and overdue
+    /// referrals and the next due date; overdue first, then the nearest due date.
+    pub fn protection_cases(&self, subject: &Subject) -> Result<Vec<CaseSummary>, NodeError> {
+        self.require(subject, Action::Assist)?;
+        let reader = self.protection_reader(subject, "protection worklist");
+        if !self.may_read_protection(&reader) {
+            return Err(NodeError::Forbidden(
+                "protection data is for protection roles".into(),
+            ));
+        }
+        let index = self.protection_index()?;
+        let mut out = Vec::new();
+        for (person, caption) in &index.persons {
+            let mut registered = String::new();
+            let mut place = String::new();
+            let mut draft = false;
+            {
+                let mut store = self.store();
+                for id in index.linked(person, "ProtectionRegistration") {
+                    let statements = store.entity_statements(&id)?;
+                    let live = live_statements(&statements);
+                    let date = first(&live, "registrationDate");
+                    if date >= registered {
+                        registered = date;
+                        place = first(&live, "place");
+                    }
+                    draft |= first(&live, "status") == "draft";
+                }
+            }
+            let mut open = 0;
+            let mut overdue = 0;
+            let mut next_due: Option<String> = None;
+            for id in index.linked(person, REFERRAL) {
+                let r = self.referral(subject, &id)?;
+                if matches!(
+                    r.status,
+                    ReferralState::Completed | ReferralState::Declined | ReferralState::Closed
+                ) {
+                    continue;
+                }
+                open += 1;
+                overdue += usize::from(r.overdue);
+                if next_due.as_ref().is_none_or(|d| r.due_date < *d) {
+                    next_due = Some(r.due_date.clone());
+                }
+            }
+            let top_priority = {
+                let mut store = self.store();
+                let mut best: Option<(String, Option<Priority>)> = None;
+                for id in index.linked(person, SCREENING) {
+                    let statements = store.entity_statements(&id)?;
+                    let live = live_statements(&statements);
+                    let date = first(&live, "date");
+                    let needs: Vec<serde_json::Value> =
+                        serde_json::from_str(&first(&live, "needs")).unwrap_or_default();
+                    let p = needs
+                        .iter()
+                        .filter_map(|n| n["priority"].as_str())
+                        .filter_map(|p| Priority::parse(p).ok())
+                        .min();
+                    if best.as_ref().is_none_or(|(d, _)| date >= *d) {
+                        best = Some((date, p));
+                    }
+                }
+                best.and_then(|(_, p)| p)
+            };
+            out.push(CaseSummary {
+                person: person.clone(),
+                caption: caption.clone(),
+                registered,
+                place,
+                draft,
+                open_referrals: open,
+                overdue_referrals: overdue,
+                next_due,
+                top_priority,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.overdue_referrals
+                .cmp(&a.overdue_referrals)
+                .then_with(|| {
+                    let rank = |p: Option<Priority>| p.map_or(9, |p| p as u8);
+                    rank(a.top_priority).cmp(&rank(b.top_priority))
+                })
+                .then_with(|| a.next_due.cmp(&b.next_due))
+                .then_with(|| b.registered.cmp(&a.registered))
+        });
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "read",
+            "protection worklist",
+            reader.reason.as_deref(),
+            &format!("allowed: {} persons", out.len()),
+        )?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,481 @@
+//! Protection work on a real store: a boat of fifty registered at once with families, drafts
+//! and screenings; impossible values refused by person and field with nothing written; a
+//! repeat registration proposed and joined; referrals that need consent; returns in order;
+//! enforcement roles kept from protection data on every path; and a smuggled person made a
+//! suspect only by name, with a reason, audited.
+
+use std::sync::Arc;
+
+use corridor_model::{
+    HandlingCode, InformationGrade, Model, Provenance, Purpose, SourceReliability, Statement,
+};
+use corridor_policy::Subject;
+use corridor_protection::avrr::{Step, StepStatus};
+use corridor_protection::referral::{Consent, ReferralState, Service};
+use corridor_protection::vulnerability::{Accompaniment, Screening};
+use corridor_store::Location;
+
+use super::*;
+use crate::{Node, NodeError};
+
+fn node() -> (Node, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let model = Arc::new(Model::builtin().unwrap());
+    let location = Location::Directory(dir.path().join("store"));
+    corridor_store::create(&location, model.clone()).unwrap();
+    // One connection, as the demo and the command line have.
+    let node = Node::open(&location, &dir.path().join("node"), model, 1).unwrap();
+    (node, dir)
+}
+
+fn who(role: &str, reason: Option<&str>) -> Subject {
+    Subject {
+        username: format!("{role}-user"),
+        roles: vec![role.into()],
+        reason: reason.map(str::to_string),
+    }
+}
+
+fn officer() -> Subject {
+    who("protection_officer", None)
+}
+
+fn person(row: &str, first: &str, second: &str) -> PersonInput {
+    PersonInput {
+        row: Some(row.into()),
+        first_name: first.into(),
+        second_name: second.into(),
+        birthdate: "1994-03-02".into(),
+        gender: "Masculine".into(),
+        citizenship: vec!["er".into()],
+        agreement_to_manage_personal_data: Some("yes".into()),
+        ..Default::default()
+    }
+}
+
+fn boat(persons: Vec<PersonInput>) -> RegistrationInput {
+    RegistrationInput {
+        place: "Lampedusa, Molo Favarolo".into(),
+        date: None,
+        event: Some(EventInput {
+            name: "Boat rescued south of Lampedusa".into(),
+            area: Some("sea".into()),
+            outcome: Some("rescued".into()),
+            ..Default::default()
+        }),
+        persons,
+    }
+}
+
+fn statement_count(node: &Node) -> u64 {
+    node.store().stats().unwrap().statements
+}
+
+#[test]
+fn a_boat_of_fifty_is_registered_at_once_with_families_drafts_and_screenings() {
+    let (node, _dir) = node();
+    let mut persons: Vec<PersonInput> = (0..50)
+        .map(|i| person(&i.to_string(), &format!("Traveller{i}"), "Tesfay"))
+        .collect();
+    // A mother and her son; a child alone; a draft without gender.
+    persons[1].family = vec![FamilyInput {
+        relative: "0".into(),
+        relationship: "mother".into(),
+    }];
+    persons[2] = PersonInput {
+        birthdate: String::new(),
+        age_claimed: Some(15),
+        accompaniment: Some(Accompaniment::Unaccompanied),
+        screening: Some(Screening::default()),
+        ..person("2", "Yonas", "Haile")
+    };
+    persons[3].gender = String::new();
+    let result = node.register_migrants(&officer(), boat(persons)).unwrap();
+    assert_eq!(result.persons.len(), 50);
+    let event = result.event.clone().unwrap();
+    let draft = &result.persons[3];
+    assert_eq!(draft.status, "draft");
+    assert_eq!(draft.missing, ["gender"]);
+    let child = &result.persons[2];
+    let assessment = child.assessment.as_ref().unwrap();
+    assert!(assessment.child);
+    assert_eq!(assessment.referrals[0].service, Service::ChildProtection);
+    // The case page brings it together; the mother is linked.
+    let case = node
+        .protection_case(&officer(), &result.persons[1].person_id)
+        .unwrap();
+    assert_eq!(case.family.len(), 1);
+    assert_eq!(case.family[0].relative, result.persons[0].person_id);
+    assert_eq!(case.family[0].relationship, "mother");
+    assert_eq!(case.registrations[0].event.as_deref(), Some(event.as_str()));
+    assert!(case.status.protected, "{:?}", case.status);
+    let child_case = node.protection_case(&officer(), &child.person_id).unwrap();
+    assert_eq!(child_case.screenings.len(), 1);
+    // The worklist puts the child with an urgent need first.
+    let cases = node.protection_cases(&officer()).unwrap();
+    assert_eq!(cases.len(), 50);
+    assert_eq!(cases[0].person, child.person_id);
+    assert!(cases.iter().any(|c| c.draft));
+}
+
+#[test]
+fn impossible_values_are_refused_by_person_and_field_and_nothing_is_written() {
+    let (node, _dir) = node();
+    let before = statement_count(&node);
+    let mut bad = vec![
+        person("a", "Amanuel", "Ghebre"),
+        person("b", "Selam", "Ghebre"),
+    ];
+    bad[0].birthdate = "2031-01-01".into();
+    bad[1].age_claimed = Some(150);
+    bad[1].gender = "Woman".into();
+    bad[1].family = vec![FamilyInput {
+        relative: "z".into(),
+        relationship: "brother".into(),
+    }];
+    bad[0].same_as = Some("prot-person-nobody".into());
+    let err = node
+        .register_migrants(&officer(), boat(bad))
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "persons[0].birthdate: 2031-01-01 is after",
+        "persons[1].age_claimed: 150 is not a possible age",
+        "persons[1].gender: \"Woman\" is not one of Feminine",
+        "persons[1].family[0].relative: \"z\" is neither",
+        "persons[0].same_as: no registered person prot-person-nobody",
+    ] {
+        assert!(err.contains(expected), "{expected} not in {err}");
+    }
+    let empty = node
+        .register_migrants(
+            &officer(),
+            RegistrationInput {
+                place: " ".into(),
+                date: Some("2026-02-30".into()),
+                event: None,
+                persons: vec![],
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        empty.contains("place:") && empty.contains("date:") && empty.contains("persons: 1 to 200"),
+        "{empty}"
+    );
+    // Nothing was written but the refusals' audit entries.
+    assert_eq!(statement_count(&node), before);
+    let audit = node.store().audit_range(1, 100).unwrap();
+    let refusals = audit
+        .iter()
+        .filter(|e| e.action == "protection register" && e.outcome.starts_with("refused: "))
+        .count();
+    assert_eq!(refusals, 2, "{audit:?}");
+}
+
+#[test]
+fn a_repeat_registration_is_proposed_with_reasons_and_joined_not_duplicated() {
+    let (node, _dir) = node();
+    let mut first = person("1", "Abdulrahman", "Al-Sayed");
+    first.citizenship = vec!["sy".into()];
+    first.birthdate = "1985-03-12".into();
+    first.documents = vec![DocumentInput {
+        kind: "passport".into(),
+        number: "N01234567".into(),
+        country: "sy".into(),
+    }];
+    let a = node
+        .register_migrants(&officer(), boat(vec![first]))
+        .unwrap();
+    let earlier = a.persons[0].person_id.clone();
+    // Months later, in another port, in another spelling and in Arabic.
+    let mut again = person("1", "Abd al-Rahman", "Alsaid");
+    again.citizenship = vec!["sy".into()];
+    again.birthdate = "1985-03-12".into();
+    again.other_names = vec!["عبد الرحمن السيد".into()];
+    let mut input = boat(vec![again.clone()]);
+    input.place = "Pozzallo".into();
+    let b = node.register_migrants(&officer(), input).unwrap();
+    let proposed = &b.persons[0].possible_matches;
+    assert_eq!(
+        proposed.first().map(|m| m.person_id.as_str()),
+        Some(earlier.as_str()),
+        "{proposed:?}"
+    );
+    assert!(!proposed[0].reasons.is_empty());
+    // The officer says "same person": no new person is made.
+    again.same_as = Some(earlier.clone());
+    let c = node
+        .register_migrants(&officer(), boat(vec![again]))
+        .unwrap();
+    assert_eq!(c.persons[0].person_id, earlier);
+    assert!(c.persons[0].possible_matches.is_empty());
+    let case = node.protection_case(&officer(), &earlier).unwrap();
+    assert_eq!(case.registrations.len(), 2);
+    assert!(case.facts["alias"].contains(&"عبد الرحمن السيد".to_string()));
+}
+
+#[test]
+fn referrals_need_consent_and_move_in_order() {
+    let (node, _dir) = node();
+    let r = node
+        .register_migrants(&officer(), boat(vec![person("1", "Meron", "Tekle")]))
+        .unwrap();
+    let p = r.persons[0].person_id.clone();
+    let referral = |consent: Consent, send: bool| ReferralInput {
+        person: p.clone(),
+        service: Service::Asylum,
+        provider: "Asylum commission, Agrigento".into(),
+        due_date: "2099-01-10".into(),
+        consent,
+        sharing_consent: Consent::Given,
+        legal_basis: None,
+        note: None,
+        reasons: vec!["wishes to seek asylum".into()],
+        send,
+    };
+    let refused = node
+        .create_referral(&officer(), referral(Consent::Refused, true))
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("consent"), "{refused}");
+    let proposed = node
+        .create_referral(&officer(), referral(Consent::NotAsked, false))
+        .unwrap();
+    assert_eq!(proposed.status, ReferralState::Proposed);
+    assert_eq!(
+        proposed.provider.as_deref(),
+        Some("Asylum commission, Agrigento")
+    );
+    let step = |status, consent: Option<Consent>| ReferralStepInput {
+        status,
+        note: None,
+        consent,
+        sharing_consent: None,
+        legal_basis: None,
+    };
+    let err = node
+        .referral_step(&officer(), &proposed.id, step(ReferralState::Sent, None))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing: referral"), "{err}");
+    let sent = node
+        .referral_step(
+            &officer(),
+            &proposed.id,
+            step(ReferralState::Sent, Some(Consent::Given)),
+        )
+        .unwrap();
+    assert_eq!(sent.status, ReferralState::Sent);
+    assert_eq!(sent.steps.len(), 2);
+    let err = node
+        .referral_step(
+            &officer(),
+            &proposed.id,
+            step(ReferralState::Proposed, None),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot become proposed"), "{err}");
+    let past = ReferralInput {
+        due_date: "2001-01-01".into(),
+        ..referral(Consent::Given, false)
+    };
+    assert!(
+        node.create_referral(&officer(), past)
+            .unwrap_err()
+            .to_string()
+            .contains("already past")
+    );
+    // A return goes step by step.
+    let err = node
+        .return_step(
+            &officer(),
+            &p,
+            ReturnStepInput {
+                step: Step::Travel,
+                status: StepStatus::Done,
+                note: None,
+                destination: None,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot start before counselling"), "{err}");
+    let plan = node
+        .return_step(
+            &officer(),
+            &p,
+            ReturnStepInput {
+                step: Step::Counselling,
+                status: StepStatus::Done,
+                note: Some("wishes to go home to Asmara".into()),
+                destination: Some("er".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(plan.plan.status(Step::Counselling), StepStatus::Done);
+    assert_eq!(plan.destination.as_deref(), Some("er"));
+    let case = node.protection_case(&officer(), &p).unwrap();
+    assert_eq!(case.referrals.len(), 1);
+    assert!(case.return_plan.is_some());
+}
+
+#[test]
+fn enforcement_roles_reach_no_protection_data_on_any_path() {
+    let (node, _dir) = node();
+    let r = node
+        .register_migrants(&officer(), boat(vec![person("1", "Saba", "Woldu")]))
+        .unwrap();
+    let p = r.persons[0].person_id.clone();
+    for role in [
+        "analyst",
+        "investigator",
+        "border_officer",
+        "central_authority",
+        "administrator",
+        "researcher",
+    ] {
+        let s = who(role, Some("case 7, trying every path"));
+        assert!(
+            matches!(
+                node.register_migrants(&s, boat(vec![person("1", "X", "Y")])),
+                Err(NodeError::Forbidden(_))
+            ),
+            "{role} registered"
+        );
+        assert!(
+            node.protection_case(&s, &p).is_err(),
+            "{role} read the case"
+        );
+        assert!(
+            node.protection_cases(&s).is_err(),
+            "{role} read the worklist"
+        );
+        assert!(
+            node.entity(&s, &p).is_err() || node.entity(&s, &p).unwrap().properties.is_empty(),
+            "{role} read the person"
+        );
+        if let Ok(found) = node.search(&s, "Woldu", 10) {
+            assert!(found.results.is_empty(), "{role} found the person");
+        }
+        let mut out = Vec::new();
+        if node.export_ftm(&s, &mut out).is_ok() {
+            assert!(
+                !String::from_utf8_lossy(&out).contains("Woldu"),
+                "{role} exported"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_smuggled_person_is_made_a_suspect_only_by_name_with_a_reason_and_audited() {
+    let (node, _dir) = node();
+    // A migrant in an interception record (border management data).
+    let provenance = Arc::new(Provenance {
+        dataset: "interceptions".into(),
+        recorded_by: "loader".into(),
+        recorded_at: "2026-11-01T08:00:00Z".into(),
+        handling: HandlingCode::Restricted,
+        purpose: Purpose::BorderManagement,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    });
+    {
+        let mut store = node.store();
+        let mut tx = store.begin().unwrap();
+        tx.write(&[Statement::assert(
+            "deb-1",
+            "Person",
+            "name",
+            "Kidane Berhe".into(),
+            None,
+            provenance,
+        )])
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let input = |status: &str, reason: &str| PersonStatusInput {
+        status: status.into(),
+        reason: reason.into(),
+    };
+    let border = who("border_officer", None);
+    node.set_person_status(
+        &border,
+        "deb-1",
+        input(
+            "object_of_smuggling",
+            "paid 2,500 USD for the crossing, debriefed",
+        ),
+    )
+    .unwrap();
+    assert!(node.is_protected("deb-1").unwrap());
+    // Only a role that designates, with a reason.
+    for role in ["analyst", "border_officer", "protection_officer"] {
+        assert!(
+            matches!(
+                node.set_person_status(
+                    &who(role, None),
+                    "deb-1",
+                    input("suspect", "drove the boat for a fee")
+                ),
+                Err(NodeError::Forbidden(_))
+            ),
+            "{role}"
+        );
+    }
+    let investigator = who("investigator", None);
+    assert!(
+        node.set_person_status(&investigator, "deb-1", input("suspect", "says so"))
+            .unwrap_err()
+            .to_string()
+            .contains("reason: 10 to 2000")
+    );
+    let view = node
+        .set_person_status(
+            &investigator,
+            "deb-1",
+            input(
+                "suspect",
+                "steered the boat and collected the fees (witnesses 3 and 7)",
+            ),
+        )
+        .unwrap();
+    assert!(!view.protected);
+    assert_eq!(view.history.len(), 2);
+    assert_eq!(
+        view.in_force.as_ref().unwrap().decided_by,
+        "investigator-user"
+    );
+    assert!(!node.is_protected("deb-1").unwrap());
+    let audit = node.store().audit_range(1, 100).unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "designate suspect (recorded as smuggled)")
+        .expect("the designation is audited");
+    assert_eq!(entry.user, "investigator-user");
+    assert!(
+        entry
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("steered the boat")
+    );
+    assert!(entry.outcome.contains("was object_of_smuggling"));
+    // Unknown statuses and persons are named.
+    assert!(
+        node.set_person_status(&investigator, "deb-1", input("guilty", "0123456789"))
+            .unwrap_err()
+            .to_string()
+            .contains("not one of")
+    );
+    assert!(matches!(
+        node.set_person_status(
+            &investigator,
+            "nobody",
+            input("suspect", "0123456789 reason")
+        ),
+        Err(NodeError::NotFound(_))
+    ));
+}

@@ -672,10 +672,19 @@ impl Node {
         cache
             .analysis
             .get_or_init(|| {
+                // Persons recorded as smuggled (or possible victims) are never proposed to
+                // enforcement as organisers or brokers: non-criminalisation, whoever asks.
+                let protected: std::collections::HashSet<u32> = self
+                    .protected_persons()
+                    .unwrap_or_default()
+                    .keys()
+                    .filter_map(|id| index.node_of.get(id).copied())
+                    .collect();
                 Arc::new(analysis::analyse(
                     index,
                     &cache.view,
                     &self.network.settings.findings,
+                    &protected,
                 ))
             })
             .clone()

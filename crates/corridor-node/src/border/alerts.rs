@@ -69,6 +69,9 @@ pub struct AlertView {
     /// Set in a screening result: this hit was decided a false positive before, on the same
     /// data, so it is not raised again.
     pub suppressed: bool,
+    /// Raised on a person recorded as smuggled or as a possible victim: it goes to protection
+    /// (labelled protection data), never to the enforcement alert queue.
+    pub protection_relevant: bool,
 }
 
 /// One decision on an alert.
@@ -122,6 +125,9 @@ impl AlertView {
                 .collect()
         };
         let subject_id = first("subject")?;
+        let protection_relevant = live
+            .first()
+            .is_some_and(|s| s.provenance.purpose == corridor_model::Purpose::Protection);
         let mut history: Vec<DecisionRecord> = all("decisions")
             .iter()
             .filter_map(|v| serde_json::from_str(v).ok())
@@ -130,6 +136,7 @@ impl AlertView {
         let (decision, conflict) = settle(&history);
         Some(AlertView {
             id: id.to_string(),
+            protection_relevant,
             subject_id,
             entry_id: first("entry").unwrap_or_default(),
             list: first("watchlist").unwrap_or_default(),
@@ -208,7 +215,15 @@ impl Node {
         hits: &[HitView],
         crossing: Option<&str>,
     ) -> Result<Vec<AlertView>, NodeError> {
-        let provenance = self.alert_provenance(subject)?;
+        // A hit on a person recorded as smuggled routes to protection: the alert is written as
+        // protection data, which no enforcement role reads.
+        let provenance = if self.protected_in(store, person_id)?.is_some() {
+            let mut p = (*self.protection_provenance(subject)).clone();
+            p.dataset = self.screening.settings.alerts_dataset.clone();
+            Arc::new(p)
+        } else {
+            self.alert_provenance(subject)?
+        };
         let mut statements = Vec::new();
         let mut out = Vec::new();
         let person_fp = person.fingerprint();
@@ -290,8 +305,11 @@ impl Node {
         filter: AlertFilter,
         limit: usize,
     ) -> Result<Vec<AlertView>, NodeError> {
-        if self.require(subject, Action::DecideAlerts).is_err() {
-            self.require(subject, Action::Screen)?;
+        // Protection roles see the alerts routed to protection (the gate keeps only those).
+        if self.require(subject, Action::DecideAlerts).is_err()
+            && self.require(subject, Action::Screen).is_err()
+        {
+            self.require(subject, Action::Assist)?;
         }
         let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
@@ -366,7 +384,9 @@ impl Node {
         decision: Decision,
         note: &str,
     ) -> Result<AlertView, NodeError> {
-        self.require(subject, Action::DecideAlerts)?;
+        if self.require(subject, Action::Assist).is_err() {
+            self.require(subject, Action::DecideAlerts)?;
+        }
         let note = note.trim();
         if !(3..=500).contains(&note.chars().count()) {
             return Err(NodeError::Invalid(
@@ -385,7 +405,14 @@ impl Node {
         else {
             return Err(NodeError::NotFound(format!("no alert {id:?}")));
         };
-        let provenance = self.alert_provenance(subject)?;
+        // A decision is labelled as its alert is: protection's stay protection's.
+        let provenance = if before.protection_relevant {
+            let mut p = (*self.protection_provenance(subject)).clone();
+            p.dataset = self.screening.settings.alerts_dataset.clone();
+            Arc::new(p)
+        } else {
+            self.alert_provenance(subject)?
+        };
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce).map_err(|e| NodeError::Io(e.to_string()))?;
         let record = DecisionRecord {

@@ -512,6 +512,11 @@ impl Node {
             &hits,
             Some(&crossing_id),
         )?;
+        if alerts.iter().any(|a| a.protection_relevant) {
+            warnings.push(
+                "the traveller is recorded as smuggled or as a possible victim: the hits go to protection, not to the enforcement alert queue (Smuggling Protocol art. 5)".into(),
+            );
+        }
         self.audit(
             &mut **store,
             &subject.username,

@@ -33,6 +33,9 @@ pub struct Finding {
     pub density: f64,
     pub organisers: Vec<RankedMember>,
     pub brokers: Vec<RankedMember>,
+    /// Members recorded as smuggled persons or possible victims: never ranked as organisers
+    /// or brokers (Smuggling Protocol art. 5), shown so that the analyst knows why.
+    pub protected_members: Vec<NodeView>,
     pub summary: String,
 }
 
@@ -67,7 +70,12 @@ fn is_organiser_label(label: &str) -> bool {
     .any(|w| l.contains(w))
 }
 
-pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -> Analysis {
+pub(crate) fn analyse(
+    index: &Index,
+    view: &View,
+    settings: &FindingsSettings,
+    protected: &HashSet<u32>,
+) -> Analysis {
     let sub = index
         .graph
         .simple_subgraph(|e, _| view.edges.contains(e as usize));
@@ -180,7 +188,14 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
         let actors: Vec<u32> = group
             .iter()
             .copied()
-            .filter(|&v| is_actor(&Node::node_view(index, view, None, v).schema))
+            .filter(|&v| {
+                !protected.contains(&v) && is_actor(&Node::node_view(index, view, None, v).schema)
+            })
+            .collect();
+        let protected_members: Vec<NodeView> = group
+            .iter()
+            .filter(|v| protected.contains(v))
+            .map(|&v| Node::node_view(index, view, None, v))
             .collect();
 
         // Organisers: named as such by others (a debriefed migrant: "the organiser"), most
@@ -403,7 +418,14 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
                 "; most central: {}",
                 o.node.caption
             )),
-        );
+        ) + &if protected_members.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} recorded as smuggled or possible victims, not ranked (non-criminalisation)",
+                protected_members.len()
+            )
+        };
         findings.push(Finding {
             network,
             members,
@@ -412,6 +434,7 @@ pub(crate) fn analyse(index: &Index, view: &View, settings: &FindingsSettings) -
             density,
             organisers,
             brokers,
+            protected_members,
             summary,
         });
     }

@@ -633,3 +633,57 @@ fn a_phone_number_written_on_a_record_is_the_node_of_that_number() {
     assert!(hood.nodes.iter().any(|n| n.id == "x2"), "{:?}", hood.nodes);
     assert!(hood.edges.iter().all(|e| e.kind == "phone"));
 }
+
+#[test]
+fn a_person_recorded_as_smuggled_is_never_proposed_as_organiser_or_broker() {
+    let (node, _dir) = world();
+    let investigator = Subject {
+        username: "inv".into(),
+        roles: vec!["investigator".into()],
+        reason: Some("case 12".into()),
+    };
+    let status = |status: &str, reason: &str| crate::protection::PersonStatusInput {
+        status: status.into(),
+        reason: reason.into(),
+    };
+    let ranked = |node: &Node| -> Vec<String> {
+        node.network_findings(&analyst(), 10)
+            .unwrap()
+            .iter()
+            .flat_map(|f| f.organisers.iter().chain(&f.brokers))
+            .map(|m| m.node.id.clone())
+            .collect()
+    };
+    assert!(ranked(&node).contains(&"ali".to_string()));
+    node.set_person_status(
+        &investigator,
+        "ali",
+        status(
+            "possible_victim_of_trafficking",
+            "held money for the group under threat, says witness 4",
+        ),
+    )
+    .unwrap();
+    assert!(!ranked(&node).contains(&"ali".to_string()));
+    let findings = node.network_findings(&analyst(), 10).unwrap();
+    let holding = findings
+        .iter()
+        .find(|f| f.protected_members.iter().any(|m| m.id == "ali"))
+        .expect("ali is listed as protected in his network");
+    assert!(
+        holding.summary.contains("not ranked (non-criminalisation)"),
+        "{}",
+        holding.summary
+    );
+    // Designated a suspect, by name and with a reason: ranked again.
+    node.set_person_status(
+        &investigator,
+        "ali",
+        status(
+            "suspect",
+            "ran the hawala shop and chose the routes (ledger seized 3 May)",
+        ),
+    )
+    .unwrap();
+    assert!(ranked(&node).contains(&"ali".to_string()));
+}

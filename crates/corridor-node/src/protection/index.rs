@@ -52,6 +52,14 @@ impl Node {
     /// The index as of now: rebuilt when the store has grown since it was built.
     pub(crate) fn protection_index(&self) -> Result<Arc<ProtectionIndex>, NodeError> {
         let mut store = self.store();
+        self.protection_index_in(&mut **store)
+    }
+
+    /// The same, with the caller's store connection (a node may have only one).
+    pub(crate) fn protection_index_in(
+        &self,
+        store: &mut dyn Store,
+    ) -> Result<Arc<ProtectionIndex>, NodeError> {
         let seq = store.last_statement_seq()?;
         if let Ok(slot) = self.identities.lock()
             && let Some(index) = slot.as_ref()
@@ -59,7 +67,7 @@ impl Node {
         {
             return Ok(index.clone());
         }
-        let index = Arc::new(build(&mut **store, seq)?);
+        let index = Arc::new(build(store, seq)?);
         if let Ok(mut slot) = self.identities.lock() {
             *slot = Some(index.clone());
         }

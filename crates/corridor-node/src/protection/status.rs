@@ -11,6 +11,7 @@ use std::sync::Arc;
 use corridor_model::entity::live_statements;
 use corridor_model::{HandlingCode, InformationGrade, Provenance, Purpose, SourceReliability};
 use corridor_policy::{Action, Subject};
+use corridor_store::Store;
 use serde::{Deserialize, Serialize};
 
 use super::new_id;
@@ -42,6 +43,8 @@ pub struct StatusRecord {
     pub decided_at: String,
     /// protection or enforcement: who recorded it.
     pub recorded_for: &'static str,
+    /// The record this one replaced.
+    pub supersedes: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -61,9 +64,39 @@ fn is_protective(status: &str) -> bool {
     )
 }
 
-/// The status in force: the latest decided (then recorded).
+/// The status in force: the last of the history (put in order by [`order`]).
 fn in_force(history: &[StatusRecord]) -> Option<StatusRecord> {
     history.last().cloned()
+}
+
+/// Orders a history: a record after the one it replaces, then by when it was decided.
+fn order(history: &mut [StatusRecord]) {
+    let by_id: HashMap<String, Option<String>> = history
+        .iter()
+        .map(|r| (r.id.clone(), r.supersedes.clone()))
+        .collect();
+    let depth = |id: &str| {
+        let mut d = 0usize;
+        let mut at = by_id.get(id).cloned().flatten();
+        while let Some(prev) = at {
+            d += 1;
+            if d > by_id.len() {
+                break; // a cycle cannot be written, but is not followed forever
+            }
+            at = by_id.get(&prev).cloned().flatten();
+        }
+        d
+    };
+    let depths: HashMap<String, usize> = history
+        .iter()
+        .map(|r| (r.id.clone(), depth(&r.id)))
+        .collect();
+    history.sort_by(|a, b| {
+        depths[&a.id]
+            .cmp(&depths[&b.id])
+            .then(a.decided_at.cmp(&b.decided_at))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 impl Node {
@@ -72,10 +105,19 @@ impl Node {
     fn status_history(
         &self,
         person: &str,
+        gate: Option<&mut Gate<'_>>,
+    ) -> Result<Vec<StatusRecord>, NodeError> {
+        let mut store = self.store();
+        self.status_history_in(&mut **store, person, gate)
+    }
+
+    fn status_history_in(
+        &self,
+        store: &mut dyn Store,
+        person: &str,
         mut gate: Option<&mut Gate<'_>>,
     ) -> Result<Vec<StatusRecord>, NodeError> {
-        let index = self.protection_index()?;
-        let mut store = self.store();
+        let index = self.protection_index_in(store)?;
         let mut out = Vec::new();
         for id in index.linked(person, STATUS) {
             let statements = store.entity_statements(&id)?;
@@ -101,9 +143,10 @@ impl Node {
                 } else {
                     "enforcement"
                 },
+                supersedes: Some(get("supersedes")).filter(|s| !s.is_empty()),
             });
         }
-        out.sort_by(|a, b| a.decided_at.cmp(&b.decided_at).then(a.id.cmp(&b.id)));
+        order(&mut out);
         Ok(out)
     }
 
@@ -123,20 +166,45 @@ impl Node {
 
     /// Whether the node must treat `person` as protected (whoever asks): the status in force,
     /// over every label, is smuggled or possible victim.
+    #[cfg(test)]
     pub(crate) fn is_protected(&self, person: &str) -> Result<bool, NodeError> {
-        let history = self.status_history(person, None)?;
-        Ok(in_force(&history).is_some_and(|s| is_protective(&s.status)))
+        let mut store = self.store();
+        Ok(self.protected_in(&mut **store, person)?.is_some())
     }
 
-    /// Every person the node must treat as protected.
+    /// The protected record `person` is, or is resolved with (its status in force), with the
+    /// caller's store connection.
+    pub(crate) fn protected_in(
+        &self,
+        store: &mut dyn Store,
+        person: &str,
+    ) -> Result<Option<String>, NodeError> {
+        let cluster = self.resolver.cluster_name(person);
+        for (id, status) in self.protected_persons_in(store)? {
+            if id == person || (cluster.is_some() && self.resolver.cluster_name(&id) == cluster) {
+                return Ok(Some(status));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every person the node must treat as protected, with the status in force.
     pub(crate) fn protected_persons(&self) -> Result<HashMap<String, String>, NodeError> {
-        let index = self.protection_index()?;
+        let mut store = self.store();
+        self.protected_persons_in(&mut **store)
+    }
+
+    fn protected_persons_in(
+        &self,
+        store: &mut dyn Store,
+    ) -> Result<HashMap<String, String>, NodeError> {
+        let index = self.protection_index_in(store)?;
         let mut out = HashMap::new();
         for person in index.links.keys() {
             if index.linked(person, STATUS).is_empty() {
                 continue;
             }
-            let history = self.status_history(person, None)?;
+            let history = self.status_history_in(store, person, None)?;
             if let Some(s) = in_force(&history).filter(|s| is_protective(&s.status)) {
                 out.insert(person.clone(), s.status);
             }
@@ -200,13 +268,18 @@ impl Node {
         let id = new_id("status")?;
         let at = now();
         let mut out = Vec::new();
+        let replaces = previous.as_ref().map(|p| p.id.clone()).unwrap_or_default();
         for (prop, value) in [
             ("person", person),
             ("status", input.status.as_str()),
             ("reason", reason),
             ("decidedBy", subject.username.as_str()),
             ("decidedAt", at.as_str()),
+            ("supersedes", replaces.as_str()),
         ] {
+            if value.is_empty() {
+                continue;
+            }
             out.push(self.protection_statement(&provenance, &id, STATUS, prop, value, prop)?);
         }
         let mut store = self.store();

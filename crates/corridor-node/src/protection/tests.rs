@@ -479,3 +479,92 @@ fn a_smuggled_person_is_made_a_suspect_only_by_name_with_a_reason_and_audited() 
         Err(NodeError::NotFound(_))
     ));
 }
+
+#[test]
+fn a_hit_on_a_smuggled_person_goes_to_protection_not_to_enforcement() {
+    let (node, _dir) = node();
+    let provenance = Arc::new(Provenance {
+        dataset: "interceptions".into(),
+        recorded_by: "loader".into(),
+        recorded_at: "2026-11-01T08:00:00Z".into(),
+        handling: HandlingCode::Restricted,
+        purpose: Purpose::BorderManagement,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    });
+    let person = |id: &str, name: &str| {
+        let mut store = node.store();
+        let mut tx = store.begin().unwrap();
+        tx.write(&[
+            Statement::assert(id, "Person", "name", name.into(), None, provenance.clone()),
+            Statement::assert(
+                id,
+                "Person",
+                "birthDate",
+                "1990-04-01".into(),
+                None,
+                provenance.clone(),
+            ),
+        ])
+        .unwrap();
+        tx.commit().unwrap();
+    };
+    person("int-1", "Amina Yusuf");
+    person("int-2", "Amina Yusuf");
+    node.import_watchlist(
+        &who("analyst", None),
+        crate::border::WatchlistImport::new(
+            "national",
+            "list.ftm.json",
+            br#"{"id": "wl-1", "schema": "Person", "properties": {"name": ["Amina Yusuf"], "birthDate": ["1990-04-01"]}}"#,
+        ),
+    )
+    .unwrap();
+    let border = who("border_officer", None);
+    node.set_person_status(
+        &border,
+        "int-1",
+        PersonStatusInput {
+            status: "object_of_smuggling".into(),
+            reason: "rescued from the boat of 3 March, paid the smugglers".into(),
+        },
+    )
+    .unwrap();
+    let raise = |id: &str| {
+        let mut store = node.store();
+        let statements = store.entity_statements(id).unwrap();
+        let live = corridor_model::entity::live_statements(&statements);
+        let facts = crate::border::ScreenedFacts::from_statements(&node.model, &live);
+        let hits = node.screen_facts(&mut **store, &border, &facts).unwrap();
+        node.raise_alerts(&mut **store, &border, id, &facts, &hits, None)
+            .unwrap()
+    };
+    let protected = raise("int-1");
+    assert!(protected[0].protection_relevant);
+    let other = raise("int-2");
+    assert!(!other[0].protection_relevant);
+    // The enforcement queue has the other one only; protection has the protected one only.
+    let queue = |s: &Subject| -> Vec<String> {
+        node.alerts(s, crate::border::AlertFilter::All, 100)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.subject_id)
+            .collect()
+    };
+    assert_eq!(queue(&border), ["int-2"]);
+    assert_eq!(
+        queue(&who("protection_officer", Some("alert follow-up"))),
+        ["int-1"]
+    );
+    // Protection decides it; the decision stays protection data.
+    let decided = node
+        .decide_alert(
+            &who("protection_officer", Some("alert follow-up")),
+            &protected[0].id,
+            crate::border::Decision::TrueMatch,
+            "same person; referred to the anti-trafficking desk",
+        )
+        .unwrap();
+    assert!(decided.protection_relevant);
+    assert_eq!(queue(&border), ["int-2"]);
+}

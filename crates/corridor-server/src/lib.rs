@@ -155,6 +155,52 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ("get", "/api/v1/network/findings", get(r::network::findings)),
         ("get", "/api/v1/network/money", get(r::network::money)),
         ("get", "/api/v1/network/export", get(r::network::export)),
+        (
+            "get",
+            "/api/v1/protection/vocabulary",
+            get(r::protection::vocabulary),
+        ),
+        (
+            "post",
+            "/api/v1/protection/registrations",
+            post(r::protection::register),
+        ),
+        ("get", "/api/v1/protection/cases", get(r::protection::cases)),
+        (
+            "get",
+            "/api/v1/protection/cases/{person}",
+            get(r::protection::case),
+        ),
+        (
+            "post",
+            "/api/v1/protection/cases/{person}/screenings",
+            post(r::protection::screening),
+        ),
+        (
+            "post",
+            "/api/v1/protection/cases/{person}/return",
+            post(r::protection::return_step),
+        ),
+        (
+            "post",
+            "/api/v1/protection/referrals",
+            post(r::protection::referral),
+        ),
+        (
+            "post",
+            "/api/v1/protection/referrals/{id}/steps",
+            post(r::protection::referral_step),
+        ),
+        (
+            "get",
+            "/api/v1/persons/{id}/status",
+            get(r::protection::person_status),
+        ),
+        (
+            "post",
+            "/api/v1/persons/{id}/status",
+            post(r::protection::set_person_status),
+        ),
         ("get", "/api/v1/coop/identity", get(r::coop::identity)),
         ("get", "/api/v1/coop/partners", get(r::coop::partners)),
         ("post", "/api/v1/coop/partners", post(r::coop::add_partner)),

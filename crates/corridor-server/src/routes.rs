@@ -17,6 +17,7 @@ use crate::{App, blocking};
 pub mod border;
 pub mod coop;
 pub mod network;
+pub mod protection;
 pub mod review;
 pub mod sync;
 
@@ -28,6 +29,25 @@ fn ok(value: impl serde::Serialize) -> ApiResult {
 
 fn created(value: impl serde::Serialize) -> ApiResult {
     Ok((StatusCode::CREATED, axum::Json(value)).into_response())
+}
+
+/// The common shape of a handler: authenticate, run one node service with the caller's
+/// subject on the blocking pool, answer its JSON with `status`.
+async fn node_call<T: serde::Serialize + Send + 'static>(
+    app: App,
+    headers: &HeaderMap,
+    method: &Method,
+    status: StatusCode,
+    work: impl FnOnce(
+        &corridor_node::Node,
+        &corridor_policy::Subject,
+    ) -> Result<T, corridor_node::NodeError>
+    + Send
+    + 'static,
+) -> ApiResult {
+    let c = caller(&app, headers, method).await?;
+    let value = blocking(move || work(&app.node, &c.subject).map_err(Problem::from)).await?;
+    Ok((status, axum::Json(value)).into_response())
 }
 
 fn user_json(user: &corridor_store::UserRecord) -> Value {

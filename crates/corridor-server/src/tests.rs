@@ -766,6 +766,8 @@ mod border;
 mod coop;
 /// Network analysis through the API: who may, what they see, bad parameters.
 mod network;
+/// Protection through the API: enforcement refused on every route, bad input named.
+mod protection;
 /// Entity resolution's review through the API.
 mod review;
 /// Every route of the document answers a caller who may use it.

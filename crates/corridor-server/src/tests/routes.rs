@@ -60,6 +60,31 @@ fn every_route_answers_for_a_permitted_caller() {
         );
         assert_eq!(r.status, 200, "{}", r.body);
     };
+    let registration = json!({"place": "Lampedusa", "event": {"name": "Boat of 3 March", "area": "sea"},
+        "persons": [{"ref": "1", "first_name": "Amina", "second_name": "Yusuf", "birthdate": "1990-04-01",
+                     "gender": "Feminine", "citizenship": ["er"], "agreement_to_manage_personal_data": "yes"}]});
+    // A person registered by protection (registered now if none is yet).
+    let registered = || {
+        let officer = login(&s, "protection-officer");
+        let cases = officer.get(&s, "/api/v1/protection/cases", None).json();
+        let person = match cases["cases"][0]["person"].as_str() {
+            Some(p) => p.to_string(),
+            None => {
+                let r = officer.send(
+                    &s,
+                    "POST",
+                    "/api/v1/protection/registrations",
+                    &registration,
+                );
+                assert_eq!(r.status, 201, "{}", r.body);
+                r.json()["persons"][0]["person_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+        };
+        (officer, person)
+    };
     for (method, path, _) in crate::routes() {
         let concrete = path
             .replace("{id}", "p-border")
@@ -153,6 +178,33 @@ fn every_route_answers_for_a_permitted_caller() {
                             "to": "tn", "asked_by": "x", "asked_at": corridor_node::now()}})));
                 central.send(&s, "POST", &concrete.replace("{node}", "ly").replace("{ask}", "00aa"), &json!({"granted": true}))
             }
+            ("get", p) if p.starts_with("/api/v1/protection/") => {
+                let (officer, person) = registered();
+                officer.get(&s, &p.replace("{person}", &person), None)
+            }
+            ("post", "/api/v1/protection/registrations") => login(&s, "protection-officer").send(&s, "POST", &concrete, &registration),
+            ("post", p) if p.starts_with("/api/v1/protection/") => {
+                let (officer, person) = registered();
+                let referral = || officer.send(&s, "POST", "/api/v1/protection/referrals",
+                    &json!({"person": person, "service": "asylum", "due_date": "2099-01-01", "consent": "given", "sharing_consent": "given"}));
+                match p {
+                    "/api/v1/protection/referrals" => referral(),
+                    "/api/v1/protection/referrals/{id}/steps" => {
+                        let id = referral().json()["id"].as_str().unwrap().to_string();
+                        officer.send(&s, "POST", &p.replace("{id}", &id), &json!({"status": "sent"}))
+                    }
+                    "/api/v1/protection/cases/{person}/screenings" => officer.send(&s, "POST", &p.replace("{person}", &person),
+                        &json!({"asylum_intention": true, "pregnant": true})),
+                    _ => officer.send(&s, "POST", &p.replace("{person}", &person),
+                        &json!({"step": "counselling", "status": "in_progress"})),
+                }
+            }
+            ("post", "/api/v1/persons/{id}/status") => login(&s, "investigator").send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"status": "suspect", "reason": "drove the boat of 3 March for a fee"}),
+            ),
             ("get", "/api/v1/coop/attachments/{sha256}") => {
                 let request = central.get(&s, "/api/v1/coop/requests/test-node/T-1", None).json();
                 let sha = request["files"][0]["sha256"].as_str().unwrap_or_else(|| panic!("{request}")).to_string();

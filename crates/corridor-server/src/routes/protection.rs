@@ -1,0 +1,180 @@
+//! Protection and assistance: registration (one person or a group), the worklist and case
+//! pages, vulnerability screenings, referrals and their steps, return steps — for protection
+//! roles — and a person's status (smuggled, possible victim, suspect) for everyone who may
+//! see the person, changed only as the node allows.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use corridor_node::protection::{
+    PersonStatusInput, ReferralInput, ReferralStepInput, RegistrationInput, ReturnStepInput,
+};
+use corridor_protection::vulnerability::Screening;
+
+use super::{ApiResult, node_call};
+use crate::App;
+use crate::auth::parse_body;
+
+pub async fn register(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let input: RegistrationInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.register_migrants(s, input),
+    )
+    .await
+}
+
+pub async fn cases(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.protection_cases(s)
+            .map(|cases| serde_json::json!({ "cases": cases }))
+    })
+    .await
+}
+
+pub async fn case(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.protection_case(s, &person)
+    })
+    .await
+}
+
+pub async fn screening(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: Screening = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.screen_vulnerability(s, &person, input),
+    )
+    .await
+}
+
+pub async fn return_step(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: ReturnStepInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.return_step(s, &person, input),
+    )
+    .await
+}
+
+pub async fn referral(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let input: ReferralInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.create_referral(s, input),
+    )
+    .await
+}
+
+pub async fn referral_step(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: ReferralStepInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.referral_step(s, &id, input),
+    )
+    .await
+}
+
+/// The picklists and rules a registration form needs.
+pub async fn vocabulary(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.require(s, corridor_policy::Action::Assist)?;
+        use corridor_protection::{avrr, htcds, referral, vulnerability as v};
+        let names = |all: Vec<&'static str>| serde_json::json!(all);
+        Ok(serde_json::json!({
+            "gender": htcds::GENDER,
+            "marital_status": htcds::MARITAL_STATUS,
+            "trafficking_indicators": htcds::METHODS_OF_CONTROL,
+            "accompaniment": names(v::Accompaniment::ALL.iter().map(|x| x.as_str()).collect()),
+            "age_assessment": names(v::AgeAssessment::ALL.iter().map(|x| x.as_str()).collect()),
+            "medical_needs": names(v::MedicalNeed::ALL.iter().map(|x| x.as_str()).collect()),
+            "disabilities": names(v::Disability::ALL.iter().map(|x| x.as_str()).collect()),
+            "violence": names(v::Violence::ALL.iter().map(|x| x.as_str()).collect()),
+            "services": names(referral::Service::ALL.iter().map(|x| x.as_str()).collect()),
+            "consent": names(referral::Consent::ALL.iter().map(|x| x.as_str()).collect()),
+            "referral_states": names(referral::ReferralState::ALL.iter().map(|x| x.as_str()).collect()),
+            "return_steps": names(avrr::Step::ALL.iter().map(|x| x.as_str()).collect()),
+            "return_statuses": names(avrr::StepStatus::ALL.iter().map(|x| x.as_str()).collect()),
+            "htcds_fields": htcds::FIELDS,
+        }))
+    })
+    .await
+}
+
+pub async fn person_status(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.person_status(s, &id)
+    })
+    .await
+}
+
+pub async fn set_person_status(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: PersonStatusInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.set_person_status(s, &id, input),
+    )
+    .await
+}

@@ -165,6 +165,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/protection/registrations",
             post(r::protection::register),
         ),
+        (
+            "post",
+            "/api/v1/protection/candidates",
+            post(r::protection::candidates),
+        ),
         ("get", "/api/v1/protection/cases", get(r::protection::cases)),
         (
             "get",

@@ -638,6 +638,44 @@ impl Node {
         })
     }
 
+    /// Earlier registrations that may be each of `persons`, with reasons, before registering
+    /// them (the form shows them; the officer ticks "same person", which sets `same_as`).
+    pub fn registration_candidates(
+        &self,
+        subject: &Subject,
+        place: &str,
+        persons: &[PersonInput],
+    ) -> Result<Vec<Vec<PossibleMatch>>, NodeError> {
+        self.require(subject, Action::Assist)?;
+        if persons.len() > MAX_PERSONS {
+            return Err(NodeError::Invalid(format!(
+                "persons: at most {MAX_PERSONS}"
+            )));
+        }
+        let reader =
+            Subject {
+                reason: Some(subject.reason.clone().unwrap_or_else(|| {
+                    format!("identity check at registration, {}", place.trim())
+                })),
+                ..subject.clone()
+            };
+        let found = self.possible_matches(&reader, persons)?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "read",
+            "earlier registrations",
+            reader.reason.as_deref(),
+            &format!(
+                "allowed: {} persons checked, {} with possible earlier registrations",
+                persons.len(),
+                found.iter().filter(|f| !f.is_empty()).count()
+            ),
+        )?;
+        Ok(found)
+    }
+
     /// Persons registered by protection (id → caption), for a caller who may read protection
     /// data (every registration is labelled so); empty for anyone else.
     pub(crate) fn registered_persons(

@@ -32,6 +32,28 @@ pub async fn register(
     .await
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidatesBody {
+    #[serde(default)]
+    place: String,
+    persons: Vec<corridor_node::protection::PersonInput>,
+}
+
+pub async fn candidates(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let input: CandidatesBody = parse_body(&body)?;
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.registration_candidates(s, &input.place, &input.persons)
+            .map(|found| serde_json::json!({ "candidates": found }))
+    })
+    .await
+}
+
 pub async fn cases(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
     node_call(app, &headers, &method, StatusCode::OK, |node, s| {
         node.protection_cases(s)

@@ -188,6 +188,8 @@ fn every_route_answers_for_a_permitted_caller() {
                 let referral = || officer.send(&s, "POST", "/api/v1/protection/referrals",
                     &json!({"person": person, "service": "asylum", "due_date": "2099-01-01", "consent": "given", "sharing_consent": "given"}));
                 match p {
+                    "/api/v1/protection/candidates" => officer.send(&s, "POST", p,
+                        &json!({"place": "Pozzallo", "persons": [{"first_name": "Amina", "second_name": "Yusuf", "birthdate": "1990-04-01"}]})),
                     "/api/v1/protection/referrals" => referral(),
                     "/api/v1/protection/referrals/{id}/steps" => {
                         let id = referral().json()["id"].as_str().unwrap().to_string();

@@ -126,6 +126,8 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     );
     let requests = demo_cooperation(ctx)?;
     say!("cooperation: {requests} requests with two invented partner authorities");
+    let registered = crate::demo_protection::demo_protection(ctx)?;
+    say!("protection: {registered} persons registered, screened and referred");
     let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;

@@ -7,6 +7,7 @@
 mod border_command;
 mod commands;
 mod coop_command;
+mod demo_protection;
 mod graph_command;
 mod mrz_command;
 mod node_commands;

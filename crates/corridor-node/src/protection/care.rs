@@ -180,6 +180,27 @@ fn json_err(e: serde_json::Error) -> NodeError {
     NodeError::Io(e.to_string())
 }
 
+/// An organisation's name as part of an id: ASCII letters and digits, runs of anything else
+/// as one `-` (a name with none of them gets its hash).
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(60).collect();
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(name.as_bytes())[..8])
+    } else {
+        out
+    }
+}
+
 fn to_json<T: Serialize>(value: &T) -> Result<String, NodeError> {
     serde_json::to_string(value).map_err(json_err)
 }
@@ -384,16 +405,7 @@ impl Node {
             )?;
         }
         if !input.provider.trim().is_empty() {
-            let org = format!(
-                "prot-org-{}",
-                input
-                    .provider
-                    .trim()
-                    .to_lowercase()
-                    .chars()
-                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                    .collect::<String>()
-            );
+            let org = format!("prot-org-{}", slug(&input.provider));
             push(&org, "Organization", "name", input.provider.trim())?;
             push(&id, REFERRAL, "provider", &org)?;
         }
@@ -883,5 +895,21 @@ impl Node {
             &format!("allowed: {} persons", out.len()),
         )?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn organisation_names_make_valid_ids() {
+        assert_eq!(
+            super::slug("Anti-trafficking helpline (numero verde)"),
+            "anti-trafficking-helpline-numero-verde"
+        );
+        assert_eq!(
+            super::slug("  Croix-Rouge — Lampedusa  "),
+            "croix-rouge-lampedusa"
+        );
+        assert_eq!(super::slug("الهلال الأحمر").len(), 16);
     }
 }

@@ -124,6 +124,11 @@ pub trait WriteTx {
     /// or `received` row with that key is already there.
     fn append_coop(&mut self, record: &CoopRecord) -> Result<()>;
 
+    /// Deletes every statement of `ids`, and their rows in the name, link and schema indexes:
+    /// the one way data leaves the store, for retention periods that have run out. Returns how
+    /// many statements went. The caller audits it.
+    fn purge_entities(&mut self, ids: &[String]) -> Result<u64>;
+
     fn commit(self: Box<Self>) -> Result<WriteSummary>;
 }
 

@@ -393,6 +393,23 @@ impl WriteTx for PostgresTx<'_> {
         node::append_coop(&mut self.tx, record)
     }
 
+    fn purge_entities(&mut self, ids: &[String]) -> Result<u64> {
+        self.flush()?;
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let gone = self
+            .tx
+            .execute("DELETE FROM statement WHERE entity_id = ANY($1)", &[&ids])?;
+        self.tx
+            .execute("DELETE FROM name_index WHERE entity_id = ANY($1)", &[&ids])?;
+        self.tx
+            .execute("DELETE FROM link_index WHERE source = ANY($1)", &[&ids])?;
+        self.tx.execute(
+            "DELETE FROM entity_schema WHERE entity_id = ANY($1)",
+            &[&ids],
+        )?;
+        Ok(gone)
+    }
+
     fn commit(mut self: Box<Self>) -> Result<WriteSummary> {
         self.flush()?;
         let PostgresTx { tx, summary, .. } = *self;

@@ -427,6 +427,26 @@ impl WriteTx for SqliteTx<'_> {
         node::append_coop(&self.tx, record)
     }
 
+    fn purge_entities(&mut self, ids: &[String]) -> Result<u64> {
+        let mut gone = 0u64;
+        for id in ids {
+            gone += self
+                .tx
+                .execute("DELETE FROM statement WHERE entity_id = ?1", [id])?
+                as u64;
+            self.tx
+                .execute("DELETE FROM name_index WHERE entity_id = ?1", [id])?;
+            self.tx
+                .execute("DELETE FROM name_fts WHERE entity_id = ?1", [id])?;
+            self.tx
+                .execute("DELETE FROM link_index WHERE source = ?1", [id])?;
+            self.tx
+                .execute("DELETE FROM entity_schema WHERE entity_id = ?1", [id])?;
+            self.listed.retain(|(_, e)| e != id);
+        }
+        Ok(gone)
+    }
+
     fn commit(self: Box<Self>) -> Result<WriteSummary> {
         let SqliteTx {
             tx,

@@ -818,3 +818,39 @@ fn the_cooperation_log_keeps_order_and_takes_a_request_or_a_receipt_once() {
         );
     });
 }
+
+#[test]
+fn a_purge_takes_the_entities_out_of_every_index_and_nothing_else() {
+    each_backend(|store| {
+        write(
+            store,
+            &[
+                fact("p1", "Person", "name", "Amina Yusuf", "a"),
+                fact("p2", "Person", "name", "Amina Kidane", "a"),
+                fact("c1", "Crossing", "traveller", "p1", "a"),
+                fact("c2", "Crossing", "traveller", "p2", "a"),
+            ],
+        );
+        // A purge dropped before commit changes nothing.
+        {
+            let mut tx = store.begin().unwrap();
+            assert_eq!(tx.purge_entities(&["p1".into()]).unwrap(), 1);
+        }
+        assert_eq!(values(store, "p1", "name"), ["Amina Yusuf"]);
+        let mut tx = store.begin().unwrap();
+        let gone = tx
+            .purge_entities(&["p1".into(), "c1".into(), "nobody".into()])
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(gone, 2);
+        assert!(store.entity_statements("p1").unwrap().is_empty());
+        assert!(store.entity_statements("c1").unwrap().is_empty());
+        assert_eq!(store.search_names("amina", 10).unwrap(), ["p2"]);
+        assert!(store.incoming_links("p1", 10).unwrap().is_empty());
+        assert_eq!(store.incoming_links("p2", 10).unwrap(), ["c2"]);
+        assert_eq!(
+            store.entities_of_schema("Person", None, 10).unwrap(),
+            ["p2"]
+        );
+    });
+}

@@ -7,12 +7,15 @@
 //!   values refused by person and field, earlier registrations of the same person proposed
 //!   with their reasons (identity management within protection data, never with enforcement's);
 //! - `care.rs`: vulnerability screening, referrals, return plans, the case page and worklist;
+//! - `rights.rs`: the person's rights — a copy of everything held, corrections, retention
+//!   periods with an audited purge;
 //! - `status.rs`: non-criminalisation — a person recorded as smuggled is not a suspect unless a
 //!   named officer designates them one with a reason, audited, and shown on their page.
 
 mod care;
 mod index;
 mod registration;
+mod rights;
 mod status;
 #[cfg(test)]
 mod tests;
@@ -30,6 +33,10 @@ pub(crate) use index::ProtectionIndex;
 pub use registration::{
     DocumentInput, EventInput, FamilyInput, PersonInput, PossibleMatch, RegisteredPerson,
     RegistrationInput, RegistrationResult,
+};
+pub use rights::{
+    AccessExport, CorrectionInput, ExportedRecord, RetentionLine, RetentionReport,
+    RetentionSettings,
 };
 pub use status::{PersonStatusInput, StatusRecord, StatusView};
 

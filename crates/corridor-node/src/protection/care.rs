@@ -218,7 +218,7 @@ fn first(live: &[&Statement], prop: &str) -> String {
 
 impl Node {
     /// The caller, with the reason protection work reads under when none is given.
-    fn protection_reader(&self, subject: &Subject, why: &str) -> Subject {
+    pub(crate) fn protection_reader(&self, subject: &Subject, why: &str) -> Subject {
         Subject {
             reason: Some(subject.reason.clone().unwrap_or_else(|| why.to_string())),
             ..subject.clone()

@@ -18,7 +18,9 @@ use corridor_store::Location;
 use super::*;
 use crate::{Node, NodeError};
 
-fn node() -> (Node, tempfile::TempDir) {
+mod rights;
+
+pub(super) fn node() -> (Node, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let model = Arc::new(Model::builtin().unwrap());
     let location = Location::Directory(dir.path().join("store"));
@@ -28,7 +30,7 @@ fn node() -> (Node, tempfile::TempDir) {
     (node, dir)
 }
 
-fn who(role: &str, reason: Option<&str>) -> Subject {
+pub(super) fn who(role: &str, reason: Option<&str>) -> Subject {
     Subject {
         username: format!("{role}-user"),
         roles: vec![role.into()],
@@ -36,11 +38,11 @@ fn who(role: &str, reason: Option<&str>) -> Subject {
     }
 }
 
-fn officer() -> Subject {
+pub(super) fn officer() -> Subject {
     who("protection_officer", None)
 }
 
-fn person(row: &str, first: &str, second: &str) -> PersonInput {
+pub(super) fn person(row: &str, first: &str, second: &str) -> PersonInput {
     PersonInput {
         row: Some(row.into()),
         first_name: first.into(),
@@ -53,7 +55,7 @@ fn person(row: &str, first: &str, second: &str) -> PersonInput {
     }
 }
 
-fn boat(persons: Vec<PersonInput>) -> RegistrationInput {
+pub(super) fn boat(persons: Vec<PersonInput>) -> RegistrationInput {
     RegistrationInput {
         place: "Lampedusa, Molo Favarolo".into(),
         date: None,

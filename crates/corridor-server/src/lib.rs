@@ -187,6 +187,26 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             post(r::protection::return_step),
         ),
         (
+            "get",
+            "/api/v1/protection/cases/{person}/export",
+            get(r::protection::access_export),
+        ),
+        (
+            "post",
+            "/api/v1/protection/cases/{person}/corrections",
+            post(r::protection::correction),
+        ),
+        (
+            "get",
+            "/api/v1/protection/retention",
+            get(r::protection::retention),
+        ),
+        (
+            "post",
+            "/api/v1/protection/retention/purge",
+            post(r::protection::purge),
+        ),
+        (
             "post",
             "/api/v1/protection/referrals",
             post(r::protection::referral),

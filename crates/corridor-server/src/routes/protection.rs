@@ -7,7 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use corridor_node::protection::{
-    PersonStatusInput, ReferralInput, ReferralStepInput, RegistrationInput, ReturnStepInput,
+    CorrectionInput, PersonStatusInput, ReferralInput, ReferralStepInput, RegistrationInput,
+    ReturnStepInput,
 };
 use corridor_protection::vulnerability::Screening;
 
@@ -198,5 +199,52 @@ pub async fn set_person_status(
         StatusCode::CREATED,
         move |node, s| node.set_person_status(s, &id, input),
     )
+    .await
+}
+
+pub async fn access_export(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.access_export(s, &person)
+    })
+    .await
+}
+
+pub async fn correction(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: CorrectionInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| {
+            node.correct_fact(s, &person, input)
+                .map(|facts| serde_json::json!({ "retracted": facts[0], "recorded": facts[1] }))
+        },
+    )
+    .await
+}
+
+pub async fn retention(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.retention_report(s)
+    })
+    .await
+}
+
+pub async fn purge(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.purge_expired(s)
+    })
     .await
 }

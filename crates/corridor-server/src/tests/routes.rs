@@ -191,6 +191,15 @@ fn every_route_answers_for_a_permitted_caller() {
                     "/api/v1/protection/candidates" => officer.send(&s, "POST", p,
                         &json!({"place": "Pozzallo", "persons": [{"first_name": "Amina", "second_name": "Yusuf", "birthdate": "1990-04-01"}]})),
                     "/api/v1/protection/referrals" => referral(),
+                    "/api/v1/protection/retention/purge" => officer.send(&s, "POST", p, &json!({})),
+                    "/api/v1/protection/cases/{person}/corrections" => {
+                        let case = officer.get(&s, &format!("/api/v1/protection/cases/{person}/export"), None).json();
+                        let fact = case["records"].as_array().unwrap().iter()
+                            .find(|r| r["entity"] == person.as_str()).unwrap()["facts"].as_array().unwrap().iter()
+                            .find(|f| f["prop"] == "birthDate").unwrap().clone();
+                        officer.send(&s, "POST", &p.replace("{person}", &person),
+                            &json!({"entity": person, "statement_id": fact["statement_id"], "value": "1990-04-02", "reason": "passport shown"}))
+                    }
                     "/api/v1/protection/referrals/{id}/steps" => {
                         let id = referral().json()["id"].as_str().unwrap().to_string();
                         officer.send(&s, "POST", &p.replace("{id}", &id), &json!({"status": "sent"}))

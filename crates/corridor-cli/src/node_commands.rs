@@ -152,6 +152,10 @@ pub struct SyncArgs {
     /// it is not one of the public web's.
     #[arg(long)]
     pub national_ca: Option<PathBuf>,
+    /// This is a protection field node: push its protection records (to an account with the
+    /// protection_post role) and nothing else; enforcement records never go this way.
+    #[arg(long)]
+    pub protection: bool,
 }
 
 impl SyncArgs {
@@ -176,11 +180,16 @@ impl SyncArgs {
             ),
             None => None,
         };
-        corridor_sync::Link::new(national, &token, &name, ca.as_deref()).with_context(|| {
-            self.national_ca
-                .as_ref()
-                .map_or_else(String::new, |p| format!("--national-ca {}", p.display()))
-        })
+        let mut link = corridor_sync::Link::new(national, &token, &name, ca.as_deref())
+            .with_context(|| {
+                self.national_ca
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!("--national-ca {}", p.display()))
+            })?;
+        if self.protection {
+            link.scope = corridor_node::sync::SyncScope::Protection;
+        }
+        Ok(link)
     }
 }
 

@@ -9,10 +9,13 @@
 //! - `care.rs`: vulnerability screening, referrals, return plans, the case page and worklist;
 //! - `rights.rs`: the person's rights — a copy of everything held, corrections, retention
 //!   periods with an audited purge;
+//! - `conflicts.rs`: a fact corrected apart by two people (a field node offline and the national
+//!   node) is shown with both values until a person chooses;
 //! - `status.rs`: non-criminalisation — a person recorded as smuggled is not a suspect unless a
 //!   named officer designates them one with a reason, audited, and shown on their page.
 
 mod care;
+mod conflicts;
 mod index;
 mod registration;
 mod rights;
@@ -29,6 +32,7 @@ pub use care::{
     CaseSummary, CaseView, ReferralInput, ReferralStepInput, ReferralView, ReturnStepInput,
     ScreeningView,
 };
+pub use conflicts::{Conflict, ConflictValue, ResolveInput};
 pub(crate) use index::ProtectionIndex;
 pub use registration::{
     DocumentInput, EventInput, FamilyInput, PersonInput, PossibleMatch, RegisteredPerson,

@@ -48,6 +48,16 @@ pub struct SyncStatus {
     pub warnings: Vec<String>,
 }
 
+/// Which side of a node's records a synchronisation account carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SyncScope {
+    /// Border management and law enforcement (a border post's account).
+    #[default]
+    Enforcement,
+    /// Protection only (a protection field node's account).
+    Protection,
+}
+
 /// Where a post has got to with its national node, kept in the node directory so that a
 /// restart neither resends everything nor skips anything.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,6 +308,17 @@ impl Node {
     /// Receives a batch from a partner: checked whole, written in one transaction.
     pub fn sync_receive(&self, subject: &Subject, batch: Batch) -> Result<Receipt, NodeError> {
         self.require(subject, Action::Sync)?;
+        // Protection data is read only with a stated reason: synchronisation from the named
+        // node is it (audited with the batch).
+        let subject = &Subject {
+            reason: Some(
+                subject
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| format!("synchronisation from {}", batch.node.trim())),
+            ),
+            ..subject.clone()
+        };
         if batch.statements.len() > BATCH {
             return Err(NodeError::Invalid(format!(
                 "statements: {} in one batch (at most {BATCH})",
@@ -479,6 +500,13 @@ impl Node {
     /// The statements this node sends its national node: after `after`, recorded here (not
     /// the watchlists it mirrors), at most [`BATCH`].
     pub fn sync_outgoing(&self, after: i64) -> Result<Page, NodeError> {
+        self.sync_outgoing_scoped(after, SyncScope::Enforcement)
+    }
+
+    /// A page of what this node sends: its own records but the mirrored watchlists, of one
+    /// side only — a post's enforcement records to its border_post account, a protection field
+    /// node's records to its protection_post account. Never both through one account.
+    pub fn sync_outgoing_scoped(&self, after: i64, scope: SyncScope) -> Result<Page, NodeError> {
         let mut store = self.store();
         let rows = store.statements_after(after, BATCH)?;
         let more = rows.len() == BATCH;
@@ -487,8 +515,9 @@ impl Node {
             .iter()
             .filter(|(_, s)| !s.provenance.dataset.starts_with("watchlist-"))
             .filter(|(_, s)| {
-                s.provenance.purpose != Purpose::Protection
-                    && s.provenance.handling != HandlingCode::Protection
+                let protection = s.provenance.purpose == Purpose::Protection
+                    || s.provenance.handling == HandlingCode::Protection;
+                protection == (scope == SyncScope::Protection)
             })
             .map(|(_, s)| WireStatement::from(s))
             .collect();

@@ -57,6 +57,7 @@ central_authority    YY--    YYR-    ----    Y---
 investigator         YY--    YYR-    ----    Y---
 node_operator        YY--    YY--    ----    Y---
 protection_officer   ----    ----    YYRR    Y---
+protection_post      ----    ----    ----    ----
 researcher           Y---    Y---    ----    YY--
 ";
     assert_eq!(read_matrix(&Policy::builtin()), expected);

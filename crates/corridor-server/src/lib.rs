@@ -197,6 +197,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             post(r::protection::correction),
         ),
         (
+            "post",
+            "/api/v1/protection/cases/{person}/conflicts/resolve",
+            post(r::protection::resolve_conflict),
+        ),
+        (
             "get",
             "/api/v1/protection/retention",
             get(r::protection::retention),

@@ -53,6 +53,9 @@ pub struct Link {
     pub token: String,
     /// This post's name, as the national node's audit log will show it.
     pub node_name: String,
+    /// Which records go up: a protection field node's link carries protection records only
+    /// (to a protection_post account), and brings no watchlists or alerts down.
+    pub scope: corridor_node::sync::SyncScope,
     agent: ureq::Agent,
 }
 
@@ -85,6 +88,7 @@ impl Link {
             base: base.trim_end_matches('/').to_string(),
             token: token.trim().to_string(),
             node_name: node_name.to_string(),
+            scope: Default::default(),
             agent,
         })
     }
@@ -185,7 +189,7 @@ pub fn round(node: &Node, link: &Link) -> Result<RoundReport, SyncError> {
 
     // 1. The post's records up first, batch by batch, each acknowledged before the cursor moves.
     loop {
-        let page = node.sync_outgoing(cursor.push_after)?;
+        let page = node.sync_outgoing_scoped(cursor.push_after, link.scope)?;
         if !page.statements.is_empty() {
             let count = page.statements.len();
             let batch = Batch {
@@ -207,6 +211,10 @@ pub fn round(node: &Node, link: &Link) -> Result<RoundReport, SyncError> {
         if !page.more {
             break;
         }
+    }
+
+    if link.scope == corridor_node::sync::SyncScope::Protection {
+        return Ok(report);
     }
 
     // 2. Watchlists down. A list that cannot be mirrored (its entries are not the post's to

@@ -159,6 +159,8 @@ pub struct CaseView {
     pub return_plan: Option<ReturnView>,
     pub family: Vec<FamilyLink>,
     pub status: StatusView,
+    /// Facts corrected apart by two people, until someone chooses.
+    pub conflicts: Vec<super::Conflict>,
 }
 
 /// A line of the worklist.
@@ -775,6 +777,8 @@ impl Node {
         referrals.sort_by(|a, b| a.due_date.cmp(&b.due_date));
         let return_plan = self.return_plan(subject, person)?;
         let status = self.person_status(&reader, person)?;
+        let records = self.case_records(&reader, person)?;
+        let conflicts = self.person_conflicts(&reader, &records)?;
         let mut store = self.store();
         self.audit(
             &mut **store,
@@ -794,6 +798,7 @@ impl Node {
             return_plan,
             family,
             status,
+            conflicts,
         })
     }
 

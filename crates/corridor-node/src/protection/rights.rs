@@ -85,6 +85,17 @@ pub struct RetentionReport {
 }
 
 impl Node {
+    /// The person's records (the person and every record naming them), for a caller who may
+    /// work on the person.
+    pub(crate) fn case_records(
+        &self,
+        subject: &Subject,
+        person: &str,
+    ) -> Result<Vec<String>, NodeError> {
+        self.known_person_for_rights(subject, person)?;
+        self.person_records(person)
+    }
+
     /// Every record that names `person` (and the person), deduplicated.
     fn person_records(&self, person: &str) -> Result<Vec<String>, NodeError> {
         let index = self.protection_index()?;

@@ -18,6 +18,7 @@ use corridor_store::Location;
 use super::*;
 use crate::{Node, NodeError};
 
+mod offline;
 mod rights;
 
 pub(super) fn node() -> (Node, tempfile::TempDir) {

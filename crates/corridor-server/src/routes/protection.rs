@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use corridor_node::protection::{
     CorrectionInput, PersonStatusInput, ReferralInput, ReferralStepInput, RegistrationInput,
-    ReturnStepInput,
+    ResolveInput, ReturnStepInput,
 };
 use corridor_protection::vulnerability::Screening;
 
@@ -246,5 +246,23 @@ pub async fn purge(State(app): State<App>, method: Method, headers: HeaderMap) -
     node_call(app, &headers, &method, StatusCode::OK, |node, s| {
         node.purge_expired(s)
     })
+    .await
+}
+
+pub async fn resolve_conflict(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: ResolveInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.resolve_conflict(s, &person, input),
+    )
     .await
 }

@@ -192,6 +192,44 @@ fn every_route_answers_for_a_permitted_caller() {
                         &json!({"place": "Pozzallo", "persons": [{"first_name": "Amina", "second_name": "Yusuf", "birthdate": "1990-04-01"}]})),
                     "/api/v1/protection/referrals" => referral(),
                     "/api/v1/protection/retention/purge" => officer.send(&s, "POST", p, &json!({})),
+                    "/api/v1/protection/cases/{person}/conflicts/resolve" => {
+                        // A field node's correction arrives through its protection account while
+                        // this node corrected the same fact: a conflict to settle.
+                        let admin = login(&s, "administrator");
+                        let made = admin.send(&s, "POST", "/api/v1/users", &json!({"username": "field-1", "display_name": "Field node",
+                            "password": "long enough 1", "roles": ["protection_post"]}));
+                        assert_eq!(made.status, 201, "{}", made.body);
+                        let field = call(&s, "POST", "/api/v1/auth/login", &[("Content-Type", "application/json")],
+                            json!({"username": "field-1", "password": "long enough 1"}).to_string().as_bytes());
+                        let cookie = field.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+                        let csrf = field.json()["csrf_token"].as_str().unwrap().to_string();
+                        let label = |by: &str, at: &str| std::sync::Arc::new(corridor_model::Provenance {
+                            dataset: "protection-registration".into(), recorded_by: by.into(), recorded_at: at.into(),
+                            handling: corridor_model::HandlingCode::Protection, purpose: corridor_model::Purpose::Protection,
+                            reliability: corridor_model::SourceReliability::B, grade: corridor_model::InformationGrade::KnownToSource });
+                        let export = officer.get(&s, &format!("/api/v1/protection/cases/{person}/export"), None).json();
+                        let fact = export["records"].as_array().unwrap().iter().find(|r| r["entity"] == person.as_str()).unwrap()["facts"]
+                            .as_array().unwrap().iter().find(|f| f["prop"] == "birthDate").unwrap().clone();
+                        let original = corridor_model::Statement::assert(&person, "Person", "birthDate", fact["value"].as_str().unwrap().into(), None,
+                            label(fact["recorded_by"].as_str().unwrap(), fact["recorded_at"].as_str().unwrap()));
+                        let at = corridor_node::now();
+                        let theirs = label("field-officer", &at);
+                        let wire: Vec<corridor_node::sync::WireStatement> = [
+                            corridor_model::Statement::retract(&original, theirs.clone()),
+                            corridor_model::Statement::assert(&person, "Person", "birthDate", "1989-01-01".into(), None, theirs),
+                        ].iter().map(corridor_node::sync::WireStatement::from).collect();
+                        let ours = officer.send(&s, "POST", &format!("/api/v1/protection/cases/{person}/corrections"),
+                            &json!({"entity": person, "statement_id": fact["statement_id"], "value": "1990-05-05", "reason": "passport shown"}));
+                        assert_eq!(ours.status, 201, "{}", ours.body);
+                        let pushed = call(&s, "POST", "/api/v1/sync/statements",
+                            &[("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str()), ("Content-Type", "application/json")],
+                            json!({"node": "field-1", "sent_at": at, "statements": wire}).to_string().as_bytes());
+                        assert_eq!(pushed.status, 200, "{}", pushed.body);
+                        let case = officer.get(&s, &format!("/api/v1/protection/cases/{person}"), None).json();
+                        let keep = case["conflicts"][0]["values"][0]["statement_id"].as_str().unwrap_or_else(|| panic!("{case}")).to_string();
+                        officer.send(&s, "POST", &p.replace("{person}", &person),
+                            &json!({"entity": person, "keep": keep, "reason": "the passport settles it"}))
+                    }
                     "/api/v1/protection/cases/{person}/corrections" => {
                         let case = officer.get(&s, &format!("/api/v1/protection/cases/{person}/export"), None).json();
                         let fact = case["records"].as_array().unwrap().iter()

@@ -9,6 +9,8 @@
 //! - `care.rs`: vulnerability screening, referrals, return plans, the case page and worklist;
 //! - `rights.rs`: the person's rights — a copy of everything held, corrections, retention
 //!   periods with an audited purge;
+//! - `disclosure.rs`: the one way protection data reaches another purpose — chosen facts, on
+//!   consent or a written legal basis, audited, withdrawable;
 //! - `conflicts.rs`: a fact corrected apart by two people (a field node offline and the national
 //!   node) is shown with both values until a person chooses;
 //! - `status.rs`: non-criminalisation — a person recorded as smuggled is not a suspect unless a
@@ -16,6 +18,7 @@
 
 mod care;
 mod conflicts;
+mod disclosure;
 mod index;
 mod registration;
 mod rights;
@@ -33,6 +36,7 @@ pub use care::{
     ScreeningView,
 };
 pub use conflicts::{Conflict, ConflictValue, ResolveInput};
+pub use disclosure::{DisclosureInput, DisclosureView};
 pub(crate) use index::ProtectionIndex;
 pub use registration::{
     DocumentInput, EventInput, FamilyInput, PersonInput, PossibleMatch, RegisteredPerson,

@@ -198,6 +198,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ),
         (
             "post",
+            "/api/v1/protection/cases/{person}/disclosures",
+            post(r::protection::disclose),
+        ),
+        (
+            "post",
+            "/api/v1/protection/disclosures/{id}/withdraw",
+            post(r::protection::withdraw_disclosure),
+        ),
+        (
+            "post",
             "/api/v1/protection/cases/{person}/conflicts/resolve",
             post(r::protection::resolve_conflict),
         ),

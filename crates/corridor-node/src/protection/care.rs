@@ -161,6 +161,8 @@ pub struct CaseView {
     pub status: StatusView,
     /// Facts corrected apart by two people, until someone chooses.
     pub conflicts: Vec<super::Conflict>,
+    /// Facts given to another purpose, on consent or a legal basis.
+    pub disclosures: Vec<super::DisclosureView>,
 }
 
 /// A line of the worklist.
@@ -779,6 +781,11 @@ impl Node {
         let status = self.person_status(&reader, person)?;
         let records = self.case_records(&reader, person)?;
         let conflicts = self.person_conflicts(&reader, &records)?;
+        let disclosures = index
+            .linked(person, "Disclosure")
+            .iter()
+            .map(|id| self.disclosure(&reader, id))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut store = self.store();
         self.audit(
             &mut **store,
@@ -799,6 +806,7 @@ impl Node {
             family,
             status,
             conflicts,
+            disclosures,
         })
     }
 

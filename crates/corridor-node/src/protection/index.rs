@@ -20,6 +20,7 @@ pub(crate) const LINKED: &[(&str, &str)] = &[
     ("Family", "person"),
     ("Family", "relative"),
     ("PersonStatus", "person"),
+    ("Disclosure", "person"),
 ];
 
 #[derive(Default)]

@@ -369,7 +369,114 @@ fn enforcement_roles_reach_no_protection_data_on_any_path() {
                 "{role} exported"
             );
         }
+        // The graph, statistics and a cooperation package see nothing of it either.
+        if let Ok(graph) = node.network_neighbourhood(&s, &p, 2, &Default::default(), 100) {
+            assert!(graph.nodes.is_empty(), "{role} drew the person");
+        }
+        if let Ok(stats) = node.stats(&s) {
+            assert!(
+                !stats
+                    .statements_by_dataset
+                    .contains_key(super::PROTECTION_DATASET),
+                "{role} counted protection data"
+            );
+        }
+        if role == "central_authority" {
+            node.coop_init("it").unwrap();
+            let libya = corridor_coop::NodeKeys::generate("ly").unwrap();
+            node.add_partner(
+                &s,
+                crate::coop::PartnerInput {
+                    keys: libya.public(),
+                    name: "Libya".into(),
+                    url: String::new(),
+                    accepts: corridor_coop::RequestType::ALL.to_vec(),
+                    fingerprint: libya.public().fingerprint(),
+                },
+            )
+            .unwrap();
+            let share = node.share(
+                &s,
+                crate::coop::ShareInput {
+                    to: "ly".into(),
+                    reference: "S".into(),
+                    handling: corridor_coop::Dissemination::H0,
+                    note: None,
+                    entities: vec![p.clone()],
+                    watchlist: None,
+                    alert: None,
+                },
+            );
+            let err = share.unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("no entity {p}")),
+                "{role} shared the person: {err}"
+            );
+        }
     }
+}
+
+#[test]
+fn protection_data_reaches_enforcement_only_as_disclosed_on_consent_and_until_withdrawn() {
+    let (node, _dir) = node();
+    let mut p = person("1", "Kidane", "Berhe");
+    p.citizenship = vec!["er".into()];
+    let r = node.register_migrants(&officer(), boat(vec![p])).unwrap();
+    let id = r.persons[0].person_id.clone();
+    let investigator = who("investigator", Some("trafficking case 44"));
+    let seen = |s: &Subject| -> Vec<String> {
+        node.entity(s, &id)
+            .map(|e| e.properties.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert!(seen(&investigator).is_empty());
+    let input = |basis_text: &str| DisclosureInput {
+        to: "law_enforcement".into(),
+        basis: "consent".into(),
+        basis_text: basis_text.into(),
+        recipient: "Squadra Mobile, Agrigento".into(),
+        props: vec!["name".into(), "birthDate".into()],
+    };
+    assert!(
+        node.disclose(&officer(), &id, input("yes"))
+            .unwrap_err()
+            .to_string()
+            .contains("basis_text")
+    );
+    assert!(matches!(
+        node.disclose(
+            &investigator,
+            &id,
+            input("he agreed to testify, signed 30 Nov")
+        ),
+        Err(NodeError::Forbidden(_))
+    ));
+    let d = node
+        .disclose(
+            &officer(),
+            &id,
+            input("he agreed to testify, signed 30 Nov"),
+        )
+        .unwrap();
+    assert_eq!(d.facts.len(), 2);
+    // The investigator sees what was given, and nothing else of the person.
+    assert_eq!(seen(&investigator), ["birthDate", "name"]);
+    // A border officer (law enforcement up to public only) sees none of it.
+    assert!(seen(&who("border_officer", Some("x"))).is_empty());
+    let case = node.protection_case(&officer(), &id).unwrap();
+    assert_eq!(case.disclosures.len(), 1);
+    assert_eq!(case.disclosures[0].recipient, "Squadra Mobile, Agrigento");
+    // Consent withdrawn: the copies are retracted.
+    node.withdraw_disclosure(&officer(), &d.id, "he withdrew his consent on 2 Dec")
+        .unwrap();
+    assert!(seen(&investigator).is_empty());
+    let audit = node.store().audit_range(1, 300).unwrap();
+    assert!(audit.iter().any(|e| e.action == "protection disclosure"));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "protection disclosure withdrawn")
+    );
 }
 
 #[test]

@@ -7,8 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use corridor_node::protection::{
-    CorrectionInput, PersonStatusInput, ReferralInput, ReferralStepInput, RegistrationInput,
-    ResolveInput, ReturnStepInput,
+    CorrectionInput, DisclosureInput, PersonStatusInput, ReferralInput, ReferralStepInput,
+    RegistrationInput, ResolveInput, ReturnStepInput,
 };
 use corridor_protection::vulnerability::Screening;
 
@@ -263,6 +263,48 @@ pub async fn resolve_conflict(
         &method,
         StatusCode::CREATED,
         move |node, s| node.resolve_conflict(s, &person, input),
+    )
+    .await
+}
+
+pub async fn disclose(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: DisclosureInput = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.disclose(s, &person, input),
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    reason: String,
+}
+
+pub async fn withdraw_disclosure(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let input: WithdrawBody = parse_body(&body)?;
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.withdraw_disclosure(s, &id, &input.reason),
     )
     .await
 }

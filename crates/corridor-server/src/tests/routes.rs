@@ -192,6 +192,18 @@ fn every_route_answers_for_a_permitted_caller() {
                         &json!({"place": "Pozzallo", "persons": [{"first_name": "Amina", "second_name": "Yusuf", "birthdate": "1990-04-01"}]})),
                     "/api/v1/protection/referrals" => referral(),
                     "/api/v1/protection/retention/purge" => officer.send(&s, "POST", p, &json!({})),
+                    "/api/v1/protection/cases/{person}/disclosures" | "/api/v1/protection/disclosures/{id}/withdraw" => {
+                        let given = officer.send(&s, "POST", &format!("/api/v1/protection/cases/{person}/disclosures"),
+                            &json!({"to": "law_enforcement", "basis": "legal_basis", "basis_text": "court order 17/2026 of 30 Nov",
+                                    "recipient": "Squadra Mobile", "props": ["name"]}));
+                        if p.ends_with("/disclosures") {
+                            given
+                        } else {
+                            assert_eq!(given.status, 201, "{}", given.body);
+                            let id = given.json()["id"].as_str().unwrap().to_string();
+                            officer.send(&s, "POST", &p.replace("{id}", &id), &json!({"reason": "the order was lifted"}))
+                        }
+                    }
                     "/api/v1/protection/cases/{person}/conflicts/resolve" => {
                         // A field node's correction arrives through its protection account while
                         // this node corrected the same fact: a conflict to settle.

@@ -33,6 +33,22 @@ import type {
   User,
   Verdict,
 } from './types';
+import type {
+  Assessment,
+  Case,
+  CaseSummary,
+  PersonInput,
+  PersonStatus,
+  PossibleMatch,
+  Referral,
+  ReferralInput,
+  ReferralStepInput,
+  RegistrationInput,
+  RegistrationResult,
+  ReturnPlan,
+  Screening,
+  Vocabulary,
+} from './types_protection';
 
 const BASE = '/api/v1';
 
@@ -178,6 +194,22 @@ export const api = {
     request<CoopConsent>('POST', '/coop/consents', { dataset, to, note: note || undefined }),
   decideConsent: (id: string, granted: boolean, note: string) =>
     request<CoopConsent>('POST', `/coop/consents/${coopPath(id)}/decision`, { granted, note: note || undefined }),
+  protectionVocabulary: () => request<Vocabulary>('GET', '/protection/vocabulary'),
+  protectionCandidates: (place: string, persons: PersonInput[]) =>
+    request<{ candidates: PossibleMatch[][] }>('POST', '/protection/candidates', { place, persons }),
+  register: (input: RegistrationInput) => request<RegistrationResult>('POST', '/protection/registrations', input),
+  protectionCases: () => request<{ cases: CaseSummary[] }>('GET', '/protection/cases'),
+  protectionCase: (person: string) => request<Case>('GET', `/protection/cases/${q(person)}`),
+  screen: (person: string, screening: Screening) =>
+    request<Assessment>('POST', `/protection/cases/${q(person)}/screenings`, screening),
+  returnStep: (person: string, body: { step: string; status: string; note?: string; destination?: string }) =>
+    request<ReturnPlan>('POST', `/protection/cases/${q(person)}/return`, body),
+  refer: (input: ReferralInput) => request<Referral>('POST', '/protection/referrals', input),
+  referralStep: (id: string, body: ReferralStepInput) =>
+    request<Referral>('POST', `/protection/referrals/${q(id)}/steps`, body),
+  personStatus: (id: string) => request<PersonStatus>('GET', `/persons/${q(id)}/status`),
+  setPersonStatus: (id: string, status: string, reason: string) =>
+    request<PersonStatus>('POST', `/persons/${q(id)}/status`, { status, reason }),
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };

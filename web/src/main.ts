@@ -14,6 +14,9 @@ import { renderHeader, type Header } from './views/header';
 import { renderLogin } from './views/login';
 import { renderNetwork } from './views/network';
 import { renderCoop, renderCoopRequest } from './views/coop';
+import { renderProtection } from './views/protection';
+import { renderProtectionCase } from './views/protection_case';
+import { renderRegistration } from './views/protection_register';
 import { renderPair, renderReview } from './views/review';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
@@ -141,6 +144,15 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'coopRequest':
       view = renderCoopRequest(route.id, ctx, focusPage);
+      break;
+    case 'protection':
+      view = renderProtection(ctx, focusPage);
+      break;
+    case 'protectionRegister':
+      view = renderRegistration(ctx, focusPage);
+      break;
+    case 'protectionCase':
+      view = renderProtectionCase(route.person, ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

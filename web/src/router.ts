@@ -14,6 +14,9 @@ export type Route =
   | { name: 'network'; entity: string }
   | { name: 'coop'; tab: CoopTab }
   | { name: 'coopRequest'; id: string }
+  | { name: 'protection' }
+  | { name: 'protectionRegister' }
+  | { name: 'protectionCase'; person: string }
   | { name: 'login' }
   | { name: 'unknown' };
 
@@ -51,6 +54,16 @@ export function parseRoute(loc: Location = location): Route {
   if (coopRequest && coopRequest[1] && coopRequest[2]) {
     try {
       return { name: 'coopRequest', id: `${decodeURIComponent(coopRequest[1])}/${decodeURIComponent(coopRequest[2])}` };
+    } catch {
+      return { name: 'unknown' };
+    }
+  }
+  if (path === '/protection') return { name: 'protection' };
+  if (path === '/protection/register') return { name: 'protectionRegister' };
+  const protectionCase = /^\/protection\/cases\/([^/]+)$/.exec(path);
+  if (protectionCase && protectionCase[1]) {
+    try {
+      return { name: 'protectionCase', person: decodeURIComponent(protectionCase[1]) };
     } catch {
       return { name: 'unknown' };
     }
@@ -115,6 +128,9 @@ export const paths = {
     return `/coop/requests/${encodeURIComponent(node ?? '')}/${encodeURIComponent(rest.join('/'))}`;
   },
   network: (entity = '') => (entity ? `/network?entity=${encodeURIComponent(entity)}` : '/network'),
+  protection: () => '/protection',
+  protectionRegister: () => '/protection/register',
+  protectionCase: (person: string) => `/protection/cases/${encodeURIComponent(person)}`,
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };
 

@@ -271,6 +271,8 @@ export interface Alert {
   history: AlertDecision[];
   conflict: AlertDecision[];
   suppressed: boolean;
+  /** The subject is recorded as smuggled or as a possible victim: the alert is protection's. */
+  protection_relevant?: boolean;
 }
 
 export interface CrossingPoint {
@@ -387,6 +389,16 @@ export interface MoneyTrace {
 
 /** Roles whose work includes cooperation between central authorities (`cooperate`). */
 export const COOP_ROLES: readonly Role[] = ['central_authority'];
+
+/** Roles whose work includes protection of migrants (`assist`): registration, screening,
+ * referrals and return. The shapes of that part of the API are in types_protection.ts. */
+export const PROTECTION_ROLES: readonly Role[] = ['protection_officer'];
+
+/** Roles that may write facts, and so record a person as smuggled. */
+export const WRITER_ROLES: readonly Role[] = ['border_officer', 'analyst', 'investigator'];
+
+/** Roles that may designate a person suspect or not suspect (`designate`), with a reason. */
+export const DESIGNATE_ROLES: readonly Role[] = ['investigator'];
 
 export type CoopState =
   | 'draft'

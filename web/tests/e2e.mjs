@@ -812,6 +812,285 @@ async function main() {
     await researcher.close();
   });
 
+  // Protection: the worklist, registering a boat's group in the field, a case with its
+  // screening, referrals and return plan; enforcement kept out; a person's status.
+  const protectionApi = (path) =>
+    protection.evaluate(async (path) => {
+      const r = await fetch(`/api/v1${path}`, { headers: { Accept: 'application/json' } });
+      return { status: r.status, body: await r.json() };
+    }, path);
+  let yonasId = null;
+  let fatouId = null;
+  let pozzalloId = null;
+  const registeredIds = {};
+
+  await step('protection: the worklist puts the unaccompanied boy near the top and flags the draft', protection, async () => {
+    await protection.getByTestId('nav-protection').click();
+    await protection.waitForURL((url) => url.pathname === '/protection');
+    await protection.getByTestId('protection-cases').waitFor();
+    const rows = await protection.getByTestId('case-row').evaluateAll((trs) =>
+      trs.map((tr) => ({ person: tr.dataset.person, draft: tr.dataset.draft, priority: tr.dataset.priority, text: tr.textContent })),
+    );
+    const yonas = rows.findIndex((r) => r.text.includes('Yonas Haile'));
+    expect(yonas >= 0 && yonas < 3, `Yonas Haile is row ${yonas + 1} of the worklist`);
+    expect(rows[yonas].priority === 'urgent', `Yonas Haile's top priority: ${rows[yonas].priority}`);
+    const mamadou = rows.find((r) => r.text.includes('Mamadou Diallo'));
+    expect(mamadou && mamadou.draft === 'true', 'the draft of Mamadou Diallo is not flagged');
+    expect((await protection.locator(`[data-testid="case-row"][data-person="${cssEscape(mamadou.person)}"] [data-testid="draft"]`).count()) === 1, 'no draft badge for Mamadou Diallo');
+    yonasId = rows[yonas].person;
+    fatouId = rows.find((r) => r.text.includes('Fatou Camara'))?.person;
+    pozzalloId = rows.find((r) => r.text.includes('Abdulrahman Al-Sayed'))?.person;
+    expect(fatouId && pozzalloId, 'Fatou Camara or the Pozzallo registration is not in the worklist');
+    await snap(protection, 'protection-worklist');
+  });
+
+  // Twelve people from one boat; row 3 was registered at Pozzallo a month ago under another
+  // spelling, row 11 has no gender yet.
+  const GROUP = [
+    ['Selam', 'Gebremedhin', 'Feminine', '1994', '', 'er', 'accompanied'],
+    ['Natnael', 'Gebremedhin', 'Masculine', '', '7', 'er', 'accompanied', '1', 'mother'],
+    ['Abd al-Rahman', 'Alsaid', 'Masculine', '1985-03-12', '', 'sy', '', '', '', 'N01234567'],
+    ['Tesfay', 'Kidane', 'Masculine', '1990', '', 'er'],
+    ['Merhawit', 'Asfaha', 'Feminine', '1998-06-01', '', 'er'],
+    ['Ousmane', 'Sow', 'Masculine', '2001', '', 'sn'],
+    ['Aissatou', 'Bah', 'Feminine', '1996', '', 'gn'],
+    ['Moussa', 'Keita', 'Masculine', '', '16', 'ml', 'unaccompanied'],
+    ['Yusuf', 'Abdi', 'Masculine', '1988', '', 'so'],
+    ['Hodan', 'Warsame', 'Feminine', '1992', '', 'so'],
+    ['Kofi', 'Mensah', '', '1987', '', 'gh'],
+    ['Lamin', 'Jallow', 'Masculine', '1999', '', 'gm'],
+  ];
+  const regRow = (n) => protection.locator(`[data-testid="reg-row"][data-row="${n}"]`);
+  await step('protection: a group of 12 is registered; an earlier registration is found and joined as the same person', protection, async () => {
+    await protection.getByTestId('register-link').click();
+    await protection.getByTestId('registration-form').waitFor();
+    expect((await protection.getByTestId('reg-row').count()) === 10, 'the form does not start with 10 rows');
+    await protection.getByTestId('add-rows-10').click();
+    expect((await protection.getByTestId('reg-row').count()) === 20, '"Add 10 rows" did not add 10 rows');
+    // Enter in the last field of the last row adds a row and goes to it.
+    await regRow(20).getByTestId('row-agreement').focus();
+    await protection.keyboard.press('Enter');
+    expect((await protection.getByTestId('reg-row').count()) === 21, 'Enter in the last field did not add a row');
+    expect(await regRow(21).getByTestId('row-first-name').evaluate((el) => el === document.activeElement), 'the new row is not focused');
+    await protection.getByTestId('event-name').fill('Boat of 30 November, e2e');
+    await protection.getByTestId('event-area').selectOption('sea');
+    await protection.getByTestId('event-outcome').selectOption('rescued');
+    await protection.getByTestId('reg-place').fill('Lampedusa, Molo Favarolo');
+    // The first row typed as in the field: Tab from one input to the next.
+    await regRow(1).getByTestId('row-first-name').click();
+    await protection.keyboard.type(GROUP[0][0]);
+    await protection.keyboard.press('Tab');
+    await protection.keyboard.type(GROUP[0][1]);
+    expect((await regRow(1).getByTestId('row-second-name').inputValue()) === GROUP[0][1], 'Tab did not move to the family name');
+    for (const [i, [first, second, gender, birthdate, age, citizenship, accompaniment, relative, relationship, document]] of GROUP.entries()) {
+      const row = regRow(i + 1);
+      if (i > 0) {
+        await row.getByTestId('row-first-name').fill(first);
+        await row.getByTestId('row-second-name').fill(second);
+      }
+      if (gender) await row.getByTestId('row-gender').selectOption(gender);
+      if (birthdate) await row.getByTestId('row-birthdate').fill(birthdate);
+      if (age) await row.getByTestId('row-age').fill(age);
+      await row.getByTestId('row-citizenship').fill(citizenship);
+      if (accompaniment) await row.getByTestId('row-accompaniment').selectOption(accompaniment);
+      if (relative) {
+        await row.getByTestId('row-family-row').selectOption(relative);
+        await row.getByTestId('row-family-relationship').fill(relationship);
+      }
+      if (document) await row.getByTestId('row-document').fill(document);
+      await row.getByTestId('row-agreement').selectOption('yes');
+    }
+    await protection.getByTestId('check-candidates').click();
+    await protection.getByTestId('candidates-found').waitFor();
+    const match = protection.locator(`[data-testid="row-matches"][data-row="3"] [data-testid="candidate"][data-person="${cssEscape(pozzalloId)}"]`);
+    expect((await match.count()) === 1, 'the Pozzallo registration is not proposed for row 3');
+    const reasons = await match.getByTestId('reasons').innerText();
+    expect(/birth date/.test(reasons) && /name/.test(reasons), `reasons of the match: ${reasons}`);
+    expect(/Abdulrahman Al-Sayed/.test(await match.innerText()), 'the match does not show the earlier name');
+    await match.getByTestId('same-person').check();
+    await snap(protection, 'registration-matches');
+    await protection.getByTestId('register').click();
+    const result = protection.getByTestId('registered');
+    await result.waitFor();
+    const persons = await result.getByTestId('registered-person').evaluateAll((lis) =>
+      lis.map((li) => ({ person: li.dataset.person, row: li.dataset.row, status: li.dataset.status, joined: li.dataset.joined, text: li.textContent })),
+    );
+    expect(persons.length === 12, `${persons.length} persons registered`);
+    const joined = persons.find((p) => p.row === '3');
+    expect(joined.person === pozzalloId && joined.joined === 'true', `row 3 was not joined to ${pozzalloId} (${joined.person})`);
+    const draft = persons.find((p) => p.row === '11');
+    expect(draft.status === 'draft' && /gender/.test(draft.text), `row 11 without gender: ${draft.status} ${draft.text}`);
+    expect(persons.filter((p) => p.status === 'draft').length === 1, 'more than one draft');
+    expect(persons.every((p) => /R-\d{8}-/.test(p.text)), 'a person without a registration number');
+    for (const p of persons) registeredIds[p.row] = p.person;
+    await result.locator(`[data-testid="registered-person"][data-row="3"] [data-testid="registered-case"]`).click();
+    await protection.getByTestId('protection-case').waitFor();
+    const registrations = await protection.getByTestId('registration').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+    expect(registrations.length === 2, `${registrations.length} registrations for the joined person`);
+    expect(registrations.some((r) => /Pozzallo/.test(r)) && registrations.some((r) => /Lampedusa/.test(r)), `registrations: ${registrations.join(' | ')}`);
+  });
+
+  await step('protection: the child registered with his mother links to her case', protection, async () => {
+    await protection.goto(`${base}/protection/cases/${encodeURIComponent(registeredIds['2'])}`);
+    await protection.getByTestId('protection-case').waitFor();
+    const link = protection.locator(`[data-testid="family-link"][data-person="${cssEscape(registeredIds['1'])}"]`);
+    expect(/Selam Gebremedhin/.test(await link.innerText()) && /mother/.test(await link.innerText()), 'no family link to the mother');
+    await link.locator('a').click();
+    await protection.waitForURL((url) => url.pathname === `/protection/cases/${encodeURIComponent(registeredIds['1'])}`);
+    await protection.getByTestId('protection-case').waitFor();
+  });
+
+  await step('protection: an impossible birth date is refused by person and field, and nothing typed is lost', protection, async () => {
+    await protection.goto(`${base}/protection/register`);
+    await protection.getByTestId('registration-form').waitFor();
+    await protection.getByTestId('reg-place').fill('Lampedusa, Molo Favarolo');
+    await regRow(1).getByTestId('row-first-name').fill('Tewelde');
+    await regRow(1).getByTestId('row-second-name').fill('Futuro');
+    await regRow(1).getByTestId('row-birthdate').fill('2031-01-01');
+    await regRow(2).getByTestId('row-first-name').fill('Senait');
+    await regRow(2).getByTestId('row-second-name').fill('Futuro');
+    await regRow(2).getByTestId('row-gender').selectOption('Feminine');
+    await protection.getByTestId('register').click();
+    const error = protection.locator('[data-testid="reg-status"] [data-testid="error"]');
+    await error.waitFor();
+    const detail = await error.getByTestId('problem-detail').innerText();
+    expect(/persons\[0\]\.birthdate/.test(detail), `the error does not name persons[0].birthdate: ${detail}`);
+    expect((await regRow(1).getAttribute('class'))?.includes('invalid'), 'the wrong row is not marked');
+    expect((await regRow(1).getByTestId('row-birthdate').inputValue()) === '2031-01-01', 'the birth date typed was lost');
+    expect((await regRow(2).getByTestId('row-first-name').inputValue()) === 'Senait', 'the second row was lost');
+    expect((await regRow(2).getByTestId('row-gender').inputValue()) === 'Feminine', 'the gender chosen was lost');
+    expect((await protection.getByTestId('reg-place').inputValue()) === 'Lampedusa, Molo Favarolo', 'the place was lost');
+    const cases = await protectionApi('/protection/cases');
+    expect(!cases.body.cases.some((c) => /Futuro/.test(c.caption)), 'a refused registration wrote something');
+  });
+
+  await step('protection case: a screening with "pregnant" and "asylum intention" shows the needs with their reasons', protection, async () => {
+    await protection.goto(`${base}/protection/cases/${encodeURIComponent(registeredIds['5'])}`);
+    await protection.getByTestId('protection-case').waitFor();
+    expect(/Merhawit Asfaha/.test(await protection.getByTestId('case-caption').innerText()), 'not the case of Merhawit Asfaha');
+    expect(/not a suspect/.test(await protection.getByTestId('person-status').innerText()), 'the status does not say "not a suspect"');
+    const form = protection.getByTestId('screening-form');
+    if (!(await form.isVisible())) await protection.locator('.screening-details > summary').click();
+    await form.getByTestId('screen-pregnant').check();
+    await form.getByTestId('screen-asylum_intention').check();
+    await form.getByTestId('screen-submit').click();
+    const result = protection.getByTestId('screening-result');
+    await result.locator('[data-testid="need"][data-rule="pregnancy"]').waitFor();
+    const needs = await result.getByTestId('need').allInnerTexts();
+    expect(needs.some((n) => /antenatal/.test(n)), `no reason for the pregnancy need: ${needs.join(' | ')}`);
+    expect(needs.some((n) => /asylum/.test(n)), `no asylum need: ${needs.join(' | ')}`);
+    const services = await result.getByTestId('suggested-referral').evaluateAll((lis) => lis.map((li) => li.dataset.service));
+    expect(services.includes('shelter') && services.includes('asylum'), `suggested: ${services.join(', ')}`);
+    // The page is drawn again with the screening in its list.
+    await protection.locator('[data-testid="screening"] [data-testid="need"][data-rule="pregnancy"]').waitFor();
+    await snap(protection, 'protection-case');
+  });
+
+  await step('protection case: a referral sent without consent is refused; with consent it is sent', protection, async () => {
+    await protection.locator('[data-testid="screening"] [data-testid="suggested-referral"][data-service="shelter"] [data-testid="refer"]').first().click();
+    const form = protection.getByTestId('referral-form');
+    expect((await form.getByTestId('referral-service').inputValue()) === 'shelter', 'the form is not prefilled with shelter');
+    expect(/Pregnancy/.test(await form.getByTestId('referral-reasons').innerText()), 'the reasons are not prefilled');
+    await form.getByTestId('referral-provider').fill('Casa della Mamma, Agrigento');
+    await form.getByTestId('referral-send').check();
+    await form.getByTestId('referral-submit').click();
+    const message = form.locator('[data-testid="referral-message"] [data-testid="error"]');
+    await message.waitFor();
+    expect(/consent/.test(await message.innerText()), `the refusal does not mention consent: ${await message.innerText()}`);
+    expect((await protection.locator('[data-testid="referral-row"][data-service="shelter"]').count()) === 0, 'a refused referral is listed');
+    await form.getByTestId('referral-consent').selectOption('given');
+    await form.getByTestId('referral-sharing').selectOption('given');
+    await form.getByTestId('referral-submit').click();
+    const row = protection.locator('[data-testid="referral-row"][data-service="shelter"]');
+    await row.waitFor();
+    expect((await row.getAttribute('data-status')) === 'sent', `the referral is ${await row.getAttribute('data-status')}`);
+    expect(/Pregnancy/.test(await row.innerText()), 'the referral does not carry its reasons');
+    await row.getByTestId('referral-step-accepted').click();
+    await protection.locator('[data-testid="referral-row"][data-service="shelter"][data-status="accepted"]').waitFor();
+  });
+
+  await step('protection case: the return plan refuses "travel" before "travel documents" is done, in the node\'s words', protection, async () => {
+    await protection.goto(`${base}/protection/cases/${encodeURIComponent(fatouId)}`);
+    const plan = protection.getByTestId('return-plan');
+    await plan.waitFor();
+    expect((await plan.locator('[data-testid="return-step"][data-step="travel_documents"]').getAttribute('data-status')) === 'in_progress', 'travel documents are not in progress');
+    await plan.locator('[data-testid="return-step"][data-step="travel"] [data-testid="return-start"]').click();
+    const message = plan.locator('[data-testid="return-message"] [data-testid="error"]');
+    await message.waitFor();
+    const text = await message.innerText();
+    expect(/travel cannot start before travel_documents/.test(text), `the refusal: ${text}`);
+    expect((await plan.locator('[data-testid="return-step"][data-step="travel"]').getAttribute('data-status')) === 'pending', 'travel moved');
+    await plan.getByTestId('return-note').fill('laissez-passer issued by the consulate');
+    await plan.locator('[data-testid="return-step"][data-step="travel_documents"] [data-testid="return-done"]').click();
+    await protection.locator('[data-testid="return-step"][data-step="travel_documents"][data-status="done"]').waitFor();
+  });
+
+  await step('protection in Arabic: the case page runs right to left with its labels in Arabic', protection, async () => {
+    await protection.getByTestId('lang').selectOption('ar');
+    await protection.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await protection.getByTestId('return-plan').waitFor();
+    const label = await protection.locator('[data-testid="return-step"][data-step="travel"] th').innerText();
+    expect(/[\u0600-\u06FF]/.test(label), `the step is not in Arabic: ${label}`);
+    expect(/[\u0600-\u06FF]/.test(await protection.getByTestId('person-status').innerText()), 'the status is not in Arabic');
+    await snap(protection, 'protection-case-arabic');
+    await protection.goto(`${base}/protection/register`);
+    await protection.getByTestId('registration-form').waitFor();
+    const first = await protection.locator('[data-testid="reg-rows"] thead th:nth-child(2)').boundingBox();
+    const second = await protection.locator('[data-testid="reg-rows"] thead th:nth-child(3)').boundingBox();
+    expect(first.x > second.x, 'in Arabic the registration table does not run right to left');
+    await protection.getByTestId('lang').selectOption('en');
+    await protection.waitForFunction(() => document.documentElement.dir === 'ltr');
+  });
+
+  await step('protection: an analyst is not offered Protection, is refused it, and sees no facts of a protection case', reviewer, async () => {
+    expect((await reviewer.getByTestId('nav-protection').count()) === 0, 'the analyst is offered Protection');
+    for (const path of ['/protection', '/protection/register', `/protection/cases/${encodeURIComponent(yonasId)}`]) {
+      await reviewer.goto(`${base}${path}`);
+      await reviewer.getByTestId('not-permitted').waitFor();
+    }
+    expect((await reviewer.getByTestId('protection-case').count()) === 0, 'a case shown to the analyst');
+    await reviewer.goto(`${base}/entity/${encodeURIComponent(yonasId)}`);
+    await reviewer.getByTestId('not-permitted').waitFor();
+    expect((await reviewer.getByTestId('fact').count()) === 0, 'facts of a protection case shown to the analyst');
+    const status = await reviewer.evaluate(async () => (await fetch('/api/v1/protection/cases')).status);
+    expect(status === 403, `the API answered ${status} to the analyst`);
+  });
+
+  const investigator = await newPage();
+  await step('investigator: a person recorded as smuggled is designated suspect only with a reason of 10 characters', investigator, async () => {
+    await login(investigator, 'investigator');
+    await setReason(investigator, REASON);
+    expect((await investigator.getByTestId('nav-protection').count()) === 0, 'the investigator is offered Protection');
+    const hits = await search(investigator, 'hussain');
+    const person = hits.find((h) => h.schema === 'Person');
+    expect(person, 'no Person among the results for "hussain"');
+    await investigator.locator(`[data-testid="search-result"][data-id="${cssEscape(person.id)}"]`).click();
+    await investigator.getByTestId('entity-page').waitFor();
+    const section = investigator.getByTestId('status-section');
+    await section.getByTestId('record-form').waitFor();
+    expect((await section.getByTestId('person-status').count()) === 0, 'a status is shown before any was recorded');
+    await section.getByTestId('record-status').selectOption('object_of_smuggling');
+    await section.getByTestId('record-reason').fill('intercepted at sea as a passenger; paid 2,000 EUR for the crossing');
+    await section.getByTestId('record-submit').click();
+    await section.locator('[data-testid="person-status"][data-status="object_of_smuggling"]').waitFor();
+    expect(/not a suspect/.test(await section.getByTestId('person-status').innerText()), 'the status does not say "not a suspect"');
+    await section.getByTestId('designate-status').selectOption('suspect');
+    await section.getByTestId('designate-reason').fill('steered');
+    await section.getByTestId('designate-submit').click();
+    const error = section.getByTestId('error');
+    await error.waitFor();
+    expect(/reason/.test(await error.innerText()), `the refusal does not name the reason: ${await error.innerText()}`);
+    expect((await section.getByTestId('person-status').getAttribute('data-status')) === 'object_of_smuggling', 'the status changed on a refused designation');
+    await section.getByTestId('designate-reason').fill('steered the boat according to three witnesses');
+    await section.getByTestId('designate-submit').click();
+    await section.locator('[data-testid="person-status"][data-status="suspect"]').waitFor();
+    const history = await section.getByTestId('status-history-item').evaluateAll((lis) => lis.map((li) => ({ status: li.dataset.status, text: li.textContent })));
+    expect(history.length === 2 && history[0].status === 'object_of_smuggling' && history[1].status === 'suspect', `history: ${history.map((h) => h.status).join(', ')}`);
+    expect(history.every((h) => /investigator/.test(h.text)), 'the history does not say who decided');
+    expect(/three witnesses/.test(history[1].text), 'the history does not show the reason');
+    await snap(investigator, 'person-status');
+  });
+
   await step('no request left 127.0.0.1 and no page error', null, async () => {
     expect(offHost.length === 0, `requests off 127.0.0.1: ${offHost.slice(0, 5).join(', ')}`);
     expect(pageErrors.length === 0, `page errors: ${pageErrors.slice(0, 5).join(' | ')}`);

@@ -381,9 +381,21 @@ function decideForm(alert: Alert, onDone: (a: Alert) => void): HTMLElement {
 function alertRow(alert: Alert, reload: () => void): HTMLElement {
   return h(
     'tr',
-    { 'data-alert': alert.id, 'data-decision': alert.decision?.decision ?? '', 'data-conflict': String(alert.conflict.length > 0) },
+    {
+      'data-alert': alert.id,
+      'data-decision': alert.decision?.decision ?? '',
+      'data-conflict': String(alert.conflict.length > 0),
+      'data-protection': String(alert.protection_relevant === true),
+    },
     h('td', { dir: 'ltr' }, formatTime(alert.raised_at)),
-    h('td', null, entityLink(alert.subject_id, alert.subject_caption)),
+    h(
+      'td',
+      null,
+      entityLink(alert.subject_id, alert.subject_caption),
+      alert.protection_relevant
+        ? [' ', h('span', { class: 'badge protection-relevant', 'data-testid': 'protection-relevant', title: t('alerts.protectionTitle') }, t('alerts.protection'))]
+        : null,
+    ),
     h('td', null, entityLink(alert.entry_id, alert.entry_caption), h('div', { class: 'muted small' }, bdi(`${alert.list}${alert.list_version ? ` v${alert.list_version}` : ''}`))),
     h('td', null, score(alert.score)),
     h('td', null, reasonsList(alert.reasons)),

@@ -9,6 +9,7 @@ import { paths } from '../router';
 import { REVIEWER_ROLES, type ClusterLink, type Entity, type Fact, type HistoryItem, type Link, type SameAs } from '../types';
 import { bar, failurePage, handlingBadge, loading, tableHead, withheldNotice } from './common';
 import type { ViewContext } from './context';
+import { statusSection } from './person_status';
 
 const LINKS_SHOWN = 100;
 
@@ -66,6 +67,7 @@ function entityView(entity: Entity, ctx: ViewContext): Child[] {
       h('span', { 'data-testid': 'withheld-count', 'data-count': String(entity.withheld), class: entity.withheld > 0 ? 'has-withheld' : null }, t('withheld.count', { count: entity.withheld })),
     ),
     withheldNotice(entity.withheld, ctx.focusReason),
+    entity.schema === 'Person' ? statusSection(entity.id, ctx) : null,
     h(
       'section',
       { class: 'block', 'aria-labelledby': 'facts-h' },

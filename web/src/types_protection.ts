@@ -1,0 +1,235 @@
+// The shapes of the protection part of the node's API (docs/api.md, "Protection"), and of a
+// person's status (object of smuggling, possible victim, suspect), which every reading role sees.
+
+export type Priority = 'urgent' | 'high' | 'normal';
+
+export interface Vocabulary {
+  gender: string[];
+  marital_status: string[];
+  trafficking_indicators: string[];
+  accompaniment: string[];
+  age_assessment: string[];
+  medical_needs: string[];
+  disabilities: string[];
+  violence: string[];
+  services: string[];
+  consent: string[];
+  referral_states: string[];
+  return_steps: string[];
+  return_statuses: string[];
+  htcds_fields: [string, string][];
+}
+
+export interface DocumentInput {
+  kind: string;
+  number: string;
+  country?: string;
+}
+
+export interface FamilyInput {
+  relative: string;
+  relationship: string;
+}
+
+/** What a screening records; every field may be left out. */
+export interface Screening {
+  birth_date?: string;
+  age_claimed?: number;
+  age_assessment?: string;
+  accompaniment?: string;
+  trafficking_indicators: string[];
+  medical_needs: string[];
+  disabilities: string[];
+  pregnant: boolean;
+  violence: string[];
+  asylum_intention: boolean;
+  wishes_to_return: boolean;
+  family_separated: boolean;
+}
+
+/** One row of a registration. Whatever is missing makes a draft, never an error. */
+export interface PersonInput {
+  ref?: string;
+  same_as?: string;
+  first_name?: string;
+  second_name?: string;
+  birthdate?: string;
+  age_claimed?: number;
+  gender?: string;
+  citizenship?: string[];
+  documents?: DocumentInput[];
+  family?: FamilyInput[];
+  accompaniment?: string;
+  agreement_to_manage_personal_data?: string;
+}
+
+export interface RegistrationInput {
+  place: string;
+  date?: string;
+  event?: { name: string; area?: string; outcome?: string };
+  persons: PersonInput[];
+}
+
+export interface PossibleMatch {
+  person_id: string;
+  caption: string;
+  score: number;
+  reasons: string[];
+}
+
+export interface Need {
+  rule: string;
+  need: string;
+  level: string;
+  priority: Priority;
+  reason: string;
+  refer: string[];
+}
+
+export interface SuggestedReferral {
+  service: string;
+  priority: Priority;
+  reasons: string[];
+}
+
+export interface Assessment {
+  age: { min: number; max: number } | null;
+  child: boolean;
+  needs: Need[];
+  referrals: SuggestedReferral[];
+  rules_version: number;
+}
+
+export interface RegisteredPerson {
+  index: number;
+  ref: string | null;
+  person_id: string;
+  registration_id: string;
+  registration_number: string;
+  status: 'draft' | 'complete';
+  missing: string[];
+  possible_matches: PossibleMatch[];
+  assessment: Assessment | null;
+}
+
+export interface RegistrationResult {
+  event: string | null;
+  persons: RegisteredPerson[];
+}
+
+export interface CaseSummary {
+  person: string;
+  caption: string;
+  registered: string | null;
+  place: string | null;
+  draft: boolean;
+  open_referrals: number;
+  overdue_referrals: number;
+  next_due: string | null;
+  top_priority: Priority | null;
+}
+
+export interface Registration {
+  id: string;
+  number: string;
+  date: string;
+  place: string;
+  registered_by: string;
+  status: 'draft' | 'complete';
+  missing: string[];
+  event: string | null;
+  fields: Record<string, string[]>;
+}
+
+export interface ScreeningRecord {
+  id: string;
+  date: string;
+  screened_by: string;
+  answers: Partial<Screening>;
+  needs: Need[];
+  suggested_referrals: SuggestedReferral[];
+}
+
+export interface ConsentRecord {
+  referral: string;
+  sharing: string;
+  legal_basis: string | null;
+}
+
+export interface ReferralStep {
+  status: string;
+  by: string;
+  at: string;
+  note: string | null;
+  consent: ConsentRecord | null;
+}
+
+export interface Referral {
+  id: string;
+  person: string;
+  service: string;
+  provider: string | null;
+  due_date: string;
+  status: string;
+  consent: ConsentRecord;
+  reasons: string[];
+  steps: ReferralStep[];
+  overdue: boolean;
+}
+
+export interface ReferralInput {
+  person: string;
+  service: string;
+  provider?: string;
+  due_date: string;
+  consent: string;
+  sharing_consent: string;
+  legal_basis?: string;
+  note?: string;
+  reasons?: string[];
+  send?: boolean;
+}
+
+export interface ReferralStepInput {
+  status: string;
+  note?: string;
+  consent?: string;
+  sharing_consent?: string;
+  legal_basis?: string;
+}
+
+export interface ReturnPlan {
+  id: string;
+  destination: string | null;
+  plan: { steps: [string, string][] };
+  records: { step: string; status: string; by: string; at: string; note: string | null }[];
+}
+
+export interface StatusRecord {
+  id?: string;
+  status: string;
+  reason: string;
+  decided_by: string;
+  decided_at: string;
+  recorded_for: string;
+}
+
+export interface PersonStatus {
+  person: string;
+  in_force: StatusRecord | null;
+  /** Recorded as smuggled or as a possible victim: never treated as an offender. */
+  protected: boolean;
+  history: StatusRecord[];
+}
+
+export interface Case {
+  person: string;
+  caption: string;
+  facts: Record<string, string[]>;
+  registrations: Registration[];
+  screenings: ScreeningRecord[];
+  referrals: Referral[];
+  return_plan: ReturnPlan | null;
+  family: { relative: string; caption: string; relationship: string }[];
+  status: PersonStatus;
+}

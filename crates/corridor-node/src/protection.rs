@@ -9,6 +9,7 @@
 //! - `care.rs`: vulnerability screening, referrals, return plans, the case page and worklist;
 //! - `rights.rs`: the person's rights — a copy of everything held, corrections, retention
 //!   periods with an audited purge;
+//! - `htcds_io.rs`: registrations to and from HTCDS v2 files;
 //! - `disclosure.rs`: the one way protection data reaches another purpose — chosen facts, on
 //!   consent or a written legal basis, audited, withdrawable;
 //! - `conflicts.rs`: a fact corrected apart by two people (a field node offline and the national
@@ -19,6 +20,7 @@
 mod care;
 mod conflicts;
 mod disclosure;
+mod htcds_io;
 mod index;
 mod registration;
 mod rights;
@@ -37,6 +39,7 @@ pub use care::{
 };
 pub use conflicts::{Conflict, ConflictValue, ResolveInput};
 pub use disclosure::{DisclosureInput, DisclosureView};
+pub use htcds_io::{HtcdsImport, MAX_HTCDS_BYTES};
 pub(crate) use index::ProtectionIndex;
 pub use registration::{
     DocumentInput, EventInput, FamilyInput, PersonInput, PossibleMatch, RegisteredPerson,

@@ -197,6 +197,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             post(r::protection::correction),
         ),
         (
+            "get",
+            "/api/v1/protection/htcds",
+            get(r::protection::htcds_export),
+        ),
+        (
+            "post",
+            "/api/v1/protection/htcds",
+            post(r::protection::htcds_import),
+        ),
+        (
             "post",
             "/api/v1/protection/cases/{person}/disclosures",
             post(r::protection::disclose),
@@ -335,6 +345,7 @@ fn body_limit(route: &str) -> usize {
     match route {
         "/api/v1/watchlists/{list}/versions" => routes::border::MAX_WATCHLIST_BYTES,
         "/api/v1/sync/statements" => routes::sync::MAX_BATCH_BYTES,
+        "/api/v1/protection/htcds" => corridor_node::protection::MAX_HTCDS_BYTES,
         // Packages and files stream to disk; the node checks their size as they come.
         "/api/v1/coop/packages" | "/api/v1/coop/requests/{node}/{reference}/attachments" => {
             corridor_node::coop::MAX_PACKAGE_BYTES as usize

@@ -215,6 +215,16 @@ impl Node {
         subject: &Subject,
         input: RegistrationInput,
     ) -> Result<RegistrationResult, NodeError> {
+        self.register_up_to(subject, input, MAX_PERSONS)
+    }
+
+    /// As [`Node::register_migrants`], with room for `max` persons (a file's import).
+    pub(crate) fn register_up_to(
+        &self,
+        subject: &Subject,
+        input: RegistrationInput,
+        max: usize,
+    ) -> Result<RegistrationResult, NodeError> {
         self.require(subject, Action::Assist)?;
         let today = now()[..10].to_string();
         let mut errors = Vec::new();
@@ -230,8 +240,8 @@ impl Node {
             Ok(_) => {}
             Err(e) => errors.push(format!("date: {e}")),
         }
-        if input.persons.is_empty() || input.persons.len() > MAX_PERSONS {
-            errors.push(format!("persons: 1 to {MAX_PERSONS} in one registration"));
+        if input.persons.is_empty() || input.persons.len() > max {
+            errors.push(format!("persons: 1 to {max} in one registration"));
         }
         let rows: HashMap<&str, usize> = input
             .persons

@@ -18,6 +18,7 @@ use corridor_store::Location;
 use super::*;
 use crate::{Node, NodeError};
 
+mod htcds;
 mod offline;
 mod rights;
 

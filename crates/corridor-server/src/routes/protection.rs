@@ -3,18 +3,22 @@
 //! roles — and a person's status (smuggled, possible victim, suspect) for everyone who may
 //! see the person, changed only as the node allows.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use std::collections::HashMap;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::IntoResponse;
 use corridor_node::protection::{
     CorrectionInput, DisclosureInput, PersonStatusInput, ReferralInput, ReferralStepInput,
     RegistrationInput, ResolveInput, ReturnStepInput,
 };
 use corridor_protection::vulnerability::Screening;
 
-use super::{ApiResult, node_call};
-use crate::App;
-use crate::auth::parse_body;
+use super::{ApiResult, node_call, query_param};
+use crate::auth::{caller, parse_body};
+use crate::problem::Problem;
+use crate::{App, blocking};
 
 pub async fn register(
     State(app): State<App>,
@@ -305,6 +309,61 @@ pub async fn withdraw_disclosure(
         &method,
         StatusCode::CREATED,
         move |node, s| node.withdraw_disclosure(s, &id, &input.reason),
+    )
+    .await
+}
+
+/// Every registration as an HTCDS v2 file (CSV with the standard's column names).
+pub async fn htcds_export(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    let c = caller(&app, &headers, &method).await?;
+    let text = blocking(move || app.node.htcds_export(&c.subject).map_err(Problem::from)).await?;
+    let mut response = Body::from(text).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"corridor-htcds.csv\""),
+    );
+    Ok(response)
+}
+
+/// Registers the persons of an HTCDS file (`text/csv`) at `?place=`.
+pub async fn htcds_import(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> ApiResult {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if content_type != "text/csv" {
+        return Err(Problem::invalid(format!(
+            "Content-Type: {content_type:?}; send an HTCDS file as text/csv"
+        )));
+    }
+    let place = query_param(&q, "place")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Problem::invalid("place: where the persons are registered (?place=)"))?
+        .to_string();
+    let file = query_param(&q, "file").unwrap_or("upload.csv").to_string();
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.htcds_import(s, &place, &file, &body),
     )
     .await
 }

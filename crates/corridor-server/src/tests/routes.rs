@@ -182,6 +182,20 @@ fn every_route_answers_for_a_permitted_caller() {
                 let (officer, person) = registered();
                 officer.get(&s, &p.replace("{person}", &person), None)
             }
+            ("post", "/api/v1/protection/htcds") => {
+                let officer = login(&s, "protection-officer");
+                call(
+                    &s,
+                    "POST",
+                    &format!("{concrete}?place=Catania"),
+                    &[
+                        ("Cookie", officer.cookie.as_str()),
+                        ("X-CSRF-Token", officer.csrf.as_str()),
+                        ("Content-Type", "text/csv"),
+                    ],
+                    b"prs_FirstName,prs_SecondName,prs_Gender\nAmina,Yusuf,Feminine\n",
+                )
+            }
             ("post", "/api/v1/protection/registrations") => login(&s, "protection-officer").send(&s, "POST", &concrete, &registration),
             ("post", p) if p.starts_with("/api/v1/protection/") => {
                 let (officer, person) = registered();

@@ -11,6 +11,7 @@ mod demo_protection;
 mod graph_command;
 mod mrz_command;
 mod node_commands;
+mod protection_command;
 mod resolve_command;
 mod screen_command;
 
@@ -166,6 +167,11 @@ enum Command {
     Coop {
         #[command(subcommand)]
         command: coop_command::CoopCommand,
+    },
+    /// Protection records: HTCDS files in and out, retention and the purge.
+    Protection {
+        #[command(subcommand)]
+        command: protection_command::ProtectionCommand,
     },
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
@@ -336,6 +342,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Screen(args) => screen_command::screen(args),
         Command::Graph { command } => graph_command::run(command),
         Command::Coop { command } => coop_command::run(&ctx, command),
+        Command::Protection { command } => protection_command::run(&ctx, command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
         Command::Alerts { command } => border_command::alerts(&ctx, command),

@@ -20,6 +20,10 @@ mod coop;
 #[path = "cli/border.rs"]
 mod border;
 
+/// A protection field node and its national node as two processes.
+#[path = "cli/protection.rs"]
+mod protection;
+
 struct Node {
     dir: tempfile::TempDir,
 }

@@ -78,6 +78,20 @@ impl Node {
         })
     }
 
+    /// Protection work needs the `assist` action; a refusal is audited (an enforcement user
+    /// trying to reach protection data leaves a trace).
+    pub(crate) fn require_assist(&self, subject: &Subject) -> Result<(), NodeError> {
+        self.require(subject, corridor_policy::Action::Assist)
+            .inspect_err(|e| {
+                self.audit_refusal(
+                    &subject.username,
+                    "protection",
+                    "protection data",
+                    &e.to_string(),
+                )
+            })
+    }
+
     /// A statement's value in its normal form, or an error naming `field`.
     pub(crate) fn protection_statement(
         &self,

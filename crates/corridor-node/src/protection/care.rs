@@ -231,7 +231,7 @@ impl Node {
 
     /// A registered person the caller may work on, or NotFound.
     fn known_person(&self, subject: &Subject, person: &str) -> Result<String, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reader = self.protection_reader(subject, "protection case work");
         self.registered_persons(&reader)?
             .get(person)
@@ -447,7 +447,7 @@ impl Node {
 
     /// A referral as the caller may see it.
     pub fn referral(&self, subject: &Subject, id: &str) -> Result<ReferralView, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reader = self.protection_reader(subject, "protection case work");
         let mut store = self.store();
         let statements = store.entity_statements(id)?;
@@ -813,7 +813,7 @@ impl Node {
     /// The protection worklist: every registered person with drafts, open and overdue
     /// referrals and the next due date; overdue first, then the nearest due date.
     pub fn protection_cases(&self, subject: &Subject) -> Result<Vec<CaseSummary>, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reader = self.protection_reader(subject, "protection worklist");
         if !self.may_read_protection(&reader) {
             return Err(NodeError::Forbidden(

@@ -121,7 +121,7 @@ impl Node {
         person: &str,
         input: ResolveInput,
     ) -> Result<Conflict, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reason = input.reason.trim();
         if reason.chars().count() < 5 || reason.chars().count() > 1000 {
             return Err(NodeError::Invalid(

@@ -54,7 +54,7 @@ impl Node {
         person: &str,
         input: DisclosureInput,
     ) -> Result<DisclosureView, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let to: Purpose = match input.to.as_str() {
             "law_enforcement" => Purpose::LawEnforcement,
             "border_management" => Purpose::BorderManagement,
@@ -174,7 +174,7 @@ impl Node {
         id: &str,
         reason: &str,
     ) -> Result<DisclosureView, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reason = reason.trim();
         if reason.chars().count() < 5 || reason.chars().count() > 1000 {
             return Err(NodeError::Invalid("reason: 5 to 1000 characters".into()));

@@ -47,7 +47,7 @@ fn list(value: &str) -> Vec<String> {
 impl Node {
     /// Every registration the caller may export, one row each, with HTCDS column names.
     pub fn htcds_export(&self, subject: &Subject) -> Result<String, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         self.require(subject, Action::Export)?;
         let reader = self.protection_reader(subject, "HTCDS export");
         let index = self.protection_index()?;
@@ -155,7 +155,7 @@ impl Node {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<HtcdsImport, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         if bytes.len() > MAX_HTCDS_BYTES {
             return Err(NodeError::Invalid(format!(
                 "{file_name}: larger than {MAX_HTCDS_BYTES} bytes"

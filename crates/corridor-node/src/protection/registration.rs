@@ -225,7 +225,7 @@ impl Node {
         input: RegistrationInput,
         max: usize,
     ) -> Result<RegistrationResult, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let today = now()[..10].to_string();
         let mut errors = Vec::new();
         if input.place.trim().is_empty() {
@@ -656,7 +656,7 @@ impl Node {
         place: &str,
         persons: &[PersonInput],
     ) -> Result<Vec<Vec<PossibleMatch>>, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         if persons.len() > MAX_PERSONS {
             return Err(NodeError::Invalid(format!(
                 "persons: at most {MAX_PERSONS}"

@@ -163,7 +163,7 @@ impl Node {
     }
 
     fn known_person_for_rights(&self, subject: &Subject, person: &str) -> Result<(), NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let reader = Subject {
             reason: Some(
                 subject
@@ -259,7 +259,7 @@ impl Node {
 
     /// Who is due for purging, and who is held past their date and why.
     pub fn retention_report(&self, subject: &Subject) -> Result<RetentionReport, NodeError> {
-        self.require(subject, Action::Assist)?;
+        self.require_assist(subject)?;
         let settings = RetentionSettings::builtin();
         let today = now()[..10].to_string();
         let index = self.protection_index()?;

@@ -418,6 +418,22 @@ fn enforcement_roles_reach_no_protection_data_on_any_path() {
 }
 
 #[test]
+fn an_enforcement_user_trying_protection_work_is_refused_and_audited() {
+    let (node, _dir) = node();
+    let analyst = who("analyst", Some("curious"));
+    assert!(node.protection_cases(&analyst).is_err());
+    assert!(node.retention_report(&analyst).is_err());
+    let audit = node.store().audit_range(1, 100).unwrap();
+    let refused: Vec<_> = audit
+        .iter()
+        .filter(|e| {
+            e.user == "analyst-user" && e.action == "protection" && e.outcome.starts_with("refused")
+        })
+        .collect();
+    assert_eq!(refused.len(), 2, "{audit:?}");
+}
+
+#[test]
 fn protection_data_reaches_enforcement_only_as_disclosed_on_consent_and_until_withdrawn() {
     let (node, _dir) = node();
     let mut p = person("1", "Kidane", "Berhe");

@@ -824,6 +824,38 @@ async function main() {
   let pozzalloId = null;
   const registeredIds = {};
 
+  await step('a hit on a person recorded as smuggled goes to protection\'s alert queue, badged "protection"', border, async () => {
+    // The traveller on the watchlist is recorded as smuggled by the border officer; a crossing
+    // of the same person with a passport is then screened for protection, not enforcement.
+    await registerEntry();
+    const traveller = await border.locator('[data-testid="crossing-recorded"] a').getAttribute('data-entity');
+    await border.goto(`${base}/entity/${encodeURIComponent(traveller)}`);
+    const section = border.getByTestId('status-section');
+    await section.getByTestId('record-form').waitFor();
+    await section.getByTestId('record-status').selectOption('object_of_smuggling');
+    await section.getByTestId('record-reason').fill('found in the hold of a boat with 40 others');
+    await section.getByTestId('record-submit').click();
+    await section.getByTestId('status-saved').waitFor();
+    await border.goto(`${base}/crossing`);
+    await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+    await border.getByTestId('field-name').fill(entry.properties.name[0]);
+    await border.getByTestId('field-birth_date').fill(entry.properties.birthDate[0]);
+    await border.getByTestId('field-document_number').fill('U12345678');
+    await border.getByTestId('field-issuing_state').fill('TUR');
+    await border.getByTestId('field-point').selectOption({ index: 1 });
+    await border.getByTestId('register-crossing').click();
+    await border.getByTestId('crossing-recorded').waitFor();
+    const warnings = await border.getByTestId('warnings').innerText();
+    expect(/go to protection/.test(warnings), `warnings: ${warnings}`);
+    await protection.goto(`${base}/protection`);
+    await protection.getByTestId('protection-alerts-link').click();
+    const row = protection.locator('[data-testid="alerts"] tr[data-protection="true"]').first();
+    await row.waitFor();
+    expect((await row.getByTestId('protection-relevant').count()) === 1, 'no "protection" badge on the alert');
+    expect(/birth date/.test(await row.getByTestId('reasons').innerText()), 'the alert does not show its reasons');
+    await snap(protection, 'protection-alert');
+  });
+
   await step('protection: the worklist puts the unaccompanied boy near the top and flags the draft', protection, async () => {
     await protection.getByTestId('nav-protection').click();
     await protection.waitForURL((url) => url.pathname === '/protection');
@@ -908,6 +940,7 @@ async function main() {
     expect(/birth date/.test(reasons) && /name/.test(reasons), `reasons of the match: ${reasons}`);
     expect(/Abdulrahman Al-Sayed/.test(await match.innerText()), 'the match does not show the earlier name');
     await match.getByTestId('same-person').check();
+    await protection.evaluate(() => window.scrollTo(0, 0));
     await snap(protection, 'registration-matches');
     await protection.getByTestId('register').click();
     const result = protection.getByTestId('registered');
@@ -983,6 +1016,7 @@ async function main() {
     expect(services.includes('shelter') && services.includes('asylum'), `suggested: ${services.join(', ')}`);
     // The page is drawn again with the screening in its list.
     await protection.locator('[data-testid="screening"] [data-testid="need"][data-rule="pregnancy"]').waitFor();
+    await protection.evaluate(() => window.scrollTo(0, 0));
     await snap(protection, 'protection-case');
   });
 

@@ -72,7 +72,8 @@ export function statusSection(id: string, ctx: ViewContext): HTMLElement {
       canDesignate ? statusForm('designate-form', ['suspect', 'not_suspect'], t('pstatus.designate'), id, message, done) : null,
       message,
     );
-    if (saved) fill(message, h('p', { class: 'notice ok', 'data-testid': 'status-saved', role: 'status' }, t('pstatus.saved')));
+    // A status recorded under a handling above the user's ceiling is written but not shown back.
+    if (saved) fill(message, h('p', { class: `notice ${s.in_force ? 'ok' : 'warn'}`, 'data-testid': 'status-saved', role: 'status' }, t(s.in_force ? 'pstatus.saved' : 'pstatus.savedHidden')));
   };
   api.personStatus(id).then(
     (s) => ctx.isCurrent() && draw(s),

@@ -111,7 +111,7 @@ function worklist(cases: CaseSummary[]): HTMLElement {
             h(
               'td',
               { 'data-testid': 'case-referrals' },
-              t('prot.openReferrals', { count: c.open_referrals }),
+              c.open_referrals > 0 ? t('prot.openReferrals', { count: c.open_referrals }) : '—',
               c.overdue_referrals > 0
                 ? [' ', h('span', { class: 'overdue', 'data-testid': 'case-overdue' }, t('prot.overdueReferrals', { count: c.overdue_referrals }))]
                 : null,

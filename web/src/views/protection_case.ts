@@ -5,7 +5,7 @@
 
 import { api } from '../api';
 import { bdi, fill, h, type Child } from '../dom';
-import { label, t } from '../i18n';
+import { label, t, tn } from '../i18n';
 import { paths } from '../router';
 import type { Assessment, Case, Need, Screening, ScreeningRecord, SuggestedReferral, Vocabulary } from '../types_protection';
 import { errorBox, failurePage, loading, notPermitted, tableHead } from './common';
@@ -211,7 +211,7 @@ function screeningView(s: ScreeningRecord, refer: (service: string, reasons: str
   return h(
     'article',
     { class: 'screening', 'data-testid': 'screening', 'data-id': s.id },
-    h('h3', null, t('case.screenedOn', { date: s.date }), ' ', h('span', { class: 'muted small' }, bdi(s.screened_by))),
+    h('h3', null, tn('case.screenedOn', { date: day(s.date) }), ' ', h('span', { class: 'muted small' }, bdi(s.screened_by))),
     s.needs.length === 0 ? h('p', { class: 'muted small' }, t('case.noNeeds')) : needList(s.needs),
     s.suggested_referrals.length > 0 ? [h('h4', null, t('case.suggested')), suggestions(s.suggested_referrals, refer)] : null,
   );
@@ -229,18 +229,20 @@ const GROUP_PREFIX: Record<(typeof GROUPS)[number], string> = {
 function screeningForm(c: Case, v: Vocabulary, state: State, reload: () => void): HTMLElement {
   // The last screening's answers are the starting point: a new screening records what changed.
   const last: Partial<Screening> = c.screenings[c.screenings.length - 1]?.answers ?? {};
+  // Without a screening, what the latest registration recorded.
+  const registered = (prop: string) => c.registrations[c.registrations.length - 1]?.fields[prop]?.[0];
   const field = (text: string, control: HTMLElement) => h('label', { class: 'field' }, h('span', null, text), control);
   const birth = h('input', { type: 'text', dir: 'ltr', class: 'date', 'data-testid': 'screen-birth_date', value: last.birth_date ?? c.facts['birthDate']?.[0] ?? '', placeholder: 'YYYY-MM-DD' });
-  const age = h('input', { type: 'text', dir: 'ltr', class: 'age', inputmode: 'numeric', 'data-testid': 'screen-age_claimed', value: last.age_claimed?.toString() ?? '' });
-  const assessment = h('select', { 'data-testid': 'screen-age_assessment' }, options('prot.ageassessment', v.age_assessment, last.age_assessment ?? '', '—'));
-  const accompaniment = h('select', { 'data-testid': 'screen-accompaniment' }, options('prot.accompaniment', v.accompaniment, last.accompaniment ?? '', '—'));
+  const age = h('input', { type: 'text', dir: 'ltr', class: 'age', inputmode: 'numeric', 'data-testid': 'screen-age_claimed', value: last.age_claimed?.toString() ?? registered('ageClaimed') ?? '' });
+  const assessment = h('select', { 'data-testid': 'screen-age_assessment' }, options('prot.ageassessment', v.age_assessment, last.age_assessment ?? registered('ageAssessment') ?? '', '—'));
+  const accompaniment = h('select', { 'data-testid': 'screen-accompaniment' }, options('prot.accompaniment', v.accompaniment, last.accompaniment ?? registered('accompaniment') ?? '', '—'));
   const flags = FLAGS.map((f) => h('input', { type: 'checkbox', 'data-testid': `screen-${f}`, checked: last[f] === true }));
   const groups = GROUPS.map((g) => {
     const chosen = new Set(last[g] ?? []);
     const codes = g === 'trafficking_indicators' ? v.trafficking_indicators : g === 'medical_needs' ? v.medical_needs : g === 'disabilities' ? v.disabilities : v.violence;
     return h(
       'fieldset',
-      { class: 'checks', 'data-testid': `screen-${g}` },
+      { class: `checks ${g === 'trafficking_indicators' ? 'wide' : ''}`, 'data-testid': `screen-${g}` },
       h('legend', null, label('screen', g)),
       codes.map((code) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: code, checked: chosen.has(code) }), ' ', label(GROUP_PREFIX[g], code))),
     );
@@ -307,7 +309,7 @@ function assessmentView(a: Assessment): HTMLElement {
     'div',
     { class: 'notice ok screening-result', 'data-testid': 'screening-result', role: 'status' },
     h('strong', null, t('screen.result')),
-    a.age ? h('span', { class: 'small' }, ' ', t('screen.age', { min: a.age.min, max: a.age.max })) : null,
+    a.age ? h('span', { class: 'small' }, ' ', a.age.min === a.age.max ? t('screen.ageExact', { age: a.age.min }) : t('screen.age', { min: a.age.min, max: a.age.max })) : null,
     a.child ? [' ', h('span', { class: 'badge priority-high' }, t('screen.child'))] : null,
     a.needs.length === 0 ? h('p', { class: 'muted' }, t('case.noNeeds')) : needList(a.needs),
     a.referrals.length > 0 ? [h('h4', null, t('case.suggested')), suggestions(a.referrals, null)] : null,

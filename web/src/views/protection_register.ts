@@ -249,7 +249,7 @@ function registrationForm(v: Vocabulary, ctx: ViewContext): HTMLElement {
           found += list.length;
           showMatches(row, list);
         });
-        fill(status, h('p', { class: 'notice', 'data-testid': 'candidates-found', 'data-count': String(found) }, found > 0 ? t('reg.found', { count: found }) : t('reg.noneFound')));
+        fill(status, h('p', { class: 'notice', 'data-testid': 'candidates-found', 'data-count': String(found) }, found === 1 ? t('reg.foundOne') : found > 0 ? t('reg.found', { count: found }) : t('reg.noneFound')));
       },
       (error) => {
         check.disabled = false;
@@ -356,8 +356,9 @@ function rowErrors(error: unknown, sent: Row[]): HTMLElement | null {
     row.tr.classList.add('invalid');
     const input = FIELD_INPUT[m[2] ?? ''];
     if (input) row.inputs[input].setAttribute('aria-invalid', 'true');
-    items.push(h('li', null, h('strong', null, t('reg.row', { row: row.n })), ' ', bdi(part)));
+    items.push(h('li', null, h('strong', null, t('reg.row', { row: row.n })), ' ', bdi(part.slice(m[0].length - (m[2] ?? '').length))));
   }
+  sent.find((row) => row.tr.classList.contains('invalid'))?.tr.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   return items.length > 0 ? h('ul', { class: 'row-errors', 'data-testid': 'row-errors' }, items) : null;
 }
 

@@ -5,7 +5,7 @@
 
 import { api, ApiError } from '../api';
 import { bdi, fill, h } from '../dom';
-import { formatPercent, label, t } from '../i18n';
+import { formatPercent, label, t, type MessageKey } from '../i18n';
 import { paths } from '../router';
 import type { PersonInput, PossibleMatch, RegisteredPerson, RegistrationInput, Vocabulary } from '../types_protection';
 import { errorBox, failurePage, loading, notPermitted, tableHead } from './common';
@@ -91,23 +91,25 @@ function registrationForm(v: Vocabulary, ctx: ViewContext): HTMLElement {
 
   const addRow = (): Row => {
     const n = rows.length + 1;
-    const text = (testid: string, attrs: Record<string, string> = {}) =>
-      h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', 'data-testid': testid, 'aria-label': `${t(`reg.col.${testid.slice(4)}` as Parameters<typeof t>[0])} ${n}`, ...attrs });
-    const select = (testid: string, prefix: string, codes: string[]) =>
-      h('select', { 'data-testid': testid, 'aria-label': `${t(`reg.col.${testid.slice(4)}` as Parameters<typeof t>[0])} ${n}` }, options(prefix, codes, '', '—'));
+    // Each input is named for screen readers by its column and row ("First name 3").
+    const named = (key: MessageKey) => `${t(key)} ${n}`;
+    const text = (testid: string, key: MessageKey, attrs: Record<string, string> = {}) =>
+      h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', 'data-testid': testid, 'aria-label': named(key), ...attrs });
+    const select = (testid: string, key: MessageKey, prefix: string, codes: string[]) =>
+      h('select', { 'data-testid': testid, 'aria-label': named(key) }, options(prefix, codes, '', '—'));
     const inputs: Row['inputs'] = {
-      first_name: text('row-first-name', { dir: 'auto', class: 'name' }),
-      second_name: text('row-second-name', { dir: 'auto', class: 'name' }),
-      gender: select('row-gender', 'prot.gender', v.gender),
-      birthdate: text('row-birthdate', { dir: 'ltr', class: 'date', placeholder: t('reg.birthdateHint'), maxlength: '10' }),
-      age_claimed: text('row-age', { dir: 'ltr', class: 'age', inputmode: 'numeric', maxlength: '3' }),
-      citizenship: text('row-citizenship', { dir: 'ltr', class: 'iso', placeholder: 'er', maxlength: '20' }),
-      accompaniment: select('row-accompaniment', 'prot.accompaniment', v.accompaniment),
-      relative: h('select', { class: 'relrow', 'data-testid': 'row-family-row', 'aria-label': `${t('reg.col.family-row')} ${n}` }, h('option', { value: '' }, '—')),
-      relationship: text('row-family-relationship', { dir: 'auto', class: 'rel', list: 'reg-relationships' }),
-      document: text('row-document', { dir: 'ltr', class: 'doc' }),
-      document_kind: h('select', { 'data-testid': 'row-document-kind', 'aria-label': `${t('reg.col.document-kind')} ${n}` }, options('reg.doc', DOCUMENT_KINDS)),
-      agreement: select('row-agreement', 'reg.agreement', AGREEMENT),
+      first_name: text('row-first-name', 'reg.col.first-name', { dir: 'auto', class: 'name' }),
+      second_name: text('row-second-name', 'reg.col.second-name', { dir: 'auto', class: 'name' }),
+      gender: select('row-gender', 'reg.col.gender', 'prot.gender', v.gender),
+      birthdate: text('row-birthdate', 'reg.col.birthdate', { dir: 'ltr', class: 'date', placeholder: t('reg.birthdateHint'), maxlength: '10' }),
+      age_claimed: text('row-age', 'reg.col.age', { dir: 'ltr', class: 'age', inputmode: 'numeric', maxlength: '3' }),
+      citizenship: text('row-citizenship', 'reg.col.citizenship', { dir: 'ltr', class: 'iso', placeholder: 'er', maxlength: '20' }),
+      accompaniment: select('row-accompaniment', 'reg.col.accompaniment', 'prot.accompaniment', v.accompaniment),
+      relative: h('select', { class: 'relrow', 'data-testid': 'row-family-row', 'aria-label': named('reg.col.family-row') }, h('option', { value: '' }, '—')),
+      relationship: text('row-family-relationship', 'reg.col.family-relationship', { dir: 'auto', class: 'rel', list: 'reg-relationships' }),
+      document: text('row-document', 'reg.col.document', { dir: 'ltr', class: 'doc' }),
+      document_kind: h('select', { 'data-testid': 'row-document-kind', 'aria-label': named('reg.col.document-kind') }, options('reg.doc', DOCUMENT_KINDS)),
+      agreement: select('row-agreement', 'reg.col.agreement', 'reg.agreement', AGREEMENT),
     };
     // The family select offers every other row; rows added later are offered to this one too.
     for (const other of rows) {

@@ -202,6 +202,73 @@ impl Node {
         }))
     }
 
+    /// The label of alerts routed to protection: protection data, in a dataset of its own (so
+    /// that an enforcement alert moved to protection gets new statements, not the same ones).
+    pub(crate) fn protection_alert_provenance(&self, subject: &Subject) -> Arc<Provenance> {
+        let mut p = (*self.protection_provenance(subject)).clone();
+        p.dataset = format!("{}-protection", self.screening.settings.alerts_dataset);
+        Arc::new(p)
+    }
+
+    /// Moves the open alerts raised on `person` before they were recorded as smuggled to
+    /// protection: their enforcement facts are retracted and written again as protection data.
+    /// Decided alerts stay where they were decided. Returns how many moved.
+    pub(crate) fn route_open_alerts_to_protection(
+        &self,
+        subject: &Subject,
+        person: &str,
+    ) -> Result<usize, NodeError> {
+        let mut store = self.store();
+        let provenance = self.protection_alert_provenance(subject);
+        let mut moved = 0;
+        let mut out = Vec::new();
+        for id in store.incoming_links(person, 1000)? {
+            let statements = store.entity_statements(&id)?;
+            let live = live_statements(&statements);
+            let Some(view) = AlertView::from_live(&id, &live) else {
+                continue;
+            };
+            if view.protection_relevant
+                || view.decision.is_some()
+                || view.subject_id != person
+                || live.iter().any(|s| s.schema != ALERT_SCHEMA)
+            {
+                continue;
+            }
+            for s in &live {
+                out.push(Statement::retract(s, {
+                    let mut p = (*s.provenance).clone();
+                    p.recorded_by = subject.username.clone();
+                    p.recorded_at = provenance.recorded_at.clone();
+                    Arc::new(p)
+                }));
+                out.push(Statement::assert(
+                    &s.entity_id,
+                    &s.schema,
+                    &s.prop,
+                    s.value.clone(),
+                    s.original_value.clone(),
+                    provenance.clone(),
+                ));
+            }
+            moved += 1;
+        }
+        if moved > 0 {
+            let mut tx = store.begin()?;
+            tx.write(&out)?;
+            tx.commit()?;
+            self.audit(
+                &mut **store,
+                &subject.username,
+                "alerts routed to protection",
+                person,
+                None,
+                &format!("allowed: {moved} open alerts moved (person recorded as smuggled)"),
+            )?;
+        }
+        Ok(moved)
+    }
+
     /// Raises an alert for each hit at or above the threshold, unless the same person and
     /// entry with the same data were decided a false positive; an alert already raised on the
     /// same data is returned as it is (with this crossing added). Written in the caller's
@@ -218,9 +285,7 @@ impl Node {
         // A hit on a person recorded as smuggled routes to protection: the alert is written as
         // protection data, which no enforcement role reads.
         let provenance = if self.protected_in(store, person_id)?.is_some() {
-            let mut p = (*self.protection_provenance(subject)).clone();
-            p.dataset = self.screening.settings.alerts_dataset.clone();
-            Arc::new(p)
+            self.protection_alert_provenance(subject)
         } else {
             self.alert_provenance(subject)?
         };
@@ -407,9 +472,7 @@ impl Node {
         };
         // A decision is labelled as its alert is: protection's stay protection's.
         let provenance = if before.protection_relevant {
-            let mut p = (*self.protection_provenance(subject)).clone();
-            p.dataset = self.screening.settings.alerts_dataset.clone();
-            Arc::new(p)
+            self.protection_alert_provenance(subject)
         } else {
             self.alert_provenance(subject)?
         };

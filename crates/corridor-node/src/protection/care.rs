@@ -184,6 +184,27 @@ fn json_err(e: serde_json::Error) -> NodeError {
     NodeError::Io(e.to_string())
 }
 
+/// The relationship seen from the other side: the mother's child, the child's parent. One not
+/// known here is said as it was recorded, with its direction.
+fn inverse_relationship(recorded: &str) -> String {
+    let r = recorded.trim().to_lowercase();
+    let inverse = match r.as_str() {
+        "mother" | "father" | "parent" => "child",
+        "son" | "daughter" | "child" => "parent",
+        "husband" | "wife" | "spouse" | "partner" => "spouse",
+        "brother" | "sister" | "sibling" => "sibling",
+        "grandmother" | "grandfather" | "grandparent" => "grandchild",
+        "grandson" | "granddaughter" | "grandchild" => "grandparent",
+        "uncle" | "aunt" => "nephew or niece",
+        "nephew" | "niece" => "uncle or aunt",
+        "cousin" => "cousin",
+        "guardian" => "ward",
+        "ward" => "guardian",
+        _ => return format!("has them as {recorded}"),
+    };
+    inverse.to_string()
+}
+
 /// An organisation's name as part of an id: ASCII letters and digits, runs of anything else
 /// as one `-` (a name with none of them gets its hash).
 fn slug(name: &str) -> String {
@@ -755,8 +776,15 @@ impl Node {
         for id in index.linked(person, "Family") {
             let statements = read(&id)?;
             let live = live_statements(&statements);
+            // Recorded as "relative is <relationship> of person": from the relative's side the
+            // link reads the other way.
             let (a, b) = (first(&live, "person"), first(&live, "relative"));
-            let relative = if a == person { b } else { a };
+            let recorded = first(&live, "relationship");
+            let (relative, relationship) = if a == person {
+                (b, recorded)
+            } else {
+                (a, inverse_relationship(&recorded))
+            };
             if relative.is_empty() {
                 continue;
             }
@@ -768,7 +796,7 @@ impl Node {
             family.push(FamilyLink {
                 relative,
                 caption,
-                relationship: first(&live, "relationship"),
+                relationship,
             });
         }
         drop(store);
@@ -924,5 +952,15 @@ mod tests {
             "croix-rouge-lampedusa"
         );
         assert_eq!(super::slug("الهلال الأحمر").len(), 16);
+    }
+
+    #[test]
+    fn a_family_link_reads_the_other_way_from_the_relative() {
+        assert_eq!(super::inverse_relationship("Mother"), "child");
+        assert_eq!(super::inverse_relationship("wife"), "spouse");
+        assert_eq!(
+            super::inverse_relationship("godmother"),
+            "has them as godmother"
+        );
     }
 }

@@ -596,7 +596,13 @@ impl Node {
                 &subject.username,
                 "status",
             )?);
-            out.push(st(&status_id, "PersonStatus", "decidedAt", date, "status")?);
+            out.push(st(
+                &status_id,
+                "PersonStatus",
+                "decidedAt",
+                &now(),
+                "status",
+            )?);
             if let (Some(a), Some(s)) = (&assessment, p.screening()) {
                 out.extend(self.screening_statements(
                     subject,

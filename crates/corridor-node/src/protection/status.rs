@@ -255,12 +255,14 @@ impl Node {
         let provenance = if protection_role {
             self.protection_provenance(subject)
         } else {
+            // Border management, restricted: every enforcement role that meets the person
+            // (a border officer included) reads the status that protects them.
             Arc::new(Provenance {
                 dataset: "person-status".into(),
                 recorded_by: subject.username.clone(),
                 recorded_at: now(),
                 handling: HandlingCode::Restricted,
-                purpose: Purpose::LawEnforcement,
+                purpose: Purpose::BorderManagement,
                 reliability: SourceReliability::B,
                 grade: InformationGrade::KnownToSource,
             })
@@ -307,6 +309,9 @@ impl Node {
             ),
         )?;
         drop(store);
+        if is_protective(&input.status) {
+            self.route_open_alerts_to_protection(subject, person)?;
+        }
         self.person_status(subject, person)
     }
 }

@@ -111,6 +111,11 @@ fn a_boat_of_fifty_is_registered_at_once_with_families_drafts_and_screenings() {
     assert_eq!(case.family.len(), 1);
     assert_eq!(case.family[0].relative, result.persons[0].person_id);
     assert_eq!(case.family[0].relationship, "mother");
+    // From the mother's side, the same link reads the other way.
+    let mother = node
+        .protection_case(&officer(), &result.persons[0].person_id)
+        .unwrap();
+    assert_eq!(mother.family[0].relationship, "child");
     assert_eq!(case.registrations[0].event.as_deref(), Some(event.as_str()));
     assert!(case.status.protected, "{:?}", case.status);
     let child_case = node.protection_case(&officer(), &child.person_id).unwrap();
@@ -216,6 +221,9 @@ fn a_repeat_registration_is_proposed_with_reasons_and_joined_not_duplicated() {
     assert!(c.persons[0].possible_matches.is_empty());
     let case = node.protection_case(&officer(), &earlier).unwrap();
     assert_eq!(case.registrations.len(), 2);
+    for r in &case.registrations {
+        assert_eq!(r.fields["gender"], ["Masculine"], "{r:?}");
+    }
     assert!(case.facts["alias"].contains(&"عبد الرحمن السيد".to_string()));
 }
 
@@ -638,6 +646,7 @@ fn a_hit_on_a_smuggled_person_goes_to_protection_not_to_enforcement() {
     };
     person("int-1", "Amina Yusuf");
     person("int-2", "Amina Yusuf");
+    person("int-3", "Amina Yusuf");
     node.import_watchlist(
         &who("analyst", None),
         crate::border::WatchlistImport::new(
@@ -694,4 +703,23 @@ fn a_hit_on_a_smuggled_person_goes_to_protection_not_to_enforcement() {
         .unwrap();
     assert!(decided.protection_relevant);
     assert_eq!(queue(&border), ["int-2"]);
+    // An alert raised before the person was recorded as smuggled moves to protection then.
+    let earlier = raise("int-3");
+    assert!(!earlier[0].protection_relevant);
+    assert_eq!(queue(&border), ["int-2", "int-3"]);
+    node.set_person_status(
+        &border,
+        "int-3",
+        PersonStatusInput {
+            status: "object_of_smuggling".into(),
+            reason: "in the same boat, paid the same smugglers".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(queue(&border), ["int-2"]);
+    let mut protection_queue = queue(&who("protection_officer", Some("alert follow-up")));
+    protection_queue.sort();
+    assert_eq!(protection_queue, ["int-1", "int-3"]);
+    // The border officer reads the status they recorded.
+    assert!(node.person_status(&border, "int-3").unwrap().protected);
 }

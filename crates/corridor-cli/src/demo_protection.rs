@@ -11,6 +11,8 @@ use corridor_protection::avrr::{Step, StepStatus};
 use corridor_protection::referral::{Consent, Service};
 use corridor_protection::vulnerability::{Accompaniment, Screening, Violence};
 
+use anyhow::Context as _;
+
 use crate::commands::Context;
 
 fn officer() -> corridor_policy::Subject {
@@ -194,5 +196,59 @@ pub fn demo_protection(ctx: &Context) -> anyhow::Result<usize> {
             destination: None,
         },
     )?;
+    demo_conflict(&node, &s, &id(3))?;
     Ok(result.persons.len() + 1)
+}
+
+/// Amina Yusuf's birth date corrected twice while apart: at the field node at the quay (its
+/// correction arrived later by synchronisation) and here. Both values stay until someone
+/// chooses.
+fn demo_conflict(
+    node: &corridor_node::Node,
+    s: &corridor_policy::Subject,
+    person: &str,
+) -> anyhow::Result<()> {
+    use corridor_model::{
+        HandlingCode, InformationGrade, Provenance, Purpose, SourceReliability, Statement,
+    };
+    let birth = node
+        .store()
+        .entity_statements(person)?
+        .into_iter()
+        .find(|st| st.prop == "birthDate")
+        .context("the demo's person has a birth date")?;
+    let field = std::sync::Arc::new(Provenance {
+        dataset: corridor_node::protection::PROTECTION_DATASET.into(),
+        recorded_by: "field-officer-lampedusa".into(),
+        recorded_at: corridor_node::now(),
+        handling: HandlingCode::Protection,
+        purpose: Purpose::Protection,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    });
+    node.correct_fact(
+        s,
+        person,
+        corridor_node::protection::CorrectionInput {
+            entity: person.to_string(),
+            statement_id: birth.id.to_string(),
+            value: "1990-01-04".into(),
+            reason: "her UNHCR card from Tripoli says 4 January".into(),
+        },
+    )?;
+    let mut store = node.store();
+    let mut tx = store.begin()?;
+    tx.write(&[
+        Statement::retract(&birth, field.clone()),
+        Statement::assert(
+            person,
+            "Person",
+            "birthDate",
+            "1990-04-10".into(),
+            None,
+            field,
+        ),
+    ])?;
+    tx.commit()?;
+    Ok(())
 }

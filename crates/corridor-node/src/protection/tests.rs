@@ -71,6 +71,19 @@ pub(super) fn boat(persons: Vec<PersonInput>) -> RegistrationInput {
     }
 }
 
+/// The label of an interception record: border management data every enforcement role reads.
+fn interception_label() -> Arc<Provenance> {
+    Arc::new(Provenance {
+        dataset: "interceptions".into(),
+        recorded_by: "loader".into(),
+        recorded_at: "2026-11-01T08:00:00Z".into(),
+        handling: HandlingCode::Restricted,
+        purpose: Purpose::BorderManagement,
+        reliability: SourceReliability::B,
+        grade: InformationGrade::KnownToSource,
+    })
+}
+
 fn statement_count(node: &Node) -> u64 {
     node.store().stats().unwrap().statements
 }
@@ -508,15 +521,7 @@ fn protection_data_reaches_enforcement_only_as_disclosed_on_consent_and_until_wi
 fn a_smuggled_person_is_made_a_suspect_only_by_name_with_a_reason_and_audited() {
     let (node, _dir) = node();
     // A migrant in an interception record (border management data).
-    let provenance = Arc::new(Provenance {
-        dataset: "interceptions".into(),
-        recorded_by: "loader".into(),
-        recorded_at: "2026-11-01T08:00:00Z".into(),
-        handling: HandlingCode::Restricted,
-        purpose: Purpose::BorderManagement,
-        reliability: SourceReliability::B,
-        grade: InformationGrade::KnownToSource,
-    });
+    let provenance = interception_label();
     {
         let mut store = node.store();
         let mut tx = store.begin().unwrap();
@@ -618,15 +623,7 @@ fn a_smuggled_person_is_made_a_suspect_only_by_name_with_a_reason_and_audited() 
 #[test]
 fn a_hit_on_a_smuggled_person_goes_to_protection_not_to_enforcement() {
     let (node, _dir) = node();
-    let provenance = Arc::new(Provenance {
-        dataset: "interceptions".into(),
-        recorded_by: "loader".into(),
-        recorded_at: "2026-11-01T08:00:00Z".into(),
-        handling: HandlingCode::Restricted,
-        purpose: Purpose::BorderManagement,
-        reliability: SourceReliability::B,
-        grade: InformationGrade::KnownToSource,
-    });
+    let provenance = interception_label();
     let person = |id: &str, name: &str| {
         let mut store = node.store();
         let mut tx = store.begin().unwrap();

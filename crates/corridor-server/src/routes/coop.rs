@@ -6,14 +6,14 @@ use std::io::Write;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use corridor_coop::State as RequestState;
 use corridor_node::coop::{ConsentInput, PartnerInput, RequestInput, ShareInput};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{ApiResult, created, ok};
+use super::{ApiResult, created, node_call, ok};
 use crate::auth::{caller, parse_body};
 use crate::problem::Problem;
 use crate::{App, blocking};
@@ -163,9 +163,11 @@ pub async fn answer(
 }
 
 pub async fn shares(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
-    let c = caller(&app, &headers, &method).await?;
-    let list = blocking(move || app.node.shares(&c.subject).map_err(Problem::from)).await?;
-    ok(serde_json::json!({ "shares": list }))
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.shares(s)
+            .map(|list| serde_json::json!({ "shares": list }))
+    })
+    .await
 }
 
 pub async fn share(
@@ -174,16 +176,23 @@ pub async fn share(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    let c = caller(&app, &headers, &method).await?;
     let input: ShareInput = parse_body(&body)?;
-    let view = blocking(move || app.node.share(&c.subject, input).map_err(Problem::from)).await?;
-    created(view)
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.share(s, input),
+    )
+    .await
 }
 
 pub async fn consents(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
-    let c = caller(&app, &headers, &method).await?;
-    let list = blocking(move || app.node.consents(&c.subject).map_err(Problem::from)).await?;
-    ok(serde_json::json!({ "consents": list }))
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.consents(s)
+            .map(|list| serde_json::json!({ "consents": list }))
+    })
+    .await
 }
 
 pub async fn ask_consent(
@@ -192,15 +201,15 @@ pub async fn ask_consent(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    let c = caller(&app, &headers, &method).await?;
     let input: ConsentInput = parse_body(&body)?;
-    let view = blocking(move || {
-        app.node
-            .ask_consent(&c.subject, input)
-            .map_err(Problem::from)
-    })
-    .await?;
-    created(view)
+    node_call(
+        app,
+        &headers,
+        &method,
+        StatusCode::CREATED,
+        move |node, s| node.ask_consent(s, input),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -218,16 +227,12 @@ pub async fn decide_consent(
     Path((node, ask)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult {
-    let c = caller(&app, &headers, &method).await?;
     let decision: DecisionBody = parse_body(&body)?;
     let id = format!("{node}/{ask}");
-    let view = blocking(move || {
-        app.node
-            .decide_consent(&c.subject, &id, decision.granted, decision.note)
-            .map_err(Problem::from)
+    node_call(app, &headers, &method, StatusCode::CREATED, move |n, s| {
+        n.decide_consent(s, &id, decision.granted, decision.note)
     })
-    .await?;
-    created(view)
+    .await
 }
 
 pub async fn timeliness(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {

@@ -34,8 +34,15 @@ import type {
   Verdict,
 } from './types';
 import type {
+  AccessExport,
   Assessment,
   Case,
+  Conflict,
+  CorrectionInput,
+  Disclosure,
+  DisclosureInput,
+  ExportedFact,
+  HtcdsImport,
   CaseSummary,
   PersonInput,
   PersonStatus,
@@ -45,6 +52,7 @@ import type {
   ReferralStepInput,
   RegistrationInput,
   RegistrationResult,
+  RetentionReport,
   ReturnPlan,
   Screening,
   Vocabulary,
@@ -207,6 +215,17 @@ export const api = {
   refer: (input: ReferralInput) => request<Referral>('POST', '/protection/referrals', input),
   referralStep: (id: string, body: ReferralStepInput) =>
     request<Referral>('POST', `/protection/referrals/${q(id)}/steps`, body),
+  resolveConflict: (person: string, body: { entity: string; keep: string; reason: string }) =>
+    request<Conflict>('POST', `/protection/cases/${q(person)}/conflicts/resolve`, body),
+  accessExport: (person: string) => request<AccessExport>('GET', `/protection/cases/${q(person)}/export`),
+  correct: (person: string, body: CorrectionInput) =>
+    request<{ retracted: ExportedFact; recorded: ExportedFact }>('POST', `/protection/cases/${q(person)}/corrections`, body),
+  disclose: (person: string, body: DisclosureInput) =>
+    request<Disclosure>('POST', `/protection/cases/${q(person)}/disclosures`, body),
+  withdrawDisclosure: (id: string, reason: string) =>
+    request<Disclosure>('POST', `/protection/disclosures/${q(id)}/withdraw`, { reason }),
+  retention: () => request<RetentionReport>('GET', '/protection/retention'),
+  purge: () => request<RetentionReport>('POST', '/protection/retention/purge', {}),
   personStatus: (id: string) => request<PersonStatus>('GET', `/persons/${q(id)}/status`),
   setPersonStatus: (id: string, status: string, reason: string) =>
     request<PersonStatus>('POST', `/persons/${q(id)}/status`, { status, reason }),
@@ -226,6 +245,35 @@ export async function attachFile(id: string, file: File): Promise<CoopFile> {
   });
   if (!response.ok) throw await problem(response);
   return (await response.json()) as CoopFile;
+}
+
+/** Registers the persons of an HTCDS file: its bytes as they are, as text/csv. */
+export async function importHtcds(file: File, place: string): Promise<HtcdsImport> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'text/csv' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const reason = reasonHeader();
+  if (reason) headers['X-Corridor-Reason'] = reason;
+  const response = await fetch(`${BASE}/protection/htcds?place=${q(place)}&file=${q(file.name)}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: file,
+  });
+  if (!response.ok) throw await problem(response);
+  return (await response.json()) as HtcdsImport;
+}
+
+/** Where every registration is downloaded from as an HTCDS file. */
+export const HTCDS_URL = `${BASE}/protection/htcds`;
+
+/** A file from the node (read with the reason header, like any read), as a Blob. */
+export async function download(url: string): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  const reason = reasonHeader();
+  if (reason) headers['X-Corridor-Reason'] = reason;
+  const response = await fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) throw await problem(response);
+  return response.blob();
 }
 
 /** Where a file sent or received with a request is downloaded from. */

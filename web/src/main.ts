@@ -17,6 +17,7 @@ import { renderCoop, renderCoopRequest } from './views/coop';
 import { renderProtection } from './views/protection';
 import { renderProtectionCase } from './views/protection_case';
 import { renderRegistration } from './views/protection_register';
+import { renderRetention } from './views/protection_retention';
 import { renderPair, renderReview } from './views/review';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
@@ -150,6 +151,9 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'protectionRegister':
       view = renderRegistration(ctx, focusPage);
+      break;
+    case 'protectionRetention':
+      view = renderRetention(ctx, focusPage);
       break;
     case 'protectionCase':
       view = renderProtectionCase(route.person, ctx, focusPage);

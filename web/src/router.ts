@@ -16,6 +16,7 @@ export type Route =
   | { name: 'coopRequest'; id: string }
   | { name: 'protection' }
   | { name: 'protectionRegister' }
+  | { name: 'protectionRetention' }
   | { name: 'protectionCase'; person: string }
   | { name: 'login' }
   | { name: 'unknown' };
@@ -60,6 +61,7 @@ export function parseRoute(loc: Location = location): Route {
   }
   if (path === '/protection') return { name: 'protection' };
   if (path === '/protection/register') return { name: 'protectionRegister' };
+  if (path === '/protection/retention') return { name: 'protectionRetention' };
   const protectionCase = /^\/protection\/cases\/([^/]+)$/.exec(path);
   if (protectionCase && protectionCase[1]) {
     try {
@@ -130,6 +132,7 @@ export const paths = {
   network: (entity = '') => (entity ? `/network?entity=${encodeURIComponent(entity)}` : '/network'),
   protection: () => '/protection',
   protectionRegister: () => '/protection/register',
+  protectionRetention: () => '/protection/retention',
   protectionCase: (person: string) => `/protection/cases/${encodeURIComponent(person)}`,
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };

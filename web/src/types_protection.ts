@@ -232,4 +232,105 @@ export interface Case {
   return_plan: ReturnPlan | null;
   family: { relative: string; caption: string; relationship: string }[];
   status: PersonStatus;
+  /** Facts corrected apart (a field node offline and the national node): every value stays
+   * live until a person keeps one. */
+  conflicts: Conflict[];
+  disclosures: Disclosure[];
+}
+
+export interface ConflictValue {
+  statement_id: string;
+  value: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface Conflict {
+  entity: string;
+  schema: string;
+  prop: string;
+  /** The value both corrections replaced. */
+  replaced: string | null;
+  values: ConflictValue[];
+}
+
+export type DisclosurePurpose = 'law_enforcement' | 'border_management';
+export type DisclosureBasis = 'consent' | 'legal_basis';
+
+/** Chosen facts of a person given to another purpose: the only way protection data leaves. */
+export interface Disclosure {
+  id: string;
+  person: string;
+  to: DisclosurePurpose;
+  basis: DisclosureBasis;
+  basis_text: string;
+  recipient: string;
+  disclosed_by: string;
+  at: string;
+  /** The statement ids of the copies given (labelled for the receiving purpose). */
+  facts: string[];
+  /** The reason it was withdrawn, or null while it stands. */
+  withdrawn: string | null;
+}
+
+export interface DisclosureInput {
+  to: DisclosurePurpose;
+  basis: DisclosureBasis;
+  basis_text: string;
+  recipient: string;
+  props: string[];
+}
+
+export interface ExportedFact {
+  statement_id: string;
+  prop: string;
+  value: string;
+  original_value: string | null;
+  dataset: string;
+  recorded_by: string;
+  recorded_at: string;
+  handling: string;
+  purpose: string;
+  reliability: string;
+  grade: string;
+}
+
+/** Everything protection holds on a person (an access request). */
+export interface AccessExport {
+  person: string;
+  generated_at: string;
+  generated_by: string;
+  scope: string;
+  records: { entity: string; schema: string; facts: ExportedFact[] }[];
+}
+
+export interface CorrectionInput {
+  entity: string;
+  statement_id: string;
+  value: string;
+  reason: string;
+}
+
+export interface RetentionLine {
+  person: string;
+  last_activity: string;
+  purge_after: string;
+  /** Why a person past the date is kept (an open referral), in the node's words. */
+  held: string | null;
+  records: number;
+}
+
+export interface RetentionReport {
+  today: string;
+  keep_years: number;
+  due: RetentionLine[];
+  held: RetentionLine[];
+  purged_persons: number;
+  purged_statements: number;
+}
+
+export interface HtcdsImport {
+  event: string | null;
+  persons: RegisteredPerson[];
+  ignored_columns: string[];
 }

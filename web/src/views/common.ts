@@ -107,3 +107,13 @@ export function bar(fraction: number, kind: string): HTMLElement {
   fillEl.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
   return h('span', { class: `bar ${kind}`, 'aria-hidden': 'true' }, fillEl);
 }
+
+/** Hands a Blob to the browser as a download under `name`. */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

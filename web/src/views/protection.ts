@@ -9,6 +9,7 @@ import { PROTECTION_ROLES } from '../types';
 import type { CaseSummary, Priority, Vocabulary } from '../types_protection';
 import { failurePage, loading, notPermitted, tableHead } from './common';
 import type { ViewContext } from './context';
+import { htcdsPanel } from './protection_htcds';
 
 export function protectionAllowed(ctx: ViewContext): boolean {
   return PROTECTION_ROLES.some((role) => ctx.session.user.roles.includes(role));
@@ -60,14 +61,18 @@ export function renderProtection(ctx: ViewContext, focusHeading: boolean): HTMLE
   if (!protectionAllowed(ctx)) return h('section', { class: 'page' }, notPermitted());
   const heading = h('h1', { tabindex: '-1' }, t('prot.title'));
   const box = h('div', { 'data-testid': 'protection-box' }, loading());
-  api.protectionCases().then(
-    (r) => {
-      if (!ctx.isCurrent()) return;
-      fill(box, worklist(r.cases));
-      if (focusHeading) heading.focus();
-    },
-    (error) => ctx.isCurrent() && fill(box, failurePage(error, ctx.focusReason)),
-  );
+  let first = true;
+  const load = () =>
+    api.protectionCases().then(
+      (r) => {
+        if (!ctx.isCurrent()) return;
+        fill(box, worklist(r.cases));
+        if (first && focusHeading) heading.focus();
+        first = false;
+      },
+      (error) => ctx.isCurrent() && fill(box, failurePage(error, ctx.focusReason)),
+    );
+  load();
   return h(
     'section',
     { class: 'page protection', 'data-testid': 'protection-page' },
@@ -77,9 +82,11 @@ export function renderProtection(ctx: ViewContext, focusHeading: boolean): HTMLE
       heading,
       h('a', { href: paths.protectionRegister(), class: 'button primary', 'data-testid': 'register-link' }, t('prot.registerPeople')),
       h('a', { href: paths.alerts(), 'data-testid': 'protection-alerts-link' }, t('prot.alertsLink')),
+      h('a', { href: paths.protectionRetention(), 'data-testid': 'retention' }, t('prot.retentionLink')),
     ),
     h('p', { class: 'muted' }, t('prot.intro')),
     box,
+    htcdsPanel(load),
   );
 }
 

@@ -14,6 +14,7 @@ import { valueNode } from './entity';
 import { statusBadge, statusHistory } from './person_status';
 import { day, draftBadge, options, priorityBadge, protectionAllowed, vocabulary } from './protection';
 import { referralForm, referralsTable, returnPlanView } from './protection_care';
+import { conflictsBox, correctable, heldFacts, rightsSection } from './protection_rights';
 
 /** What outlives a reload of the page: the last screening's result, shown at once. */
 interface State {
@@ -77,9 +78,16 @@ function card(title: string, testid: string, ...children: Child[]): HTMLElement 
 function caseView(c: Case, v: Vocabulary, state: State, reload: () => void): Child[] {
   const referrals = referralForm(c, v, reload);
   const rank = (p: string) => (FACT_ORDER.includes(p) ? FACT_ORDER.indexOf(p) : FACT_ORDER.length);
-  const factProps = Object.keys(c.facts)
-    .filter((p) => p !== 'name')
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const allProps = Object.keys(c.facts).sort((a, b) => (a === 'name' ? -1 : b === 'name' ? 1 : rank(a) - rank(b) || a.localeCompare(b)));
+  const factProps = allProps.filter((p) => p !== 'name');
+  // The ids of the facts, for a correction, come from the copy of everything held.
+  const held = heldFacts(c.person);
+  const inConflict = new Set(c.conflicts.filter((k) => k.entity === c.person).map((k) => k.prop));
+  const values = (p: string) =>
+    (c.facts[p] ?? []).map((value, i) => [
+      i > 0 ? ' · ' : '',
+      inConflict.has(p) ? factValue(p, value) : correctable(c, p, value, factValue(p, value), held, reload),
+    ]);
   return [
     h(
       'div',
@@ -88,6 +96,7 @@ function caseView(c: Case, v: Vocabulary, state: State, reload: () => void): Chi
       statusBadge(c.status),
       h('code', { class: 'entity-id', dir: 'ltr' }, c.person),
     ),
+    conflictsBox(c, factValue, reload),
     h(
       'div',
       { class: 'case-grid' },
@@ -97,10 +106,15 @@ function caseView(c: Case, v: Vocabulary, state: State, reload: () => void): Chi
         h(
           'dl',
           { class: 'facts-list' },
-          (c.facts['name'] ?? []).length > 1 ? [h('dt', null, label('prot.fact', 'name')), h('dd', null, (c.facts['name'] ?? []).map((n, i) => [i > 0 ? ' · ' : '', bdi(n)]))] : null,
+          (c.facts['name'] ?? []).length > 1 ? [h('dt', null, label('prot.fact', 'name')), h('dd', { 'data-prop': 'name' }, values('name'))] : null,
           factProps.map((p) => [
             h('dt', null, label('prot.fact', p)),
-            h('dd', { 'data-prop': p }, (c.facts[p] ?? []).map((value, i) => [i > 0 ? ' · ' : '', factValue(p, value)])),
+            h(
+              'dd',
+              { 'data-prop': p, class: inConflict.has(p) ? 'in-conflict' : null },
+              values(p),
+              inConflict.has(p) ? [' ', h('span', { class: 'badge conflict-badge', 'data-testid': 'fact-conflict' }, t('conflict.badge'))] : null,
+            ),
           ]),
         ),
       ),
@@ -176,6 +190,7 @@ function caseView(c: Case, v: Vocabulary, state: State, reload: () => void): Chi
       referrals.el,
     ),
     h('section', { class: 'block', 'data-testid': 'case-return' }, h('h2', null, t('case.return')), returnPlanView(c, reload)),
+    rightsSection(c, allProps, factValue, held, reload),
   ];
 }
 

@@ -1125,6 +1125,192 @@ async function main() {
     await snap(investigator, 'person-status');
   });
 
+  // The person's rights and the records' life: a fact corrected apart at a field node and here,
+  // a correction, a copy of everything held, a disclosure to enforcement and its withdrawal,
+  // retention, and HTCDS files in and out.
+  const caseIds = {};
+  const openCase = async (name) => {
+    await protection.getByTestId('nav-protection').click();
+    await protection.waitForURL((url) => url.pathname === '/protection');
+    await protection.getByTestId('protection-cases').waitFor();
+    const link = protection.locator('[data-testid="case-row"]').filter({ hasText: name }).getByTestId('case-link');
+    expect((await link.count()) === 1, `${name} is not in the worklist once`);
+    await link.click();
+    await protection.getByTestId('protection-case').waitFor();
+    caseIds[name] = await protection.getByTestId('protection-case').getAttribute('data-person');
+    expect(new RegExp(name).test(await protection.getByTestId('case-caption').innerText()), `not the case of ${name}`);
+  };
+  const download = async (page, click) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+    return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+  };
+
+  await step('protection rights: a birth date corrected apart is shown first with both values and their authors; the one kept ends the conflict', protection, async () => {
+    await openCase('Amina Yusuf');
+    const conflicts = protection.getByTestId('conflicts');
+    await conflicts.waitFor();
+    const conflict = conflicts.locator('[data-testid="conflict"][data-prop="birthDate"]');
+    expect((await conflict.count()) === 1, 'no conflict on the birth date');
+    expect(/Corrected apart: choose which value is right/.test(await conflicts.innerText()), 'the warning does not say what to do');
+    expect(/1990-04-01/.test(await conflict.getByTestId('conflict-replaced').innerText()), 'the value replaced is not shown');
+    const values = await conflict.getByTestId('conflict-value').evaluateAll((forms) =>
+      forms.map((f) => ({ value: f.dataset.value, author: f.querySelector('[data-testid="conflict-author"]')?.textContent ?? '' })),
+    );
+    const ours = values.find((v) => v.value === '1990-01-04');
+    const field = values.find((v) => v.value === '1990-04-10');
+    expect(values.length === 2 && ours && field, `values in conflict: ${values.map((v) => v.value).join(', ')}`);
+    expect(/demo-protection/.test(ours.author) && /field-officer-lampedusa/.test(field.author), `authors: ${ours.author} | ${field.author}`);
+    expect(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/.test(ours.author), `no time with the value: ${ours.author}`);
+    // The conflict box comes before the facts: nobody reads the case without seeing it.
+    const box = await conflicts.boundingBox();
+    const facts = await protection.getByTestId('case-facts').boundingBox();
+    expect(box.y < facts.y, 'the conflict is not at the top of the case');
+    await protection.evaluate(() => window.scrollTo(0, 0));
+    await snap(protection, 'protection-conflict');
+    const keep = conflict.locator('[data-testid="conflict-value"][data-value="1990-01-04"]');
+    await keep.getByTestId('keep-reason').fill('ok');
+    await keep.getByTestId('keep-value').click();
+    const error = conflict.getByTestId('error');
+    await error.waitFor();
+    expect(/reason/.test(await error.innerText()), `the refusal does not name the reason: ${await error.innerText()}`);
+    await keep.getByTestId('keep-reason').fill('checked against her passport at the interview');
+    await keep.getByTestId('keep-value').click();
+    await protection.getByTestId('conflicts').waitFor({ state: 'detached' });
+    const birth = (await protection.locator('[data-testid="case-facts"] dd[data-prop="birthDate"]').innerText()).trim();
+    expect(/^1990-01-04\b/.test(birth) && !/1990-04-10/.test(birth), `birth date after keeping one: ${birth}`);
+  });
+
+  await step('protection rights: a fact is corrected with a reason; an impossible date is refused in the node\'s words', protection, async () => {
+    await openCase('Kidane Berhe');
+    const dd = protection.locator('[data-testid="case-facts"] dd[data-prop="birthDate"]');
+    const before = (await dd.locator('.fact-value').first().getAttribute('data-value')) ?? '';
+    expect(/^\d{4}-\d\d-\d\d$/.test(before), `Kidane Berhe's birth date: ${before}`);
+    await dd.getByTestId('correct-fact').first().click();
+    const form = dd.getByTestId('correction-form');
+    await form.waitFor();
+    await form.getByTestId('correction-value').fill('2099-13-40');
+    await form.getByTestId('correction-reason').fill('birth certificate shown at the interview');
+    await form.getByTestId('correction-submit').click();
+    const error = form.getByTestId('error');
+    await error.waitFor();
+    expect(/value: .*2099-13-40/.test(await error.innerText()), `the refusal does not name the value: ${await error.innerText()}`);
+    expect((await dd.locator('.fact-value').first().getAttribute('data-value')) === before, 'a refused correction changed the fact');
+    await form.getByTestId('correction-value').fill('1988-07-20');
+    await form.getByTestId('correction-submit').click();
+    await protection.locator('[data-testid="case-facts"] dd[data-prop="birthDate"] .fact-value[data-value="1988-07-20"]').waitFor();
+    const shown = (await protection.locator('[data-testid="case-facts"] dd[data-prop="birthDate"]').innerText()).trim();
+    expect(!shown.includes(before), `the old value is still shown: ${shown}`);
+  });
+
+  await step('protection rights: a copy of everything held downloads as JSON with the person and the registration', protection, async () => {
+    const rights = protection.getByTestId('rights');
+    const file = await download(protection, () => rights.getByTestId('access-export').click());
+    expect(file.name === `access-${caseIds['Kidane Berhe']}.json`, `file name: ${file.name}`);
+    const copy = JSON.parse(file.text);
+    const schemas = copy.records.map((r) => r.schema);
+    expect(copy.person === caseIds['Kidane Berhe'], `the copy is of ${copy.person}`);
+    expect(schemas.includes('Person') && schemas.includes('ProtectionRegistration'), `records: ${schemas.join(', ')}`);
+    const person = copy.records.find((r) => r.entity === copy.person);
+    expect(person.facts.some((f) => f.prop === 'birthDate' && f.value === '1988-07-20' && f.recorded_by === 'protection'), 'the copy does not hold the corrected birth date with who recorded it');
+    const facts = copy.records.reduce((n, r) => n + r.facts.length, 0);
+    const summary = await rights.getByTestId('access-summary').innerText();
+    expect(summary.includes(`records: ${copy.records.length}`) && summary.includes(`facts: ${facts}`), `summary: ${summary}`);
+    await protection.evaluate(() => window.scrollTo(0, 0));
+    await snap(protection, 'protection-rights');
+    await rights.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}c-protection-rights-section.png`) });
+  });
+
+  await step('protection rights: a name disclosed to law enforcement on consent reaches the investigator, nationality not; withdrawn, nothing is left', protection, async () => {
+    const id = caseIds['Kidane Berhe'];
+    await investigator.goto(`${base}/entity/${encodeURIComponent(id)}`);
+    await investigator.getByTestId('not-permitted').waitFor();
+    const rights = protection.getByTestId('rights');
+    expect(/only way protection data reaches law enforcement/.test(await rights.getByTestId('disclosure-rule').innerText()), 'the rule of disclosure is not said');
+    const form = rights.getByTestId('disclosure-form');
+    await form.getByTestId('disclosure-to').selectOption('law_enforcement');
+    await form.getByTestId('disclosure-basis').selectOption('consent');
+    await form.getByTestId('disclosure-recipient').fill('Squadra Mobile, Agrigento');
+    await form.getByTestId('disclosure-basis-text').fill('short');
+    await form.locator('[data-testid="disclosure-prop"][value="name"]').check();
+    await form.getByTestId('disclosure-submit').click();
+    await form.getByTestId('error').waitFor();
+    expect(/basis_text/.test(await form.getByTestId('error').innerText()), 'a too-short basis was not refused by name');
+    await form.getByTestId('disclosure-basis-text').fill('The person agreed at the interview of 30 November to give his name to the investigators');
+    await form.getByTestId('disclosure-submit').click();
+    const row = protection.locator('[data-testid="disclosure"][data-withdrawn="false"]');
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(/Squadra Mobile/.test(text) && /law enforcement/.test(text) && /consent/.test(text) && /interview of 30 November/.test(text) && /protection/.test(text), `disclosure: ${text}`);
+    await protection.evaluate(() => window.scrollTo(0, 0));
+    await snap(protection, 'protection-disclosure');
+
+    await investigator.goto(`${base}/entity/${encodeURIComponent(id)}`);
+    await investigator.getByTestId('entity-page').waitFor();
+    const facts = await investigator.getByTestId('fact').evaluateAll((trs) => trs.map((tr) => ({ prop: tr.dataset.prop, text: tr.textContent })));
+    expect(facts.some((f) => f.prop === 'name' && /Kidane Berhe/.test(f.text)), `the investigator does not see the name: ${facts.map((f) => f.prop).join(', ')}`);
+    expect(facts.every((f) => f.prop === 'name'), `the investigator sees more than the name: ${facts.map((f) => f.prop).join(', ')}`);
+
+    await row.getByTestId('withdraw-reason').fill('the person withdrew his consent');
+    await row.getByTestId('disclosure-withdraw').click();
+    await protection.locator('[data-testid="disclosure"][data-withdrawn="true"]').waitFor();
+    expect(/withdrew his consent/.test(await protection.locator('[data-testid="disclosure"][data-withdrawn="true"]').innerText()), 'the reason of the withdrawal is not shown');
+    await investigator.reload();
+    await investigator.locator('[data-testid="entity-page"], [data-testid="not-permitted"]').first().waitFor();
+    expect((await investigator.getByTestId('fact').count()) === 0, 'the investigator still sees facts after the withdrawal');
+  });
+
+  await step('protection retention: kept 5 years, nobody due; the purge needs the confirmation tick', protection, async () => {
+    await protection.getByTestId('nav-protection').click();
+    await protection.getByTestId('retention').click();
+    await protection.waitForURL((url) => url.pathname === '/protection/retention');
+    const rule = protection.getByTestId('retention-rule');
+    await rule.waitFor();
+    expect((await rule.getAttribute('data-years')) === '5' && /5 years/.test(await rule.innerText()), `retention: ${await rule.innerText()}`);
+    await protection.getByTestId('no-due').waitFor();
+    expect((await protection.getByTestId('retention-line').count()) === 0, 'someone is listed due or held in a recent demo');
+    const purge = protection.getByTestId('purge');
+    expect(await purge.isDisabled(), 'the purge button works without the confirmation tick');
+    await protection.getByTestId('purge-confirm').check();
+    expect(await purge.isEnabled(), 'the tick does not enable the purge');
+    await purge.click();
+    const result = protection.getByTestId('purge-result').locator('[data-persons]');
+    await result.waitFor();
+    expect((await result.getAttribute('data-persons')) === '0', 'a purge with nobody due purged someone');
+    const cases = await protectionApi('/protection/cases');
+    expect(cases.body.cases.some((c) => c.person === caseIds['Kidane Berhe']), 'a case is gone after a purge with nobody due');
+  });
+
+  await step('protection HTCDS: a file is registered with its unknown column listed; a wrong gender is refused by line and column; the export is the HTCDS CSV', protection, async () => {
+    await protection.getByTestId('nav-protection').click();
+    await protection.getByTestId('protection-cases').waitFor();
+    const form = protection.getByTestId('htcds-import');
+    const csv = (text) => ({ name: 'ngo-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await form.getByTestId('htcds-file').setInputFiles(csv('prs_FirstName,prs_SecondName,prs_Gender,prs_Birthdate,prs_Citizenship,vic_AgreementToManagePersonalData,org_Name\nAster,Woldemariam,Feminine,1995-05-05,ER,TRUE,Casa Accoglienza\nDawit,Woldemariam,Masculine,,ER,TRUE,Casa Accoglienza\n'));
+    await form.getByTestId('htcds-place').fill('Agrigento, reception centre');
+    await form.getByTestId('htcds-submit').click();
+    const done = protection.getByTestId('htcds-imported');
+    await done.waitFor();
+    expect((await done.getAttribute('data-count')) === '2', `${await done.getAttribute('data-count')} persons registered`);
+    expect((await done.getByTestId('htcds-person').count()) === 2, 'the persons registered are not listed');
+    expect(/org_Name/.test(await done.getByTestId('htcds-ignored').innerText()), 'the unknown column is not listed');
+    expect((await done.locator('[data-testid="htcds-person"][data-status="draft"]').count()) === 1, 'the row without a birth date is not a draft');
+    await protection.locator('[data-testid="case-row"]').filter({ hasText: 'Aster Woldemariam' }).waitFor();
+    await protection.evaluate(() => window.scrollTo(0, 0));
+    await snap(protection, 'protection-htcds');
+
+    await form.getByTestId('htcds-file').setInputFiles(csv('prs_FirstName,prs_SecondName,prs_Gender\nSaba,Ghebre,Feminine\nMeron,Ghebre,Woman\n'));
+    await form.getByTestId('htcds-submit').click();
+    const error = protection.locator('[data-testid="htcds-result"] [data-testid="error"]');
+    await error.waitFor();
+    expect(/line 3: prs_Gender/.test(await error.innerText()), `the refusal: ${await error.innerText()}`);
+    const cases = await protectionApi('/protection/cases');
+    expect(!cases.body.cases.some((c) => /Ghebre/.test(c.caption)), 'a refused file registered someone');
+
+    const file = await download(protection, () => protection.getByTestId('htcds-export').click());
+    expect(file.text.startsWith('corridor_person_id,corridor_registration_id,prs_FirstName'), `the export starts: ${file.text.slice(0, 80)}`);
+    expect(/Aster,,Woldemariam/.test(file.text), 'the persons imported are not in the export');
+  });
+
   await step('no request left 127.0.0.1 and no page error', null, async () => {
     expect(offHost.length === 0, `requests off 127.0.0.1: ${offHost.slice(0, 5).join(', ')}`);
     expect(pageErrors.length === 0, `page errors: ${pageErrors.slice(0, 5).join(' | ')}`);

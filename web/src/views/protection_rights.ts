@@ -5,7 +5,7 @@
 
 import { api } from '../api';
 import { bdi, fill, h, type Child } from '../dom';
-import { formatTime, label, t, tn } from '../i18n';
+import { formatNumber, formatTime, label, t, tn } from '../i18n';
 import type { AccessExport, Case, Conflict, ConflictValue, Disclosure, DisclosureBasis, DisclosurePurpose } from '../types_protection';
 import { errorBox, saveFile, tableHead } from './common';
 import { day } from './protection';
@@ -219,7 +219,7 @@ function disclosureRow(d: Disclosure, reload: () => void): HTMLElement {
     h('td', null, label('disc.purpose', d.to)),
     h('td', null, label('disc.basisKind', d.basis), h('div', { class: 'muted small basis-text' }, bdi(d.basis_text))),
     h('td', null, bdi(d.disclosed_by), h('div', null, day(d.at))),
-    h('td', null, t('disc.factCount', { count: d.facts.length })),
+    h('td', { class: 'num' }, formatNumber(d.facts.length)),
     h(
       'td',
       { class: 'actions' },
@@ -237,7 +237,9 @@ function disclosureForm(c: Case, props: string[], show: (prop: string, value: st
   const basis = h('select', { 'data-testid': 'disclosure-basis' }, BASES.map((b) => h('option', { value: b }, label('disc.basisKind', b))));
   const basisText = h('textarea', { rows: 2, dir: 'auto', 'data-testid': 'disclosure-basis-text', placeholder: t('disc.basisTextHint') });
   const recipient = h('input', { type: 'text', dir: 'auto', 'data-testid': 'disclosure-recipient', placeholder: t('disc.recipientHint') });
-  const boxes = props.map((p) => h('input', { type: 'checkbox', value: p, 'data-testid': 'disclosure-prop' }));
+  // A fact corrected apart is not given until someone has kept one of its values.
+  const apart = new Set(c.conflicts.filter((k) => k.entity === c.person).map((k) => k.prop));
+  const boxes = props.map((p) => h('input', { type: 'checkbox', value: p, 'data-testid': 'disclosure-prop', disabled: apart.has(p) }));
   const message = h('div', { 'aria-live': 'polite', 'data-testid': 'disclosure-message' });
   const submit = h('button', { type: 'submit', 'data-testid': 'disclosure-submit' }, t('disc.submit'));
   const form = h(
@@ -250,7 +252,18 @@ function disclosureForm(c: Case, props: string[], show: (prop: string, value: st
       'fieldset',
       { class: 'checks inline-checks', 'data-testid': 'disclosure-props' },
       h('legend', null, t('disc.which')),
-      props.map((p, i) => h('label', { class: 'check' }, boxes[i], ' ', label('prot.fact', p), ': ', h('span', { class: 'muted' }, (c.facts[p] ?? []).map((v, j) => [j > 0 ? ', ' : '', show(p, v)])))),
+      props.map((p, i) =>
+        h(
+          'label',
+          { class: 'check' },
+          boxes[i],
+          ' ',
+          label('prot.fact', p),
+          ': ',
+          h('span', { class: 'muted' }, (c.facts[p] ?? []).map((v, j) => [j > 0 ? ', ' : '', show(p, v)])),
+          apart.has(p) ? [' ', h('span', { class: 'badge conflict-badge' }, t('conflict.badge'))] : null,
+        ),
+      ),
     ),
     h('div', { class: 'form-actions' }, submit),
     message,

@@ -226,6 +226,8 @@ export interface Case {
   person: string;
   caption: string;
   facts: Record<string, string[]>;
+  /** The statement id of each value of `facts`, in the same order. */
+  fact_ids: Record<string, string[]>;
   registrations: Registration[];
   screenings: ScreeningRecord[];
   referrals: Referral[];
@@ -267,8 +269,10 @@ export interface Disclosure {
   recipient: string;
   disclosed_by: string;
   at: string;
-  /** The statement ids of the copies given (labelled for the receiving purpose). */
-  facts: string[];
+  /** The properties given. */
+  props: string[];
+  /** The record the receiving purpose reads (purged once withdrawn). */
+  copy: string;
   /** The reason it was withdrawn, or null while it stands. */
   withdrawn: string | null;
 }

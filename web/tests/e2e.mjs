@@ -1244,7 +1244,12 @@ async function main() {
     await protection.evaluate(() => window.scrollTo(0, 0));
     await snap(protection, 'protection-disclosure');
 
+    // What is given is a record of its own: never the protection record's id.
+    const copy = await row.getAttribute('data-copy');
+    expect(copy && copy !== id, `the disclosure names no record of its own: ${copy}`);
     await investigator.goto(`${base}/entity/${encodeURIComponent(id)}`);
+    await investigator.getByTestId('not-permitted').waitFor();
+    await investigator.goto(`${base}/entity/${encodeURIComponent(copy)}`);
     await investigator.getByTestId('entity-page').waitFor();
     const facts = await investigator.getByTestId('fact').evaluateAll((trs) => trs.map((tr) => ({ prop: tr.dataset.prop, text: tr.textContent })));
     expect(facts.some((f) => f.prop === 'name' && /Kidane Berhe/.test(f.text)), `the investigator does not see the name: ${facts.map((f) => f.prop).join(', ')}`);
@@ -1254,9 +1259,11 @@ async function main() {
     await row.getByTestId('disclosure-withdraw').click();
     await protection.locator('[data-testid="disclosure"][data-withdrawn="true"]').waitFor();
     expect(/withdrew his consent/.test(await protection.locator('[data-testid="disclosure"][data-withdrawn="true"]').innerText()), 'the reason of the withdrawal is not shown');
+    // Withdrawn: the record given is purged, history and all.
     await investigator.reload();
-    await investigator.locator('[data-testid="entity-page"], [data-testid="not-permitted"]').first().waitFor();
+    await investigator.getByTestId('not-permitted').waitFor();
     expect((await investigator.getByTestId('fact').count()) === 0, 'the investigator still sees facts after the withdrawal');
+    expect((await investigator.getByTestId('history').count()) === 0, 'the investigator still sees the history after the withdrawal');
   });
 
   await step('protection retention: kept 5 years, nobody due; the purge needs the confirmation tick', protection, async () => {

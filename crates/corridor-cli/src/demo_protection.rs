@@ -220,7 +220,8 @@ fn demo_conflict(
     let field = std::sync::Arc::new(Provenance {
         dataset: corridor_node::protection::PROTECTION_DATASET.into(),
         recorded_by: "field-officer-lampedusa".into(),
-        recorded_at: corridor_node::now(),
+        // At the quay, a little before the correction here.
+        recorded_at: corridor_model::types::format_unix_utc(corridor_node::now_unix() - 90),
         handling: HandlingCode::Protection,
         purpose: Purpose::Protection,
         reliability: SourceReliability::B,

@@ -80,7 +80,7 @@ function caseView(c: Case, v: Vocabulary, state: State, reload: () => void): Chi
   const rank = (p: string) => (FACT_ORDER.includes(p) ? FACT_ORDER.indexOf(p) : FACT_ORDER.length);
   const allProps = Object.keys(c.facts).sort((a, b) => (a === 'name' ? -1 : b === 'name' ? 1 : rank(a) - rank(b) || a.localeCompare(b)));
   const factProps = allProps.filter((p) => p !== 'name');
-  // The ids of the facts, for a correction, come from the copy of everything held.
+  // The copy of everything held, asked once when the person wants it.
   const held = heldFacts(c.person);
   const inConflict = new Set(c.conflicts.filter((k) => k.entity === c.person).map((k) => k.prop));
   const values = (p: string) =>

@@ -13,8 +13,7 @@ import { day } from './protection';
 const PURPOSES: DisclosurePurpose[] = ['law_enforcement', 'border_management'];
 const BASES: DisclosureBasis[] = ['consent', 'legal_basis'];
 
-/** The copy of everything held, asked once per drawing of the page: the correction form takes
- * the ids of the facts from it (the case lists values, not statements). */
+/** The copy of everything held, asked once per drawing of the page. */
 export type HeldFacts = () => Promise<AccessExport>;
 
 export function heldFacts(person: string): HeldFacts {
@@ -136,15 +135,14 @@ function correctionForm(c: Case, prop: string, value: string, held: HeldFacts, c
       save.disabled = false;
       fill(message, errorBox(error));
     };
-    held().then((copy) => {
-      const fact = copy.records.find((r) => r.entity === c.person)?.facts.find((f) => f.prop === prop && f.value === value);
-      if (!fact) {
-        save.disabled = false;
-        fill(message, h('div', { class: 'notice error', role: 'alert', 'data-testid': 'error' }, t('correct.notHeld')));
-        return;
-      }
-      api.correct(c.person, { entity: c.person, statement_id: fact.statement_id, value: input.value.trim(), reason: reason.value.trim() }).then(() => reload(), failed);
-    }, failed);
+    const index = (c.facts[prop] ?? []).indexOf(value);
+    const statementId = index >= 0 ? c.fact_ids[prop]?.[index] : undefined;
+    if (!statementId) {
+      save.disabled = false;
+      fill(message, h('div', { class: 'notice error', role: 'alert', 'data-testid': 'error' }, t('correct.notHeld')));
+      return;
+    }
+    api.correct(c.person, { entity: c.person, statement_id: statementId, value: input.value.trim(), reason: reason.value.trim() }).then(() => reload(), failed);
   });
   return form;
 }
@@ -214,12 +212,12 @@ function disclosureRow(d: Disclosure, reload: () => void): HTMLElement {
   });
   return h(
     'tr',
-    { 'data-testid': 'disclosure', 'data-id': d.id, 'data-to': d.to, 'data-withdrawn': String(d.withdrawn !== null), class: d.withdrawn !== null ? 'withdrawn' : null },
+    { 'data-testid': 'disclosure', 'data-id': d.id, 'data-copy': d.copy, 'data-to': d.to, 'data-withdrawn': String(d.withdrawn !== null), class: d.withdrawn !== null ? 'withdrawn' : null },
     h('td', null, h('strong', null, bdi(d.recipient))),
     h('td', null, label('disc.purpose', d.to)),
     h('td', null, label('disc.basisKind', d.basis), h('div', { class: 'muted small basis-text' }, bdi(d.basis_text))),
     h('td', null, bdi(d.disclosed_by), h('div', null, day(d.at))),
-    h('td', { class: 'num' }, formatNumber(d.facts.length)),
+    h('td', null, d.props.map((p, i) => [i > 0 ? ', ' : '', label('prot.fact', p)]), d.withdrawn === null ? h('div', { class: 'muted small' }, h('code', null, d.copy)) : null),
     h(
       'td',
       { class: 'actions' },

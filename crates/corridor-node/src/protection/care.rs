@@ -153,6 +153,8 @@ pub struct CaseView {
     pub person: String,
     pub caption: String,
     pub facts: std::collections::BTreeMap<String, Vec<String>>,
+    /// The statement id of each value in `facts`, in the same order (for corrections).
+    pub fact_ids: std::collections::BTreeMap<String, Vec<String>>,
     pub registrations: Vec<RegistrationView>,
     pub screenings: Vec<ScreeningView>,
     pub referrals: Vec<ReferralView>,
@@ -710,11 +712,16 @@ impl Node {
         let person_statements = read(person)?;
         let live = live_statements(&person_statements);
         let mut facts = std::collections::BTreeMap::new();
+        let mut fact_ids = std::collections::BTreeMap::new();
         for s in &live {
             facts
                 .entry(s.prop.clone())
                 .or_insert_with(Vec::new)
                 .push(s.value.clone());
+            fact_ids
+                .entry(s.prop.clone())
+                .or_insert_with(Vec::new)
+                .push(s.id.to_string());
         }
         let mut registrations = Vec::new();
         for id in index.linked(person, "ProtectionRegistration") {
@@ -827,6 +834,7 @@ impl Node {
             person: person.to_string(),
             caption,
             facts,
+            fact_ids,
             registrations,
             screenings,
             referrals,

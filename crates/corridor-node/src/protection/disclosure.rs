@@ -1,8 +1,9 @@
 //! The one way protection data reaches another purpose: a protection officer gives chosen facts
 //! of a person to law enforcement or border management on the person's consent or a legal
-//! basis, written down. The facts given are copies labelled for the receiving purpose (so the
-//! policy lets that purpose read them and nothing else of the person); the disclosure is kept
-//! with the protection record and audited; withdrawing it retracts the copies.
+//! basis, written down. The facts given are copied onto a record of their own, labelled for the
+//! receiving purpose (so that purpose reads them and nothing else of the person, and never the
+//! protection record's id); the disclosure is kept with the protection record and audited;
+//! withdrawing it purges that record, history and all, so nothing given stays readable.
 
 use std::sync::Arc;
 
@@ -42,7 +43,10 @@ pub struct DisclosureView {
     pub recipient: String,
     pub disclosed_by: String,
     pub at: String,
-    pub facts: Vec<String>,
+    /// The properties given.
+    pub props: Vec<String>,
+    /// The record the receiving purpose reads (gone once withdrawn).
+    pub copy: String,
     pub withdrawn: Option<String>,
 }
 
@@ -97,6 +101,8 @@ impl Node {
             reliability: corridor_model::SourceReliability::B,
             grade: corridor_model::InformationGrade::KnownToSource,
         });
+        let id = new_id("prot-disclosure")?;
+        let copy = format!("{id}-person");
         let mut copies = Vec::new();
         for prop in &input.props {
             let found: Vec<&&Statement> = live
@@ -110,7 +116,7 @@ impl Node {
             }
             for s in found {
                 copies.push(Statement::assert(
-                    person,
+                    &copy,
                     &s.schema,
                     &s.prop,
                     s.value.clone(),
@@ -119,9 +125,8 @@ impl Node {
                 ));
             }
         }
-        let id = new_id("prot-disclosure")?;
         let provenance = self.protection_provenance(subject);
-        let ids: Vec<String> = copies.iter().map(|s| s.id.to_string()).collect();
+        let given = copies.len();
         let mut out = copies;
         for (prop, value) in [
             ("person", person.to_string()),
@@ -131,8 +136,9 @@ impl Node {
             ("recipient", recipient.to_string()),
             (
                 "facts",
-                serde_json::to_string(&ids).map_err(|e| NodeError::Io(e.to_string()))?,
+                serde_json::to_string(&input.props).map_err(|e| NodeError::Io(e.to_string()))?,
             ),
+            ("copy", copy.clone()),
             ("disclosedBy", subject.username.clone()),
             ("date", now()[..10].to_string()),
         ] {
@@ -156,8 +162,7 @@ impl Node {
             person,
             Some(text),
             &format!(
-                "allowed: {} facts ({}) to {recipient} for {} on {}",
-                ids.len(),
+                "allowed: {given} facts ({}) to {recipient} for {} on {}, as record {copy}",
                 input.props.join(", "),
                 to,
                 input.basis
@@ -167,7 +172,7 @@ impl Node {
         self.disclosure(&reader, &id)
     }
 
-    /// Withdraws a disclosure (consent withdrawn, say): the copies are retracted.
+    /// Withdraws a disclosure (consent withdrawn, say): the record given is purged.
     pub fn withdraw_disclosure(
         &self,
         subject: &Subject,
@@ -186,31 +191,13 @@ impl Node {
                 "disclosure {id} was withdrawn before"
             )));
         }
-        let statements = self.store().entity_statements(&view.person)?;
         let provenance = self.protection_provenance(subject);
-        let mut out: Vec<Statement> = live_statements(&statements)
-            .into_iter()
-            .filter(|s| view.facts.contains(&s.id.to_string()))
-            .map(|s| {
-                // The retraction carries the copy's label, so the receiving purpose sees the
-                // fact withdrawn.
-                let mut p = (*s.provenance).clone();
-                p.recorded_by = subject.username.clone();
-                p.recorded_at = provenance.recorded_at.clone();
-                Statement::retract(s, Arc::new(p))
-            })
-            .collect();
-        out.push(self.protection_statement(
-            &provenance,
-            id,
-            DISCLOSURE,
-            "withdrawn",
-            reason,
-            "reason",
-        )?);
+        let withdrawn =
+            self.protection_statement(&provenance, id, DISCLOSURE, "withdrawn", reason, "reason")?;
         let mut store = self.store();
         let mut tx = store.begin()?;
-        tx.write(&out)?;
+        let gone = tx.purge_entities(std::slice::from_ref(&view.copy))?;
+        tx.write(&[withdrawn])?;
         tx.commit()?;
         self.audit(
             &mut **store,
@@ -219,9 +206,8 @@ impl Node {
             &view.person,
             Some(reason),
             &format!(
-                "allowed: {} facts retracted from {}",
-                out.len() - 1,
-                view.to
+                "allowed: record {} purged ({gone} facts) from {}",
+                view.copy, view.to
             ),
         )?;
         drop(store);
@@ -252,9 +238,10 @@ impl Node {
             recipient: get("recipient").unwrap_or_default(),
             disclosed_by: get("disclosedBy").unwrap_or_default(),
             at: get("date").unwrap_or_default(),
-            facts: get("facts")
+            props: get("facts")
                 .and_then(|f| serde_json::from_str(&f).ok())
                 .unwrap_or_default(),
+            copy: get("copy").unwrap_or_default(),
             withdrawn: get("withdrawn"),
         })
     }

@@ -462,12 +462,12 @@ fn protection_data_reaches_enforcement_only_as_disclosed_on_consent_and_until_wi
     let r = node.register_migrants(&officer(), boat(vec![p])).unwrap();
     let id = r.persons[0].person_id.clone();
     let investigator = who("investigator", Some("trafficking case 44"));
-    let seen = |s: &Subject| -> Vec<String> {
-        node.entity(s, &id)
+    let seen = |s: &Subject, id: &str| -> Vec<String> {
+        node.entity(s, id)
             .map(|e| e.properties.keys().cloned().collect())
             .unwrap_or_default()
     };
-    assert!(seen(&investigator).is_empty());
+    assert!(seen(&investigator, &id).is_empty());
     let input = |basis_text: &str| DisclosureInput {
         to: "law_enforcement".into(),
         basis: "consent".into(),
@@ -496,18 +496,23 @@ fn protection_data_reaches_enforcement_only_as_disclosed_on_consent_and_until_wi
             input("he agreed to testify, signed 30 Nov"),
         )
         .unwrap();
-    assert_eq!(d.facts.len(), 2);
-    // The investigator sees what was given, and nothing else of the person.
-    assert_eq!(seen(&investigator), ["birthDate", "name"]);
+    assert_eq!(d.props, ["name", "birthDate"]);
+    // The investigator sees what was given on a record of its own, and nothing of the
+    // protection record.
+    assert_eq!(seen(&investigator, &d.copy), ["birthDate", "name"]);
+    assert!(seen(&investigator, &id).is_empty());
     // A border officer (law enforcement up to public only) sees none of it.
-    assert!(seen(&who("border_officer", Some("x"))).is_empty());
+    assert!(seen(&who("border_officer", Some("x")), &d.copy).is_empty());
     let case = node.protection_case(&officer(), &id).unwrap();
     assert_eq!(case.disclosures.len(), 1);
     assert_eq!(case.disclosures[0].recipient, "Squadra Mobile, Agrigento");
     // Consent withdrawn: the copies are retracted.
     node.withdraw_disclosure(&officer(), &d.id, "he withdrew his consent on 2 Dec")
         .unwrap();
-    assert!(seen(&investigator).is_empty());
+    assert!(
+        node.entity(&investigator, &d.copy).is_err(),
+        "nothing of it stays, not even history"
+    );
     let audit = node.store().audit_range(1, 300).unwrap();
     assert!(audit.iter().any(|e| e.action == "protection disclosure"));
     assert!(

@@ -17,6 +17,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The real public data the research tests read (../shared/data beside the clone, or this
+# machine's shared directory); under CI those tests fail without it.
+if [ -z "${CORRIDOR_SHARED_DATA:-}" ]; then
+  for candidate in "$PWD/../shared/data" /work/shared/data; do
+    if [ -f "$candidate/PROVENANCE.md" ]; then export CORRIDOR_SHARED_DATA="$candidate"; break; fi
+  done
+fi
+echo "== public data: ${CORRIDOR_SHARED_DATA:-not found (the tests that read it say so and skip; under CI they fail)}"
+
 if [ -z "${CORRIDOR_TEST_POSTGRES_URL:-}" ]; then
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     if [ "$(id -u)" != 0 ]; then

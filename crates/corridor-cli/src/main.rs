@@ -9,6 +9,7 @@ mod commands;
 mod coop_command;
 mod demo_protection;
 mod graph_command;
+mod incidents_command;
 mod mrz_command;
 mod node_commands;
 mod protection_command;
@@ -167,6 +168,11 @@ enum Command {
     Coop {
         #[command(subcommand)]
         command: coop_command::CoopCommand,
+    },
+    /// Research data: import incident and count files, summarise incidents.
+    Incidents {
+        #[command(subcommand)]
+        command: incidents_command::IncidentsCommand,
     },
     /// Protection records: HTCDS files in and out, retention and the purge.
     Protection {
@@ -343,6 +349,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Graph { command } => graph_command::run(command),
         Command::Coop { command } => coop_command::run(&ctx, command),
         Command::Protection { command } => protection_command::run(&ctx, command),
+        Command::Incidents { command } => incidents_command::run(&ctx, command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
         Command::Alerts { command } => border_command::alerts(&ctx, command),

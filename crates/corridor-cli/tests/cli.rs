@@ -20,6 +20,10 @@ mod coop;
 #[path = "cli/border.rs"]
 mod border;
 
+/// Research data: incidents imported and summarised.
+#[path = "cli/incidents.rs"]
+mod incidents;
+
 /// A protection field node and its national node as two processes.
 #[path = "cli/protection.rs"]
 mod protection;

@@ -17,6 +17,7 @@ pub mod coop;
 pub mod network;
 mod pool;
 pub mod protection;
+pub mod research;
 pub mod resolution;
 pub mod sync;
 pub mod users;

@@ -20,7 +20,7 @@ pub struct Detection {
     pub nationality: Option<String>,
     /// For counts by demographic group (men, women, boys, girls), or "stateless".
     pub group: Option<String>,
-    /// `YYYY-MM`.
+    /// `YYYY-MM`, or `YYYY` for a count of a whole year.
     pub month: String,
     pub count: u64,
 }
@@ -95,13 +95,23 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedDetections, ResearchError
                 }
                 (None, Some(g))
             } else {
-                match place(row.get(2).unwrap_or(""))
-                    .map_err(|e| invalid(file, line, "nat", e))?
-                {
+                let raw = row.get(2).unwrap_or("");
+                match place(raw).map_err(|e| invalid(file, line, "nat", e))? {
                     Place::Country(c) => (Some(c), None),
                     Place::Stateless => (None, Some("stateless".to_string())),
                     Place::Other(label) => (None, Some(label.to_string())),
-                    Place::Unknown => (None, None),
+                    // Kept apart by what the source said: "other" is not "not specified".
+                    Place::Unknown => (
+                        None,
+                        Some(
+                            match raw.trim().to_lowercase().as_str() {
+                                "ooo" => "other nationality",
+                                "oos" => "nationality not specified",
+                                _ => "unknown",
+                            }
+                            .to_string(),
+                        ),
+                    ),
                 }
             };
             let (route_code, kind) = if format == "frontex" {
@@ -127,6 +137,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedDetections, ResearchError
             } else {
                 ("central-american", None)
             };
+            // Panama's counts by nationality are annual until 2019 (dated 1 January), then
+            // monthly: an annual count keeps its year only, never posing as January's.
+            let period = if format == "darien-nationality" && &month[..4] < "2020" {
+                month[..4].to_string()
+            } else {
+                month[..7].to_string()
+            };
             Ok(Detection {
                 source: if format == "frontex" {
                     "frontex"
@@ -137,7 +154,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedDetections, ResearchError
                 kind,
                 nationality,
                 group,
-                month: month[..7].to_string(),
+                month: period,
                 count,
             })
         })();
@@ -185,6 +202,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.detections[0].group.as_deref(), Some("men"));
+        let n = parse(
+            "darien.csv",
+            b"date,quarter,nat,n\n2015-01-01,2015-01-01,CUB,5026\n2021-03-01,2021-01-01,HTI,40\n",
+        )
+        .unwrap();
+        assert_eq!(
+            n.detections[0].month, "2015",
+            "an annual count is not January's"
+        );
+        assert_eq!(n.detections[1].month, "2021-03");
         let e = parse(
             "frontex.csv",
             b"route,type,nat,month,n\nMoon Route,Sea,BGD,2009-01-01,41\nCentral Mediterranean Route,Air,BGD,2009-13-01,x\n",

@@ -11,9 +11,9 @@ use corridor_model::{
 };
 use corridor_policy::{Action, Subject};
 use corridor_research::incident::Incident;
-use corridor_research::summary::{By, Row, summarise};
+use corridor_research::summary::{By, RouteYear, Row, route_years, summarise};
 use corridor_research::{detections, mmp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
@@ -326,6 +326,227 @@ impl Node {
     }
 }
 
+/// An incident the node records itself (an interception with deaths, a shipwreck it learnt
+/// of): the same model as the project's.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentInput {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// A route's code or a source's name for it.
+    pub route: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub dead: Option<u32>,
+    #[serde(default)]
+    pub missing: Option<u32>,
+    #[serde(default)]
+    pub survivors: Option<u32>,
+    #[serde(default)]
+    pub females: Option<u32>,
+    #[serde(default)]
+    pub males: Option<u32>,
+    #[serde(default)]
+    pub children: Option<u32>,
+    #[serde(default)]
+    pub causes: Vec<String>,
+    #[serde(default)]
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A point on the incident map.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub year: i32,
+    pub route: Option<&'static str>,
+    pub dead_and_missing: Option<u32>,
+}
+
+impl Node {
+    /// Records an incident the node learnt of, checked as an imported one is.
+    pub fn record_incident(
+        &self,
+        subject: &Subject,
+        input: IncidentInput,
+    ) -> Result<String, NodeError> {
+        self.require(subject, Action::Write)?;
+        let date = corridor_model::types::PartialDate::parse_iso(input.date.trim())
+            .ok()
+            .filter(|d| d.precision >= corridor_model::types::DatePrecision::Day)
+            .ok_or_else(|| {
+                NodeError::Invalid(format!("date: {:?} is not YYYY-MM-DD", input.date))
+            })?;
+        if date.to_string()[..10] > now()[..10] {
+            return Err(NodeError::Invalid(format!(
+                "date: {} is after today",
+                input.date
+            )));
+        }
+        let route = corridor_research::routes::route(&input.route).ok_or_else(|| {
+            NodeError::Invalid(format!(
+                "route: {:?} is not a route of routes.yaml",
+                input.route
+            ))
+        })?;
+        let country = match input.country.trim() {
+            "" => None,
+            c => match corridor_research::places::place(c)
+                .map_err(|e| NodeError::Invalid(format!("country: {e}")))?
+            {
+                corridor_research::places::Place::Country(code) => Some(code),
+                _ => None,
+            },
+        };
+        let (origins, origin_unknown) = corridor_research::places::places(&input.origins.join(","))
+            .map_err(|e| NodeError::Invalid(format!("origins: {e}")))?;
+        for c in &input.causes {
+            if !corridor_research::mmp::CAUSES.contains(&c.as_str()) {
+                return Err(NodeError::Invalid(format!(
+                    "causes: {c:?} is not one of {}",
+                    corridor_research::mmp::CAUSES.join("; ")
+                )));
+            }
+        }
+        let point = match (input.lat, input.lon) {
+            (Some(a), Some(o)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&o) => {
+                Some((a, o))
+            }
+            (None, None) => None,
+            _ => return Err(NodeError::Invalid("lat, lon: both, in degrees".into())),
+        };
+        for (field, text, max) in [
+            ("location", &input.location, 500),
+            ("source", &input.source, 500),
+        ] {
+            if text.chars().count() > max {
+                return Err(NodeError::Invalid(format!(
+                    "{field}: at most {max} characters"
+                )));
+            }
+        }
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(|e| NodeError::Io(e.to_string()))?;
+        let incident = Incident {
+            source_id: format!("node-{}", hex::encode(random)),
+            shape: "node",
+            date: date.to_string(),
+            year: date.year,
+            month: date.month,
+            kinds: vec!["Incident".into()],
+            route: Some(route.code.as_str()),
+            route_name: route.label.clone(),
+            country,
+            dead: input.dead,
+            missing: input.missing,
+            dead_and_missing: match (input.dead, input.missing) {
+                (None, None) => None,
+                (d, m) => Some(d.unwrap_or(0) + m.unwrap_or(0)),
+            },
+            survivors: input.survivors,
+            females: input.females,
+            males: input.males,
+            children: input.children,
+            causes: input.causes,
+            origins,
+            origin_unknown,
+            point,
+            location: input.location,
+            source: input.source,
+            ..Default::default()
+        };
+        let mut provenance = (*label("node-incidents", &subject.username)).clone();
+        provenance.handling = HandlingCode::Restricted;
+        let statements = self.incident_statements(&incident, &Arc::new(provenance))?;
+        let id = statements[0].entity_id.clone();
+        let mut store = self.store();
+        let mut tx = store.begin()?;
+        tx.write(&statements)?;
+        tx.commit()?;
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "record incident",
+            &id,
+            None,
+            "allowed",
+        )?;
+        Ok(id)
+    }
+
+    /// Dead and missing per route and year, beside Frontex's detections on the same route.
+    pub fn route_years(
+        &self,
+        subject: &Subject,
+        dataset: Option<&str>,
+    ) -> Result<Vec<RouteYear>, NodeError> {
+        let incidents = self.incidents(subject, dataset)?;
+        let mut store = self.store();
+        let mut gate = Gate::new(&self.policy, subject, Action::Statistics);
+        let mut detections: Vec<(String, i32, u64)> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let ids = store.entities_of_schema(DETECTION, after.as_deref(), 5000)?;
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            for id in ids {
+                let statements = store.entity_statements(&id)?;
+                let live: Vec<&Statement> = live_statements(&statements)
+                    .into_iter()
+                    .filter(|s| gate.allows(s))
+                    .collect();
+                let get = |p: &str| live.iter().find(|s| s.prop == p).map(|s| s.value.clone());
+                if get("source").as_deref() != Some("frontex") {
+                    continue;
+                }
+                if let (Some(route), Some(month), Some(count)) =
+                    (get("routeCode"), get("month"), get("count"))
+                    && let (Ok(year), Ok(n)) = (month[..4].parse(), count.parse::<f64>())
+                {
+                    detections.push((route, year, n as u64));
+                }
+            }
+            after = Some(last);
+        }
+        Ok(route_years(&incidents, &detections))
+    }
+
+    /// The incidents with coordinates, for the map (of one dataset and year when given).
+    pub fn incident_points(
+        &self,
+        subject: &Subject,
+        dataset: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<Vec<IncidentPoint>, NodeError> {
+        Ok(self
+            .incidents(subject, dataset)?
+            .into_iter()
+            .filter(|i| year.is_none_or(|y| i.year == y))
+            .filter_map(|i| {
+                let (lat, lon) = i.point?;
+                Some(IncidentPoint {
+                    lat,
+                    lon,
+                    year: i.year,
+                    route: i.route,
+                    dead_and_missing: i.dead_and_missing(),
+                })
+            })
+            .collect())
+    }
+}
+
 /// A source's text as plain text: HTML tags out, whitespace (newlines) as single spaces.
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -387,6 +608,10 @@ fn incident_of(id: &str, live: &[&Statement]) -> Option<Incident> {
         causes: all("cause"),
         origins: all("countryOfOrigin"),
         origin_unknown: first("originUnknown").is_some(),
+        point: first("point").and_then(|p| {
+            let (a, o) = p.split_once(',')?;
+            Some((a.trim().parse().ok()?, o.trim().parse().ok()?))
+        }),
         ..Default::default()
     })
 }
@@ -497,5 +722,65 @@ mod tests {
             )
             .unwrap();
         assert_eq!((counts.shape.as_str(), counts.records), ("frontex", 1));
+        // Rates beside detections, points for the map, and an incident the node records.
+        let _ = node
+            .import_research(
+                &analyst,
+                "detections",
+                "frontex-2015.csv",
+                b"route,type,nat,month,n\nCentral Mediterranean Route,Sea,ERI,2015-04-01,1000\nCentral Mediterranean Route,Sea,SOM,2015-05-01,1000\n",
+            )
+            .unwrap();
+        let rows = node.route_years(&researcher, None).unwrap();
+        let med = rows
+            .iter()
+            .find(|r| r.route == "central-mediterranean" && r.year == 2015)
+            .unwrap();
+        assert_eq!((med.dead_and_missing, med.detections), (762, Some(2000)));
+        assert_eq!(med.per_1000_detections, Some(381.0));
+        assert_eq!(
+            node.incident_points(&researcher, None, Some(2015))
+                .unwrap()
+                .len(),
+            2
+        );
+        let input = |date: &str, route: &str| super::IncidentInput {
+            date: date.into(),
+            route: route.into(),
+            dead: Some(3),
+            missing: Some(4),
+            causes: vec!["Drowning".into()],
+            origins: vec!["ER".into()],
+            lat: Some(35.5),
+            lon: Some(12.6),
+            ..Default::default()
+        };
+        let id = node
+            .record_incident(&analyst, input("2025-03-02", "Central Mediterranean"))
+            .unwrap();
+        assert!(id.starts_with("mmp-"));
+        let own = node.incidents(&analyst, Some("node-incidents")).unwrap();
+        assert_eq!(own[0].dead_and_missing(), Some(7));
+        for (bad, field) in [
+            (input("2099-01-01", "Central Mediterranean"), "date"),
+            (input("2025-03-02", "Moon"), "route"),
+            (
+                super::IncidentInput {
+                    causes: vec!["Bad luck".into()],
+                    ..input("2025-03-02", "Undefined")
+                },
+                "causes",
+            ),
+            (
+                super::IncidentInput {
+                    lat: Some(99.0),
+                    ..input("2025-03-02", "Undefined")
+                },
+                "lat",
+            ),
+        ] {
+            let e = node.record_incident(&analyst, bad).unwrap_err().to_string();
+            assert!(e.starts_with(field), "{field}: {e}");
+        }
     }
 }

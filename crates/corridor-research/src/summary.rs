@@ -11,6 +11,8 @@ pub enum By {
     Year,
     Route,
     Month,
+    /// Each cause an incident names (an incident with two causes counts under both).
+    Cause,
 }
 
 impl By {
@@ -19,7 +21,8 @@ impl By {
             "year" => Ok(By::Year),
             "route" => Ok(By::Route),
             "month" => Ok(By::Month),
-            other => Err(format!("{other:?} is not one of year, route, month")),
+            "cause" => Ok(By::Cause),
+            other => Err(format!("{other:?} is not one of year, route, month, cause")),
         }
     }
 }
@@ -38,21 +41,25 @@ pub struct Row {
 pub fn summarise<'a>(incidents: impl IntoIterator<Item = &'a Incident>, by: By) -> Vec<Row> {
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for i in incidents {
-        let key = match by {
-            By::Year => format!("{:04}", i.year),
-            By::Month => format!("{:04}-{:02}", i.year, i.month),
-            By::Route => i.route.unwrap_or("undefined").to_string(),
+        let keys: Vec<String> = match by {
+            By::Year => vec![format!("{:04}", i.year)],
+            By::Month => vec![format!("{:04}-{:02}", i.year, i.month)],
+            By::Route => vec![i.route.unwrap_or("undefined").to_string()],
+            By::Cause if i.causes.is_empty() => vec!["Mixed or unknown".to_string()],
+            By::Cause => i.causes.clone(),
         };
-        let row = rows.entry(key.clone()).or_insert_with(|| Row {
-            key,
-            ..Default::default()
-        });
-        row.incidents += 1;
-        match i.dead_and_missing() {
-            Some(n) => row.dead_and_missing += u64::from(n),
-            None => row.unknown_count += 1,
+        for key in keys {
+            let row = rows.entry(key.clone()).or_insert_with(|| Row {
+                key,
+                ..Default::default()
+            });
+            row.incidents += 1;
+            match i.dead_and_missing() {
+                Some(n) => row.dead_and_missing += u64::from(n),
+                None => row.unknown_count += 1,
+            }
+            row.survivors += u64::from(i.survivors.unwrap_or(0));
         }
-        row.survivors += u64::from(i.survivors.unwrap_or(0));
     }
     rows.into_values().collect()
 }
@@ -67,4 +74,101 @@ pub fn to_csv(rows: &[Row], key: &str) -> String {
         ));
     }
     out
+}
+
+/// Dead and missing on a route in a year, beside the crossings detected on it that year when
+/// an agency counts them: a rate per 1,000 detections where both are known.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RouteYear {
+    pub route: String,
+    pub year: i32,
+    pub incidents: u64,
+    pub dead_and_missing: u64,
+    pub detections: Option<u64>,
+    pub per_1000_detections: Option<f64>,
+}
+
+/// Every route and year with incidents or detections, in route then year order.
+pub fn route_years<'a>(
+    incidents: impl IntoIterator<Item = &'a Incident>,
+    detections: &[(String, i32, u64)],
+) -> Vec<RouteYear> {
+    let mut rows: BTreeMap<(String, i32), RouteYear> = BTreeMap::new();
+    fn slot<'m>(
+        rows: &'m mut BTreeMap<(String, i32), RouteYear>,
+        route: &str,
+        year: i32,
+    ) -> &'m mut RouteYear {
+        rows.entry((route.to_string(), year))
+            .or_insert_with(|| RouteYear {
+                route: route.to_string(),
+                year,
+                incidents: 0,
+                dead_and_missing: 0,
+                detections: None,
+                per_1000_detections: None,
+            })
+    }
+    for i in incidents {
+        let r = slot(&mut rows, i.route.unwrap_or("undefined"), i.year);
+        r.incidents += 1;
+        r.dead_and_missing += u64::from(i.dead_and_missing().unwrap_or(0));
+    }
+    for (route, year, n) in detections {
+        *slot(&mut rows, route, *year).detections.get_or_insert(0) += n;
+    }
+    for r in rows.values_mut() {
+        r.per_1000_detections = r
+            .detections
+            .filter(|d| *d > 0)
+            .map(|d| (r.dead_and_missing as f64 * 1000.0 / d as f64 * 100.0).round() / 100.0);
+    }
+    rows.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident(year: i32, route: &'static str, dead: u32, causes: &[&str]) -> Incident {
+        Incident {
+            year,
+            month: 1,
+            route: Some(route),
+            dead_and_missing: Some(dead),
+            causes: causes.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn causes_count_each_and_rates_need_both_sides() {
+        let all = [
+            incident(2016, "central-mediterranean", 10, &["Drowning", "Violence"]),
+            incident(2016, "central-mediterranean", 5, &["Drowning"]),
+            incident(2017, "asia-pacific", 2, &[]),
+        ];
+        let by_cause = summarise(&all, By::Cause);
+        let drowning = by_cause.iter().find(|r| r.key == "Drowning").unwrap();
+        assert_eq!((drowning.incidents, drowning.dead_and_missing), (2, 15));
+        assert!(by_cause.iter().any(|r| r.key == "Mixed or unknown"));
+        let rows = route_years(&all, &[("central-mediterranean".into(), 2016, 5_000)]);
+        let med = &rows[1];
+        assert_eq!(
+            (med.route.as_str(), med.year, med.dead_and_missing),
+            ("central-mediterranean", 2016, 15)
+        );
+        assert_eq!(med.per_1000_detections, Some(3.0));
+        assert_eq!(
+            rows[0].per_1000_detections, None,
+            "no detections counted on that route"
+        );
+        assert_eq!(
+            to_csv(&summarise(&all, By::Year), "year")
+                .lines()
+                .next()
+                .unwrap(),
+            "year,incidents,dead_and_missing,dead_and_missing_unknown,survivors"
+        );
+    }
 }

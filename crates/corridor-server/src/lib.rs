@@ -156,6 +156,19 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ("get", "/api/v1/network/money", get(r::network::money)),
         ("get", "/api/v1/network/export", get(r::network::export)),
         (
+            "post",
+            "/api/v1/research/imports",
+            post(r::research::import),
+        ),
+        ("get", "/api/v1/research/summary", get(r::research::summary)),
+        ("get", "/api/v1/research/routes", get(r::research::routes)),
+        ("get", "/api/v1/research/points", get(r::research::points)),
+        (
+            "post",
+            "/api/v1/research/incidents",
+            post(r::research::record),
+        ),
+        (
             "get",
             "/api/v1/protection/vocabulary",
             get(r::protection::vocabulary),
@@ -346,6 +359,7 @@ fn body_limit(route: &str) -> usize {
         "/api/v1/watchlists/{list}/versions" => routes::border::MAX_WATCHLIST_BYTES,
         "/api/v1/sync/statements" => routes::sync::MAX_BATCH_BYTES,
         "/api/v1/protection/htcds" => corridor_node::protection::MAX_HTCDS_BYTES,
+        "/api/v1/research/imports" => corridor_node::research::MAX_RESEARCH_FILE_BYTES,
         // Packages and files stream to disk; the node checks their size as they come.
         "/api/v1/coop/packages" | "/api/v1/coop/requests/{node}/{reference}/attachments" => {
             corridor_node::coop::MAX_PACKAGE_BYTES as usize

@@ -18,6 +18,7 @@ pub mod border;
 pub mod coop;
 pub mod network;
 pub mod protection;
+pub mod research;
 pub mod review;
 pub mod sync;
 

@@ -182,6 +182,24 @@ fn every_route_answers_for_a_permitted_caller() {
                 let (officer, person) = registered();
                 officer.get(&s, &p.replace("{person}", &person), None)
             }
+            ("post", "/api/v1/research/imports") => call(
+                &s,
+                "POST",
+                &format!("{concrete}?format=mmp&file=iom.csv"),
+                &[
+                    ("Cookie", analyst.cookie.as_str()),
+                    ("X-CSRF-Token", analyst.csrf.as_str()),
+                    ("Content-Type", "text/csv"),
+                ],
+                b"date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n2014-01-06,2014-01-01,Incident,Central American Route,USA,1,Mixed or unknown,,GTM,Arizona,-110.3,31.6\n",
+            ),
+            ("post", "/api/v1/research/incidents") => analyst.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"date": "2025-03-02", "route": "Central Mediterranean", "dead": 3, "causes": ["Drowning"]}),
+            ),
+            ("get", p) if p.starts_with("/api/v1/research/") => login(&s, "researcher").get(&s, &format!("{p}?by=year"), None),
             ("post", "/api/v1/protection/htcds") => {
                 let officer = login(&s, "protection-officer");
                 call(

@@ -19,10 +19,11 @@ pub enum IncidentsCommand {
         format: String,
         file: PathBuf,
     },
-    /// Incidents and dead and missing by year, route or month, as CSV whose first columns are
-    /// KEY,incidents,dead_and_missing.
+    /// Incidents and dead and missing by year, route, month or cause, as CSV whose first
+    /// columns are KEY,incidents,dead_and_missing (an incident with two causes counts under
+    /// both).
     Summary {
-        #[arg(long, value_parser = ["year", "route", "month"])]
+        #[arg(long, value_parser = ["year", "route", "month", "cause"])]
         by: String,
         /// Only the incidents of this dataset (mmp-iom-cleaned, mmp-kaggle-19, mmp-official,
         /// …): files of one source in different shapes hold the same incidents.
@@ -72,6 +73,7 @@ pub fn run(ctx: &Context, command: IncidentsCommand) -> anyhow::Result<()> {
                 corridor_research::summary::By::Year => "year",
                 corridor_research::summary::By::Route => "route",
                 corridor_research::summary::By::Month => "month",
+                corridor_research::summary::By::Cause => "cause",
             };
             write!(
                 std::io::stdout().lock(),

@@ -128,6 +128,10 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     say!("cooperation: {requests} requests with two invented partner authorities");
     let registered = crate::demo_protection::demo_protection(ctx)?;
     say!("protection: {registered} persons registered, screened and referred");
+    let (incidents, counts) = crate::demo_research::demo_research(ctx)?;
+    say!(
+        "research: {incidents} Missing Migrants Project incidents and {counts} Frontex counts (public data)"
+    );
     let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;

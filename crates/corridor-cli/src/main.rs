@@ -8,6 +8,7 @@ mod border_command;
 mod commands;
 mod coop_command;
 mod demo_protection;
+mod demo_research;
 mod graph_command;
 mod incidents_command;
 mod mrz_command;

@@ -57,6 +57,7 @@ import type {
   Screening,
   Vocabulary,
 } from './types_protection';
+import type { ImportFormat, IncidentInput, IncidentPoint, ResearchImport, RouteYears, Summary, SummaryBy } from './types_research';
 
 const BASE = '/api/v1';
 
@@ -229,6 +230,12 @@ export const api = {
   personStatus: (id: string) => request<PersonStatus>('GET', `/persons/${q(id)}/status`),
   setPersonStatus: (id: string, status: string, reason: string) =>
     request<PersonStatus>('POST', `/persons/${q(id)}/status`, { status, reason }),
+  researchSummary: (by: SummaryBy, dataset: string) =>
+    request<Summary>('GET', `/research/summary?by=${by}${dataset ? `&dataset=${q(dataset)}` : ''}`),
+  researchRoutes: (dataset: string) => request<RouteYears>('GET', `/research/routes${dataset ? `?dataset=${q(dataset)}` : ''}`),
+  researchPoints: (dataset: string, year: number | null) =>
+    request<{ points: IncidentPoint[] }>('GET', `/research/points?dataset=${q(dataset)}${year === null ? '' : `&year=${year}`}`),
+  recordIncident: (input: IncidentInput) => request<{ id: string }>('POST', '/research/incidents', input),
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),
 };
@@ -261,6 +268,23 @@ export async function importHtcds(file: File, place: string): Promise<HtcdsImpor
   });
   if (!response.ok) throw await problem(response);
   return (await response.json()) as HtcdsImport;
+}
+
+/** Imports a research file (the Missing Migrants Project, or published detections): its bytes
+ * as they are, as text/csv. All rows or none; the node names the line and column. */
+export async function importResearch(file: File, format: ImportFormat): Promise<ResearchImport> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'text/csv' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const reason = reasonHeader();
+  if (reason) headers['X-Corridor-Reason'] = reason;
+  const response = await fetch(`${BASE}/research/imports?format=${q(format)}&file=${q(file.name)}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: file,
+  });
+  if (!response.ok) throw await problem(response);
+  return (await response.json()) as ResearchImport;
 }
 
 /** Where every registration is downloaded from as an HTCDS file. */

@@ -19,6 +19,7 @@ import { renderProtectionCase } from './views/protection_case';
 import { renderRegistration } from './views/protection_register';
 import { renderRetention } from './views/protection_retention';
 import { renderPair, renderReview } from './views/review';
+import { renderResearch } from './views/research';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
 
@@ -157,6 +158,9 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'protectionCase':
       view = renderProtectionCase(route.person, ctx, focusPage);
+      break;
+    case 'research':
+      view = renderResearch(ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

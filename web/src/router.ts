@@ -18,6 +18,7 @@ export type Route =
   | { name: 'protectionRegister' }
   | { name: 'protectionRetention' }
   | { name: 'protectionCase'; person: string }
+  | { name: 'research' }
   | { name: 'login' }
   | { name: 'unknown' };
 
@@ -70,6 +71,7 @@ export function parseRoute(loc: Location = location): Route {
       return { name: 'unknown' };
     }
   }
+  if (path === '/research') return { name: 'research' };
   if (path === '/network') return { name: 'network', entity: new URLSearchParams(loc.search).get('entity') ?? '' };
   if (path === '/alerts') {
     const status = new URLSearchParams(loc.search).get('status');
@@ -134,6 +136,7 @@ export const paths = {
   protectionRegister: () => '/protection/register',
   protectionRetention: () => '/protection/retention',
   protectionCase: (person: string) => `/protection/cases/${encodeURIComponent(person)}`,
+  research: () => '/research',
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
 };
 

@@ -6,6 +6,7 @@ import { LANGS, lang, t, type Lang } from '../i18n';
 import { getReason, hasReason, REASON_MAX, REASON_MIN, setReason } from '../reason';
 import { paths, type Route } from '../router';
 import { COOP_ROLES, NETWORK_ROLES, PROTECTION_ROLES, REVIEWER_ROLES, SCREENING_ROLES, type User } from '../types';
+import { RESEARCH_ROLES } from '../types_research';
 import { roleBadge } from './common';
 
 export interface HeaderActions {
@@ -40,6 +41,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const isNetworkAnalyst = NETWORK_ROLES.some((role) => user.roles.includes(role));
   const isCentralAuthority = COOP_ROLES.some((role) => user.roles.includes(role));
   const isProtection = PROTECTION_ROLES.some((role) => user.roles.includes(role));
+  const isResearcher = RESEARCH_ROLES.some((role) => user.roles.includes(role));
 
   const searchInput = h('input', {
     type: 'search',
@@ -70,6 +72,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const navAlerts = isScreener ? h('a', { href: paths.alerts(), 'data-testid': 'nav-alerts' }, t('nav.alerts')) : null;
   const navCoop = isCentralAuthority ? h('a', { href: paths.coop(), 'data-testid': 'nav-coop' }, t('nav.coop')) : null;
   const navProtection = isProtection ? h('a', { href: paths.protection(), 'data-testid': 'nav-protection' }, t('nav.protection')) : null;
+  const navResearch = isResearcher ? h('a', { href: paths.research(), 'data-testid': 'nav-research' }, t('nav.research')) : null;
   const navNetwork = isNetworkAnalyst ? h('a', { href: paths.network(), 'data-testid': 'nav-network' }, t('nav.network')) : null;
 
   // The reason is stored when the field is left or Enter is pressed, not on each key: each
@@ -153,7 +156,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
       'div',
       { class: 'mainbar' },
       h('a', { href: paths.home(), class: 'brand', 'data-testid': 'brand' }, t('app.name')),
-      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navProtection, navCrossing, navAlerts, navNetwork, navCoop, navReview, navUsers),
+      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navProtection, navCrossing, navAlerts, navNetwork, navResearch, navCoop, navReview, navUsers),
       searchForm,
       userBox,
       languageSelect((next) => actions.setLang(next)),
@@ -170,6 +173,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
     navCrossing?.classList.toggle('current', route.name === 'crossing');
     navAlerts?.classList.toggle('current', route.name === 'alerts');
     navNetwork?.classList.toggle('current', route.name === 'network');
+    navResearch?.classList.toggle('current', route.name === 'research');
     navCoop?.classList.toggle('current', route.name === 'coop' || route.name === 'coopRequest');
     navProtection?.classList.toggle('current', route.name.startsWith('protection'));
     if (reasonInput !== document.activeElement) reasonInput.value = getReason();

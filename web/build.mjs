@@ -1,7 +1,7 @@
 // Builds the workbench into dist/: one bundled script, the page and the style sheet.
 // Everything the browser needs is in dist/; nothing is fetched from elsewhere at run time.
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,5 +27,10 @@ if (result.warnings.length > 0) {
   process.exit(1);
 }
 await copyFile(join(root, 'src', 'index.html'), join(dist, 'index.html'));
-await copyFile(join(root, 'src', 'app.css'), join(dist, 'app.css'));
+// One style sheet for the page: the workbench's, then the Research page's.
+const css = await Promise.all(['app.css', 'research.css'].map((name) => readFile(join(root, 'src', name), 'utf8')));
+await writeFile(join(dist, 'app.css'), css.join('\n'));
+// The map's countries (Natural Earth 1:110m, world-atlas, ISC), served by the node with the
+// workbench and read by the Research page: no tile server, no internet.
+await copyFile(join(root, 'node_modules', 'world-atlas', 'countries-110m.json'), join(dist, 'assets', 'countries-110m.json'));
 console.log('built dist/');

@@ -94,7 +94,7 @@ export function columnChart(testid: string, caption: string, columns: Column[]):
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart columns', role: 'img', 'aria-label': caption, 'data-testid': testid });
   for (const v of scale) {
     root.append(
-      svg('line', { class: v === 0 ? 'axis' : 'grid', x1: m.x(axis), x2: m.x(W - end), y1: y(v), y2: y(v) }),
+      svg('line', { class: v === 0 ? 'axis' : 'gridline', x1: m.x(axis), x2: m.x(W - end), y1: y(v), y2: y(v) }),
       svg('text', { class: 'tick', x: m.x(axis - 6), y: y(v) + 4, 'text-anchor': m.before }, formatNumber(v)),
     );
   }
@@ -104,7 +104,7 @@ export function columnChart(testid: string, caption: string, columns: Column[]):
     const width = Math.max(2, band * 0.68);
     const height = Math.max(c.value > 0 ? 1 : 0, y(0) - y(c.value));
     root.append(
-      svg('rect', { class: 'bar', x: m.x(centre) - width / 2, y: y(0) - height, width, height, 'data-key': c.key, 'data-value': c.value }, tooltip(c.title)),
+      svg('rect', { class: 'mark', x: m.x(centre) - width / 2, y: y(0) - height, width, height, 'data-key': c.key, 'data-value': c.value }, tooltip(c.title)),
     );
     if (columns.length <= 16) {
       root.append(svg('text', { class: 'value', x: m.x(centre), y: y(0) - height - 4, 'text-anchor': 'middle' }, formatNumber(c.value)));
@@ -140,7 +140,7 @@ export function barChart(testid: string, caption: string, bars: Bar[]): SVGSVGEl
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart bars', role: 'img', 'aria-label': caption, 'data-testid': testid });
   for (const v of scale) {
     root.append(
-      svg('line', { class: v === 0 ? 'axis' : 'grid', x1: m.x(x(v)), x2: m.x(x(v)), y1: top, y2: H - bottom }),
+      svg('line', { class: v === 0 ? 'axis' : 'gridline', x1: m.x(x(v)), x2: m.x(x(v)), y1: top, y2: H - bottom }),
       svg('text', { class: 'tick', x: m.x(x(v)), y: H - bottom + 15, 'text-anchor': 'middle' }, formatNumber(v)),
     );
   }
@@ -153,7 +153,7 @@ export function barChart(testid: string, caption: string, bars: Bar[]): SVGSVGEl
     const width = Math.max(b.value > 0 ? 1 : 0, x(b.value) - label);
     root.append(
       text,
-      svg('rect', { class: 'bar', x: m.rtl ? m.x(label) - width : label, y: y0 + 5, width, height: row - 10, 'data-key': b.key, 'data-value': b.value }, tooltip(b.title)),
+      svg('rect', { class: 'mark', x: m.rtl ? m.x(label) - width : label, y: y0 + 5, width, height: row - 10, 'data-key': b.key, 'data-value': b.value }, tooltip(b.title)),
       svg('text', { class: 'value', x: m.x(label + width + 5), y: y0 + row / 2 + 4, 'text-anchor': m.after }, formatNumber(b.value)),
     );
   });
@@ -185,7 +185,7 @@ export function smallMultiples(testid: string, caption: string, series: Series[]
     const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart multiple', role: 'img', 'aria-label': `${s.label}: ${s.total}` });
     for (const v of scale) {
       root.append(
-        svg('line', { class: v === 0 ? 'axis' : 'grid', x1: m.x(axis), x2: m.x(W - end), y1: y(v), y2: y(v) }),
+        svg('line', { class: v === 0 ? 'axis' : 'gridline', x1: m.x(axis), x2: m.x(W - end), y1: y(v), y2: y(v) }),
         svg('text', { class: 'tick', x: m.x(axis - 4), y: y(v) + 4, 'text-anchor': m.before }, formatNumber(v)),
       );
     }

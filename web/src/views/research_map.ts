@@ -27,9 +27,8 @@ function project(lon: number, lat: number): [number, number] {
   const p4 = p2 * p2;
   const x = l * (0.8707 - 0.131979 * p2 + p4 * (-0.013791 + p4 * (0.003971 * p2 - 0.001529 * p4)));
   const y = p * (1.007226 + p2 * (0.015085 + p4 * (-0.044475 + 0.028874 * p2 - 0.005916 * p4)));
-  return [W / 2 + x * SCALE, TOP - y * SCALE];
+  return [W / 2 + x * SCALE, -y * SCALE];
 }
-const TOP = 0;
 const Y_NORTH = project(0, NORTH)[1];
 const Y_SOUTH = project(0, SOUTH)[1];
 
@@ -117,7 +116,8 @@ export function incidentMap(o: MapOptions): HTMLElement {
   );
   const canvas = h('div', { class: 'map-canvas' }, loading());
   const status = h('p', { class: 'small muted', 'data-testid': 'map-status', 'aria-live': 'polite' });
-  const root = svg('svg', { class: 'map', role: 'img', 'data-testid': 'incident-map', 'aria-label': t('research.map.title') });
+  // Never mirrored: the legend's text runs left to right from its circles in every language.
+  const root = svg('svg', { class: 'map', direction: 'ltr', role: 'img', 'data-testid': 'incident-map', 'aria-label': t('research.map.title') });
   const layer = svg('g', { class: 'incidents' });
   let points: IncidentPoint[] = [];
   let drawnCountries = false;

@@ -1318,6 +1318,172 @@ async function main() {
     expect(/Aster,,Woldemariam/.test(file.text), 'the persons imported are not in the export');
   });
 
+  // Research: the Missing Migrants Project's incidents and Frontex's detections, drawn; the
+  // map with no internet; imports and an incident recorded by the analyst; Arabic; refusal.
+  const researcher = await newPage();
+  const researchApi = (page, path) =>
+    page.evaluate(async (path) => {
+      const r = await fetch(`/api/v1${path}`, { headers: { Accept: 'application/json' } });
+      return { status: r.status, body: await r.json() };
+    }, path);
+  const numbers = (text) => (text.replace(/[,٬]/g, '').match(/\d+(?:\.\d+)?/g) || []).map(Number);
+
+  await step('research: the researcher opens Research; the year chart carries the node\'s figures; routes and causes are listed', researcher, async () => {
+    await login(researcher, 'researcher');
+    await researcher.getByTestId('nav-research').click();
+    await researcher.waitForURL((url) => url.pathname === '/research');
+    await researcher.getByTestId('research-page').waitFor();
+    await researcher.locator('[data-testid="chart-year"] rect.mark').first().waitFor();
+    expect((await researcher.getByTestId('research-dataset').inputValue()) === 'mmp-iom-cleaned', 'the biggest Missing Migrants Project dataset is not the one shown');
+    const summary = await researchApi(researcher, '/research/summary?by=year&dataset=mmp-iom-cleaned');
+    expect(summary.status === 200, `the summary answered ${summary.status}`);
+    for (const year of ['2015', '2024']) {
+      const row = summary.body.rows.find((r) => r.key === year);
+      expect(row, `the node has no ${year}`);
+      const bar = researcher.locator(`[data-testid="chart-year"] rect.mark[data-key="${year}"]`);
+      expect((await bar.count()) === 1, `no bar for ${year}`);
+      const title = await bar.locator('title').textContent();
+      const got = numbers(title);
+      const want = [Number(year), row.dead_and_missing, row.incidents, row.survivors];
+      expect(JSON.stringify(got) === JSON.stringify(want), `the ${year} bar says "${title}", the node ${JSON.stringify(row)}`);
+      expect(Number(await bar.getAttribute('data-value')) === row.dead_and_missing, `the ${year} bar is not drawn to the node's figure`);
+    }
+    const routes = await researcher.locator('[data-testid="chart-route"] text.label tspan').allTextContents();
+    expect(routes.includes('Central Mediterranean'), `the route chart lists: ${routes.join(' | ')}`);
+    const causes = await researcher.locator('[data-testid="chart-cause"] text.label tspan').allTextContents();
+    expect(causes.includes('Drowning'), `the cause chart lists: ${causes.join(' | ')}`);
+    expect((await researcher.locator('[data-testid="chart-route-years"] figure.multiple').count()) > 5, 'no panel per route over the years');
+    expect((await researcher.locator('[data-testid="chart-route-years"] circle.dot title').count()) > 20, 'the points over the years have no titles');
+    expect(/Missing Migrants Project \(CC BY 4\.0\); Frontex/.test(await researcher.getByTestId('research-attribution').innerText()), 'no attribution under the charts');
+    expect((await researcher.getByTestId('research-import').count()) === 0, 'the researcher, who may not write, is offered the import');
+    await researcher.locator('.chart-grid').scrollIntoViewIfNeeded();
+    await snap(researcher, 'research-charts');
+  });
+
+  await step('research: the map draws the countries and the incidents with no internet; 2016 shows only 2016\'s', researcher, async () => {
+    const map = researcher.getByTestId('incident-map');
+    await map.locator('circle.incident[data-year]').first().waitFor();
+    const countries = await map.locator('path.country').count();
+    expect(countries > 100, `${countries} country paths`);
+    const all = await map.locator('circle.incident[data-year]').count();
+    expect(all > 1000, `${all} incidents on the map`);
+    await researcher.getByTestId('map-year').selectOption('2016');
+    await researcher.waitForFunction(() => {
+      const circles = [...document.querySelectorAll('[data-testid="incident-map"] circle.incident[data-year]')];
+      return circles.length > 0 && circles.every((c) => c.getAttribute('data-year') === '2016');
+    });
+    const titles = await map.locator('circle.incident[data-year] title').allTextContents();
+    const points = await researchApi(researcher, '/research/points?dataset=mmp-iom-cleaned&year=2016');
+    expect(titles.length === points.body.points.length, `${titles.length} circles for 2016, the node has ${points.body.points.length} points`);
+    expect(titles.every((t) => /^2016 · .+: \d[\d,]* dead and missing$/.test(t)), `a title: ${titles.find((t) => !t.startsWith('2016'))}`);
+    expect(offHost.length === 0, `requests off 127.0.0.1: ${offHost.slice(0, 5).join(', ')}`);
+    await researcher.getByTestId('map-region').selectOption('mediterranean');
+    await map.scrollIntoViewIfNeeded();
+    await snap(researcher, 'research-map-2016');
+  });
+
+  await step('research: the rates table shows the Central Mediterranean with detections and a rate', researcher, async () => {
+    const rows = researcher.locator('[data-testid="rates"] tr[data-route="central-mediterranean"]');
+    const found = [];
+    for (const year of ['2023', '2024']) {
+      const row = rows.and(researcher.locator(`[data-year="${year}"]`));
+      if ((await row.count()) === 1) found.push({ year, text: await row.innerText(), rate: await row.getByTestId('rate').innerText() });
+    }
+    expect(found.length > 0, 'no Central Mediterranean row for 2023 or 2024');
+    for (const f of found) {
+      expect(/Central Mediterranean/.test(f.text), `the row reads ${f.text}`);
+      expect(/^\d+\.\d\d$/.test(f.rate) && Number(f.rate) > 0, `the rate for ${f.year} is ${f.rate}`);
+    }
+    const routes = await researchApi(researcher, '/research/routes?dataset=mmp-iom-cleaned');
+    const shown = await researcher.locator('[data-testid="rates"] tbody tr').count();
+    const both = routes.body.rows.filter((r) => r.detections !== null && r.per_1000_detections !== null).length;
+    expect(shown === both, `${shown} rows shown, ${both} with both figures`);
+  });
+
+  const mmpHeader = 'date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n';
+  const mmpFile = (name, rows) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(mmpHeader + rows.join('\n') + '\n') });
+
+  await step('research: the analyst imports an MMP file and sees what was read; a "Moon Route" on line 3 is refused by line and column', reviewer, async () => {
+    await reviewer.goto(`${base}/research`);
+    const form = reviewer.getByTestId('research-import');
+    await form.waitFor();
+    await form.getByTestId('import-format').selectOption('mmp');
+    await form.getByTestId('import-file').setInputFiles(mmpFile('mmp-two.csv', [
+      '2024-06-11,2024-06-01,Incident,Central Mediterranean Route,ITA,7,Drowning,41,ERI,"off Lampedusa, Italy",12.61,35.49',
+      '2024-07-02,2024-07-01,Incident,Western Mediterranean Route,ESP,2,Drowning,9,MAR,Alboran Sea,-3.52,35.95',
+    ]));
+    await form.getByTestId('import-submit').click();
+    const done = form.getByTestId('import-done');
+    await done.waitFor();
+    expect((await done.getAttribute('data-records')) === '2', `${await done.getAttribute('data-records')} records read`);
+    expect(Number(await done.getAttribute('data-written')) > 0, 'no statement written');
+    expect((await done.getByTestId('import-shape').innerText()) === 'iom-cleaned', `shape ${await done.getByTestId('import-shape').innerText()}`);
+    expect((await done.getByTestId('import-caveat').count()) > 0, 'the caveats are not shown');
+    await snap(reviewer, 'research-imported');
+
+    await form.getByTestId('import-file').setInputFiles(mmpFile('mmp-moon.csv', [
+      '2024-06-12,2024-06-01,Incident,Central Mediterranean Route,ITA,1,Drowning,,ERI,off Lampedusa,12.6,35.5',
+      '2024-06-13,2024-06-01,Incident,Moon Route,ITA,1,Drowning,,ERI,Sea of Tranquillity,12.6,35.5',
+    ]));
+    await form.getByTestId('import-submit').click();
+    const error = form.locator('[data-testid="import-result"] [data-testid="error"]');
+    await error.waitFor();
+    expect(/line 3: route/.test(await error.innerText()), `the refusal: ${await error.innerText()}`);
+  });
+
+  await step('research: the analyst records an incident and sees its id; an impossible date is refused naming the date', reviewer, async () => {
+    const form = reviewer.getByTestId('incident-form');
+    await form.getByTestId('incident-date').fill('2024-05-01');
+    await form.getByTestId('incident-route').selectOption('central-mediterranean');
+    await form.getByTestId('incident-dead').fill('3');
+    await form.getByTestId('incident-cause').selectOption('Drowning');
+    await form.getByTestId('incident-submit').click();
+    const id = form.getByTestId('incident-id');
+    await id.waitFor();
+    expect((await id.innerText()).trim().length > 0, 'no id shown');
+    await reviewer.waitForFunction(() => [...document.querySelectorAll('[data-testid="research-dataset"] option')].some((o) => o.value === 'node-incidents'));
+    await snap(reviewer, 'research-incident');
+
+    await form.getByTestId('incident-date').fill('2099-01-01');
+    await form.getByTestId('incident-submit').click();
+    const error = form.locator('[data-testid="incident-result"] [data-testid="error"]');
+    await error.waitFor();
+    expect(/^date\b/.test(await error.getByTestId('problem-detail').innerText()), `the refusal: ${await error.innerText()}`);
+    expect((await form.getByTestId('incident-date').getAttribute('aria-invalid')) === 'true', 'the date field is not marked');
+  });
+
+  await step('research in Arabic: right to left, its labels in Arabic, numbers in Latin digits', researcher, async () => {
+    await researcher.getByTestId('lang').selectOption('ar');
+    await researcher.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await researcher.locator('[data-testid="chart-year"] rect.mark').first().waitFor();
+    for (const selector of ['[data-testid="research-page"] h1', '[data-testid="nav-research"]', '[data-testid="rates"] thead th', '[data-testid="dataset-note"]']) {
+      const text = await researcher.locator(selector).first().innerText();
+      expect(/[\u0600-\u06FF]/.test(text), `${selector} is not in Arabic: ${text}`);
+    }
+    const routes = await researcher.locator('[data-testid="chart-route"] text.label tspan').allTextContents();
+    expect(routes.includes('وسط البحر المتوسط'), `the route chart lists: ${routes.join(' | ')}`);
+    const title = await researcher.locator('[data-testid="chart-year"] rect.mark[data-key="2015"] title').textContent();
+    expect(/[\u0600-\u06FF]/.test(title) && /2015/.test(title) && !/[\u0660-\u0669]/.test(title), `the 2015 title: ${title}`);
+    const first = await researcher.locator('[data-testid="rates"] thead th:nth-child(1)').boundingBox();
+    const second = await researcher.locator('[data-testid="rates"] thead th:nth-child(2)').boundingBox();
+    expect(first.x > second.x, 'in Arabic the rates table does not run right to left');
+    const y2014 = await researcher.locator('[data-testid="chart-year"] rect.mark[data-key="2014"]').boundingBox();
+    const y2024 = await researcher.locator('[data-testid="chart-year"] rect.mark[data-key="2024"]').boundingBox();
+    expect(y2014.x > y2024.x, 'in Arabic the years do not run right to left');
+    await researcher.evaluate(() => window.scrollTo(0, 0));
+    await snap(researcher, 'research-arabic');
+    await researcher.getByTestId('lang').selectOption('en');
+    await researcher.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await researcher.close();
+  });
+
+  await step('border officer is not offered Research and is refused it', border, async () => {
+    expect((await border.getByTestId('nav-research').count()) === 0, 'the border officer is offered Research');
+    await border.goto(`${base}/research`);
+    await border.getByTestId('not-permitted').waitFor();
+    expect((await border.getByTestId('research-page').count()) === 0, 'the research page is shown to the border officer');
+  });
+
   await step('no request left 127.0.0.1 and no page error', null, async () => {
     expect(offHost.length === 0, `requests off 127.0.0.1: ${offHost.slice(0, 5).join(', ')}`);
     expect(pageErrors.length === 0, `page errors: ${pageErrors.slice(0, 5).join(' | ')}`);

@@ -14,6 +14,7 @@ mod incidents_command;
 mod mrz_command;
 mod node_commands;
 mod protection_command;
+mod release_command;
 mod resolve_command;
 mod screen_command;
 
@@ -174,6 +175,11 @@ enum Command {
     Incidents {
         #[command(subcommand)]
         command: incidents_command::IncidentsCommand,
+    },
+    /// Statistical releases that expose no one, each with its manifest.
+    Release {
+        #[command(subcommand)]
+        command: release_command::ReleaseCommand,
     },
     /// Protection records: HTCDS files in and out, retention and the purge.
     Protection {
@@ -351,6 +357,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Coop { command } => coop_command::run(&ctx, command),
         Command::Protection { command } => protection_command::run(&ctx, command),
         Command::Incidents { command } => incidents_command::run(&ctx, command),
+        Command::Release { command } => release_command::run(&ctx, command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),
         Command::Crossing(args) => border_command::crossing(&ctx, args),
         Command::Alerts { command } => border_command::alerts(&ctx, command),

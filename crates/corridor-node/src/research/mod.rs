@@ -3,6 +3,8 @@
 //! stored as statements like any other fact — purpose `research` — and summarised by year,
 //! route or month for whoever may see them.
 
+mod release;
+
 use std::sync::Arc;
 
 use corridor_model::entity::live_statements;
@@ -17,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
+
+pub use release::{Manifest, PROTECTION_RELEASE, Release};
 
 pub const INCIDENT: &str = "MissingMigrantIncident";
 pub const DETECTION: &str = "DetectionCount";
@@ -761,6 +765,26 @@ mod tests {
         assert!(id.starts_with("mmp-"));
         let own = node.incidents(&analyst, Some("node-incidents")).unwrap();
         assert_eq!(own[0].dead_and_missing(), Some(7));
+        // A table of routes by year, small cells hidden with their complements.
+        let (table, manifest) = node
+            .release_incident_table(&researcher, None, "route", "year", 5)
+            .unwrap();
+        assert!(
+            table
+                .cells
+                .iter()
+                .flatten()
+                .all(|c| c.is_none_or(|v| v == 0 || v >= 5))
+        );
+        assert_eq!(manifest.suppressed["primary"], table.primary);
+        assert!(
+            node.release_incident_table(&researcher, None, "route", "colour", 5)
+                .is_err()
+        );
+        assert!(
+            node.release_incident_table(&researcher, None, "route", "year", 1)
+                .is_err()
+        );
         for (bad, field) in [
             (input("2099-01-01", "Central Mediterranean"), "date"),
             (input("2025-03-02", "Moon"), "route"),

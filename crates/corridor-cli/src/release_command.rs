@@ -1,0 +1,120 @@
+//! `corridor release`: statistical releases that expose no one, each written with its
+//! manifest — protection data as k-anonymous microdata, incidents as tables with small cells
+//! hidden.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::commands::Context;
+
+#[derive(clap::Subcommand)]
+pub enum ReleaseCommand {
+    /// Protection data as k-anonymous microdata with l-diversity (the built-in specification,
+    /// or --spec FILE classifying every column). Writes DIR/data.csv and DIR/manifest.json.
+    Protection {
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Incidents counted by two keys (year, month, route, cause), counts below the threshold
+    /// hidden and complementary cells after them. Writes DIR/table.csv and DIR/manifest.json.
+    Incidents {
+        #[arg(long, default_value = "route")]
+        rows: String,
+        #[arg(long, default_value = "year")]
+        columns: String,
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn write(dir: &PathBuf, name: &str, text: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(name);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn run(ctx: &Context, command: ReleaseCommand) -> anyhow::Result<()> {
+    let node = ctx.node(1)?;
+    match command {
+        ReleaseCommand::Protection { spec, out } => {
+            let officer = corridor_policy::Subject {
+                username: ctx.user.clone(),
+                roles: vec!["protection_officer".into()],
+                reason: Some("statistical release on the node's command line".into()),
+            };
+            let text = match &spec {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("cannot read {}", p.display()))?,
+                ),
+                None => None,
+            };
+            let release = node.release_protection_microdata(&officer, text.as_deref())?;
+            write(&out, "data.csv", &release.csv())?;
+            write(
+                &out,
+                "manifest.json",
+                &serde_json::to_string_pretty(&release.manifest)?,
+            )?;
+            eprintln!(
+                "{}: {} rows released; suppressed {}; information loss {}",
+                out.display(),
+                release.rows.len(),
+                release.manifest.suppressed,
+                release.manifest.information_loss["total"]
+            );
+            Ok(())
+        }
+        ReleaseCommand::Incidents {
+            rows,
+            columns,
+            threshold,
+            dataset,
+            out,
+        } => {
+            let me = crate::border_command::operator(ctx);
+            let (table, manifest) =
+                node.release_incident_table(&me, dataset.as_deref(), &rows, &columns, threshold)?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut header = vec![rows.clone()];
+            header.extend(table.columns.iter().cloned());
+            header.push("total".into());
+            w.write_record(&header)?;
+            for (i, name) in table.rows.iter().enumerate() {
+                let mut record = vec![name.clone()];
+                record.extend(
+                    table.cells[i]
+                        .iter()
+                        .map(|c| c.map_or("x".to_string(), |v| v.to_string())),
+                );
+                record.push(table.row_totals[i].to_string());
+                w.write_record(&record)?;
+            }
+            let mut totals = vec!["total".to_string()];
+            totals.extend(table.column_totals.iter().map(|t| t.to_string()));
+            totals.push(table.column_totals.iter().sum::<u64>().to_string());
+            w.write_record(&totals)?;
+            write(&out, "table.csv", &String::from_utf8(w.into_inner()?)?)?;
+            write(
+                &out,
+                "manifest.json",
+                &serde_json::to_string_pretty(&manifest)?,
+            )?;
+            eprintln!(
+                "{}: {} × {} cells, {} hidden (x)",
+                out.display(),
+                table.rows.len(),
+                table.columns.len(),
+                table.primary + table.secondary
+            );
+            Ok(())
+        }
+    }
+}

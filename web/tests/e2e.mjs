@@ -1474,8 +1474,8 @@ async function main() {
     await snap(researcher, 'research-arabic');
     await researcher.getByTestId('lang').selectOption('en');
     await researcher.waitForFunction(() => document.documentElement.dir === 'ltr');
-    await researcher.close();
   });
+  await researcher.close();
 
   await step('border officer is not offered Research and is refused it', border, async () => {
     expect((await border.getByTestId('nav-research').count()) === 0, 'the border officer is offered Research');

@@ -31,6 +31,9 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
   const body = h('div', { 'data-testid': 'research-body' }, loading());
   const formsBox = h('div');
   let current = '';
+  /** The dataset whose figures are on the page: reloading it (after an import) keeps them
+   * there until the new ones arrive, instead of a blank page that jumps. */
+  let shown = '';
   let formsShown = false;
 
   const fail = (error: unknown) => {
@@ -53,7 +56,7 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
 
   const show = (dataset: string): Promise<void> => {
     current = dataset;
-    fill(body, loading());
+    if (dataset !== shown) fill(body, loading());
     return Promise.all([
       api.researchSummary('year', dataset),
       api.researchSummary('route', dataset),
@@ -62,6 +65,7 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
     ]).then(([years, routes, causes, routeYears]) => {
       if (!ctx.isCurrent()) return;
       const routeLabel = routeNamer(routeYears.labels);
+      shown = dataset;
       fill(body, dataView(dataset, years.rows, routes.rows, causes.rows, routeYears.rows, routeLabel, ctx));
       if (canWrite && !formsShown) {
         formsShown = true;

@@ -146,7 +146,7 @@ export function barChart(testid: string, caption: string, bars: Bar[]): SVGSVGEl
   }
   bars.forEach((b, i) => {
     const y0 = top + i * row;
-    const lines = wrap(b.label, 36);
+    const lines = wrap(b.label, 38);
     const text = svg('text', { class: 'label', x: m.x(label - 8), y: y0 + row / 2 + (lines.length === 1 ? 4 : -2), 'text-anchor': m.before, 'data-key': b.key });
     lines.forEach((line, j) => text.append(svg('tspan', { x: m.x(label - 8), dy: j === 0 ? 0 : 13 }, line)));
     text.append(tooltip(b.title));

@@ -168,6 +168,8 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/research/incidents",
             post(r::research::record),
         ),
+        ("post", "/api/v1/research/dp", post(r::research::dp)),
+        ("get", "/api/v1/research/ledgers", get(r::research::ledgers)),
         (
             "get",
             "/api/v1/protection/vocabulary",

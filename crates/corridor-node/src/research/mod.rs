@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
-pub use release::{Manifest, PROTECTION_RELEASE, Release};
+pub use release::{DEFAULT_BUDGET, DpAnswer, DpRow, Manifest, PROTECTION_RELEASE, Release};
 
 pub const INCIDENT: &str = "MissingMigrantIncident";
 pub const DETECTION: &str = "DetectionCount";
@@ -785,6 +785,28 @@ mod tests {
             node.release_incident_table(&researcher, None, "route", "year", 1)
                 .is_err()
         );
+        // Differentially private counts spend the dataset's budget; overspending is refused.
+        let first = node
+            .dp_incident_histogram(&researcher, "mmp-iom-cleaned", By::Year, "year", 0.6)
+            .unwrap();
+        assert_eq!(first.rows.len(), 2);
+        assert!((first.remaining - 0.4).abs() < 1e-9);
+        assert!(
+            first
+                .rows
+                .iter()
+                .all(|r| r.value >= 0.0 && r.interval95 > 0.0)
+        );
+        let refused = node
+            .dp_incident_histogram(&researcher, "mmp-iom-cleaned", By::Route, "route", 0.5)
+            .unwrap_err();
+        assert!(matches!(refused, NodeError::Forbidden(_)), "{refused}");
+        assert!(
+            refused.to_string().contains("only 0.400 of 1 is left"),
+            "{refused}"
+        );
+        let ledgers = node.privacy_ledgers(&researcher).unwrap();
+        assert_eq!(ledgers["mmp-iom-cleaned"].charges.len(), 1);
         for (bad, field) in [
             (input("2099-01-01", "Central Mediterranean"), "date"),
             (input("2025-03-02", "Moon"), "route"),

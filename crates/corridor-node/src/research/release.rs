@@ -483,3 +483,140 @@ mod release_tests {
         assert!(e.contains("columns not classified: passport"), "{e}");
     }
 }
+
+/// A differentially private histogram of incidents, with what it cost and what is left.
+#[derive(Clone, Debug, Serialize)]
+pub struct DpAnswer {
+    pub dataset: String,
+    pub by: String,
+    pub rows: Vec<DpRow>,
+    pub epsilon: f64,
+    pub mechanism: String,
+    pub budget: f64,
+    pub remaining: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DpRow {
+    pub key: String,
+    /// Rounded to a whole count, never below 0 (post-processing costs nothing).
+    pub value: f64,
+    pub interval95: f64,
+}
+
+/// The privacy budget of each dataset, kept beside the node's store.
+const LEDGER_FILE: &str = "research-ledger.json";
+/// ε a dataset may spend in all, unless its ledger says otherwise.
+pub const DEFAULT_BUDGET: f64 = 1.0;
+static LEDGER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl Node {
+    fn ledgers(&self) -> Result<BTreeMap<String, corridor_sdc::ledger::Ledger>, NodeError> {
+        match std::fs::read_to_string(self.dir.join(LEDGER_FILE)) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| NodeError::Io(format!("{LEDGER_FILE}: {e}"))),
+            Err(_) => Ok(BTreeMap::new()),
+        }
+    }
+
+    /// Every dataset's budget and what was spent on it.
+    pub fn privacy_ledgers(
+        &self,
+        subject: &Subject,
+    ) -> Result<BTreeMap<String, corridor_sdc::ledger::Ledger>, NodeError> {
+        self.require(subject, Action::Statistics)?;
+        self.ledgers()
+    }
+
+    /// Incidents by year, route, month or cause with discrete Laplace noise, charged to the
+    /// dataset's budget first: the query that would overspend is refused and nothing is
+    /// answered.
+    pub fn dp_incident_histogram(
+        &self,
+        subject: &Subject,
+        dataset: &str,
+        by: corridor_research::summary::By,
+        by_name: &str,
+        epsilon: f64,
+    ) -> Result<DpAnswer, NodeError> {
+        self.require(subject, Action::Statistics)?;
+        let incidents = self.incidents(subject, Some(dataset))?;
+        if incidents.is_empty() {
+            return Err(NodeError::NotFound(format!(
+                "dataset: no incidents in {dataset}"
+            )));
+        }
+        let rows = corridor_research::summary::summarise(&incidents, by);
+        // By cause an incident counts in each of its causes: its weight in the histogram is
+        // the most causes one incident names.
+        let sensitivity = match by {
+            corridor_research::summary::By::Cause => incidents
+                .iter()
+                .map(|i| i.causes.len().max(1))
+                .max()
+                .unwrap_or(1) as f64,
+            _ => 1.0,
+        };
+        let _guard = LEDGER_LOCK
+            .lock()
+            .map_err(|_| NodeError::Io("ledger lock".into()))?;
+        let mut ledgers = self.ledgers()?;
+        let ledger = match ledgers.remove(dataset) {
+            Some(l) => l,
+            None => corridor_sdc::ledger::Ledger::new(dataset, DEFAULT_BUDGET)
+                .map_err(|e| NodeError::Invalid(e.to_string()))?,
+        };
+        let mut ledger = ledger;
+        ledger
+            .charge(
+                &format!("incidents by {by_name}"),
+                epsilon,
+                &subject.username,
+                &now(),
+            )
+            .map_err(|e| {
+                self.audit_refusal(&subject.username, "dp query", dataset, &e.to_string());
+                NodeError::Forbidden(e.to_string())
+            })?;
+        let scale_epsilon = epsilon / sensitivity;
+        let mut out = Vec::new();
+        for r in &rows {
+            let noisy = corridor_sdc::dp::count(r.incidents, scale_epsilon)
+                .map_err(|e| NodeError::Invalid(e.to_string()))?;
+            out.push(DpRow {
+                key: r.key.clone(),
+                value: noisy.value.max(0.0).round(),
+                interval95: noisy.interval95,
+            });
+        }
+        let answer = DpAnswer {
+            dataset: dataset.to_string(),
+            by: by_name.to_string(),
+            rows: out,
+            epsilon,
+            mechanism: format!("discrete Laplace, sensitivity {sensitivity}"),
+            budget: ledger.budget,
+            remaining: ledger.remaining(),
+        };
+        ledgers.insert(dataset.to_string(), ledger);
+        let text =
+            serde_json::to_string_pretty(&ledgers).map_err(|e| NodeError::Io(e.to_string()))?;
+        let tmp = self.dir.join(format!("{LEDGER_FILE}.tmp"));
+        std::fs::write(&tmp, text).map_err(|e| NodeError::Io(e.to_string()))?;
+        std::fs::rename(&tmp, self.dir.join(LEDGER_FILE))
+            .map_err(|e| NodeError::Io(e.to_string()))?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "dp query",
+            dataset,
+            subject.reason.as_deref(),
+            &format!(
+                "allowed: incidents by {by_name}, ε {epsilon}, {:.3} left",
+                answer.remaining
+            ),
+        )?;
+        Ok(answer)
+    }
+}

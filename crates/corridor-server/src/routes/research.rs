@@ -131,3 +131,33 @@ pub async fn record(
     )
     .await
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DpBody {
+    dataset: String,
+    by: String,
+    epsilon: f64,
+}
+
+pub async fn dp(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let input: DpBody = parse_body(&body)?;
+    let by = By::parse(&input.by).map_err(|e| Problem::invalid(format!("by: {e}")))?;
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.dp_incident_histogram(s, &input.dataset, by, &input.by, input.epsilon)
+    })
+    .await
+}
+
+pub async fn ledgers(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {
+    node_call(app, &headers, &method, StatusCode::OK, |node, s| {
+        node.privacy_ledgers(s)
+            .map(|l| serde_json::json!({ "ledgers": l }))
+    })
+    .await
+}

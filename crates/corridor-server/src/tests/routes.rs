@@ -199,6 +199,18 @@ fn every_route_answers_for_a_permitted_caller() {
                 &concrete,
                 &json!({"date": "2025-03-02", "route": "Central Mediterranean", "dead": 3, "causes": ["Drowning"]}),
             ),
+            ("post", "/api/v1/research/dp") => {
+                // A dataset with incidents first (the import route may come later).
+                let imported = call(
+                    &s,
+                    "POST",
+                    "/api/v1/research/imports?format=mmp&file=dp.csv",
+                    &[("Cookie", analyst.cookie.as_str()), ("X-CSRF-Token", analyst.csrf.as_str()), ("Content-Type", "text/csv")],
+                    b"date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n2015-01-06,2015-01-01,Incident,Central American Route,USA,1,Mixed or unknown,,GTM,Arizona,-110.3,31.6\n",
+                );
+                assert!(imported.status == 201, "{}", imported.body);
+                login(&s, "researcher").send(&s, "POST", &concrete, &json!({"dataset": "mmp-iom-cleaned", "by": "year", "epsilon": 0.1}))
+            }
             ("get", p) if p.starts_with("/api/v1/research/") => login(&s, "researcher").get(&s, &format!("{p}?by=year"), None),
             ("post", "/api/v1/protection/htcds") => {
                 let officer = login(&s, "protection-officer");

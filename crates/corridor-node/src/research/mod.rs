@@ -342,17 +342,17 @@ pub struct IncidentInput {
     #[serde(default)]
     pub country: String,
     #[serde(default)]
-    pub dead: Option<u32>,
+    pub dead: Option<i64>,
     #[serde(default)]
-    pub missing: Option<u32>,
+    pub missing: Option<i64>,
     #[serde(default)]
-    pub survivors: Option<u32>,
+    pub survivors: Option<i64>,
     #[serde(default)]
-    pub females: Option<u32>,
+    pub females: Option<i64>,
     #[serde(default)]
-    pub males: Option<u32>,
+    pub males: Option<i64>,
     #[serde(default)]
-    pub children: Option<u32>,
+    pub children: Option<i64>,
     #[serde(default)]
     pub causes: Vec<String>,
     #[serde(default)]
@@ -439,6 +439,27 @@ impl Node {
                 )));
             }
         }
+        let number = |field: &str, v: Option<i64>| -> Result<Option<u32>, NodeError> {
+            match v {
+                None => Ok(None),
+                Some(n) if (0..=1_000_000).contains(&n) => Ok(Some(n as u32)),
+                Some(n) => Err(NodeError::Invalid(format!(
+                    "{field}: {n} is not a count (0 or more)"
+                ))),
+            }
+        };
+        let (dead, missing) = (
+            number("dead", input.dead)?,
+            number("missing", input.missing)?,
+        );
+        let (survivors, females) = (
+            number("survivors", input.survivors)?,
+            number("females", input.females)?,
+        );
+        let (males, children) = (
+            number("males", input.males)?,
+            number("children", input.children)?,
+        );
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).map_err(|e| NodeError::Io(e.to_string()))?;
         let incident = Incident {
@@ -451,16 +472,16 @@ impl Node {
             route: Some(route.code.as_str()),
             route_name: route.label.clone(),
             country,
-            dead: input.dead,
-            missing: input.missing,
-            dead_and_missing: match (input.dead, input.missing) {
+            dead,
+            missing,
+            dead_and_missing: match (dead, missing) {
                 (None, None) => None,
                 (d, m) => Some(d.unwrap_or(0) + m.unwrap_or(0)),
             },
-            survivors: input.survivors,
-            females: input.females,
-            males: input.males,
-            children: input.children,
+            survivors,
+            females,
+            males,
+            children,
             causes: input.causes,
             origins,
             origin_unknown,

@@ -32,7 +32,7 @@ log "corridor-sdc: $RECORDS records"
 /usr/bin/time -v "$BIN" "$RECORDS" "$WORK/input.csv" 2>"$WORK/rust.time" | tee -a "$RESULTS" >&2
 echo "corridor_peak_rss_mb=$(( $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/rust.time") / 1024 ))" >>"$RESULTS"
 log "python baseline on the same file"
-/usr/bin/time -v python3 "$ROOT/bench/sdc/kanon_baseline.py" "$WORK/input.csv" "$ROOT/crates/corridor-sdc/data/m49.tsv" 2>"$WORK/py.time" | tee -a "$RESULTS" >&2
+/usr/bin/time -v python3 "$ROOT/bench/sdc/kanon_baseline.py" "$WORK/input.csv" "$ROOT/crates/corridor-model/data/m49.tsv" 2>"$WORK/py.time" | tee -a "$RESULTS" >&2
 echo "python_peak_rss_mb=$(( $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/py.time") / 1024 ))" >>"$RESULTS"
 rust=$(sed -n 's/^corridor_kanon_seconds=//p' "$RESULTS")
 py=$(sed -n 's/^python_kanon_seconds=//p' "$RESULTS")

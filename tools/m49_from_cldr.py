@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Writes crates/corridor-sdc/data/m49.tsv: each ISO 3166 country with its UN M49 sub-region
+"""Writes crates/corridor-model/data/m49.tsv: each ISO 3166 country with its UN M49 sub-region
 and region, from the Unicode CLDR's territory containment (npm packages cldr-core and
 cldr-localenames-modern, Unicode-3.0 licence).
 
     npm pack cldr-core cldr-localenames-modern   # in a scratch directory, then untar both
-    python3 tools/m49_from_cldr.py CORE_DIR NAMES_DIR > crates/corridor-sdc/data/m49.tsv
+    python3 tools/m49_from_cldr.py CORE_DIR NAMES_DIR > crates/corridor-model/data/m49.tsv
 """
 import json
 import sys

@@ -23,7 +23,7 @@ pub enum IncidentsCommand {
     /// columns are KEY,incidents,dead_and_missing (an incident with two causes counts under
     /// both).
     Summary {
-        #[arg(long, value_parser = ["year", "route", "month", "cause"])]
+        #[arg(long, value_parser = ["year", "route", "month", "cause", "region"])]
         by: String,
         /// Only the incidents of this dataset (mmp-iom-cleaned, mmp-kaggle-19, mmp-official,
         /// …): files of one source in different shapes hold the same incidents.
@@ -74,6 +74,7 @@ pub fn run(ctx: &Context, command: IncidentsCommand) -> anyhow::Result<()> {
                 corridor_research::summary::By::Route => "route",
                 corridor_research::summary::By::Month => "month",
                 corridor_research::summary::By::Cause => "cause",
+                corridor_research::summary::By::Region => "region",
             };
             write!(
                 std::io::stdout().lock(),

@@ -13,6 +13,8 @@ pub enum By {
     Month,
     /// Each cause an incident names (an incident with two causes counts under both).
     Cause,
+    /// The UN M49 region of the country of the incident (`unknown` without one).
+    Region,
 }
 
 impl By {
@@ -22,7 +24,10 @@ impl By {
             "route" => Ok(By::Route),
             "month" => Ok(By::Month),
             "cause" => Ok(By::Cause),
-            other => Err(format!("{other:?} is not one of year, route, month, cause")),
+            "region" => Ok(By::Region),
+            other => Err(format!(
+                "{other:?} is not one of year, route, month, cause, region"
+            )),
         }
     }
 }
@@ -47,6 +52,13 @@ pub fn summarise<'a>(incidents: impl IntoIterator<Item = &'a Incident>, by: By) 
             By::Route => vec![i.route.unwrap_or("undefined").to_string()],
             By::Cause if i.causes.is_empty() => vec!["Mixed or unknown".to_string()],
             By::Cause => i.causes.clone(),
+            By::Region => vec![
+                i.country
+                    .as_deref()
+                    .and_then(corridor_model::types::m49_area)
+                    .map_or("unknown", |a| a.region.as_str())
+                    .to_string(),
+            ],
         };
         for key in keys {
             let row = rows.entry(key.clone()).or_insert_with(|| Row {
@@ -152,6 +164,11 @@ mod tests {
         let drowning = by_cause.iter().find(|r| r.key == "Drowning").unwrap();
         assert_eq!((drowning.incidents, drowning.dead_and_missing), (2, 15));
         assert!(by_cause.iter().any(|r| r.key == "Mixed or unknown"));
+        let mut located = all.clone();
+        located[0].country = Some("ly".into());
+        let by_region = summarise(&located, By::Region);
+        assert_eq!(by_region[0].key, "Africa");
+        assert_eq!(by_region[1].key, "unknown");
         let rows = route_years(&all, &[("central-mediterranean".into(), 2016, 5_000)]);
         let med = &rows[1];
         assert_eq!(

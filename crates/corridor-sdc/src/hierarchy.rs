@@ -2,22 +2,8 @@
 //! the value as given and the last level `*` (nothing said). Category sets come from public
 //! code lists (UN M49 through the CLDR), never from the data.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
+use corridor_model::types::m49_area;
 use serde::{Deserialize, Serialize};
-
-/// A country's UN M49 sub-region and region (data/m49.tsv, generated from the CLDR).
-static M49: LazyLock<HashMap<String, (String, String)>> = LazyLock::new(|| {
-    include_str!("../data/m49.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f.len() == 5).then(|| (f[0].to_lowercase(), (f[2].to_string(), f[4].to_string())))
-        })
-        .collect()
-});
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -80,10 +66,10 @@ impl Hierarchy {
             }
             Hierarchy::Country => {
                 let code = v.to_lowercase();
-                match (level, M49.get(&code)) {
+                match (level, m49_area(&code)) {
                     (0, _) => code,
-                    (1, Some((sub, _))) => sub.clone(),
-                    (2, Some((_, region))) => region.clone(),
+                    (1, Some(area)) => area.subregion.clone(),
+                    (2, Some(area)) => area.region.clone(),
                     _ => "unknown".into(),
                 }
             }
@@ -109,7 +95,7 @@ impl Hierarchy {
 
     /// The M49 region of a country (for tables by region).
     pub fn region_of(country: &str) -> Option<&'static str> {
-        M49.get(&country.to_lowercase()).map(|(_, r)| r.as_str())
+        m49_area(country).map(|a| a.region.as_str())
     }
 }
 

@@ -107,6 +107,37 @@ pub fn country_by_code(code: &str) -> Option<&'static Country> {
     TABLE.by_code.get(code)
 }
 
+/// A country's UN M49 area: its sub-region and region names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct M49Area {
+    pub subregion: String,
+    pub region: String,
+}
+
+/// UN M49 areas by ISO alpha-2 (lower case), from data/m49.tsv (generated from the CLDR by
+/// tools/m49_from_cldr.py): a public code list, never derived from data.
+static M49: LazyLock<HashMap<String, M49Area>> = LazyLock::new(|| {
+    data_lines(include_str!("../../data/m49.tsv"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.len() == 5).then(|| {
+                (
+                    f[0].to_lowercase(),
+                    M49Area {
+                        subregion: f[2].to_string(),
+                        region: f[4].to_string(),
+                    },
+                )
+            })
+        })
+        .collect()
+});
+
+/// The UN M49 sub-region and region of a country's code (any case).
+pub fn m49_area(code: &str) -> Option<&'static M49Area> {
+    M49.get(&code.to_lowercase())
+}
+
 pub(crate) fn clean_country(s: &str) -> Result<String, String> {
     // MRZ nationality fields pad short codes with '<' ("D<<").
     let key = s.trim_end_matches('<').to_lowercase();

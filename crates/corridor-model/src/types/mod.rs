@@ -13,7 +13,7 @@ mod country;
 mod date;
 mod misc;
 
-pub use country::{Country, CountryKind, country_by_code, mrz_country};
+pub use country::{Country, CountryKind, M49Area, country_by_code, m49_area, mrz_country};
 pub use date::{
     DatePrecision, PartialDate, format_unix_utc, parse_date_with_format, parse_unix_utc,
 };

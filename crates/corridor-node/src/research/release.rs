@@ -253,9 +253,16 @@ impl Node {
                     "route" => vec![i.route.unwrap_or("undefined").to_string()],
                     "cause" if i.causes.is_empty() => vec!["Mixed or unknown".into()],
                     "cause" => i.causes.clone(),
+                    "region" => vec![
+                        i.country
+                            .as_deref()
+                            .and_then(corridor_model::types::m49_area)
+                            .map_or("unknown", |a| a.region.as_str())
+                            .to_string(),
+                    ],
                     other => {
                         return Err(NodeError::Invalid(format!(
-                            "{other:?} is not one of year, month, route, cause"
+                            "{other:?} is not one of year, month, route, cause, region"
                         )));
                     }
                 })

@@ -11,6 +11,12 @@ use crate::commands::Context;
 
 #[derive(clap::Subcommand)]
 pub enum IncidentsCommand {
+    /// Smuggling fees per person (USD) by route, leg or service: payments, median, quartiles
+    /// and the trend of the yearly medians, as CSV (groups under 11 payments: the count only).
+    Fees {
+        #[arg(long, value_parser = ["route", "leg", "service"], default_value = "route")]
+        by: String,
+    },
     /// Import a file: `--format mmp` (recognising IOM's cleaned extract, the 19-column export
     /// and the official download by their header) or `--format detections` (Frontex's
     /// detections, the Darién's transits). All or nothing; bad rows named by line and column.
@@ -36,6 +42,28 @@ pub fn run(ctx: &Context, command: IncidentsCommand) -> anyhow::Result<()> {
     let node = ctx.node(1)?;
     let me = operator(ctx);
     match command {
+        IncidentsCommand::Fees { by } => {
+            let rows = node.fee_summary(&me, &by)?;
+            let mut out = format!("{by},payments,median_usd,q1_usd,q3_usd,trend_usd_per_year\n");
+            let num = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_default();
+            for r in rows {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    if r.key.contains(',') {
+                        format!("\"{}\"", r.key)
+                    } else {
+                        r.key.clone()
+                    },
+                    r.payments,
+                    num(r.median),
+                    num(r.q1),
+                    num(r.q3),
+                    num(r.trend_usd_per_year)
+                ));
+            }
+            write!(std::io::stdout().lock(), "{out}")?;
+            Ok(())
+        }
         IncidentsCommand::Import { format, file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;

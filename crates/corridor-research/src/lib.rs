@@ -9,9 +9,11 @@
 //!   crossings);
 //! - `places` and `routes`: the public code lists values are normalised to (ISO 3166 through
 //!   the model, UN country names, the sources' own route names as data);
-//! - `summary`: incidents and dead and missing by year, route or month.
+//! - `summary`: incidents and dead and missing by year, route, month, cause or region;
+//! - `fees`: what smugglers are paid by route, leg or service — median, quartiles, trend.
 
 pub mod detections;
+pub mod fees;
 pub mod incident;
 pub mod mmp;
 pub mod places;

@@ -169,6 +169,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             post(r::research::record),
         ),
         ("post", "/api/v1/research/dp", post(r::research::dp)),
+        ("get", "/api/v1/research/fees", get(r::research::fees)),
         ("get", "/api/v1/research/ledgers", get(r::research::ledgers)),
         (
             "get",

@@ -613,6 +613,16 @@ impl<O: Output> World<'_, O> {
                 .expect("a network running a leg has its driver or pilot");
             // The fee of the leg, per person, for the whole group.
             let amount = self.rng.range(leg.fee_usd[0], leg.fee_usd[1]) * members.len() as u64;
+            let paid_for = intelligence::FeeFor {
+                route: corridor.mmp_route.clone(),
+                leg: format!("{} → {}", leg.from.0, leg.to.0),
+                service: if leg.mode == "sea" {
+                    "sea_crossing"
+                } else {
+                    "leg"
+                },
+                persons: members.len() as u64,
+            };
             self.fee(
                 &members[0],
                 network,
@@ -620,6 +630,7 @@ impl<O: Output> World<'_, O> {
                 facilitator,
                 amount,
                 day,
+                &paid_for,
             )?;
             if leg.mode != "sea" && points.len() > leg_index {
                 self.crossings(

@@ -161,3 +161,18 @@ pub async fn ledgers(State(app): State<App>, method: Method, headers: HeaderMap)
     })
     .await
 }
+
+pub async fn fees(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let by = query_param(&q, "by").unwrap_or("route").to_string();
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.fee_summary(s, &by).map(|rows| {
+            serde_json::json!({ "rows": rows, "min_payments": corridor_node::research::MIN_FEE_PAYMENTS })
+        })
+    })
+    .await
+}

@@ -42,7 +42,17 @@ fn country_name(code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// What a fee paid for: the route (as the Missing Migrants Project names it), the leg, the
+/// service and how many persons.
+pub(super) struct FeeFor {
+    pub route: String,
+    pub leg: String,
+    pub service: &'static str,
+    pub persons: u64,
+}
+
 impl<O: Output> World<'_, O> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn fee(
         &mut self,
         payer: &Person,
@@ -51,6 +61,7 @@ impl<O: Output> World<'_, O> {
         recipient: &Person,
         amount: u64,
         day: i64,
+        paid_for: &FeeFor,
     ) -> std::io::Result<()> {
         let broker = network
             .with_role("money_broker")
@@ -115,6 +126,8 @@ impl<O: Output> World<'_, O> {
             "money-transfers",
             json!({"id": fee, "schema": "SmugglingFee", "properties": {
                 "payer": [payer_record.id], "recipient": [recipient_record.id], "amount": [format!("{amount} USD")],
+                "amountUsd": [(amount / paid_for.persons.max(1)).to_string()], "persons": [paid_for.persons.to_string()],
+                "service": [paid_for.service], "routeName": [paid_for.route], "leg": [paid_for.leg],
                 "paymentMethod": [if channel == "bank" { "bank_transfer" } else { channel }], "transfer": [transfer], "date": [date(day)]}}),
         )?;
         self.out.truth(

@@ -57,7 +57,7 @@ import type {
   Screening,
   Vocabulary,
 } from './types_protection';
-import type { ImportFormat, IncidentInput, IncidentPoint, ResearchImport, RouteYears, Summary, SummaryBy } from './types_research';
+import type { FeeRow, ImportFormat, IncidentInput, IncidentPoint, ModusRow, ResearchImport, RouteYears, Summary, SummaryBy } from './types_research';
 
 const BASE = '/api/v1';
 
@@ -235,6 +235,8 @@ export const api = {
   researchRoutes: (dataset: string) => request<RouteYears>('GET', `/research/routes${dataset ? `?dataset=${q(dataset)}` : ''}`),
   researchPoints: (dataset: string, year: number | null) =>
     request<{ points: IncidentPoint[] }>('GET', `/research/points?dataset=${q(dataset)}${year === null ? '' : `&year=${year}`}`),
+  researchFees: () => request<{ rows: FeeRow[]; min_payments: number }>('GET', '/research/fees?by=route'),
+  researchModus: () => request<{ rows: ModusRow[] }>('GET', '/research/modus-operandi?by=route'),
   recordIncident: (input: IncidentInput) => request<{ id: string }>('POST', '/research/incidents', input),
   money: (entity: string, backwards: boolean) =>
     request<MoneyTrace>('GET', `/network/money?entity=${q(entity)}&direction=${backwards ? 'backwards' : 'forwards'}`),

@@ -66,3 +66,24 @@ export interface IncidentInput {
   lat?: number;
   lon?: number;
 }
+
+/** Fees per person in US dollars for one route, leg or service (GET /research/fees). */
+export interface FeeRow {
+  key: string;
+  payments: number;
+  /** Null when the group has fewer payments than min_payments: the count alone. */
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
+  by_year: [number, number, number][];
+  trend_usd_per_year: number | null;
+}
+
+/** How often one modus operandi was used on a route (GET /research/modus-operandi). */
+export interface ModusRow {
+  key: string;
+  modus_operandi: string;
+  incidents: number;
+  migrants: number;
+  share: number;
+}

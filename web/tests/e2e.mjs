@@ -1323,7 +1323,10 @@ async function main() {
   const researcher = await newPage();
   const researchApi = (page, path) =>
     page.evaluate(async (path) => {
-      const r = await fetch(`/api/v1${path}`, { headers: { Accept: 'application/json' } });
+      // With the reason the page states, as the workbench sends it (confidential facts need one).
+      const reason = sessionStorage.getItem('corridor.reason');
+      const headers = { Accept: 'application/json', ...(reason ? { 'X-Corridor-Reason': encodeURIComponent(reason) } : {}) };
+      const r = await fetch(`/api/v1${path}`, { headers });
       return { status: r.status, body: await r.json() };
     }, path);
   const numbers = (text) => (text.replace(/[,٬]/g, '').match(/\d+(?:\.\d+)?/g) || []).map(Number);
@@ -1398,6 +1401,28 @@ async function main() {
     const shown = await researcher.locator('[data-testid="rates"] tbody tr').count();
     const both = routes.body.rows.filter((r) => r.detections !== null && r.per_1000_detections !== null).length;
     expect(shown === both, `${shown} rows shown, ${both} with both figures`);
+  });
+
+  await step('research: the smuggling itself — a researcher counts no confidential fee; the analyst sees fees per person and how migrants were moved, as the API says', reviewer, async () => {
+    await researcher.getByTestId('fees-empty').waitFor();
+    await researcher.getByTestId('modus-empty').waitFor();
+    await reviewer.goto(`${base}/research`);
+    const fees = reviewer.getByTestId('fees');
+    await fees.waitFor();
+    const api = await researchApi(reviewer, '/research/fees?by=route');
+    expect(api.body.rows.length > 0, 'the analyst counts no fee');
+    expect((await fees.locator('tbody tr').count()) === api.body.rows.length, 'not one row per route');
+    const withMedian = api.body.rows.find((r) => r.median !== null);
+    expect(withMedian, 'no route with enough payments for a median in the demo');
+    const median = await fees.locator(`tr[data-route="${withMedian.key}"] [data-testid="fee-median"]`).innerText();
+    expect(median.replace(/[^0-9]/g, '') === String(Math.round(withMedian.median)), `median shown ${median}, API ${withMedian.median}`);
+    const modus = await researchApi(reviewer, '/research/modus-operandi?by=route');
+    expect((await reviewer.locator('[data-testid="modus"] tbody tr').count()) === modus.body.rows.length, 'not one row per route and modus');
+    const sea = modus.body.rows.find((r) => r.modus_operandi === 'boat_unseaworthy');
+    expect(sea, 'no crossing by boat in the demo');
+    expect((await reviewer.locator('[data-testid="chart-modus"] rect.mark').count()) > 1, 'the modus chart has fewer than two bars');
+    await reviewer.getByTestId('research-smuggling').scrollIntoViewIfNeeded();
+    await snap(reviewer, 'research-smuggling');
   });
 
   const mmpHeader = 'date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n';

@@ -17,6 +17,12 @@ pub enum IncidentsCommand {
         #[arg(long, value_parser = ["route", "leg", "service"], default_value = "route")]
         by: String,
     },
+    /// How migrants are smuggled: modus-operandi frequencies of smuggling incidents by route,
+    /// leg or all, as CSV (KEY,modus_operandi,incidents,migrants,share).
+    Modus {
+        #[arg(long, value_parser = ["route", "leg", "all"], default_value = "route")]
+        by: String,
+    },
     /// Import a file: `--format mmp` (recognising IOM's cleaned extract, the 19-column export
     /// and the official download by their header) or `--format detections` (Frontex's
     /// detections, the Darién's transits). All or nothing; bad rows named by line and column.
@@ -49,16 +55,28 @@ pub fn run(ctx: &Context, command: IncidentsCommand) -> anyhow::Result<()> {
             for r in rows {
                 out.push_str(&format!(
                     "{},{},{},{},{},{}\n",
-                    if r.key.contains(',') {
-                        format!("\"{}\"", r.key)
-                    } else {
-                        r.key.clone()
-                    },
+                    csv_cell(&r.key),
                     r.payments,
                     num(r.median),
                     num(r.q1),
                     num(r.q3),
                     num(r.trend_usd_per_year)
+                ));
+            }
+            write!(std::io::stdout().lock(), "{out}")?;
+            Ok(())
+        }
+        IncidentsCommand::Modus { by } => {
+            let rows = node.modus_operandi(&me, &by)?;
+            let mut out = format!("{by},modus_operandi,incidents,migrants,share\n");
+            for r in rows {
+                out.push_str(&format!(
+                    "{},{},{},{},{:.3}\n",
+                    csv_cell(&r.key),
+                    r.modus_operandi,
+                    r.incidents,
+                    r.migrants,
+                    r.share
                 ));
             }
             write!(std::io::stdout().lock(), "{out}")?;
@@ -111,5 +129,14 @@ pub fn run(ctx: &Context, command: IncidentsCommand) -> anyhow::Result<()> {
             )?;
             Ok(())
         }
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma or a quote.
+fn csv_cell(value: &str) -> String {
+    if value.contains([',', '"']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
     }
 }

@@ -10,12 +10,14 @@
 //! - `places` and `routes`: the public code lists values are normalised to (ISO 3166 through
 //!   the model, UN country names, the sources' own route names as data);
 //! - `summary`: incidents and dead and missing by year, route, month, cause or region;
-//! - `fees`: what smugglers are paid by route, leg or service — median, quartiles, trend.
+//! - `fees`: what smugglers are paid by route, leg or service — median, quartiles, trend;
+//! - `modus`: how migrants are smuggled — modus-operandi frequencies by route or leg.
 
 pub mod detections;
 pub mod fees;
 pub mod incident;
 pub mod mmp;
+pub mod modus;
 pub mod places;
 pub mod routes;
 pub mod summary;

@@ -78,4 +78,19 @@ mod tests {
         assert_eq!(route("Darien").unwrap().code, "central-american");
         assert!(route("Moon route").is_none());
     }
+
+    #[test]
+    fn the_simulators_routes_are_known() {
+        // The simulator names its corridors' routes as the Missing Migrants Project does; an
+        // unknown name would land its fees and incidents under "undefined".
+        let corridors = include_str!("../../corridor-sim/data/corridors.yaml");
+        let mut seen = 0;
+        for line in corridors.lines() {
+            if let Some(name) = line.trim().strip_prefix("mmp_route:") {
+                assert!(route(name).is_some(), "simulator route {name:?} unknown");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 8, "{seen} corridors read");
+    }
 }

@@ -170,6 +170,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
         ),
         ("post", "/api/v1/research/dp", post(r::research::dp)),
         ("get", "/api/v1/research/fees", get(r::research::fees)),
+        (
+            "get",
+            "/api/v1/research/modus-operandi",
+            get(r::research::modus_operandi),
+        ),
         ("get", "/api/v1/research/ledgers", get(r::research::ledgers)),
         (
             "get",

@@ -15,6 +15,7 @@ import { barChart, columnChart, smallMultiples, type Series } from './research_c
 import { importForm, incidentForm } from './research_forms';
 import { causeLabel, routeNamer } from './research_labels';
 import { incidentMap } from './research_map';
+import { smugglingSection } from './research_smuggling';
 
 /** The dataset shown first: the biggest of the Missing Migrants Project's, else the biggest. */
 export function defaultDataset(datasets: Record<string, number>): string {
@@ -30,6 +31,8 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
   const datasetSelect = h('select', { id: 'research-dataset', 'data-testid': 'research-dataset' });
   const body = h('div', { 'data-testid': 'research-body' }, loading());
   const formsBox = h('div');
+  const smugglingBox = h('div');
+  let smugglingShown = false;
   let current = '';
   /** The dataset whose figures are on the page: reloading it (after an import) keeps them
    * there until the new ones arrive, instead of a blank page that jumps. */
@@ -67,6 +70,10 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
       const routeLabel = routeNamer(routeYears.labels);
       shown = dataset;
       fill(body, dataView(dataset, years.rows, routes.rows, causes.rows, routeYears.rows, routeLabel, ctx));
+      if (!smugglingShown) {
+        smugglingShown = true;
+        fill(smugglingBox, smugglingSection(routeLabel, ctx.isCurrent));
+      }
       if (canWrite && !formsShown) {
         formsShown = true;
         const choices = Object.keys(routeYears.labels)
@@ -103,6 +110,7 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
       h('span', { class: 'small muted', 'data-testid': 'dataset-note' }, t('research.datasetNote')),
     ),
     body,
+    smugglingBox,
     formsBox,
   );
 }

@@ -576,17 +576,21 @@ impl Node {
 pub const MIN_FEE_PAYMENTS: usize = 11;
 
 impl Node {
-    /// Every smuggling fee the caller may count, per person in US dollars.
-    pub fn fees(&self, subject: &Subject) -> Result<Vec<corridor_research::fees::Fee>, NodeError> {
+    /// Calls `each` with the live facts the caller may count of every entity of `schema`.
+    fn each_visible(
+        &self,
+        subject: &Subject,
+        schema: &str,
+        mut each: impl FnMut(&[&Statement]),
+    ) -> Result<(), NodeError> {
         self.require(subject, Action::Statistics)?;
         let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Statistics);
-        let mut out = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let ids = store.entities_of_schema("SmugglingFee", after.as_deref(), 2000)?;
+            let ids = store.entities_of_schema(schema, after.as_deref(), 2000)?;
             let Some(last) = ids.last().cloned() else {
-                break;
+                return Ok(());
             };
             for id in ids {
                 let statements = store.entity_statements(&id)?;
@@ -594,40 +598,87 @@ impl Node {
                     .into_iter()
                     .filter(|s| gate.allows(s))
                     .collect();
-                let get = |p: &str| live.iter().find(|s| s.prop == p).map(|s| s.value.as_str());
-                // Per person: the source's amount in dollars, or the whole amount over persons.
-                let persons = get("persons")
-                    .and_then(|p| p.parse::<f64>().ok())
-                    .unwrap_or(1.0)
-                    .max(1.0);
-                let usd = get("amountUsd")
-                    .and_then(|a| a.parse::<f64>().ok())
-                    .or_else(|| {
-                        let amount = get("amount")?;
-                        amount
-                            .strip_suffix(" USD")
-                            .and_then(|a| a.trim().parse::<f64>().ok())
-                            .map(|a| a / persons)
-                    });
-                let (Some(usd), Some(date)) = (usd, get("date")) else {
-                    continue;
-                };
-                let Ok(year) = date.get(..4).unwrap_or("").parse() else {
-                    continue;
-                };
-                out.push(corridor_research::fees::Fee {
-                    route: get("routeName")
-                        .and_then(corridor_research::routes::route)
-                        .map(|r| r.code.as_str()),
-                    leg: get("leg").unwrap_or("unknown").to_string(),
-                    service: get("service").unwrap_or("unknown").to_string(),
-                    year,
-                    usd,
-                });
+                if !live.is_empty() {
+                    each(&live);
+                }
             }
             after = Some(last);
         }
+    }
+
+    /// Every smuggling fee the caller may count, per person in US dollars.
+    pub fn fees(&self, subject: &Subject) -> Result<Vec<corridor_research::fees::Fee>, NodeError> {
+        let mut out = Vec::new();
+        self.each_visible(subject, "SmugglingFee", |live| {
+            let get = |p: &str| live.iter().find(|s| s.prop == p).map(|s| s.value.as_str());
+            // Per person: the source's amount in dollars, or the whole amount over persons.
+            let persons = get("persons")
+                .and_then(|p| p.parse::<f64>().ok())
+                .unwrap_or(1.0)
+                .max(1.0);
+            let usd = get("amountUsd")
+                .and_then(|a| a.parse::<f64>().ok())
+                .or_else(|| {
+                    let amount = get("amount")?;
+                    amount
+                        .strip_suffix(" USD")
+                        .and_then(|a| a.trim().parse::<f64>().ok())
+                        .map(|a| a / persons)
+                });
+            let (Some(usd), Some(date)) = (usd, get("date")) else {
+                return;
+            };
+            let Ok(year) = date.get(..4).unwrap_or("").parse() else {
+                return;
+            };
+            out.push(corridor_research::fees::Fee {
+                route: get("routeName")
+                    .and_then(corridor_research::routes::route)
+                    .map(|r| r.code.as_str()),
+                leg: get("leg").unwrap_or("unknown").to_string(),
+                service: get("service").unwrap_or("unknown").to_string(),
+                year,
+                usd,
+            });
+        })?;
         Ok(out)
+    }
+
+    /// Modus-operandi frequencies of the smuggling incidents the caller may count, by `route`,
+    /// `leg` or `all`. Audited.
+    pub fn modus_operandi(
+        &self,
+        subject: &Subject,
+        by: &str,
+    ) -> Result<Vec<corridor_research::modus::ModusRow>, NodeError> {
+        let mut incidents = Vec::new();
+        self.each_visible(subject, "SmugglingIncident", |live| {
+            let get = |p: &str| live.iter().find(|s| s.prop == p).map(|s| s.value.as_str());
+            incidents.push(corridor_research::modus::Smuggling {
+                route: get("routeName")
+                    .and_then(corridor_research::routes::route)
+                    .map(|r| r.code.as_str()),
+                leg: get("leg").unwrap_or("unknown").to_string(),
+                modus: live
+                    .iter()
+                    .filter(|s| s.prop == "modusOperandi")
+                    .map(|s| s.value.clone())
+                    .collect(),
+                migrants: get("migrantsCount").and_then(|m| m.parse().ok()),
+            });
+        })?;
+        let rows = corridor_research::modus::frequencies(&incidents, by)
+            .map_err(|e| NodeError::Invalid(format!("by: {e}")))?;
+        let mut store = self.store();
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "statistics",
+            &format!("modus operandi by {by}"),
+            subject.reason.as_deref(),
+            &format!("allowed: {} incidents", incidents.len()),
+        )?;
+        Ok(rows)
     }
 
     /// Fees by route, leg or service: median, quartiles and trend where there are enough
@@ -1017,6 +1068,32 @@ mod fee_tests {
             &[("amount", "500 EUR".into()), ("date", "2025-01-01".into())],
         );
         fee("fee-undated".into(), &[("amountUsd", "900".into())]);
+        // Smuggling incidents: three by boat, one on foot, one with no modus recorded.
+        for (i, modus, migrants) in [
+            (0, "boat_unseaworthy", "40"),
+            (1, "boat_unseaworthy", "35"),
+            (2, "boat_unseaworthy", ""),
+            (3, "on_foot_guided", "6"),
+            (4, "", "9"),
+        ] {
+            for (prop, value) in [
+                ("name", format!("Smuggling {i}")),
+                ("routeName", "Central Mediterranean".into()),
+                ("modusOperandi", modus.to_string()),
+                ("migrantsCount", migrants.to_string()),
+            ] {
+                if !value.is_empty() {
+                    out.push(Statement::assert(
+                        &format!("smuggling-{i}"),
+                        "SmugglingIncident",
+                        prop,
+                        value,
+                        None,
+                        p.clone(),
+                    ));
+                }
+            }
+        }
         {
             let mut store = node.store();
             let mut tx = store.begin().unwrap();
@@ -1052,6 +1129,39 @@ mod fee_tests {
                 .any(|r| r.key == "sea_crossing" && r.payments == 24)
         );
         assert!(node.fee_summary(&who("analyst"), "colour").is_err());
+    }
+
+    #[test]
+    fn modus_operandi_frequencies_with_migrants_and_unknown_kept() {
+        let (node, _dir) = node_with_fees();
+        let rows = node.modus_operandi(&who("analyst"), "route").unwrap();
+        let got: Vec<(&str, &str, usize, u64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.key.as_str(),
+                    r.modus_operandi.as_str(),
+                    r.incidents,
+                    r.migrants,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("central-mediterranean", "boat_unseaworthy", 3, 75),
+                ("central-mediterranean", "on_foot_guided", 1, 6),
+                ("central-mediterranean", "unknown", 1, 9),
+            ]
+        );
+        assert!((rows[0].share - 0.6).abs() < 1e-12);
+        assert!(node.modus_operandi(&who("analyst"), "colour").is_err());
+        assert!(
+            node.modus_operandi(&who("researcher"), "all")
+                .unwrap()
+                .is_empty(),
+            "confidential incidents stay out of a researcher's counts"
+        );
     }
 
     #[test]

@@ -176,3 +176,17 @@ pub async fn fees(
     })
     .await
 }
+
+pub async fn modus_operandi(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let by = query_param(&q, "by").unwrap_or("route").to_string();
+    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+        node.modus_operandi(s, &by)
+            .map(|rows| serde_json::json!({ "rows": rows }))
+    })
+    .await
+}

@@ -278,7 +278,24 @@ impl<O: Output> World<'_, O> {
         if leg.mode == "sea" {
             entity["properties"]["vessel"] = json!([vessel]);
         }
-        self.out.entity("interceptions", entity)
+        self.out.entity("interceptions", entity)?;
+        // The smuggling behind the stop, as UNODC's reporting system records it: how the
+        // group moved is the leg's mode (the ground truth of modus-operandi frequencies).
+        let modus_operandi = match leg.mode.as_str() {
+            "sea" => "boat_unseaworthy",
+            "foot" => "on_foot_guided",
+            "air" => "fraudulent_documents",
+            _ => "concealment_in_vehicle",
+        };
+        let incident_id = id.replacen("interception", "smuggling-incident", 1);
+        self.out.entity(
+            "interceptions",
+            json!({"id": incident_id, "schema": "SmugglingIncident", "properties": {
+                "name": [format!("Smuggling {} → {}", leg.from.0, leg.to.0)], "date": [date(day)],
+                "modusOperandi": [modus_operandi], "migrantsCount": [members.len().to_string()],
+                "routeName": [corridor.mmp_route], "leg": [format!("{} → {}", leg.from.0, leg.to.0)],
+                "smugglers": [suspect.id], "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)]}}),
+        )
     }
 
     /// What protection actors record of a group they meet after a rescue or an interception:

@@ -39,7 +39,9 @@ pub fn frequencies(incidents: &[Smuggling], by: &str) -> Result<Vec<ModusRow>, S
             other => return Err(format!("{other:?} is not one of route, leg, all")),
         })
     };
-    let mut groups: BTreeMap<String, (usize, BTreeMap<String, (usize, u64)>)> = BTreeMap::new();
+    // Per group: its incidents, and per modus operandi the incidents and migrants.
+    type Counts = BTreeMap<String, (usize, u64)>;
+    let mut groups: BTreeMap<String, (usize, Counts)> = BTreeMap::new();
     for s in incidents {
         let (total, counts) = groups.entry(key(s)?).or_default();
         *total += 1;

@@ -1,6 +1,6 @@
 //! `corridor release`: statistical releases that expose no one, each written with its
 //! manifest — protection data as k-anonymous microdata, incidents as tables with small cells
-//! hidden.
+//! hidden, and a static HTML report of incidents.
 
 use std::path::PathBuf;
 
@@ -25,6 +25,17 @@ pub enum ReleaseCommand {
         rows: String,
         #[arg(long, default_value = "year")]
         columns: String,
+        #[arg(long, default_value_t = 5)]
+        threshold: u64,
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A static HTML report of the incidents (charts, a map on bundled land, the route × year
+    /// table with small cells hidden, the manifest) to publish as is: one file, nothing
+    /// fetched. Writes DIR/index.html and DIR/manifest.json.
+    Report {
         #[arg(long, default_value_t = 5)]
         threshold: u64,
         #[arg(long)]
@@ -69,6 +80,32 @@ pub fn run(ctx: &Context, command: ReleaseCommand) -> anyhow::Result<()> {
                 release.rows.len(),
                 release.manifest.suppressed,
                 release.manifest.information_loss["total"]
+            );
+            Ok(())
+        }
+        ReleaseCommand::Report {
+            threshold,
+            dataset,
+            out,
+        } => {
+            let me = crate::border_command::operator(ctx);
+            let report = node.release_incident_report(&me, dataset.as_deref(), threshold)?;
+            write(&out, "index.html", &report.html)?;
+            write(
+                &out,
+                "manifest.json",
+                &serde_json::to_string_pretty(&report.manifest)?,
+            )?;
+            eprintln!(
+                "{}: the report of {} incidents; {} cells of the table hidden; {} map cells drawn, {} with fewer than {threshold} incidents not drawn",
+                out.join("index.html").display(),
+                report.manifest.input_rows,
+                report.manifest.suppressed["primary"].as_u64().unwrap_or(0)
+                    + report.manifest.suppressed["secondary"]
+                        .as_u64()
+                        .unwrap_or(0),
+                report.cells_drawn,
+                report.cells_hidden
             );
             Ok(())
         }

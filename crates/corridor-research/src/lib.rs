@@ -11,14 +11,17 @@
 //!   the model, UN country names, the sources' own route names as data);
 //! - `summary`: incidents and dead and missing by year, route, month, cause or region;
 //! - `fees`: what smugglers are paid by route, leg or service — median, quartiles, trend;
-//! - `modus`: how migrants are smuggled — modus-operandi frequencies by route or leg.
+//! - `modus`: how migrants are smuggled — modus-operandi frequencies by route or leg;
+//! - `geo` and `report`: the bundled land, and a static HTML report drawn on it.
 
 pub mod detections;
 pub mod fees;
+pub mod geo;
 pub mod incident;
 pub mod mmp;
 pub mod modus;
 pub mod places;
+pub mod report;
 pub mod routes;
 pub mod summary;
 

@@ -73,6 +73,41 @@ fn the_missing_migrants_file_imports_and_summarises_as_the_contract_says() {
     );
     let by_month = node.ok(&["incidents", "summary", "--by", "month"]);
     assert!(by_month.lines().nth(1).unwrap().starts_with("2014-01,"));
+
+    // The static report: one file with the year's figure, nothing fetched, no place names.
+    let out_dir = node.dir.path().join("report");
+    node.ok(&[
+        "release",
+        "report",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--threshold",
+        "5",
+    ]);
+    let html = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert!(
+        html.contains(&format!("{}: {} dead and missing", "2015", thousands(dead))),
+        "2015's total not in the report"
+    );
+    for forbidden in ["<script", "https://", "src="] {
+        assert!(!html.contains(forbidden), "{forbidden} in the report");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["input_rows"], 19669);
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! route or month for whoever may see them.
 
 mod release;
+mod report;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
 pub use release::{DEFAULT_BUDGET, DpAnswer, DpRow, Manifest, PROTECTION_RELEASE, Release};
+pub use report::{GRID_DEGREES, ReportRelease};
 
 pub const INCIDENT: &str = "MissingMigrantIncident";
 pub const DETECTION: &str = "DetectionCount";

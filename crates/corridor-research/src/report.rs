@@ -59,7 +59,7 @@ fn number(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -109,9 +109,9 @@ pub fn render(report: &Report) -> String {
     );
     out.push_str(&table(&report.table));
     let _ = write!(out, "<p class=\"muted\">{}</p>", escape(&report.table_note));
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h2>How this report was made</h2><p class=\"muted\">{}</p><details><summary>Manifest</summary><pre>{}</pre></details></body></html>\n",
+        "<h2>How this report was made</h2><p class=\"muted\">{}</p><details><summary>Manifest</summary><pre>{}</pre></details></body></html>",
         escape(&report.attribution),
         escape(&report.manifest_json)
     );

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::SdcError;
 
 /// A uniform number in (0, 1) from 53 random bits of the operating system.
-fn uniform() -> Result<f64, SdcError> {
+pub(crate) fn uniform() -> Result<f64, SdcError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| SdcError::Invalid(format!("no randomness: {e}")))?;
     let bits = u64::from_le_bytes(bytes) >> 11;

@@ -12,7 +12,9 @@
 //!   the unit;
 //! - `cells`: tables with primary and secondary (complementary) cell suppression;
 //! - `dp`: differentially private counts, sums, histograms and quantiles with secure
-//!   randomness and a 95% interval on every number, and a privacy-budget `ledger`.
+//!   randomness and a 95% interval on every number, and a privacy-budget `ledger`;
+//! - `synth`: synthetic microdata from a noisy tree of marginals, ε-differentially private,
+//!   with how closely the records keep the published marginals.
 
 pub mod cells;
 pub mod dp;
@@ -20,6 +22,8 @@ pub mod hierarchy;
 pub mod kanon;
 pub mod ledger;
 pub mod spec;
+pub mod synth;
+pub mod synth_spec;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SdcError {

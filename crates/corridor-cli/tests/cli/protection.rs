@@ -116,3 +116,64 @@ fn bad_htcds_files_are_refused_by_line_and_column_and_the_purge_asks_first() {
     assert!(err.contains("--yes"), "{err}");
     node.ok(&["protection", "purge", "--yes"]);
 }
+
+/// The documented releases of protection data from the command line: k-anonymous microdata and
+/// synthetic records, each with its manifest; the budget refuses the release that would
+/// overspend and names what is left.
+#[test]
+fn protection_data_leaves_only_as_releases_with_their_manifest() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let sim = node.dir.path().join("sim");
+    node.ok(&[
+        "simulate",
+        "--seed",
+        "4",
+        "--out",
+        sim.to_str().unwrap(),
+        "--into",
+    ]);
+    let kanon = node.dir.path().join("kanon");
+    node.ok(&["release", "protection", "--out", kanon.to_str().unwrap()]);
+    let data = std::fs::read_to_string(kanon.join("data.csv")).unwrap();
+    let header = data.lines().next().unwrap();
+    for identifier in ["name", "passport", "person_id"] {
+        assert!(!header.split(',').any(|c| c == identifier), "{header}");
+    }
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(kanon.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["parameters"]["k"], 11);
+
+    let synthetic = node.dir.path().join("synthetic");
+    node.ok(&[
+        "release",
+        "synthetic",
+        "--out",
+        synthetic.to_str().unwrap(),
+        "--epsilon",
+        "0.7",
+    ]);
+    let data = std::fs::read_to_string(synthetic.join("data.csv")).unwrap();
+    assert_eq!(
+        data.lines().next().unwrap(),
+        "nationality,age,sex,service,month"
+    );
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(synthetic.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["privacy_spent"], 0.7);
+    let marginals: Value =
+        serde_json::from_str(&std::fs::read_to_string(synthetic.join("marginals.json")).unwrap())
+            .unwrap();
+    assert_eq!(marginals["fidelity"].as_array().unwrap().len(), 5);
+    let refused = node.fails(&[
+        "release",
+        "synthetic",
+        "--out",
+        synthetic.to_str().unwrap(),
+        "--epsilon",
+        "0.5",
+    ]);
+    assert!(refused.contains("only 0.300 of 1 is left"), "{refused}");
+}

@@ -133,6 +133,14 @@ static M49: LazyLock<HashMap<String, M49Area>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every UN M49 sub-region, sorted: a public domain for releases.
+pub fn m49_subregions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = M49.values().map(|a| a.subregion.as_str()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// The UN M49 sub-region and region of a country's code (any case).
 pub fn m49_area(code: &str) -> Option<&'static M49Area> {
     M49.get(&code.to_lowercase())

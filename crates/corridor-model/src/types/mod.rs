@@ -13,7 +13,9 @@ mod country;
 mod date;
 mod misc;
 
-pub use country::{Country, CountryKind, M49Area, country_by_code, m49_area, mrz_country};
+pub use country::{
+    Country, CountryKind, M49Area, country_by_code, m49_area, m49_subregions, mrz_country,
+};
 pub use date::{
     DatePrecision, PartialDate, format_unix_utc, parse_date_with_format, parse_unix_utc,
 };

@@ -5,6 +5,7 @@
 
 mod release;
 mod report;
+mod synthetic;
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use crate::{Node, NodeError, now};
 
 pub use release::{DEFAULT_BUDGET, DpAnswer, DpRow, Manifest, PROTECTION_RELEASE, Release};
 pub use report::{GRID_DEGREES, ReportRelease};
+pub use synthetic::{PROTECTION_SYNTHETIC, SyntheticRelease};
 
 pub const INCIDENT: &str = "MissingMigrantIncident";
 pub const DETECTION: &str = "DetectionCount";

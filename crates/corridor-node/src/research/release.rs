@@ -45,7 +45,7 @@ pub struct Release {
     pub rows: Vec<Vec<String>>,
 }
 
-fn csv_of(header: &[String], rows: &[Vec<String>]) -> String {
+pub(super) fn csv_of(header: &[String], rows: &[Vec<String>]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
@@ -80,7 +80,7 @@ fn age_on(birth: &str, day: &str) -> Option<u32> {
 impl Node {
     /// The protection table a release is made from: one row per referral of every person held
     /// as protection data (a person without a referral: one row, service "none").
-    fn protection_table(
+    pub(super) fn protection_table(
         &self,
         subject: &Subject,
     ) -> Result<(Vec<String>, Vec<Vec<String>>), NodeError> {
@@ -343,7 +343,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod release_tests {
+pub(super) mod release_tests {
     use std::collections::HashMap;
     use std::sync::Arc;
 
@@ -355,7 +355,7 @@ mod release_tests {
 
     use crate::{Node, NodeError};
 
-    fn who(role: &str) -> Subject {
+    pub(crate) fn who(role: &str) -> Subject {
         Subject {
             username: format!("{role}-user"),
             roles: vec![role.into()],
@@ -364,7 +364,7 @@ mod release_tests {
     }
 
     /// 600 protected persons with referrals, as a protection service would hold them.
-    fn node_with_protection_data() -> (Node, tempfile::TempDir) {
+    pub(crate) fn node_with_protection_data() -> (Node, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let model = Arc::new(Model::builtin().unwrap());
         let location = Location::Directory(dir.path().join("store"));
@@ -535,6 +535,40 @@ impl Node {
         self.ledgers()
     }
 
+    /// Charges `epsilon` to the dataset's budget and writes the ledger down before anything is
+    /// answered: the query that would overspend is refused (and audited) and spends nothing.
+    pub(crate) fn charge_budget(
+        &self,
+        subject: &Subject,
+        dataset: &str,
+        query: &str,
+        epsilon: f64,
+    ) -> Result<corridor_sdc::ledger::Ledger, NodeError> {
+        let _guard = LEDGER_LOCK
+            .lock()
+            .map_err(|_| NodeError::Io("ledger lock".into()))?;
+        let mut ledgers = self.ledgers()?;
+        let mut ledger = match ledgers.remove(dataset) {
+            Some(l) => l,
+            None => corridor_sdc::ledger::Ledger::new(dataset, DEFAULT_BUDGET)
+                .map_err(|e| NodeError::Invalid(e.to_string()))?,
+        };
+        ledger
+            .charge(query, epsilon, &subject.username, &now())
+            .map_err(|e| {
+                self.audit_refusal(&subject.username, "dp query", dataset, &e.to_string());
+                NodeError::Forbidden(e.to_string())
+            })?;
+        ledgers.insert(dataset.to_string(), ledger.clone());
+        let text =
+            serde_json::to_string_pretty(&ledgers).map_err(|e| NodeError::Io(e.to_string()))?;
+        let tmp = self.dir.join(format!("{LEDGER_FILE}.tmp"));
+        std::fs::write(&tmp, text).map_err(|e| NodeError::Io(e.to_string()))?;
+        std::fs::rename(&tmp, self.dir.join(LEDGER_FILE))
+            .map_err(|e| NodeError::Io(e.to_string()))?;
+        Ok(ledger)
+    }
+
     /// Incidents by year, route, month or cause with discrete Laplace noise, charged to the
     /// dataset's budget first: the query that would overspend is refused and nothing is
     /// answered.
@@ -564,27 +598,12 @@ impl Node {
                 .unwrap_or(1) as f64,
             _ => 1.0,
         };
-        let _guard = LEDGER_LOCK
-            .lock()
-            .map_err(|_| NodeError::Io("ledger lock".into()))?;
-        let mut ledgers = self.ledgers()?;
-        let ledger = match ledgers.remove(dataset) {
-            Some(l) => l,
-            None => corridor_sdc::ledger::Ledger::new(dataset, DEFAULT_BUDGET)
-                .map_err(|e| NodeError::Invalid(e.to_string()))?,
-        };
-        let mut ledger = ledger;
-        ledger
-            .charge(
-                &format!("incidents by {by_name}"),
-                epsilon,
-                &subject.username,
-                &now(),
-            )
-            .map_err(|e| {
-                self.audit_refusal(&subject.username, "dp query", dataset, &e.to_string());
-                NodeError::Forbidden(e.to_string())
-            })?;
+        let ledger = self.charge_budget(
+            subject,
+            dataset,
+            &format!("incidents by {by_name}"),
+            epsilon,
+        )?;
         let scale_epsilon = epsilon / sensitivity;
         let mut out = Vec::new();
         for r in &rows {
@@ -605,13 +624,6 @@ impl Node {
             budget: ledger.budget,
             remaining: ledger.remaining(),
         };
-        ledgers.insert(dataset.to_string(), ledger);
-        let text =
-            serde_json::to_string_pretty(&ledgers).map_err(|e| NodeError::Io(e.to_string()))?;
-        let tmp = self.dir.join(format!("{LEDGER_FILE}.tmp"));
-        std::fs::write(&tmp, text).map_err(|e| NodeError::Io(e.to_string()))?;
-        std::fs::rename(&tmp, self.dir.join(LEDGER_FILE))
-            .map_err(|e| NodeError::Io(e.to_string()))?;
         let mut store = self.store();
         self.audit(
             &mut **store,

@@ -3,6 +3,7 @@
 //! stored as statements like any other fact — purpose `research` — and summarised by year,
 //! route or month for whoever may see them.
 
+mod dp_stats;
 mod release;
 mod report;
 mod synthetic;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
+pub use dp_stats::DpStatistic;
 pub use release::{DEFAULT_BUDGET, DpAnswer, DpRow, Manifest, PROTECTION_RELEASE, Release};
 pub use report::{GRID_DEGREES, ReportRelease};
 pub use synthetic::{PROTECTION_SYNTHETIC, SyntheticRelease};

@@ -136,8 +136,22 @@ pub async fn record(
 #[serde(deny_unknown_fields)]
 pub struct DpBody {
     dataset: String,
-    by: String,
+    /// A histogram's key (year, route, month, cause); for a statistic: all, route or year.
+    #[serde(default)]
+    by: Option<String>,
     epsilon: f64,
+    /// `histogram` (the default), `sum`, `mean` or `quantile`.
+    #[serde(default)]
+    statistic: Option<String>,
+    /// For a statistic: dead_and_missing or survivors, its public range, q for a quantile.
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    lower: Option<f64>,
+    #[serde(default)]
+    upper: Option<f64>,
+    #[serde(default)]
+    q: Option<f64>,
 }
 
 pub async fn dp(
@@ -147,11 +161,36 @@ pub async fn dp(
     body: Bytes,
 ) -> ApiResult {
     let input: DpBody = parse_body(&body)?;
-    let by = By::parse(&input.by).map_err(|e| Problem::invalid(format!("by: {e}")))?;
-    node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
-        node.dp_incident_histogram(s, &input.dataset, by, &input.by, input.epsilon)
-    })
-    .await
+    match input.statistic.as_deref().unwrap_or("histogram") {
+        "histogram" => {
+            let by_name = input.by.ok_or_else(|| {
+                Problem::invalid("by: a histogram needs year, route, month or cause")
+            })?;
+            let by = By::parse(&by_name).map_err(|e| Problem::invalid(format!("by: {e}")))?;
+            node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+                node.dp_incident_histogram(s, &input.dataset, by, &by_name, input.epsilon)
+            })
+            .await
+        }
+        statistic => {
+            let query = corridor_node::research::DpStatistic {
+                statistic: statistic.to_string(),
+                value: input
+                    .value
+                    .ok_or_else(|| Problem::invalid("value: dead_and_missing or survivors"))?,
+                lower: input.lower.unwrap_or(0.0),
+                upper: input
+                    .upper
+                    .ok_or_else(|| Problem::invalid("upper: the public upper bound of a value"))?,
+                q: input.q,
+                by: input.by,
+            };
+            node_call(app, &headers, &method, StatusCode::OK, move |node, s| {
+                node.dp_incident_statistic(s, &input.dataset, &query, input.epsilon)
+            })
+            .await
+        }
+    }
 }
 
 pub async fn ledgers(State(app): State<App>, method: Method, headers: HeaderMap) -> ApiResult {

@@ -209,7 +209,15 @@ fn every_route_answers_for_a_permitted_caller() {
                     b"date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n2015-01-06,2015-01-01,Incident,Central American Route,USA,1,Mixed or unknown,,GTM,Arizona,-110.3,31.6\n",
                 );
                 assert!(imported.status == 201, "{}", imported.body);
-                login(&s, "researcher").send(&s, "POST", &concrete, &json!({"dataset": "mmp-iom-cleaned", "by": "year", "epsilon": 0.1}))
+                let researcher = login(&s, "researcher");
+                // A statistic as well as a histogram: the mean dead and missing, clamped to 0..100.
+                let mean = researcher.send(&s, "POST", &concrete, &json!({"dataset": "mmp-iom-cleaned", "statistic": "mean",
+                    "value": "dead_and_missing", "upper": 100, "epsilon": 0.1}));
+                assert!(mean.status == 200 && mean.body.contains("\"key\":\"all\""), "{}", mean.body);
+                let unbounded = researcher.send(&s, "POST", &concrete, &json!({"dataset": "mmp-iom-cleaned", "statistic": "sum",
+                    "value": "dead_and_missing", "epsilon": 0.1}));
+                assert!(unbounded.status == 422 && unbounded.body.contains("upper"), "{}", unbounded.body);
+                researcher.send(&s, "POST", &concrete, &json!({"dataset": "mmp-iom-cleaned", "by": "year", "epsilon": 0.1}))
             }
             ("get", p) if p.starts_with("/api/v1/research/") => login(&s, "researcher").get(&s, &format!("{p}?by=year"), None),
             ("post", "/api/v1/protection/htcds") => {

@@ -42,6 +42,30 @@ pub struct Row {
     pub survivors: u64,
 }
 
+/// Every key a summary by `by` can have, from public lists — never from the data — so that a
+/// published table (a DP histogram above all) says nothing by which keys it shows: years and
+/// months from `first_year` to `last_year`, the route list, the project's causes, M49 regions.
+pub fn public_keys(by: By, first_year: i32, last_year: i32) -> Vec<String> {
+    match by {
+        By::Year => (first_year..=last_year)
+            .map(|y| format!("{y:04}"))
+            .collect(),
+        By::Month => (first_year..=last_year)
+            .flat_map(|y| (1..=12).map(move |m| format!("{y:04}-{m:02}")))
+            .collect(),
+        By::Route => crate::routes::all()
+            .iter()
+            .map(|r| r.code.clone())
+            .collect(),
+        By::Cause => crate::mmp::CAUSES.iter().map(|c| c.to_string()).collect(),
+        By::Region => corridor_model::types::m49_regions()
+            .into_iter()
+            .map(str::to_string)
+            .chain(["unknown".to_string()])
+            .collect(),
+    }
+}
+
 /// One row per key, in key order; incidents without a route go under `undefined`.
 pub fn summarise<'a>(incidents: impl IntoIterator<Item = &'a Incident>, by: By) -> Vec<Row> {
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
@@ -151,6 +175,21 @@ mod tests {
             causes: causes.iter().map(|c| c.to_string()).collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn public_keys_come_from_lists_not_data() {
+        assert_eq!(public_keys(By::Year, 2014, 2016), ["2014", "2015", "2016"]);
+        assert_eq!(public_keys(By::Month, 2014, 2015).len(), 24);
+        assert!(public_keys(By::Route, 2014, 2014).contains(&"central-mediterranean".to_string()));
+        assert_eq!(
+            public_keys(By::Cause, 2014, 2014).len(),
+            crate::mmp::CAUSES.len()
+        );
+        let regions = public_keys(By::Region, 2014, 2014);
+        assert!(
+            regions.contains(&"Africa".to_string()) && regions.contains(&"unknown".to_string())
+        );
     }
 
     #[test]

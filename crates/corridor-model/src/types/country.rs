@@ -141,6 +141,14 @@ pub fn m49_subregions() -> Vec<&'static str> {
     all
 }
 
+/// Every UN M49 region, sorted.
+pub fn m49_regions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = M49.values().map(|a| a.region.as_str()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// The UN M49 sub-region and region of a country's code (any case).
 pub fn m49_area(code: &str) -> Option<&'static M49Area> {
     M49.get(&code.to_lowercase())

@@ -9,11 +9,8 @@ use corridor_policy::{Action, Subject};
 use corridor_research::Incident;
 use serde::Deserialize;
 
-use super::release::{DpAnswer, DpRow};
+use super::release::{DpAnswer, DpRow, FIRST_PUBLIC_YEAR as FIRST_YEAR};
 use crate::{Node, NodeError, now};
-
-/// The first year of the public year domain (the Missing Migrants Project's first).
-const FIRST_YEAR: i32 = 2014;
 
 /// What to compute; the bounds are public and part of the query.
 #[derive(Clone, Debug, Deserialize)]

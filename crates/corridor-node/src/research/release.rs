@@ -511,6 +511,9 @@ pub struct DpRow {
     pub interval95: f64,
 }
 
+/// The first year of the public year domain of DP answers (the Missing Migrants Project's).
+pub(crate) const FIRST_PUBLIC_YEAR: i32 = 2014;
+
 /// The privacy budget of each dataset, kept beside the node's store.
 const LEDGER_FILE: &str = "research-ledger.json";
 /// ε a dataset may spend in all, unless its ledger says otherwise.
@@ -605,12 +608,20 @@ impl Node {
             epsilon,
         )?;
         let scale_epsilon = epsilon / sensitivity;
+        // Every key of the public domain, a zero where the data has none: which keys appear
+        // must not tell who is in the data.
+        let this_year: i32 = now()[..4].parse().unwrap_or(2100);
+        let counts: BTreeMap<&str, u64> =
+            rows.iter().map(|r| (r.key.as_str(), r.incidents)).collect();
         let mut out = Vec::new();
-        for r in &rows {
-            let noisy = corridor_sdc::dp::count(r.incidents, scale_epsilon)
-                .map_err(|e| NodeError::Invalid(e.to_string()))?;
+        for key in corridor_research::summary::public_keys(by, FIRST_PUBLIC_YEAR, this_year) {
+            let noisy = corridor_sdc::dp::count(
+                counts.get(key.as_str()).copied().unwrap_or(0),
+                scale_epsilon,
+            )
+            .map_err(|e| NodeError::Invalid(e.to_string()))?;
             out.push(DpRow {
-                key: r.key.clone(),
+                key,
                 value: noisy.value.max(0.0).round(),
                 interval95: noisy.interval95,
             });
@@ -620,7 +631,9 @@ impl Node {
             by: by_name.to_string(),
             rows: out,
             epsilon,
-            mechanism: format!("discrete Laplace, sensitivity {sensitivity}"),
+            mechanism: format!(
+                "discrete Laplace, sensitivity {sensitivity}; every key of the public domain (years from {FIRST_PUBLIC_YEAR})"
+            ),
             budget: ledger.budget,
             remaining: ledger.remaining(),
         };

@@ -39,5 +39,34 @@ py=$(sed -n 's/^python_kanon_seconds=//p' "$RESULTS")
 echo "speedup_vs_python=$(python3 -c "print(round($py / $rust, 1))")" >>"$RESULTS"
 same=$([ "$(sed -n 's/^corridor_levels=//p' "$RESULTS")" = "$(sed -n 's/^python_levels=//p' "$RESULTS")" ] && echo yes || echo no)
 echo "same_generalisation=$same" >>"$RESULTS"
+
+# The issue's goal on the simulator's own protection data (SIM_SCALE, small by default): the
+# share of persons k = 11 suppresses, and how closely synthetic records keep their marginals.
+if [ "${SKIP_SIM:-0}" != 1 ]; then
+    SIM_SCALE=${SIM_SCALE:-small}
+    if [ "${SKIP_BUILD:-0}" != 1 ]; then
+        log "building corridor (release) for the simulator's data"
+        (cd "$ROOT" && cargo build --release --quiet -p corridor-cli)
+    fi
+    CORRIDOR=$TARGET_DIR/release/corridor
+    log "simulating ($SIM_SCALE) into a node"
+    "$CORRIDOR" --data "$WORK/node" init >/dev/null
+    "$CORRIDOR" --data "$WORK/node" simulate --seed 5 --scale "$SIM_SCALE" --out "$WORK/sim" --into >/dev/null 2>&1
+    "$CORRIDOR" --data "$WORK/node" release protection --out "$WORK/kanon" 2>&1 | tee /dev/stderr >/dev/null
+    "$CORRIDOR" --data "$WORK/node" release synthetic --out "$WORK/synthetic" 2>&1 | tee /dev/stderr >/dev/null
+    python3 - "$WORK" >>"$RESULTS" <<'PY'
+import json, sys
+work = sys.argv[1]
+k = json.load(open(f"{work}/kanon/manifest.json"))
+s = json.load(open(f"{work}/synthetic/manifest.json"))
+print(f"sim_protection_rows={k['input_rows']}")
+print(f"sim_kanon_suppressed_share={k['suppressed']['share_of_persons']:.4f}")
+print(f"sim_kanon_information_loss={k['information_loss']['total']:.4f}")
+print(f"sim_synthetic_persons={s['parameters']['persons']}")
+print(f"sim_synthetic_records={s['parameters']['records']}")
+print(f"sim_synthetic_epsilon={s['privacy_spent']}")
+print(f"sim_synthetic_worst_tvd={s['information_loss']['worst_total_variation']:.4f}")
+PY
+fi
 echo "loadavg1=$(cut -d' ' -f1 /proc/loadavg)" >>"$RESULTS"
 cat "$RESULTS"

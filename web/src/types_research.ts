@@ -7,7 +7,7 @@ import type { Role } from './types';
 /** Roles offered the Research page; the node decides what each may read. */
 export const RESEARCH_ROLES: readonly Role[] = ['researcher', 'analyst', 'investigator'];
 
-export type SummaryBy = 'year' | 'route' | 'month' | 'cause';
+export type SummaryBy = 'year' | 'route' | 'month' | 'cause' | 'region';
 
 export interface SummaryRow {
   key: string;

@@ -1355,6 +1355,11 @@ async function main() {
     expect(routes.includes('Central Mediterranean'), `the route chart lists: ${routes.join(' | ')}`);
     const causes = await researcher.locator('[data-testid="chart-cause"] text.label tspan').allTextContents();
     expect(causes.includes('Drowning'), `the cause chart lists: ${causes.join(' | ')}`);
+    const regions = await researchApi(researcher, '/research/summary?by=region&dataset=mmp-iom-cleaned');
+    const africa = regions.body.rows.find((r) => r.key === 'Africa');
+    expect(africa && africa.dead_and_missing > 0, 'no African incidents in the region summary');
+    const africaBar = researcher.locator('[data-testid="chart-region"] rect.mark[data-key="Africa"]');
+    expect((await africaBar.getAttribute('data-value')) === String(africa.dead_and_missing), `Africa's bar is ${await africaBar.getAttribute('data-value')}, the API says ${africa.dead_and_missing}`);
     expect((await researcher.locator('[data-testid="chart-route-years"] figure.multiple').count()) > 5, 'no panel per route over the years');
     expect((await researcher.locator('[data-testid="chart-route-years"] circle.dot title').count()) > 20, 'the points over the years have no titles');
     expect(/Missing Migrants Project \(CC BY 4\.0\); Frontex/.test(await researcher.getByTestId('research-attribution').innerText()), 'no attribution under the charts');

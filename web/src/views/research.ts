@@ -13,7 +13,7 @@ import { failurePage, loading, notPermitted, tableHead } from './common';
 import type { ViewContext } from './context';
 import { barChart, columnChart, smallMultiples, type Series } from './research_charts';
 import { importForm, incidentForm } from './research_forms';
-import { causeLabel, routeNamer } from './research_labels';
+import { causeLabel, regionLabel, routeNamer } from './research_labels';
 import { incidentMap } from './research_map';
 import { smugglingSection } from './research_smuggling';
 
@@ -64,12 +64,13 @@ export function renderResearch(ctx: ViewContext, focusHeading: boolean): HTMLEle
       api.researchSummary('year', dataset),
       api.researchSummary('route', dataset),
       api.researchSummary('cause', dataset),
+      api.researchSummary('region', dataset),
       api.researchRoutes(dataset),
-    ]).then(([years, routes, causes, routeYears]) => {
+    ]).then(([years, routes, causes, regions, routeYears]) => {
       if (!ctx.isCurrent()) return;
       const routeLabel = routeNamer(routeYears.labels);
       shown = dataset;
-      fill(body, dataView(dataset, years.rows, routes.rows, causes.rows, routeYears.rows, routeLabel, ctx));
+      fill(body, dataView(dataset, years.rows, routes.rows, causes.rows, regions.rows, routeYears.rows, routeLabel, ctx));
       if (!smugglingShown) {
         smugglingShown = true;
         fill(smugglingBox, smugglingSection(routeLabel, ctx.isCurrent));
@@ -120,6 +121,7 @@ function dataView(
   years: SummaryRow[],
   routes: SummaryRow[],
   causes: SummaryRow[],
+  regions: SummaryRow[],
   routeYears: RouteYear[],
   routeLabel: (code: string | null) => string,
   ctx: ViewContext,
@@ -162,6 +164,17 @@ function dataView(
     })),
   );
 
+  const regionChart = barChart(
+    'chart-region',
+    t('research.chart.region'),
+    [...regions].sort(byDead).map((r) => ({
+      key: r.key,
+      label: regionLabel(r.key),
+      value: r.dead_and_missing,
+      title: t('research.tip.region', { region: regionLabel(r.key), dead: r.dead_and_missing, incidents: r.incidents }),
+    })),
+  );
+
   return [
     h(
       'p',
@@ -175,6 +188,7 @@ function dataView(
       figure(t('research.chart.year'), yearChart, t('research.chart.yearNote'), 'by-year'),
       figure(t('research.chart.route'), routeChart, null, 'by-route'),
       figure(t('research.chart.cause'), causeChart, t('research.chart.causeNote'), 'by-cause'),
+      figure(t('research.chart.region'), regionChart, t('research.chart.regionNote'), 'by-region'),
     ),
     figure(t('research.chart.routeYears'), routeYearsChart(routeYears, routeLabel), t('research.chart.routeYearsNote'), 'wide'),
     h('p', { class: 'attribution small', 'data-testid': 'research-attribution' }, t('research.attribution')),

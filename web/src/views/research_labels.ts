@@ -1,5 +1,6 @@
 // Names for the codes the research API sends: routes (the node's labels in English, the
-// catalogue's in other languages) and the Missing Migrants Project's causes of death.
+// catalogue's in other languages), the Missing Migrants Project's causes of death and the UN
+// M49 regions.
 
 import { has, lang, t, type MessageKey } from '../i18n';
 
@@ -29,4 +30,10 @@ export function routeNamer(labels: Record<string, string>): (code: string | null
     if (has(key)) return t(key);
     return labels[code] ?? code;
   };
+}
+
+/** A UN M49 region (the node sends its English name), or "unknown". */
+export function regionLabel(value: string): string {
+  const key = `research.region.${value}`;
+  return has(key) ? t(key) : value;
 }

@@ -54,8 +54,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Thousands separated by commas.
-fn number(n: u64) -> String {
+/// Thousands separated by commas, as the report writes its numbers.
+pub fn number(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -101,3 +101,36 @@ fn the_missing_migrants_file_imports_and_summarises_as_the_contract_says() {
             .unwrap();
     assert_eq!(manifest["input_rows"], 19669);
 }
+
+#[test]
+fn a_bad_incident_file_is_refused_by_line_and_column_and_writes_nothing() {
+    let node = Node::new();
+    node.ok(&["init"]);
+    let bad = node.file(
+        "bad.csv",
+        "date,month,type,route,geo,dead,cause,surv,nat,location,lon,lat\n2014-01-06,2014-01-01,Incident,Moon Route,USA,1,Mixed or unknown,,GTM,x,-110.3,31.6\n2014-02-30,2014-02-01,Incident,Central American Route,USA,one,Drowning,,GTM,x,-110.3,31.6\n",
+    );
+    let err = node.fails(&[
+        "incidents",
+        "import",
+        "--format",
+        "mmp",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(err.contains("line 2: route: \"Moon Route\""), "{err}");
+    assert!(err.contains("line 3: date"), "{err}");
+    let summary = node.ok(&["incidents", "summary", "--by", "year"]);
+    assert_eq!(
+        summary.lines().count(),
+        1,
+        "nothing was imported: {summary}"
+    );
+    let err = node.fails(&[
+        "incidents",
+        "import",
+        "--format",
+        "xls",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(err.contains("xls"), "{err}");
+}

@@ -7,8 +7,9 @@
 //! records from the noisy tree (a Bayesian network of degree one, as in PrivBayes with a
 //! public structure). The structure and every domain are public (a specification and public
 //! code lists), never chosen from the data, so only the measurements spend privacy. Each
-//! person contributes one record, so each marginal has sensitivity 1 and the m marginals,
-//! each measured at ε/m, make the release ε-differentially private (sequential composition).
+//! person contributes one record, so each marginal (and the number of persons, measured on its
+//! own) has sensitivity 1 and the m measurements, each at ε/m, make the release
+//! ε-differentially private (sequential composition).
 //! Sampling is post-processing and costs nothing.
 
 use serde::Serialize;
@@ -109,24 +110,23 @@ pub fn synthesise(
             )));
         }
     }
-    let m = attributes.len() as f64;
+    // The marginals of the tree, and the number of persons measured on its own: the sum of a
+    // root marginal's noisy cells would carry the noise of every cell.
+    let m = attributes.len() as f64 + 1.0;
     let scale = m / epsilon;
     // A count under twice the noise scale is read as 0 (post-processing): otherwise the many
     // empty cells of a public domain, each lifted by clamped noise, would invent records.
     let floor = 2.0 * scale;
-    let mut noisy_total = 0.0;
-    let mut noisy = |counts: Vec<u64>, total: bool| -> Result<Vec<f64>, SdcError> {
+    let noisy = |counts: Vec<u64>| -> Result<Vec<f64>, SdcError> {
         counts
             .into_iter()
             .map(|c| {
                 let v = c as f64 + discrete_laplace(scale)? as f64;
-                if total {
-                    noisy_total += v;
-                }
                 Ok(if v < floor { 0.0 } else { v })
             })
             .collect()
     };
+    let noisy_total = persons.len() as f64 + discrete_laplace(scale)? as f64;
     // Measure: the root's counts; each child's counts per value of its parent.
     let root = attributes
         .iter()
@@ -136,7 +136,7 @@ pub fn synthesise(
     for p in persons {
         root_counts[p[root]] += 1;
     }
-    let root_noisy = noisy(root_counts, true)?;
+    let root_noisy = noisy(root_counts)?;
     // pairs[i][parent value][child value]
     let mut pairs: Vec<Vec<Vec<f64>>> = vec![Vec::new(); attributes.len()];
     for (i, a) in attributes.iter().enumerate() {
@@ -146,13 +146,13 @@ pub fn synthesise(
         for p in persons {
             counts[p[parent] * nc + p[i]] += 1;
         }
-        let flat = noisy(counts, false)?;
+        let flat = noisy(counts)?;
         pairs[i] = flat.chunks(nc).map(|c| c.to_vec()).collect();
     }
 
-    // Sample: as many records as the noisy total (the root's noisy counts summed before any
-    // clamping: unbiased), root first, then each child given its parent (a parent value with
-    // no count left: the child's counts over all parents).
+    // Sample: as many records as the noisy number of persons, root first, then each child
+    // given its parent (a parent value with no count left: the child's counts over all
+    // parents).
     let total: f64 = root_noisy.iter().sum();
     let n = if total > 0.0 {
         noisy_total.max(0.0).round() as usize
@@ -320,7 +320,7 @@ mod tests {
         let attrs = attributes();
         let real = persons();
         let synthetic = synthesise(&attrs, &real, 1.0).unwrap();
-        // Scale 3 on counts of thousands: the total within a few dozen.
+        // Scale 4 on the number of persons: within a few dozen.
         assert!(
             (synthetic.rows.len() as f64 - 6000.0).abs() < 60.0,
             "{}",
@@ -378,15 +378,16 @@ mod tests {
 
     #[test]
     fn each_measurement_has_the_noise_of_its_share_of_epsilon() {
-        // Three marginals at ε = 3: each at ε 1, discrete Laplace of scale 1, variance
-        // 2q/(1-q)² with q = e^-1 ≈ 1.84. The root's noisy count of an empty value, repeated.
+        // Three marginals and the total at ε = 4: each at ε 1, discrete Laplace of scale 1,
+        // variance 2q/(1-q)² with q = e^-1 ≈ 1.84. The root's noisy count of an empty value,
+        // repeated.
         let attrs = attributes();
         let real = persons();
         let draws: Vec<f64> = (0..400)
-            .map(|_| synthesise(&attrs, &real, 3.0).unwrap().marginals[0].counts[3])
+            .map(|_| synthesise(&attrs, &real, 4.0).unwrap().marginals[0].counts[3])
             .collect();
         // Read as 0 under 2: P(noise ≥ 2) = q² / (1 + q) ≈ 0.074 at scale 1 (30 of 400, sd 5);
-        // at ε 1 for the whole release (scale 3) it would be 0.27.
+        // the floor follows the scale, so an empty cell survives as rarely at any ε.
         let kept = draws.iter().filter(|d| **d > 0.0).count();
         assert!((12..=50).contains(&kept), "{kept} of 400 kept");
         assert!(draws.iter().all(|d| *d == 0.0 || (2.0..15.0).contains(d)));

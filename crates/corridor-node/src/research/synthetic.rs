@@ -97,7 +97,7 @@ impl Node {
             input_rows: rows.len(),
             configuration: serde_json::to_value(&spec).unwrap_or_default(),
             code_version: format!("corridor {}", env!("CARGO_PKG_VERSION")),
-            method: "synthetic records from a tree of marginals (the root's counts, each other attribute with its parent) measured with discrete Laplace noise at ε / (number of marginals) each, one record per person; structure and domains public, sampling is post-processing".into(),
+            method: "synthetic records from a tree of marginals (the root's counts, each other attribute with its parent) and the number of persons, each measured with discrete Laplace noise at ε / (marginals + 1), one record per person; counts under twice the noise scale read as 0; structure and domains public, sampling is post-processing".into(),
             parameters: serde_json::json!({"epsilon": spec.epsilon, "marginals": synthetic.marginals.len(),
                 "persons": persons.len(), "records": synthetic.rows.len()}),
             privacy_spent: spec.epsilon,

@@ -48,6 +48,13 @@ impl Domain {
                     .map(str::to_string)
                     .collect()
             }
+            Domain::Named(name) if name == "m49_regions" => corridor_model::types::m49_regions()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            Domain::Named(name) if name == "age_groups" => {
+                ["0-17", "18-59", "60+"].map(String::from).to_vec()
+            }
             Domain::Named(name) if name == "age_bands_10" => (0..=120)
                 .step_by(10)
                 .map(|a| format!("{a}-{}", a + 9))
@@ -63,7 +70,7 @@ impl Domain {
                     }
                     _ => {
                         return Err(SdcError::Invalid(format!(
-                            "{column}: domain {name:?} is not a list nor one of m49_subregions, age_bands_10, years:FROM-TO"
+                            "{column}: domain {name:?} is not a list nor one of m49_regions, m49_subregions, age_groups, age_bands_10, years:FROM-TO"
                         )));
                     }
                 }

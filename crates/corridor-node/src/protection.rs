@@ -18,6 +18,7 @@
 //!   named officer designates them one with a reason, audited, and shown on their page.
 
 mod care;
+mod case;
 mod conflicts;
 mod disclosure;
 mod htcds_io;

@@ -9,6 +9,7 @@
 //! gets the first receipt back.
 
 mod answer;
+mod attachments;
 pub(crate) mod packages;
 mod share;
 #[cfg(test)]

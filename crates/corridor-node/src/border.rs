@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::views::Gate;
 use crate::{Node, NodeError};
 
+pub(crate) use alerts::settle as alerts_settle;
 pub use alerts::{AlertFilter, AlertView, Decision, DecisionRecord};
 pub use crossings::{CrossingInput, CrossingResult, PointView};
 

@@ -19,6 +19,7 @@ mod pool;
 pub mod protection;
 pub mod research;
 pub mod resolution;
+pub mod risk;
 pub mod sync;
 pub mod users;
 pub mod views;
@@ -82,6 +83,8 @@ pub struct Node {
     pub screening: border::Screening,
     /// Network analysis: an index of who is linked to whom, rebuilt as the store grows.
     pub network: network::Network,
+    /// Risk profiles: the rules in force and the history they are evaluated on.
+    pub risk: risk::Risk,
     /// Persons registered by protection, for proposing earlier registrations of a person.
     identities: std::sync::Mutex<Option<Arc<protection::ProtectionIndex>>>,
     /// A post's synchronisation with its national node, as its client last reported it.
@@ -110,6 +113,7 @@ impl Node {
             resolver,
             screening: border::Screening::new(),
             network,
+            risk: risk::Risk::new(),
             identities: std::sync::Mutex::new(None),
             sync_state: std::sync::Mutex::new(None),
             location: location.clone(),

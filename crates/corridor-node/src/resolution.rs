@@ -226,6 +226,17 @@ impl Resolver {
         (members.len() > 1).then_some(name)
     }
 
+    /// Every record resolved with `id`, itself included (just `id` when it stands alone or
+    /// resolution has not run).
+    pub fn cluster_members(&self, id: &str) -> Vec<String> {
+        let state = self.state.read().expect("no panics while held");
+        state
+            .part_of
+            .get(id)
+            .and_then(|&k| state.parts[k].index.as_ref()?.cluster_of(id))
+            .map_or_else(|| vec![id.to_string()], |(_, members)| members)
+    }
+
     pub fn status(&self) -> Status {
         self.state
             .read()

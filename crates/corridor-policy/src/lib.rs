@@ -59,6 +59,9 @@ pub enum Action {
     /// reason, audited (non-criminalisation, Smuggling Protocol art. 5); never a protection
     /// role's.
     Designate,
+    /// Propose, approve, backtest and retire risk indicators and profiles; a change needs a
+    /// second user's approval.
+    ManageRisk,
 }
 
 impl Action {
@@ -79,6 +82,7 @@ impl Action {
         Action::Cooperate,
         Action::Assist,
         Action::Designate,
+        Action::ManageRisk,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +103,7 @@ impl Action {
             Action::Cooperate => "cooperate",
             Action::Assist => "assist",
             Action::Designate => "designate",
+            Action::ManageRisk => "manage_risk",
         }
     }
 }

@@ -31,11 +31,15 @@ pub struct RuleError {
 
 /// The rules shipped with Corridor (`rules/`), checked as any others.
 pub fn bundled() -> Result<RuleSet, Vec<RuleError>> {
-    let files: Vec<(String, String)> = BUNDLED
+    RuleSet::load(FIELDS, &bundled_files())
+}
+
+/// The rule files shipped with Corridor: (path under `rules/`, text).
+pub fn bundled_files() -> Vec<(String, String)> {
+    BUNDLED
         .iter()
         .map(|(name, text)| (name.to_string(), text.to_string()))
-        .collect();
-    RuleSet::load(FIELDS, &files)
+        .collect()
 }
 
 /// The field catalogue shipped with Corridor.
@@ -69,6 +73,10 @@ const BUNDLED: &[(&str, &str)] = &[
     (
         "indicators/large-group-on-sea-route.yaml",
         include_str!("../rules/indicators/large-group-on-sea-route.yaml"),
+    ),
+    (
+        "indicators/known-facilitator.yaml",
+        include_str!("../rules/indicators/known-facilitator.yaml"),
     ),
     (
         "profiles/facilitator-at-the-crossing.yaml",

@@ -91,7 +91,7 @@ pub struct DecisionRecord {
 
 /// The decision in force and the conflicting ones: the heads are the decisions no other
 /// supersedes; if they disagree, that is a conflict.
-fn settle(history: &[DecisionRecord]) -> (Option<DecisionRecord>, Vec<DecisionRecord>) {
+pub(crate) fn settle(history: &[DecisionRecord]) -> (Option<DecisionRecord>, Vec<DecisionRecord>) {
     let heads: Vec<&DecisionRecord> = history
         .iter()
         .filter(|d| !history.iter().any(|later| later.supersedes.contains(&d.id)))
@@ -181,7 +181,10 @@ impl std::str::FromStr for AlertFilter {
 }
 
 impl Node {
-    fn alert_provenance(&self, subject: &Subject) -> Result<Arc<Provenance>, NodeError> {
+    pub(crate) fn border_alert_provenance(
+        &self,
+        subject: &Subject,
+    ) -> Result<Arc<Provenance>, NodeError> {
         let s = &self.screening.settings;
         let parse =
             |what: &str, e: String| NodeError::Io(format!("border/screening.yaml: {what}: {e}"));
@@ -287,7 +290,7 @@ impl Node {
         let provenance = if self.protected_in(store, person_id)?.is_some() {
             self.protection_alert_provenance(subject)
         } else {
-            self.alert_provenance(subject)?
+            self.border_alert_provenance(subject)?
         };
         let mut statements = Vec::new();
         let mut out = Vec::new();
@@ -474,7 +477,7 @@ impl Node {
         let provenance = if before.protection_relevant {
             self.protection_alert_provenance(subject)
         } else {
-            self.alert_provenance(subject)?
+            self.border_alert_provenance(subject)?
         };
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce).map_err(|e| NodeError::Io(e.to_string()))?;

@@ -73,6 +73,11 @@ pub struct CrossingResult {
     pub previous_crossings: Vec<String>,
     /// Records entity resolution links the traveller to (for roles that review resolution).
     pub linked: Option<ClusterView>,
+    /// Risk profiles that hit, each with the indicators that fired on which facts and where
+    /// the hit went (an enforcement alert, or a protection referral).
+    pub risk: Vec<crate::risk::RiskHitView>,
+    /// How long the risk evaluation took, facts included (microseconds).
+    pub risk_micros: u64,
 }
 
 /// A crossing point, for the officer's choice.
@@ -512,6 +517,18 @@ impl Node {
             &hits,
             Some(&crossing_id),
         )?;
+        let at = crate::risk::AtCrossing {
+            watchlist_hit: Some(hits.iter().any(|h| h.alert)),
+            lost_or_stolen: Some(hits.iter().any(|h| {
+                let list = h.list.to_lowercase();
+                (list.contains("lost") || list.contains("stolen") || list.contains("sltd"))
+                    && h.reasons.iter().any(|r| r.contains("document"))
+            })),
+            issuer_mismatch: Some(warnings.iter().any(|w| w.starts_with("issuing_state:"))),
+            recorded_as_smuggled: Some(self.protected_in(&mut **store, &person_id)?.is_some()),
+        };
+        let (risk, risk_micros) =
+            self.evaluate_crossing(&mut **store, subject, &crossing_id, &person_id, &at)?;
         if alerts.iter().any(|a| a.protection_relevant) {
             warnings.push(
                 "the traveller is recorded as smuggled or as a possible victim: the hits go to protection, not to the enforcement alert queue (Smuggling Protocol art. 5)".into(),
@@ -523,7 +540,12 @@ impl Node {
             "screen",
             &format!("crossing {crossing_id}"),
             None,
-            &format!("allowed: {} hits, {} alerts", hits.len(), alerts.len()),
+            &format!(
+                "allowed: {} hits, {} alerts, {} risk hits",
+                hits.len(),
+                alerts.len(),
+                risk.len()
+            ),
         )?;
         let previous_crossings =
             self.previous_crossings(&mut **store, subject, &person_id, &crossing_id)?;
@@ -538,6 +560,8 @@ impl Node {
             alerts,
             previous_crossings,
             linked,
+            risk,
+            risk_micros,
         })
     }
 

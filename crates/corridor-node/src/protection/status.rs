@@ -194,7 +194,7 @@ impl Node {
         self.protected_persons_in(&mut **store)
     }
 
-    fn protected_persons_in(
+    pub(crate) fn protected_persons_in(
         &self,
         store: &mut dyn Store,
     ) -> Result<HashMap<String, String>, NodeError> {

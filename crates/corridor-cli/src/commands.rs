@@ -132,6 +132,20 @@ pub fn demo(ctx: &Context) -> anyhow::Result<()> {
     say!(
         "research: {incidents} Missing Migrants Project incidents and {counts} Frontex counts (public data)"
     );
+    // Risk profiles over the demo's history: the alert queue and the protection referrals a
+    // crossing desk would have raised, resolution first (a traveller is all their records).
+    let node = ctx.node(1)?;
+    node.build_resolution()?;
+    let risk_analyst = corridor_policy::Subject {
+        username: "demo-loader".into(),
+        roles: vec!["analyst".into()],
+        reason: None,
+    };
+    let (evaluated, hits) = node.risk_run_history(&risk_analyst)?;
+    say!(
+        "risk profiles: {evaluated} crossings evaluated, {hits} hits (enforcement alerts and protection referrals)"
+    );
+    drop(node);
     let mut store = ctx.open()?;
     say!();
     print_stats(store.as_mut())?;

@@ -16,6 +16,7 @@ mod node_commands;
 mod protection_command;
 mod release_command;
 mod resolve_command;
+mod risk_command;
 mod screen_command;
 
 use std::path::PathBuf;
@@ -185,6 +186,12 @@ enum Command {
     Protection {
         #[command(subcommand)]
         command: protection_command::ProtectionCommand,
+    },
+    /// Risk indicators and profiles: check rule files, changes approved by a second user,
+    /// backtests, the disparity report, evaluation over the history.
+    Risk {
+        #[command(subcommand)]
+        command: risk_command::RiskCommand,
     },
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     Mrz {
@@ -356,6 +363,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Graph { command } => graph_command::run(command),
         Command::Coop { command } => coop_command::run(&ctx, command),
         Command::Protection { command } => protection_command::run(&ctx, command),
+        Command::Risk { command } => risk_command::run(&ctx, command),
         Command::Incidents { command } => incidents_command::run(&ctx, command),
         Command::Release { command } => release_command::run(&ctx, command),
         Command::Watchlist { command } => border_command::watchlist(&ctx, command),

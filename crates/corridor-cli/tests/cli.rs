@@ -28,6 +28,10 @@ mod incidents;
 #[path = "cli/protection.rs"]
 mod protection;
 
+/// Risk rules checked, facts evaluated, a change approved by a second user.
+#[path = "cli/risk.rs"]
+mod risk;
+
 struct Node {
     dir: tempfile::TempDir,
 }

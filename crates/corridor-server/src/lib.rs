@@ -145,6 +145,22 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<App>)> {
             "/api/v1/alerts/{id}/decision",
             post(r::border::decide_alert),
         ),
+        ("get", "/api/v1/risk/rules", get(r::risk::rules)),
+        ("post", "/api/v1/risk/changes", post(r::risk::propose)),
+        (
+            "post",
+            "/api/v1/risk/changes/{id}/decision",
+            post(r::risk::decide_change),
+        ),
+        ("get", "/api/v1/risk/backtest", get(r::risk::backtest)),
+        ("get", "/api/v1/risk/disparity", get(r::risk::disparity)),
+        ("post", "/api/v1/risk/run", post(r::risk::run)),
+        ("get", "/api/v1/risk/alerts", get(r::risk::alerts)),
+        (
+            "post",
+            "/api/v1/risk/alerts/{id}/decision",
+            post(r::risk::decide_alert),
+        ),
         (
             "get",
             "/api/v1/network/neighbourhood",

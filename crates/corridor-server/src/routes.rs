@@ -20,6 +20,7 @@ pub mod network;
 pub mod protection;
 pub mod research;
 pub mod review;
+pub mod risk;
 pub mod sync;
 
 type ApiResult = Result<Response, Problem>;

@@ -770,5 +770,7 @@ mod network;
 mod protection;
 /// Entity resolution's review through the API.
 mod review;
+/// Risk profiles through the API.
+mod risk;
 /// Every route of the document answers a caller who may use it.
 mod routes;

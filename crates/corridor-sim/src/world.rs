@@ -110,7 +110,8 @@ pub const ROLES: &[&str] = &[
 struct Stop<'a> {
     leg: &'a crate::data::Leg,
     facilitator: &'a Person,
-    vessel: &'a str,
+    /// The vessel at sea, the vehicle on land.
+    conveyance: &'a str,
     day: i64,
     /// What happened to the people: rescued, disembarked, released, detained, returned.
     outcome: &'static str,
@@ -120,14 +121,14 @@ impl<'a> Stop<'a> {
     fn new(
         leg: &'a crate::data::Leg,
         facilitator: &'a Person,
-        vessel: &'a str,
+        conveyance: &'a str,
         day: i64,
         outcome: &'static str,
     ) -> Stop<'a> {
         Stop {
             leg,
             facilitator,
-            vessel,
+            conveyance,
             day,
             outcome,
         }
@@ -330,8 +331,9 @@ impl<O: Output> World<'_, O> {
         } else {
             self.rng.range(10, 17)
         } as i32;
+        // Ages hold when the world begins (2025-01-01): an adult is 18 at the first crossing.
         let birth = (
-            2026 - age,
+            2024 - age,
             self.rng.range(1, 12) as u8,
             self.rng.range(1, 28) as u8,
         );
@@ -611,6 +613,11 @@ impl<O: Output> World<'_, O> {
                     "transporter"
                 })
                 .expect("a network running a leg has its driver or pilot");
+            let conveyance = if leg.mode == "sea" {
+                network.vessel.as_str()
+            } else {
+                network.vehicle.as_str()
+            };
             // The fee of the leg, per person, for the whole group.
             let amount = self.rng.range(leg.fee_usd[0], leg.fee_usd[1]) * members.len() as u64;
             let paid_for = intelligence::FeeFor {
@@ -656,7 +663,7 @@ impl<O: Output> World<'_, O> {
                 // At sea, a boat in distress is rescued and its people brought to a port of
                 // safety: the smuggled journey ends there.
                 if leg.mode == "sea" && self.rng.chance(o.rescue_share_at_sea) {
-                    let stop = Stop::new(leg, facilitator, &network.vessel, day, "rescued");
+                    let stop = Stop::new(leg, facilitator, conveyance, day, "rescued");
                     self.interception(corridor, &members, stop)?;
                     outcome = "rescued";
                     break;
@@ -668,7 +675,7 @@ impl<O: Output> World<'_, O> {
                     } else {
                         "released"
                     };
-                    let stop = Stop::new(leg, facilitator, &network.vessel, day, sent_back);
+                    let stop = Stop::new(leg, facilitator, conveyance, day, sent_back);
                     self.interception(corridor, &members, stop)?;
                     attempts += 1;
                     retrying = true;
@@ -677,7 +684,7 @@ impl<O: Output> World<'_, O> {
                 }
                 let returned = self.rng.chance(o.returned_after_interception);
                 let ending = if returned { "returned" } else { "detained" };
-                let stop = Stop::new(leg, facilitator, &network.vessel, day, ending);
+                let stop = Stop::new(leg, facilitator, conveyance, day, ending);
                 self.interception(corridor, &members, stop)?;
                 outcome = if returned { "returned" } else { "intercepted" };
                 break;

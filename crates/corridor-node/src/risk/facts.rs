@@ -236,6 +236,14 @@ pub(crate) fn crossing_facts(
         }
     }
     set("network.phone_shared_with_facilitator", json!(shared));
+    let with_facilitator = here.iter().any(|p| {
+        let theirs = look.resolver.cluster_members(p);
+        !theirs.iter().any(|t| own.contains(t.as_str())) && look.is_facilitator(&theirs)
+    });
+    set(
+        "network.travelling_with_facilitator",
+        json!(with_facilitator),
+    );
     let mut paid_for = 0.0f64;
     for p in here.iter().chain(std::iter::once(&c.traveller)) {
         for m in look.resolver.cluster_members(p) {

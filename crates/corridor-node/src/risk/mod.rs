@@ -31,7 +31,7 @@ use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
 pub(crate) use facts::AtCrossing;
-pub use report::{Backtest, BacktestProfile, Disparity, DisparityGroup};
+pub use report::{Backtest, BacktestProfile, CrossingFacts, Disparity, DisparityGroup};
 pub use rules_store::{ProfileView, RuleChangeInput, RuleChangeView, RulesView};
 
 pub const RISK_ALERT_SCHEMA: &str = "RiskAlert";

@@ -112,8 +112,18 @@ pub(crate) fn disparity(rows: &[Row]) -> Disparity {
         let p = (rv > 0).then(|| ratio(c, rv));
         let mut flag = None;
         if a >= MIN_ALERTS && rate_ratio >= RATE_RATIO_FLAG {
+            // Precision beside the rate: a reviewer weighs whether the rate follows what the
+            // alerts proved, or the group itself.
+            let proved = match (p, precision) {
+                (Some(p), Some(all)) => format!(
+                    "; {:.0}% of its reviewed alerts proved right, against {:.0}% for all",
+                    p * 100.0,
+                    all * 100.0
+                ),
+                _ => "; none of its alerts reviewed yet".to_string(),
+            };
             flag = Some(format!(
-                "hit {rate_ratio:.2} times as often as all travellers ({:.1} against {:.1} per 1,000 crossings)",
+                "hit {rate_ratio:.2} times as often as all travellers ({:.1} against {:.1} per 1,000 crossings){proved}",
                 alert_rate * 1000.0,
                 rate * 1000.0
             ));
@@ -163,6 +173,15 @@ fn text_fact(facts: &Facts, field: &str) -> Option<String> {
         .get(field)
         .and_then(|v| v.as_str())
         .map(str::to_string)
+}
+
+/// One crossing's facts, as batch evaluation computed them.
+#[derive(Clone, Debug, Serialize)]
+pub struct CrossingFacts {
+    pub crossing: String,
+    pub traveller: String,
+    pub facts: Facts,
+    pub profiles_hit: Vec<String>,
 }
 
 /// A profile's figures in a backtest.
@@ -289,6 +308,31 @@ impl Node {
         })?;
         let micros = started.elapsed().as_micros() as f64 / out.len().max(1) as f64;
         Ok((out, micros))
+    }
+
+    /// Every crossing's facts, oldest first, with the hits of the rules in force: what batch
+    /// evaluation sees (for a rule author, and for the benchmark's anchor).
+    pub fn risk_history_facts(&self, subject: &Subject) -> Result<Vec<CrossingFacts>, NodeError> {
+        self.require(subject, Action::ManageRisk)?;
+        let mut store = self.store();
+        let (evaluated, _) = self.evaluate_history(&mut **store, None)?;
+        self.audit(
+            &mut **store,
+            &subject.username,
+            "risk_history_facts",
+            "crossings",
+            subject.reason.as_deref(),
+            &format!("allowed: {} crossings", evaluated.len()),
+        )?;
+        Ok(evaluated
+            .into_iter()
+            .map(|e| CrossingFacts {
+                crossing: e.crossing,
+                traveller: e.traveller,
+                facts: e.facts,
+                profiles_hit: e.hits.into_iter().map(|h| h.profile).collect(),
+            })
+            .collect())
     }
 
     /// Evaluates the rules in force over the whole history and raises the alerts a crossing

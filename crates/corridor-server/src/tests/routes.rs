@@ -379,6 +379,47 @@ fn every_route_answers_for_a_permitted_caller() {
                 let id = alerts["alerts"][0]["id"].as_str().unwrap_or_else(|| panic!("{alerts}")).to_string();
                 analyst.send(&s, "POST", &concrete.replace("p-border", &id), &json!({"decision": "true_match", "note": "same person"}))
             }
+            ("get", p) if p.starts_with("/api/v1/risk/") => {
+                if p == "/api/v1/risk/backtest" {
+                    // The demo world's truth beside the node (here: nobody known).
+                    let truth = s.dir.path().join("store").join("demo-world").join("truth");
+                    std::fs::create_dir_all(&truth).unwrap();
+                    std::fs::write(truth.join("records.csv"), "record_id,dataset,true_id,kind\n").unwrap();
+                    std::fs::write(truth.join("networks.csv"), "person_id,network_id,role,corridor,scope\n").unwrap();
+                    std::fs::write(truth.join("groups.csv"), "person_id,group_id,corridor,outcome,attempts\n").unwrap();
+                }
+                analyst.get(&s, &concrete, None)
+            }
+            ("post", "/api/v1/risk/run") => analyst.send(&s, "POST", &concrete, &json!({})),
+            ("post", "/api/v1/risk/changes") => analyst.send(
+                &s,
+                "POST",
+                &concrete,
+                &json!({"path": "indicators/unaccompanied-minor.yaml", "note": "route test", "text": "id: unaccompanied-minor\nversion: 2\ntitle: An unaccompanied child\nrationale: A child alone is referred.\nall:\n  - {field: traveller.unaccompanied_minor, op: is_true}\nweight: 3\nexamples:\n  positive:\n    - {traveller.unaccompanied_minor: true}\n  negative:\n    - {traveller.unaccompanied_minor: false}\n"}),
+            ),
+            ("post", "/api/v1/risk/changes/{id}/decision") => {
+                let rules = analyst.get(&s, "/api/v1/risk/rules", None).json();
+                let id = rules["changes"][0]["id"].as_str().unwrap_or_else(|| panic!("{rules}")).to_string();
+                login(&s, "investigator").send(&s, "POST", &concrete.replace("p-border", &id), &json!({"approve": true, "note": "agreed"}))
+            }
+            ("post", "/api/v1/risk/alerts/{id}/decision") => {
+                let child = json!({"name": "Child Alone", "birth_date": "2014-03-03", "point": "bcp-1", "direction": "entry", "document_number": "C7654321"});
+                let crossing = login(&s, "border-officer").send(&s, "POST", "/api/v1/crossings", &child).json();
+                let id = crossing["risk"][0]["alert_id"].as_str().unwrap_or_else(|| panic!("{crossing}")).to_string();
+                let protection = login(&s, "protection-officer");
+                call(
+                    &s,
+                    "POST",
+                    &concrete.replace("p-border", &id),
+                    &[
+                        ("Cookie", protection.cookie.as_str()),
+                        ("X-CSRF-Token", protection.csrf.as_str()),
+                        ("X-Corridor-Reason", "child protection"),
+                        ("Content-Type", "application/json"),
+                    ],
+                    json!({"decision": "true_match", "note": "child placed with a guardian"}).to_string().as_bytes(),
+                )
+            }
             ("get", _) => admin.get(&s, &concrete, None),
             ("post", "/api/v1/auth/login") => continue,
             ("post", "/api/v1/auth/logout") => login(&s, "researcher").send(&s, "POST", &concrete, &json!({})),

@@ -229,7 +229,7 @@ impl<O: Output> World<'_, O> {
         let Stop {
             leg,
             facilitator,
-            vessel,
+            conveyance,
             day,
             outcome,
         } = stop;
@@ -275,9 +275,14 @@ impl<O: Output> World<'_, O> {
             "point": [format!("{:.4},{:.4}", leg.from.2, leg.from.3)],
             "personsIntercepted": [members.len().to_string()], "persons": persons, "suspects": [suspect.id],
             "summary": [corridor.name]}});
-        if leg.mode == "sea" {
-            entity["properties"]["vessel"] = json!([vessel]);
-        }
+        // The conveyance stopped: a vessel at sea, the network's vehicle on land (the same one
+        // its driver takes across the border, so a crossing can meet an interception).
+        let conveyance_prop = if leg.mode == "sea" {
+            "vessel"
+        } else {
+            "vehicle"
+        };
+        entity["properties"][conveyance_prop] = json!([conveyance]);
         self.out.entity("interceptions", entity)?;
         // The smuggling behind the stop, as UNODC's reporting system records it: how the
         // group moved is the leg's mode (the ground truth of modus-operandi frequencies).

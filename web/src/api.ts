@@ -57,6 +57,7 @@ import type {
   Screening,
   Vocabulary,
 } from './types_protection';
+import type { Backtest, Disparity, RiskAlert, RiskRules, RuleChange } from './types_risk';
 import type { FeeRow, ImportFormat, IncidentInput, IncidentPoint, ModusRow, ResearchImport, RouteYears, Summary, SummaryBy } from './types_research';
 
 const BASE = '/api/v1';
@@ -173,6 +174,15 @@ export const api = {
   alerts: (status: string) => request<{ alerts: Alert[] }>('GET', `/alerts?status=${q(status)}&limit=200`),
   decideAlert: (id: string, decision: string, note: string) =>
     request<Alert>('POST', `/alerts/${q(id)}/decision`, { decision, note }),
+  riskAlerts: (status: string) => request<{ alerts: RiskAlert[] }>('GET', `/risk/alerts?status=${q(status)}&limit=300`),
+  decideRiskAlert: (id: string, decision: string, note: string) =>
+    request<RiskAlert>('POST', `/risk/alerts/${q(id)}/decision`, { decision, note }),
+  riskRules: () => request<RiskRules>('GET', '/risk/rules'),
+  proposeRiskChange: (path: string, text: string, note: string) => request<RuleChange>('POST', '/risk/changes', { path, text, note }),
+  decideRiskChange: (id: string, approve: boolean, note: string) =>
+    request<RuleChange>('POST', `/risk/changes/${q(id)}/decision`, { approve, note }),
+  riskBacktest: (change: string | null) => request<Backtest>('GET', change ? `/risk/backtest?change=${q(change)}` : '/risk/backtest'),
+  riskDisparity: () => request<Disparity>('GET', '/risk/disparity'),
   syncStatus: () => request<{ sync: SyncStatus | null }>('GET', '/sync/status'),
   neighbourhood: (entity: string, hops: number, filter: NetworkFilter) =>
     request<NetworkGraph>('GET', `/network/neighbourhood?entity=${q(entity)}&hops=${hops}&limit=250${filterQuery(filter)}`),

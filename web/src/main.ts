@@ -20,6 +20,7 @@ import { renderRegistration } from './views/protection_register';
 import { renderRetention } from './views/protection_retention';
 import { renderPair, renderReview } from './views/review';
 import { renderResearch } from './views/research';
+import { renderRisk, renderRiskProfile } from './views/risk';
 import { renderHome, renderSearch } from './views/search';
 import { renderUsers } from './views/users';
 
@@ -161,6 +162,12 @@ function renderMain(focusPage: boolean): void {
       break;
     case 'research':
       view = renderResearch(ctx, focusPage);
+      break;
+    case 'risk':
+      view = renderRisk(route.tab, route.status, ctx, focusPage);
+      break;
+    case 'riskProfile':
+      view = renderRiskProfile(route.id, ctx, focusPage);
       break;
     default:
       view = h('section', { class: 'page' }, notPermitted());

@@ -19,10 +19,15 @@ export type Route =
   | { name: 'protectionRetention' }
   | { name: 'protectionCase'; person: string }
   | { name: 'research' }
+  | { name: 'risk'; tab: RiskTab; status: AlertStatus }
+  | { name: 'riskProfile'; id: string }
   | { name: 'login' }
   | { name: 'unknown' };
 
 export type AlertStatus = 'open' | 'decided' | 'all';
+
+export type RiskTab = 'alerts' | 'profiles' | 'changes' | 'disparity';
+const RISK_TABS: readonly RiskTab[] = ['alerts', 'profiles', 'changes', 'disparity'];
 
 export type CoopTab = 'requests' | 'new' | 'shared' | 'partners' | 'timeliness';
 const COOP_TABS: readonly CoopTab[] = ['requests', 'new', 'shared', 'partners', 'timeliness'];
@@ -72,6 +77,24 @@ export function parseRoute(loc: Location = location): Route {
     }
   }
   if (path === '/research') return { name: 'research' };
+  if (path === '/risk') {
+    const params = new URLSearchParams(loc.search);
+    const tab = params.get('tab') as RiskTab | null;
+    const status = params.get('status');
+    return {
+      name: 'risk',
+      tab: tab && RISK_TABS.includes(tab) ? tab : 'alerts',
+      status: status === 'decided' || status === 'all' ? status : 'open',
+    };
+  }
+  const riskProfile = /^\/risk\/profiles\/([^/]+)$/.exec(path);
+  if (riskProfile && riskProfile[1]) {
+    try {
+      return { name: 'riskProfile', id: decodeURIComponent(riskProfile[1]) };
+    } catch {
+      return { name: 'unknown' };
+    }
+  }
   if (path === '/network') return { name: 'network', entity: new URLSearchParams(loc.search).get('entity') ?? '' };
   if (path === '/alerts') {
     const status = new URLSearchParams(loc.search).get('status');
@@ -138,6 +161,14 @@ export const paths = {
   protectionCase: (person: string) => `/protection/cases/${encodeURIComponent(person)}`,
   research: () => '/research',
   alerts: (status: AlertStatus = 'open') => (status === 'open' ? '/alerts' : `/alerts?status=${status}`),
+  risk: (tab: RiskTab = 'alerts', status: AlertStatus = 'open') => {
+    const params = new URLSearchParams();
+    if (tab !== 'alerts') params.set('tab', tab);
+    if (status !== 'open') params.set('status', status);
+    const search = params.toString();
+    return search ? `/risk?${search}` : '/risk';
+  },
+  riskProfile: (id: string) => `/risk/profiles/${encodeURIComponent(id)}`,
 };
 
 let listener: (() => void) | null = null;

@@ -308,6 +308,9 @@ export interface CrossingResult {
   alerts: Alert[];
   previous_crossings: string[];
   linked: SameAs | null;
+  /** Risk profiles that hit, evaluated in the same request. */
+  risk: import('./types_risk').RiskHit[];
+  risk_micros: number;
 }
 
 export interface SyncStatus {

@@ -1145,6 +1145,99 @@ async function main() {
     return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
   };
 
+  // Risk profiles: the desk, the queue with its explanations, a profile's backtest and
+  // disparity, a change that runs only once a second user approves it, protection's referrals.
+  const child = 'Samira Tesfaye Haile';
+  await step('risk: a child crossing alone is referred to protection at the desk, with the condition that fired', border, async () => {
+    await border.goto(`${base}/crossing`);
+    await border.getByTestId('crossing-page').waitFor();
+    await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+    await border.getByTestId('field-name').fill(child);
+    await border.getByTestId('field-birth_date').fill('2013-04-09');
+    await border.getByTestId('field-document_number').fill('ER0480211');
+    await border.getByTestId('field-point').selectOption({ index: 1 });
+    await border.getByTestId('register-crossing').click();
+    await border.getByTestId('crossing-recorded').waitFor();
+    const hit = border.locator('[data-testid="risk-hit"][data-profile="smuggled-person-in-need"]');
+    await hit.waitFor();
+    expect((await hit.getAttribute('data-routed')) === 'protection_referral', 'the child is not referred to protection');
+    expect((await hit.locator('[data-field="traveller.unaccompanied_minor"]').count()) === 1, 'the explanation does not name the condition');
+    expect((await border.locator('[data-testid="risk-hit"][data-routed="enforcement_alert"]').count()) === 0, 'a child alone raised an enforcement alert');
+  });
+
+  await step('risk: the analyst\'s queue explains each hit and never shows the child; one is confirmed with a note', reviewer, async () => {
+    await reviewer.getByTestId('nav-risk').click();
+    await reviewer.getByTestId('risk-page').waitFor();
+    await reviewer.getByTestId('risk-alerts').waitFor();
+    const rows = reviewer.locator('[data-testid="risk-alerts"] tbody tr');
+    expect((await rows.count()) > 0, 'no risk alert from the demo history');
+    expect((await reviewer.locator('[data-testid="risk-alerts"] tr[data-kind="possible_smuggled_person"]').count()) === 0, 'a protection referral in the enforcement queue');
+    expect(!(await reviewer.getByTestId('risk-alerts').innerText()).includes(child), 'the child is in the enforcement queue');
+    const first = rows.first();
+    const id = await first.getAttribute('data-risk-alert');
+    expect((await first.locator('[data-testid="observed"]').count()) > 0, 'the hit does not show the facts it fired on');
+    await first.getByTestId('risk-decision-note').fill('confirmed by the unit: drives for the network');
+    await first.getByTestId('risk-decide-true_match').click();
+    await reviewer.waitForFunction((alertId) => !document.querySelector(`[data-risk-alert="${alertId}"]`), id);
+    await reviewer.getByTestId('risk-alerts-status').selectOption('decided');
+    await reviewer.locator(`[data-testid="risk-alerts"] tr[data-risk-alert="${id}"][data-decision="true_match"]`).waitFor();
+    await reviewer.getByTestId('risk-tab-disparity').click();
+    await reviewer.getByTestId('disparity-live').waitFor();
+    expect(/1 reviewed/.test(await reviewer.getByTestId('disparity-live').innerText()), 'the disparity report does not count the review');
+  });
+
+  await step('risk: a profile page shows its indicators (protected ones marked), its backtest and disparity, drawn', reviewer, async () => {
+    await reviewer.getByTestId('risk-tab-profiles').click();
+    await reviewer.getByTestId('risk-profiles').waitFor();
+    await reviewer.locator('[data-profile="facilitator-at-the-crossing"] [data-testid="profile-link"]').click();
+    await reviewer.getByTestId('risk-profile-page').waitFor();
+    await reviewer.locator('[data-testid="profile-indicators"] [data-indicator="known-facilitator"]').waitFor();
+    const precision = Number(await reviewer.getByTestId('backtest-precision').getAttribute('data-value'));
+    const recall = Number(await reviewer.getByTestId('backtest-recall').getAttribute('data-value'));
+    expect(precision > 0.5 && recall > 0.5, `backtest precision ${precision}, recall ${recall}`);
+    await reviewer.getByTestId('disparity-table-backtest').waitFor();
+    await reviewer.getByTestId('disparity-chart-backtest').waitFor();
+    expect((await reviewer.getByTestId('backtest-warnings').innerText()).includes('never fired'), 'no warning for the indicator that never fires');
+  });
+
+  await step('risk: a change proposed by the analyst runs only once the investigator approves it', reviewer, async () => {
+    await reviewer.goto(`${base}/risk?tab=changes`);
+    await reviewer.getByTestId('change-form').waitFor();
+    await reviewer.getByTestId('change-path').selectOption('profiles/facilitator-at-the-crossing.yaml');
+    const text = await reviewer.getByTestId('change-text').inputValue();
+    expect(/"version": 2/.test(text), `the draft does not raise the version: ${text}`);
+    await reviewer.getByTestId('change-text').fill(text.replace('"threshold": 3', '"threshold": 4'));
+    await reviewer.getByTestId('change-note').fill('fewer alerts on MRZ anomalies alone');
+    await reviewer.getByTestId('change-propose').click();
+    const pending = reviewer.locator('[data-testid="risk-changes"] li[data-state="pending"]').first();
+    await pending.waitFor();
+    await pending.getByTestId('change-decision-note').fill('my own');
+    await pending.getByTestId('change-approve').click();
+    await pending.getByText('second user').waitFor();
+
+    await investigator.goto(`${base}/risk?tab=changes`);
+    const theirs = investigator.locator('[data-testid="risk-changes"] li[data-state="pending"]').first();
+    await theirs.waitFor();
+    await theirs.getByTestId('change-run-backtest').click();
+    await theirs.locator('[data-testid="change-backtest"] li[data-profile="facilitator-at-the-crossing"]').waitFor();
+    await theirs.getByTestId('change-decision-note').fill('backtest holds; agreed at the review board');
+    await theirs.getByTestId('change-approve').click();
+    await investigator.locator('[data-testid="risk-changes"] li[data-state="approved"]').first().waitFor();
+    await investigator.goto(`${base}/risk/profiles/facilitator-at-the-crossing`);
+    await investigator.getByTestId('profile-version').waitFor();
+    expect((await investigator.getByTestId('profile-version').innerText()) === '2', 'version 2 is not in force');
+    expect(/analyst.*investigator/.test(await investigator.getByTestId('profile-approvers').innerText()), 'the approvers are not the two users');
+  });
+
+  await step('risk: the protection officer sees the child\'s referral, which no enforcement role reads', protection, async () => {
+    await protection.getByTestId('nav-risk').click();
+    await protection.getByTestId('risk-page').waitFor();
+    const row = protection.locator('[data-testid="risk-alerts"] tr[data-kind="possible_smuggled_person"]').filter({ hasText: child });
+    await row.first().waitFor();
+    expect((await row.first().getAttribute('data-protection')) === 'true', 'the referral is not protection data');
+    expect((await protection.getByTestId('risk-tab-profiles').count()) === 0, 'protection is offered the profiles');
+  });
+
   await step('protection rights: a birth date corrected apart is shown first with both values and their authors; the one kept ends the conflict', protection, async () => {
     await openCase('Amina Yusuf');
     const conflicts = protection.getByTestId('conflicts');

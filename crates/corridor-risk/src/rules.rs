@@ -105,7 +105,9 @@ pub struct Profile {
     pub threshold: f64,
     /// After this day (YYYY-MM-DD) the profile no longer runs until it is reviewed.
     pub review_by: String,
-    /// Who approved this version: two different users.
+    /// Who approved this version: two different users. A node fills it in from the users who
+    /// proposed and approved the change ([`RuleSet::load_approved`]).
+    #[serde(default)]
     pub approved_by: Vec<String>,
 }
 
@@ -130,6 +132,17 @@ impl RuleSet {
     /// Loads the catalogue and the rule files (path, text): an indicator's file sits under
     /// `indicators/`, a profile's under `profiles/`. Every problem of every file is returned.
     pub fn load(fields_text: &str, files: &[(String, String)]) -> Result<RuleSet, Vec<RuleError>> {
+        Self::load_approved(fields_text, files, &BTreeMap::new())
+    }
+
+    /// As [`RuleSet::load`], with the approvers of some profile files (by path) recorded
+    /// elsewhere — a node's approvals — rather than typed in the file; such a file may not name
+    /// approvers itself.
+    pub fn load_approved(
+        fields_text: &str,
+        files: &[(String, String)],
+        approvals: &BTreeMap<String, Vec<String>>,
+    ) -> Result<RuleSet, Vec<RuleError>> {
         let fields = serde_yaml_ng::from_str::<Catalogue>(fields_text)
             .map_err(|e| {
                 vec![RuleError {
@@ -156,7 +169,18 @@ impl RuleSet {
             };
             let id = if path.contains("profiles/") {
                 match serde_yaml_ng::from_str::<Profile>(text) {
-                    Ok(p) => {
+                    Ok(mut p) => {
+                        if let Some(approvers) = approvals.get(path) {
+                            if !p.approved_by.is_empty() {
+                                errors.push(RuleError {
+                                    file: path.clone(),
+                                    line: line_of(text, "approved_by"),
+                                    rule: p.id.clone(),
+                                    message: "approved_by is filled in from the approvals recorded; leave it out".into(),
+                                });
+                            }
+                            p.approved_by = approvers.clone();
+                        }
                         let id = p.id.clone();
                         if set.profiles.insert(id.clone(), p).is_some() {
                             errors.push(duplicate(path, text, &id));

@@ -10,6 +10,7 @@ import { navigate, paths, type AlertStatus } from '../router';
 import type { Alert, AlertDecision, CrossingInput, CrossingPoint, CrossingResult, Mrz, ScreeningHit, SyncStatus } from '../types';
 import { bar, errorBox, failurePage, loading, tableHead } from './common';
 import type { ViewContext } from './context';
+import { riskHitsSection } from './risk';
 
 /** How long typing in the MRZ box waits before the zone is read. */
 const MRZ_DEBOUNCE_MS = 250;
@@ -320,6 +321,7 @@ function crossingResult(r: CrossingResult, name: string): Child[] {
           suppressed.length === 1 ? t('border.suppressedOne') : t('border.suppressed', { count: suppressed.length }),
         )
       : null,
+    riskHitsSection(r.risk ?? [], r.risk_micros ?? 0),
     h('h3', null, t('border.hits')),
     hitsTable(r.hits),
     r.previous_crossings.length > 0

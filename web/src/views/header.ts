@@ -70,6 +70,8 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
   const navUsers = isAdmin ? h('a', { href: paths.users(), 'data-testid': 'nav-users' }, t('nav.users')) : null;
   const navCrossing = isScreener ? h('a', { href: paths.crossing(), 'data-testid': 'nav-crossing' }, t('nav.crossing')) : null;
   const navAlerts = isScreener ? h('a', { href: paths.alerts(), 'data-testid': 'nav-alerts' }, t('nav.alerts')) : null;
+  // Risk: the alert queue and profiles for enforcement roles, the referrals for protection.
+  const navRisk = isScreener || isProtection ? h('a', { href: paths.risk(), 'data-testid': 'nav-risk' }, t('nav.risk')) : null;
   const navCoop = isCentralAuthority ? h('a', { href: paths.coop(), 'data-testid': 'nav-coop' }, t('nav.coop')) : null;
   const navProtection = isProtection ? h('a', { href: paths.protection(), 'data-testid': 'nav-protection' }, t('nav.protection')) : null;
   const navResearch = isResearcher ? h('a', { href: paths.research(), 'data-testid': 'nav-research' }, t('nav.research')) : null;
@@ -156,7 +158,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
       'div',
       { class: 'mainbar' },
       h('a', { href: paths.home(), class: 'brand', 'data-testid': 'brand' }, t('app.name')),
-      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navProtection, navCrossing, navAlerts, navNetwork, navResearch, navCoop, navReview, navUsers),
+      h('nav', { class: 'nav', 'aria-label': t('nav.label') }, navSearch, navProtection, navCrossing, navAlerts, navRisk, navNetwork, navResearch, navCoop, navReview, navUsers),
       searchForm,
       userBox,
       languageSelect((next) => actions.setLang(next)),
@@ -172,6 +174,7 @@ export function renderHeader(user: User, actions: HeaderActions): Header {
     navUsers?.classList.toggle('current', route.name === 'users');
     navCrossing?.classList.toggle('current', route.name === 'crossing');
     navAlerts?.classList.toggle('current', route.name === 'alerts');
+    navRisk?.classList.toggle('current', route.name === 'risk' || route.name === 'riskProfile');
     navNetwork?.classList.toggle('current', route.name === 'network');
     navResearch?.classList.toggle('current', route.name === 'research');
     navCoop?.classList.toggle('current', route.name === 'coop' || route.name === 'coopRequest');

@@ -76,6 +76,8 @@ pub struct RiskAlertView {
     pub id: String,
     pub subject_id: String,
     pub subject_caption: Option<String>,
+    /// The name recorded on a protection referral.
+    pub traveller_name: Option<String>,
     pub crossing_id: Option<String>,
     pub profile: String,
     pub profile_version: Option<u64>,
@@ -114,6 +116,7 @@ impl RiskAlertView {
             id: id.to_string(),
             subject_id: first("subject")?,
             subject_caption: None,
+            traveller_name: first("travellerName"),
             crossing_id: first("crossing"),
             profile: first("profile")?,
             profile_version: first("profileVersion")
@@ -213,6 +216,11 @@ impl Node {
     ) -> Result<Vec<RiskHitView>, NodeError> {
         let mut statements = Vec::new();
         let mut out = Vec::new();
+        let name = store
+            .entity_statements(person_id)?
+            .iter()
+            .find(|s| s.prop == "name" && s.operation == corridor_model::Operation::Assert)
+            .map(|s| s.value.clone());
         for hit in hits {
             let to_protection = hit.kind == HitKind::PossibleSmuggledPerson || protected;
             let routing_note = (hit.kind == HitKind::PossiblePerpetrator && protected).then(|| {
@@ -238,6 +246,10 @@ impl Node {
                     ("raisedAt", provenance.recorded_at.clone()),
                     ("raisedBy", subject.username.clone()),
                 ];
+                let mut facts = facts.to_vec();
+                if to_protection && let Some(n) = &name {
+                    facts.push(("travellerName", n.clone()));
+                }
                 for (prop, value) in facts {
                     let value = self.clean(RISK_ALERT_SCHEMA, prop, &value, prop)?;
                     statements.push(Statement::assert(
@@ -335,8 +347,9 @@ impl Node {
             .into_iter()
             .filter(|s| gate.allows(s))
             .collect();
-        view.subject_caption =
-            crate::views::describe(self, &view.subject_id, &visible).map(|d| d.1);
+        view.subject_caption = crate::views::describe(self, &view.subject_id, &visible)
+            .map(|d| d.1)
+            .or_else(|| view.traveller_name.clone());
         Ok(Some(view))
     }
 

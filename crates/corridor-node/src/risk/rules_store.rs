@@ -20,6 +20,13 @@ const CHANGE_SCHEMA: &str = "RiskRuleChange";
 /// How far ahead a profile's review date may be set.
 const MAX_REVIEW_DAYS: i64 = 366;
 
+/// The rule files in force, where each came from, and the approvers of those changed here.
+struct InForce {
+    files: Vec<(String, String)>,
+    from: BTreeMap<String, String>,
+    approvals: BTreeMap<String, Vec<String>>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleChangeInput {
@@ -106,15 +113,8 @@ fn days(date: &str) -> Option<i64> {
     corridor_model::types::parse_unix_utc(date.get(0..10)?).map(|t| t / 86_400)
 }
 
-/// A file as it runs: the text with its two approvers.
-fn effective(text: &str, proposer: &str, approver: &str) -> String {
-    format!(
-        "{}\napproved_by: [{}, {}]\n",
-        text.trim_end(),
-        serde_json::to_string(proposer).unwrap_or_default(),
-        serde_json::to_string(approver).unwrap_or_default()
-    )
-}
+/// The approvers of a pending profile change, for checking it before a second user approves.
+const PENDING: &str = "(second approval pending)";
 
 fn check_path(path: &str) -> Result<&str, NodeError> {
     let stem = path
@@ -157,14 +157,12 @@ impl Node {
     }
 
     /// The files in force: shipped, each replaced by its newest approved change; with the
-    /// change each came from.
-    fn files_in_force(
-        &self,
-        store: &mut dyn Store,
-    ) -> Result<(Vec<(String, String)>, BTreeMap<String, String>), NodeError> {
+    /// change each came from, and the approvers of the files changed.
+    fn files_in_force(&self, store: &mut dyn Store) -> Result<InForce, NodeError> {
         let mut files: BTreeMap<String, String> =
             corridor_risk::bundled_files().into_iter().collect();
         let mut from = BTreeMap::new();
+        let mut approvals = BTreeMap::new();
         let mut approved: Vec<RuleChangeView> = self
             .rule_changes(store)?
             .into_iter()
@@ -173,15 +171,15 @@ impl Node {
         approved.sort_by(|a, b| a.approved_at.cmp(&b.approved_at));
         for c in approved {
             let approver = c.approved_by.clone().unwrap_or_default();
-            let text = if c.path.starts_with("profiles/") {
-                effective(&c.text, &c.proposed_by, &approver)
-            } else {
-                c.text.clone()
-            };
-            files.insert(c.path.clone(), text);
+            approvals.insert(c.path.clone(), vec![c.proposed_by.clone(), approver]);
+            files.insert(c.path.clone(), c.text.clone());
             from.insert(c.path.clone(), c.id.clone());
         }
-        Ok((files.into_iter().collect(), from))
+        Ok(InForce {
+            files: files.into_iter().collect(),
+            from,
+            approvals,
+        })
     }
 
     /// The rules in force (cached until a change is approved).
@@ -195,33 +193,41 @@ impl Node {
         {
             return Ok(r);
         }
-        let (files, _) = self.files_in_force(store)?;
-        let rules = RuleSet::load(corridor_risk::FIELDS, &files).map_err(|errors| {
-            NodeError::Io(format!(
-                "the risk rules in force do not load: {}",
-                errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))
-        })?;
+        let f = self.files_in_force(store)?;
+        let rules = RuleSet::load_approved(corridor_risk::FIELDS, &f.files, &f.approvals).map_err(
+            |errors| {
+                NodeError::Io(format!(
+                    "the risk rules in force do not load: {}",
+                    errors
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))
+            },
+        )?;
         let rules = Arc::new(rules);
         *self.risk.rules.write().expect("no panics while held") = Some(rules.clone());
         Ok(rules)
     }
 
-    /// The rules in force with one file replaced, checked: what a proposal would make.
+    /// The rules in force with one file replaced (its approvers pending), checked: what a
+    /// proposal would make.
     pub(crate) fn rules_with(
         &self,
         store: &mut dyn Store,
         path: &str,
         text: &str,
+        proposer: &str,
     ) -> Result<RuleSet, NodeError> {
-        let (mut files, _) = self.files_in_force(store)?;
-        files.retain(|(p, _)| p != path);
-        files.push((path.to_string(), text.to_string()));
-        RuleSet::load(corridor_risk::FIELDS, &files).map_err(|errors| {
+        let mut f = self.files_in_force(store)?;
+        f.files.retain(|(p, _)| p != path);
+        f.files.push((path.to_string(), text.to_string()));
+        f.approvals.insert(
+            path.to_string(),
+            vec![proposer.to_string(), PENDING.to_string()],
+        );
+        RuleSet::load_approved(corridor_risk::FIELDS, &f.files, &f.approvals).map_err(|errors| {
             NodeError::Invalid(
                 errors
                     .iter()
@@ -239,7 +245,7 @@ impl Node {
         }
         let mut store = self.store();
         let rules = self.risk_rules_in(&mut **store)?;
-        let (_, from) = self.files_in_force(&mut **store)?;
+        let from = self.files_in_force(&mut **store)?.from;
         let today = days(&now()).unwrap_or(0);
         let profiles = rules
             .profiles
@@ -329,12 +335,7 @@ impl Node {
             )));
         }
         let is_profile = input.path.starts_with("profiles/");
-        let text = if is_profile {
-            effective(&input.text, proposer, "(second approval pending)")
-        } else {
-            input.text.clone()
-        };
-        let set = self.rules_with(store, &input.path, &text)?;
+        let set = self.rules_with(store, &input.path, &input.text, proposer)?;
         let in_force = self.risk_rules_in(store)?;
         let (id, version, before) = if is_profile {
             let Some(p) = set
@@ -564,15 +565,6 @@ impl Node {
         let Some(change) = change_view(id, &live_statements(&statements)) else {
             return Err(NodeError::NotFound(format!("no risk rule change {id:?}")));
         };
-        let text = if change.path.starts_with("profiles/") {
-            effective(
-                &change.text,
-                &change.proposed_by,
-                "(second approval pending)",
-            )
-        } else {
-            change.text.clone()
-        };
-        self.rules_with(store, &change.path, &text)
+        self.rules_with(store, &change.path, &change.text, &change.proposed_by)
     }
 }

@@ -257,6 +257,11 @@ fn a_child_alone_is_referred_to_protection_never_to_enforcement() {
         .find(|a| a.id == hit.alert_id)
         .expect("protection sees it");
     assert!(referral.protection);
+    // Protection cannot read the border record, so the referral carries the name.
+    assert_eq!(
+        referral.subject_caption.as_deref(),
+        Some("Traveller C0000001")
+    );
     let mut store = node.store();
     for s in store.entity_statements(&hit.alert_id).unwrap() {
         assert_eq!(s.provenance.purpose, Purpose::Protection, "{s:?}");

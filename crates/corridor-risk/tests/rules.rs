@@ -200,3 +200,41 @@ fn bad_rules_are_named_by_file_line_and_rule() {
         );
     }
 }
+
+#[test]
+fn approvers_recorded_by_a_node_stand_in_for_the_file_and_may_not_be_typed_too() {
+    let ind = indicator(
+        "mrz",
+        "  - {field: document.mrz_check_failed, op: is_true}\n",
+        "  positive:\n    - {document.mrz_check_failed: true}\n  negative:\n    - {document.mrz_check_failed: false}\n",
+    );
+    // A profile written as JSON (JSON is YAML), without approvers.
+    let json_profile = (
+        "profiles/p.yaml".to_string(),
+        r#"{"id": "p", "version": 2, "title": "t", "kind": "perpetrator", "indicators": ["mrz"], "threshold": 2, "review_by": "2027-01-31"}"#.to_string(),
+    );
+    let files = vec![ind.clone(), json_profile.clone()];
+    let missing = refused(&files);
+    assert!(
+        missing.iter().any(|e| e.contains("two different users")),
+        "{missing:?}"
+    );
+    let mut approvals = std::collections::BTreeMap::new();
+    approvals.insert(
+        "profiles/p.yaml".to_string(),
+        vec!["ana".to_string(), "ben".to_string()],
+    );
+    let rules =
+        RuleSet::load_approved(FIELDS, &files, &approvals).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(rules.profiles["p"].approved_by, ["ana", "ben"]);
+    assert_eq!(rules.profiles["p"].version, 2);
+    // Recorded approvals and typed ones together: refused, naming the line.
+    let typed = profile("p", "mrz", 2.0, "ana, ben");
+    let errors = RuleSet::load_approved(FIELDS, &[ind, typed], &approvals).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.file == "profiles/p.yaml"
+            && e.line == 8
+            && e.message.contains("leave it out")),
+        "{errors:?}"
+    );
+}

@@ -63,7 +63,9 @@ anchor_us=$("$VENV/bin/python" "$ROOT/bench/risk/anchor.py" "$OUT/rules.json" "$
 
 log "the crossing desk through the API: $DESK crossings, each screened and evaluated"
 printf 'bench-risk-password-1' | "$BIN" --data "$NODE" users add officer --role border_officer --password-stdin >/dev/null
+printf 'bench-risk-password-1' | "$BIN" --data "$NODE" users add watcher --role analyst --password-stdin >/dev/null
 TOKEN=$("$BIN" --data "$NODE" users token officer --name bench 2>/dev/null)
+ANALYST=$("$BIN" --data "$NODE" users token watcher --name bench 2>/dev/null)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$BIN" --data "$NODE" serve --listen "127.0.0.1:$PORT" --connections 4 >"$OUT/serve.out" 2>"$OUT/serve.err" &
 SERVER=$!
@@ -71,6 +73,14 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
     sleep 0.2
+done
+# The node runs entity resolution over its records when it starts; the desk is measured once
+# that is done (steady state).
+for _ in $(seq 1 1800); do
+    state=$(curl -sf "http://127.0.0.1:$PORT/api/v1/resolution" -H "Authorization: Bearer $ANALYST" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])' 2>/dev/null || true)
+    [ "$state" = ready ] || [ "$state" = failed ] && break
+    sleep 1
 done
 python3 "$ROOT/bench/risk/desk.py" "http://127.0.0.1:$PORT" "$TOKEN" "$DESK" >"$OUT/desk.txt"
 kill $SERVER 2>/dev/null || true

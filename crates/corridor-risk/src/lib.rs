@@ -75,6 +75,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../rules/indicators/large-group-on-sea-route.yaml"),
     ),
     (
+        "indicators/carrying-a-group.yaml",
+        include_str!("../rules/indicators/carrying-a-group.yaml"),
+    ),
+    (
         "indicators/moved-by-known-facilitator.yaml",
         include_str!("../rules/indicators/moved-by-known-facilitator.yaml"),
     ),

@@ -31,7 +31,7 @@ fn a_facilitator_and_a_smuggled_child_hit_different_profiles_with_their_reasons(
         (hit.profile.as_str(), hit.kind),
         ("facilitator-at-the-crossing", HitKind::PossiblePerpetrator)
     );
-    assert_eq!(hit.score, 5.0);
+    assert_eq!(hit.score, 4.0);
     let fired: Vec<&str> = hit.indicators.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(
         fired,
@@ -41,8 +41,11 @@ fn a_facilitator_and_a_smuggled_child_hit_different_profiles_with_their_reasons(
         ]
     );
     let vehicle = &hit.indicators[1].conditions;
-    assert_eq!(vehicle[1].field, "vehicle.crossings_30d");
-    assert_eq!(vehicle[1].observed, json!(4));
+    assert_eq!(vehicle[0].field, "vehicle.seen_in_interception");
+    assert_eq!(vehicle[0].observed, json!(true));
+    // A passenger of that vehicle, in a group: not a suspect on the vehicle alone.
+    let passenger = facts(json!({"vehicle.seen_in_interception": true, "vehicle.passengers": 6}));
+    assert!(evaluate(&rules, &passenger, "2026-11-30").is_empty());
     // A child alone in a group paid by one account: protection, never an enforcement alert.
     let child = facts(json!({
         "traveller.unaccompanied_minor": true, "traveller.first_crossing": true,

@@ -75,7 +75,7 @@ fn facts_from_a_file_are_evaluated_and_explained() {
         lines[0]["profiles"],
         serde_json::json!(["facilitator-at-the-crossing"])
     );
-    assert_eq!(lines[0]["hits"][0]["score"], 5.0);
+    assert_eq!(lines[0]["hits"][0]["score"], 3.0);
     assert_eq!(
         lines[1]["profiles"],
         serde_json::json!(["smuggled-person-in-need"])

@@ -271,7 +271,10 @@ fn a_child_alone_is_referred_to_protection_never_to_enforcement() {
 #[test]
 fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
     let (node, _dir) = node();
-    let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "", &[]);
+    let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "CD 456", &[]);
+    let vehicle = corridor_model::id::make_id(Some("vehicle"), &["CD 456"]);
+    write(&node, "interception-1", "Interception", &[("name", "Stop"), ("vehicle", &vehicle)]);
+    cross(&node, "D0000001", "1980-02-02", &days_ago(2), "CD 456", &[]);
     node.set_person_status(
         &subject("investigator"),
         &first.person_id,
@@ -291,7 +294,7 @@ fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
             ("amount", "300 USD"),
         ],
     );
-    let again = cross(&node, "D0000001", "1980-02-02", &days_ago(1), "", &[]);
+    let again = cross(&node, "D0000001", "1980-02-02", &days_ago(1), "CD 456", &[]);
     let hit = again
         .risk
         .iter()

@@ -273,7 +273,12 @@ fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
     let (node, _dir) = node();
     let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "CD 456", &[]);
     let vehicle = corridor_model::id::make_id(Some("vehicle"), &["CD 456"]);
-    write(&node, "interception-1", "Interception", &[("name", "Stop"), ("vehicle", &vehicle)]);
+    write(
+        &node,
+        "interception-1",
+        "Interception",
+        &[("name", "Stop"), ("vehicle", &vehicle)],
+    );
     cross(&node, "D0000001", "1980-02-02", &days_ago(2), "CD 456", &[]);
     node.set_person_status(
         &subject("investigator"),
@@ -371,15 +376,9 @@ fn a_rule_change_needs_a_second_user_and_every_step_is_audited() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("path:"), "{err}");
-    let nationality_only = format!(
-        "id: by-nationality\nversion: 1\ntitle: By nationality\nrationale: none\nall:\n  - {{field: traveller.nationality, op: eq, value: ly}}\nweight: 5\nexamples:\n  positive:\n    - {{traveller.nationality: ly}}\n  negative:\n    - {{traveller.nationality: tn}}\n"
-    );
-    propose(
-        &analyst,
-        "indicators/by-nationality.yaml",
-        &nationality_only,
-    )
-    .expect("an indicator alone changes nothing");
+    let nationality_only = "id: by-nationality\nversion: 1\ntitle: By nationality\nrationale: none\nall:\n  - {field: traveller.nationality, op: eq, value: ly}\nweight: 5\nexamples:\n  positive:\n    - {traveller.nationality: ly}\n  negative:\n    - {traveller.nationality: tn}\n";
+    propose(&analyst, "indicators/by-nationality.yaml", nationality_only)
+        .expect("an indicator alone changes nothing");
     let err = propose(
         &analyst,
         path,

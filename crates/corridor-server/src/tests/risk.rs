@@ -66,11 +66,7 @@ fn a_change_goes_live_only_with_a_second_user_and_bad_files_are_named() {
             .unwrap(),
         "{rules}"
     );
-    let review = corridor_model::types::format_unix_utc(corridor_node::now_unix() + 90 * 86_400);
-    let text = format!(
-        "id: large-group-on-sea-route\nversion: 2\ntitle: A large group arriving by sea\nrationale: Large groups after a sea arrival need screening.\nall:\n  - {{field: crossing.point_type, op: eq, value: sea}}\n  - {{field: crossing.group_size, op: gte, value: 15}}\nweight: 1\nexamples:\n  positive:\n    - {{crossing.point_type: sea, crossing.group_size: 15}}\n  negative:\n    - {{crossing.point_type: sea, crossing.group_size: 14}}\n"
-    );
-    let _ = review;
+    let text = "id: large-group-on-sea-route\nversion: 2\ntitle: A large group arriving by sea\nrationale: Large groups after a sea arrival need screening.\nall:\n  - {field: crossing.point_type, op: eq, value: sea}\n  - {field: crossing.group_size, op: gte, value: 15}\nweight: 1\nexamples:\n  positive:\n    - {crossing.point_type: sea, crossing.group_size: 15}\n  negative:\n    - {crossing.point_type: sea, crossing.group_size: 14}\n";
     let r = analyst.send(&s, "POST", "/api/v1/risk/changes", &json!({"path": "indicators/large-group-on-sea-route.yaml", "text": text, "note": "groups of 15 already at risk"}));
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_string();

@@ -430,7 +430,8 @@ impl<O: Output> World<'_, O> {
                 json!({"id": id, "schema": "BorderCrossingPoint", "properties": {
                     "name": [leg.from.0], "country": [leg.from.1],
                     "location": [format!("{},{}", leg.from.2, leg.from.3)],
-                    "pointType": [if leg.mode == "sea" { "sea" } else { "land" }]}}),
+                    "pointType": [if leg.mode == "sea" { "sea" } else { "land" }],
+                    "route": [corridor.mmp_route]}}),
             )?;
             points.push(id);
         }

@@ -126,6 +126,9 @@ pub(crate) fn crossing_facts(
     if let Some(t) = look.history.point_types.get(&c.point) {
         set("crossing.point_type", json!(t));
     }
+    if let Some(r) = look.history.point_routes.get(&c.point) {
+        set("crossing.route", json!(r));
+    }
 
     // The traveller as the document shows them.
     let statements = store.entity_statements(&c.traveller)?;

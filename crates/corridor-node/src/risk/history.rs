@@ -62,6 +62,8 @@ pub(crate) struct History {
     pub alerted_crossings: HashSet<String>,
     /// Crossing point → its type (land, sea, air…).
     pub point_types: HashMap<String, String>,
+    /// Crossing point → the route code it lies on.
+    pub point_routes: HashMap<String, String>,
     /// Per entity, what it contributed (to take it back when the entity is read again).
     contributed: HashMap<String, Contribution>,
 }
@@ -232,6 +234,11 @@ impl History {
             "BorderCrossingPoint" => {
                 if let Some(t) = first(live, "pointType") {
                     self.point_types.insert(id.to_string(), t);
+                }
+                if let Some(route) =
+                    first(live, "route").and_then(|r| corridor_research::routes::route(&r))
+                {
+                    self.point_routes.insert(id.to_string(), route.code.clone());
                 }
             }
             _ => {}

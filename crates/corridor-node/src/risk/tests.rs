@@ -474,6 +474,16 @@ fn a_rule_change_needs_a_second_user_and_every_step_is_audited() {
 #[test]
 fn backtest_and_disparity_count_what_the_truth_and_the_reviews_say() {
     let (node, dir) = node();
+    write(
+        &node,
+        "bcp-risk-test",
+        "BorderCrossingPoint",
+        &[
+            ("name", "Ras Ajdir"),
+            ("pointType", "land"),
+            ("route", "Central Mediterranean Route"),
+        ],
+    );
     let last = driver_world(&node);
     let child = cross(&node, "C0000001", "2013-05-01", &days_ago(1), "", &[]);
     let regular = cross(&node, "R0000001", "1970-01-01", &days_ago(2), "", &[]);
@@ -535,6 +545,17 @@ fn backtest_and_disparity_count_what_the_truth_and_the_reviews_say() {
         node.risk_backtest(&subject("border_officer"), None, &truth),
         Err(NodeError::Forbidden(_))
     ));
+
+    // Every crossing's facts, as batch evaluation sees them: the route from the point.
+    let rows = node.risk_history_facts(&analyst).unwrap();
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().all(
+        |r| r.facts.get("crossing.route") == Some(&serde_json::json!("central-mediterranean"))
+    ));
+    assert!(
+        rows.iter()
+            .all(|r| r.facts.get("crossing.point_type") == Some(&serde_json::json!("land")))
+    );
 
     // Disparity: the alerts raised and reviewed, by group.
     for a in node.risk_alerts(&analyst, AlertFilter::Open, 100).unwrap() {

@@ -34,8 +34,8 @@ use sha2::{Digest, Sha256};
 use crate::views::Gate;
 use crate::{Node, NodeError};
 
-pub(crate) use alerts::settle as alerts_settle;
 pub use alerts::{AlertFilter, AlertView, Decision, DecisionRecord};
+pub(crate) use alerts::{ids_of_schema, settle as alerts_settle};
 pub use crossings::{CrossingInput, CrossingResult, PointView};
 
 /// The mapping of a CSV watchlist in the screening shape (`id,name,birth_date,nationality,

@@ -89,6 +89,46 @@ pub struct DecisionRecord {
     pub supersedes: Vec<String>,
 }
 
+impl DecisionRecord {
+    /// A new decision that supersedes the one in force, or settles a conflict by superseding
+    /// every decision in it. Its id is random, so two decisions never collide.
+    pub(crate) fn next(
+        decision: Decision,
+        subject: &Subject,
+        at: &str,
+        note: &str,
+        in_force: Option<&DecisionRecord>,
+        conflict: &[DecisionRecord],
+    ) -> Result<DecisionRecord, NodeError> {
+        let mut nonce = [0u8; 8];
+        getrandom::fill(&mut nonce).map_err(|e| NodeError::Io(e.to_string()))?;
+        Ok(DecisionRecord {
+            id: hex::encode(nonce),
+            decision: decision.as_str().to_string(),
+            by: subject.username.clone(),
+            at: at.to_string(),
+            note: note.to_string(),
+            supersedes: if conflict.is_empty() {
+                in_force.iter().map(|d| d.id.clone()).collect()
+            } else {
+                conflict.iter().map(|d| d.id.clone()).collect()
+            },
+        })
+    }
+}
+
+/// Every id of an entity of `schema`, in id order (paged through the store).
+pub(crate) fn ids_of_schema(store: &mut dyn Store, schema: &str) -> Result<Vec<String>, NodeError> {
+    let mut out: Vec<String> = Vec::new();
+    loop {
+        let page = store.entities_of_schema(schema, out.last().map(String::as_str), 1000)?;
+        if page.is_empty() {
+            return Ok(out);
+        }
+        out.extend(page);
+    }
+}
+
 /// The decision in force and the conflicting ones: the heads are the decisions no other
 /// supersedes; if they disagree, that is a conflict.
 pub(crate) fn settle(history: &[DecisionRecord]) -> (Option<DecisionRecord>, Vec<DecisionRecord>) {
@@ -382,25 +422,17 @@ impl Node {
         let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let ids = store.entities_of_schema(ALERT_SCHEMA, after.as_deref(), 1000)?;
-            let Some(last) = ids.last().cloned() else {
-                break;
-            };
-            for id in ids {
-                if let Some(view) = self.alert_view(&mut **store, &mut gate, &id)? {
-                    let keep = match filter {
-                        AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
-                        AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
-                        AlertFilter::All => true,
-                    };
-                    if keep {
-                        out.push(view);
-                    }
+        for id in ids_of_schema(&mut **store, ALERT_SCHEMA)? {
+            if let Some(view) = self.alert_view(&mut **store, &mut gate, &id)? {
+                let keep = match filter {
+                    AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
+                    AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
+                    AlertFilter::All => true,
+                };
+                if keep {
+                    out.push(view);
                 }
             }
-            after = Some(last);
         }
         out.sort_by(|a, b| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));
         out.truncate(limit.clamp(1, 1000));
@@ -479,20 +511,14 @@ impl Node {
         } else {
             self.border_alert_provenance(subject)?
         };
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).map_err(|e| NodeError::Io(e.to_string()))?;
-        let record = DecisionRecord {
-            id: hex::encode(nonce),
-            decision: decision.as_str().to_string(),
-            by: subject.username.clone(),
-            at: provenance.recorded_at.clone(),
-            note: note.to_string(),
-            supersedes: if before.conflict.is_empty() {
-                before.decision.iter().map(|d| d.id.clone()).collect()
-            } else {
-                before.conflict.iter().map(|d| d.id.clone()).collect()
-            },
-        };
+        let record = DecisionRecord::next(
+            decision,
+            subject,
+            &provenance.recorded_at,
+            note,
+            before.decision.as_ref(),
+            &before.conflict,
+        )?;
         let value = serde_json::to_string(&record).map_err(|e| NodeError::Io(e.to_string()))?;
         let value = self.clean(ALERT_SCHEMA, "decisions", &value, "decision")?;
         let statement = Statement::assert(id, ALERT_SCHEMA, "decisions", value, None, provenance);

@@ -26,7 +26,7 @@ use corridor_risk::{Hit, HitKind, RuleSet};
 use corridor_store::Store;
 use serde::Serialize;
 
-use crate::border::{AlertFilter, Decision, DecisionRecord};
+use crate::border::{AlertFilter, Decision, DecisionRecord, ids_of_schema};
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
@@ -295,25 +295,17 @@ impl Node {
         let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let ids = store.entities_of_schema(RISK_ALERT_SCHEMA, after.as_deref(), 1000)?;
-            let Some(last) = ids.last().cloned() else {
-                break;
-            };
-            for id in ids {
-                if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)? {
-                    let keep = match filter {
-                        AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
-                        AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
-                        AlertFilter::All => true,
-                    };
-                    if keep {
-                        out.push(view);
-                    }
+        for id in ids_of_schema(&mut **store, RISK_ALERT_SCHEMA)? {
+            if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)? {
+                let keep = match filter {
+                    AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
+                    AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
+                    AlertFilter::All => true,
+                };
+                if keep {
+                    out.push(view);
                 }
             }
-            after = Some(last);
         }
         out.sort_by(|a, b| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));
         out.truncate(limit.clamp(1, 1000));
@@ -378,20 +370,14 @@ impl Node {
             return Err(NodeError::NotFound(format!("no risk alert {id:?}")));
         };
         let provenance = self.risk_provenance(subject, before.protection)?;
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).map_err(|e| NodeError::Io(e.to_string()))?;
-        let record = DecisionRecord {
-            id: hex::encode(nonce),
-            decision: decision.as_str().to_string(),
-            by: subject.username.clone(),
-            at: provenance.recorded_at.clone(),
-            note: note.to_string(),
-            supersedes: if before.conflict.is_empty() {
-                before.decision.iter().map(|d| d.id.clone()).collect()
-            } else {
-                before.conflict.iter().map(|d| d.id.clone()).collect()
-            },
-        };
+        let record = DecisionRecord::next(
+            decision,
+            subject,
+            &provenance.recorded_at,
+            note,
+            before.decision.as_ref(),
+            &before.conflict,
+        )?;
         let value = serde_json::to_string(&record).map_err(|e| NodeError::Io(e.to_string()))?;
         let value = self.clean(RISK_ALERT_SCHEMA, "decisions", &value, "decision")?;
         let statement =

@@ -261,12 +261,14 @@ fn read_truth(dir: &Path) -> Result<HashMap<String, Truth>, NodeError> {
 }
 
 impl Node {
-    /// Evaluates `rules` on every crossing of the history, oldest first. Review dates are not
-    /// applied (a backtest asks what a profile would do).
+    /// Evaluates `rules` on every crossing of the history, oldest first, with the profiles in
+    /// force on `today` (YYYY-MM-DD; a backtest passes "0000-00-00", asking what every profile
+    /// would do, expired or not).
     pub(crate) fn evaluate_history(
         &self,
         store: &mut dyn Store,
         rules: Option<&RuleSet>,
+        today: &str,
     ) -> Result<(Vec<Evaluated>, f64), NodeError> {
         let protected: HashSet<String> = self
             .protected_persons_in(store)?
@@ -295,7 +297,7 @@ impl Node {
                     ..Default::default()
                 };
                 if let Some(facts) = facts::crossing_facts(look, store, id, &at)? {
-                    let hits = corridor_risk::evaluate(rules, &facts, "0000-00-00");
+                    let hits = corridor_risk::evaluate(rules, &facts, today);
                     out.push(Evaluated {
                         crossing: id.to_string(),
                         traveller: c.traveller.clone(),
@@ -315,7 +317,7 @@ impl Node {
     pub fn risk_history_facts(&self, subject: &Subject) -> Result<Vec<CrossingFacts>, NodeError> {
         self.require(subject, Action::ManageRisk)?;
         let mut store = self.store();
-        let (evaluated, _) = self.evaluate_history(&mut **store, None)?;
+        let (evaluated, _) = self.evaluate_history(&mut **store, None, &crate::now()[..10])?;
         self.audit(
             &mut **store,
             &subject.username,
@@ -340,7 +342,7 @@ impl Node {
     pub fn risk_run_history(&self, subject: &Subject) -> Result<(usize, usize), NodeError> {
         self.require(subject, Action::ManageRisk)?;
         let mut store = self.store();
-        let (evaluated, _) = self.evaluate_history(&mut **store, None)?;
+        let (evaluated, _) = self.evaluate_history(&mut **store, None, &crate::now()[..10])?;
         let mut raised = 0;
         for e in &evaluated {
             if e.hits.is_empty() {
@@ -404,7 +406,8 @@ impl Node {
         };
         let in_force = self.risk_rules_in(&mut **store)?;
         let rules_used = rules.as_ref().unwrap_or(&in_force);
-        let (evaluated, micros) = self.evaluate_history(&mut **store, rules.as_ref())?;
+        let (evaluated, micros) =
+            self.evaluate_history(&mut **store, rules.as_ref(), "0000-00-00")?;
         let known: Vec<(&Evaluated, Truth)> = evaluated
             .iter()
             .filter_map(|e| truth.get(&e.traveller).map(|t| (e, *t)))
@@ -504,33 +507,25 @@ impl Node {
         // Enforcement alerts only: protection referrals are not the subject of this report,
         // and the caller may not read them.
         let mut by_crossing: HashMap<String, Option<bool>> = HashMap::new();
-        let mut after: Option<String> = None;
-        loop {
-            let ids = store.entities_of_schema(RISK_ALERT_SCHEMA, after.as_deref(), 1000)?;
-            let Some(last) = ids.last().cloned() else {
-                break;
-            };
-            for id in ids {
-                let statements = store.entity_statements(&id)?;
-                let live: Vec<&corridor_model::Statement> =
-                    corridor_model::entity::live_statements(&statements)
-                        .into_iter()
-                        .filter(|s| s.provenance.purpose != corridor_model::Purpose::Protection)
-                        .collect();
-                if let Some(v) = RiskAlertView::from_live(&id, &live)
-                    && let Some(c) = v.crossing_id
-                {
-                    let confirmed = v
-                        .decision
-                        .filter(|_| v.conflict.is_empty())
-                        .map(|d| d.decision == "true_match");
-                    let slot = by_crossing.entry(c).or_insert(None);
-                    if confirmed.is_some() {
-                        *slot = confirmed;
-                    }
+        for id in crate::border::ids_of_schema(&mut **store, RISK_ALERT_SCHEMA)? {
+            let statements = store.entity_statements(&id)?;
+            let live: Vec<&corridor_model::Statement> =
+                corridor_model::entity::live_statements(&statements)
+                    .into_iter()
+                    .filter(|s| s.provenance.purpose != corridor_model::Purpose::Protection)
+                    .collect();
+            if let Some(v) = RiskAlertView::from_live(&id, &live)
+                && let Some(c) = v.crossing_id
+            {
+                let confirmed = v
+                    .decision
+                    .filter(|_| v.conflict.is_empty())
+                    .map(|d| d.decision == "true_match");
+                let slot = by_crossing.entry(c).or_insert(None);
+                if confirmed.is_some() {
+                    *slot = confirmed;
                 }
             }
-            after = Some(last);
         }
         let rows = self.with_risk(&mut **store, |store, look, _| {
             let mut rows = Vec::new();

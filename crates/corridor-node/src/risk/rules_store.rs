@@ -138,19 +138,11 @@ impl Node {
     /// Every change recorded, oldest first.
     fn rule_changes(&self, store: &mut dyn Store) -> Result<Vec<RuleChangeView>, NodeError> {
         let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let ids = store.entities_of_schema(CHANGE_SCHEMA, after.as_deref(), 1000)?;
-            let Some(last) = ids.last().cloned() else {
-                break;
-            };
-            for id in ids {
-                let statements = store.entity_statements(&id)?;
-                if let Some(v) = change_view(&id, &live_statements(&statements)) {
-                    out.push(v);
-                }
+        for id in crate::border::ids_of_schema(store, CHANGE_SCHEMA)? {
+            let statements = store.entity_statements(&id)?;
+            if let Some(v) = change_view(&id, &live_statements(&statements)) {
+                out.push(v);
             }
-            after = Some(last);
         }
         out.sort_by(|a, b| a.proposed_at.cmp(&b.proposed_at).then(a.id.cmp(&b.id)));
         Ok(out)

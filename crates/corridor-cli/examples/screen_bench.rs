@@ -93,6 +93,20 @@ fn main() -> anyhow::Result<()> {
             other10 += usize::from(found);
         }
     }
+    // SCREEN_MISSES=FILE writes the queries whose entry is not in the top 10, with the first
+    // hit, for reading the misses.
+    if let Ok(path) = std::env::var("SCREEN_MISSES") {
+        let mut out = String::from("query_id,want,first\n");
+        for (q, hits) in queries.iter().zip(&results) {
+            if let Some((want, _)) = truth.get(&q.id)
+                && !hits.iter().any(|h| &h.entry_id == want)
+            {
+                let first = hits.first().map_or("", |h| h.entry_id.as_str());
+                out.push_str(&format!("{},{want},{first}\n", q.id));
+            }
+        }
+        std::fs::write(&path, out)?;
+    }
     let n = queries.len().max(1) as f64;
     println!("entries={}", list.len());
     println!("queries={}", queries.len());

@@ -91,38 +91,63 @@ fn prepare(p: &Person) -> Prepared {
 /// when their postings are short.
 fn part_keys(part: &names::Part, query: bool) -> Vec<(String, bool)> {
     let mut keys = Vec::new();
+    each_part_key(part, query, &mut String::new(), |key, fuzzy| {
+        keys.push((key.to_string(), fuzzy))
+    });
+    keys.sort();
+    keys.dedup_by(|a, b| a.0 == b.0);
+    keys
+}
+
+/// Calls `f` with each index key of a part, written into `buf` (no allocation per key: a query
+/// looks up dozens). A key may come twice (a doubled consonant deleted either way); counting a
+/// part for an entry is idempotent, so that costs a lookup, nothing more.
+fn each_part_key(part: &names::Part, query: bool, buf: &mut String, mut f: impl FnMut(&str, bool)) {
     let s = &part.skeleton;
+    let mut key = |buf: &mut String, prefix: &str, body: &mut dyn FnMut(&mut String), fuzzy| {
+        buf.clear();
+        buf.push_str(prefix);
+        body(buf);
+        f(buf, fuzzy);
+    };
     if s.len() >= 2 {
-        keys.push((format!("s:{s}"), false));
+        key(buf, "s:", &mut |b| b.push_str(s), false);
     } else if !part.latin.is_empty() {
-        keys.push((format!("l:{}", part.latin), false));
+        key(buf, "l:", &mut |b| b.push_str(&part.latin), false);
     }
     if let Some(v) = part.variant {
-        keys.push((format!("v:{v}"), false));
+        key(
+            buf,
+            "v:",
+            &mut |b| {
+                use std::fmt::Write;
+                let _ = write!(b, "{v}");
+            },
+            false,
+        );
     }
     if s.len() >= 4 {
-        let chars: Vec<char> = s.chars().collect();
-        for i in 0..chars.len() {
-            let del: String = chars
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| *k != i)
-                .map(|(_, c)| *c)
-                .collect();
-            keys.push((format!("d:{del}"), true));
+        let n = s.chars().count();
+        for i in 0..n {
+            let without = |b: &mut String| {
+                b.extend(
+                    s.chars()
+                        .enumerate()
+                        .filter(|(k, _)| *k != i)
+                        .map(|(_, c)| c),
+                )
+            };
+            key(buf, "d:", &mut { without }, true);
             if query {
                 // The entry's skeleton is the query's with one consonant fewer.
-                keys.push((format!("s:{del}"), true));
+                key(buf, "s:", &mut { without }, true);
             }
         }
         if query {
             // The entry's skeleton has one consonant more.
-            keys.push((format!("d:{s}"), true));
+            key(buf, "d:", &mut |b| b.push_str(s), true);
         }
     }
-    keys.sort();
-    keys.dedup_by(|a, b| a.0 == b.0);
-    keys
 }
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -137,6 +162,9 @@ pub struct Watchlist {
     nationalities: FastMap<String, u16>,
     postings: FastMap<String, Vec<u32>>,
     documents: FastMap<String, Vec<u32>>,
+    /// Entries by full birth date (YYYYMMDD; 1 January placeholders left out): a query with a
+    /// birth date meets its entry even when no name part is rare enough to walk.
+    birth_dates: FastMap<u32, Vec<u32>>,
     /// Per skeleton (or Latin form of a short part), in how many entries it occurs.
     part_frequency: FastMap<String, u32>,
 }
@@ -156,6 +184,18 @@ const MAX_INTERSECTION: usize = 20_000;
 const NEAR: usize = 12_000;
 /// Candidates whose common parts are checked one by one before the short list is cut.
 const CHECKED: usize = 3_000;
+/// Entries born on the query's birth date are candidates when fewer than this share it.
+const MAX_BIRTH_DATE_POSTINGS: usize = 2_000;
+/// The mark of an entry added as a candidate by its birth date (name parts use the bits
+/// below).
+const NEAR_BIT: u32 = 1 << 31;
+
+/// A full birth date as a number, YYYYMMDD; none for a partial date or a 1 January
+/// placeholder (which says only the year).
+fn date_key(d: &Date) -> Option<u32> {
+    let (month, day) = (d.month?, d.day?);
+    (!d.is_default()).then(|| u32::from(d.year) * 10_000 + u32::from(month) * 100 + u32::from(day))
+}
 
 impl Watchlist {
     pub fn build(entries: &[Person]) -> Watchlist {
@@ -166,6 +206,7 @@ impl Watchlist {
             nationalities: FastMap::default(),
             postings: FastMap::default(),
             documents: FastMap::default(),
+            birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
         };
         for (i, e) in entries.iter().enumerate() {
@@ -195,6 +236,9 @@ impl Watchlist {
                     .entry(p.document.clone())
                     .or_default()
                     .push(i as u32);
+            }
+            if let Some(key) = p.dob.as_ref().and_then(date_key) {
+                list.birth_dates.entry(key).or_default().push(i as u32);
             }
             list.dobs.push(p.dob);
             let nat = if p.nationality.is_empty() {
@@ -301,24 +345,29 @@ impl Watchlist {
     ) -> HashMap<u32, f64> {
         let mut common: Vec<(usize, f64, Vec<&'a Vec<u32>>)> = Vec::new();
         let mut rare: Vec<u32> = Vec::new();
-        for (i, (w, part)) in parts.iter().enumerate().take(64) {
-            let bit = 1u64 << i;
+        let mut buf = String::with_capacity(32);
+        for (i, (w, part)) in parts.iter().enumerate().take(31) {
+            let bit = 1u32 << i;
             rare.clear();
             let mut walls: Vec<&Vec<u32>> = Vec::new();
-            for (key, fuzzy) in part_keys(part, true) {
-                if let Some(list) = self.postings.get(&key) {
+            each_part_key(part, true, &mut buf, |key, fuzzy| {
+                if let Some(list) = self.postings.get(key) {
                     if fuzzy && list.len() > MAX_FUZZY_POSTINGS {
-                        continue;
+                        return;
                     }
                     if list.len() <= MAX_POSTINGS {
                         rare.extend_from_slice(list);
                     } else if key.starts_with("v:") {
-                        walls.insert(0, list);
-                    } else if key.starts_with("s:") || key.starts_with("l:") {
+                        if !walls.iter().any(|w| std::ptr::eq(*w, list)) {
+                            walls.insert(0, list);
+                        }
+                    } else if (key.starts_with("s:") || key.starts_with("l:"))
+                        && !walls.iter().any(|w| std::ptr::eq(*w, list))
+                    {
                         walls.push(list);
                     }
                 }
-            }
+            });
             for &e in &rare {
                 pre.add(e, bit, *w);
             }
@@ -345,8 +394,8 @@ impl Watchlist {
                     while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
                         let (a, b) = (x[i], y[j]);
                         if a == b {
-                            pre.add(a, 1u64 << ia, *wa);
-                            pre.add(a, 1u64 << ib, *wb);
+                            pre.add(a, 1u32 << ia, *wa);
+                            pre.add(a, 1u32 << ib, *wb);
                             added += 1;
                         }
                         i += usize::from(a <= b);
@@ -360,13 +409,13 @@ impl Watchlist {
         let best = pre
             .touched
             .iter()
-            .map(|&e| pre.weight[e as usize])
+            .map(|&e| pre.weight(e))
             .fold(0.0, f64::max);
         let floor = 0.4 * best;
         let mut near: Vec<(u32, f64)> = pre
             .touched
             .iter()
-            .map(|&e| (e, pre.weight[e as usize]))
+            .map(|&e| (e, pre.weight(e)))
             .filter(|(_, w)| *w >= floor)
             .collect();
         if near.len() > NEAR {
@@ -383,7 +432,38 @@ impl Watchlist {
                 .copied()
                 .unwrap_or(u16::MAX)
         };
-        let mut ranked: Vec<(u32, f64, u64)> = Vec::with_capacity(near.len());
+        // Entries born the same day (or with day and month swapped) and of no other
+        // nationality: candidates even when no name part found them (a common given name and a
+        // family name spelt past one misread consonant). Scored in full like any other.
+        if let Some(d) = q.dob.as_ref()
+            && let Some(key) = date_key(d)
+        {
+            let (year, month, day) = (key / 10_000, key / 100 % 100, key % 100);
+            let swapped = (day <= 12 && day != month).then(|| year * 10_000 + day * 100 + month);
+            for key in std::iter::once(key).chain(swapped) {
+                let Some(list) = self.birth_dates.get(&key) else {
+                    continue;
+                };
+                if list.len() > MAX_BIRTH_DATE_POSTINGS {
+                    continue;
+                }
+                for &e in list {
+                    let nat = self.nationality_ids[e as usize];
+                    // Already near by its name (or added for the other date), or of another
+                    // nationality.
+                    let (mask, weight) = (pre.mask(e), pre.weight(e));
+                    if mask & NEAR_BIT != 0
+                        || (mask != 0 && weight >= floor)
+                        || (query_nat != 0 && nat != 0 && nat != query_nat)
+                    {
+                        continue;
+                    }
+                    pre.add(e, NEAR_BIT, 0.0);
+                    near.push((e, pre.weight(e) + 0.3 * name_total));
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f64, u32)> = Vec::with_capacity(near.len());
         for (e, mut v) in near {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
@@ -399,7 +479,7 @@ impl Watchlist {
             if query_nat != 0 && self.nationality_ids[e as usize] == query_nat {
                 v += name_total * 0.1;
             }
-            ranked.push((e, v, pre.mask[e as usize]));
+            ranked.push((e, v, pre.mask(e)));
         }
         if ranked.len() > CHECKED {
             ranked.select_nth_unstable_by(CHECKED, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -409,7 +489,7 @@ impl Watchlist {
         // entry).
         for (e, weight, mask) in ranked.iter_mut() {
             for (i, w, walls) in &common {
-                let bit = 1u64 << i;
+                let bit = 1u32 << i;
                 if *mask & bit == 0 && walls.iter().any(|l| l.binary_search(e).is_ok()) {
                     *weight += w;
                     *mask |= bit;
@@ -500,37 +580,51 @@ impl Watchlist {
     }
 }
 
-/// Per-thread accumulators for one query's candidates: dense arrays over the entries, reset
+/// Per-thread accumulators for one query's candidates: one dense array over the entries, reset
 /// through the list of those touched, so a query costs what it touches, not the list's size.
+/// An entry's mask and weight share 8 bytes, so counting a part for it is one cache line, and
+/// the whole array (8 MB for a million entries) stays in the last-level cache.
 #[derive(Default)]
 struct Scratch {
-    weight: Vec<f64>,
-    mask: Vec<u64>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// Which query parts the entry holds (bit i: part i), and NEAR_BIT.
+    mask: u32,
+    weight: f32,
 }
 
 impl Scratch {
     fn reset(&mut self, entries: usize) {
         for &e in &self.touched {
-            self.weight[e as usize] = 0.0;
-            self.mask[e as usize] = 0;
+            self.slots[e as usize] = Slot::default();
         }
         self.touched.clear();
-        if self.weight.len() != entries {
-            self.weight = vec![0.0; entries];
-            self.mask = vec![0; entries];
+        if self.slots.len() != entries {
+            self.slots = vec![Slot::default(); entries];
         }
     }
 
+    fn mask(&self, e: u32) -> u32 {
+        self.slots[e as usize].mask
+    }
+
+    fn weight(&self, e: u32) -> f64 {
+        f64::from(self.slots[e as usize].weight)
+    }
+
     /// Counts part `bit` for entry `e` once.
-    fn add(&mut self, e: u32, bit: u64, w: f64) {
-        let i = e as usize;
-        if self.mask[i] == 0 {
+    fn add(&mut self, e: u32, bit: u32, w: f64) {
+        let slot = &mut self.slots[e as usize];
+        if slot.mask == 0 {
             self.touched.push(e);
         }
-        if self.mask[i] & bit == 0 {
-            self.mask[i] |= bit;
-            self.weight[i] += w;
+        if slot.mask & bit == 0 {
+            slot.mask |= bit;
+            slot.weight += w as f32;
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod incremental;
 pub mod model;
 pub mod names;
 pub mod settings;
+pub mod similarity;
 pub mod values;
 
 mod records;

@@ -310,9 +310,9 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
     {
         return Some(PartMatch::Initial);
     }
-    let jw = strsim::jaro_winkler(&a.latin, &b.latin);
+    let jw = crate::similarity::jaro_winkler(&a.latin, &b.latin);
     let sk = if a.skeleton.len() >= 3 && b.skeleton.len() >= 3 {
-        strsim::jaro_winkler(&a.skeleton, &b.skeleton) - 0.03
+        crate::similarity::jaro_winkler(&a.skeleton, &b.skeleton) - 0.03
     } else {
         0.0
     };

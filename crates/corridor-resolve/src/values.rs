@@ -170,7 +170,7 @@ pub fn compare_text(a: &str, b: &str) -> usize {
     if a == b {
         return 1;
     }
-    let s = strsim::jaro_winkler(a, b);
+    let s = crate::similarity::jaro_winkler(a, b);
     if s >= 0.92 {
         2
     } else if s >= 0.8 {

@@ -322,7 +322,7 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
 
 /// The best one-to-one pairing of parts (greedy on the strongest pairs; names have few parts).
 pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
-    let mut candidates = Vec::new();
+    let mut candidates = Vec::with_capacity(a.parts.len() * b.parts.len());
     for (i, pa) in a.parts.iter().enumerate() {
         for (j, pb) in b.parts.iter().enumerate() {
             if let Some(m) = compare_parts(pa, pb) {
@@ -330,14 +330,26 @@ pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
             }
         }
     }
-    candidates.sort_by(|x, y| {
+    candidates.sort_unstable_by(|x, y| {
         y.2.score()
             .total_cmp(&x.2.score())
             .then((x.0, x.1).cmp(&(y.0, y.1)))
     });
+    let mut out = Vec::with_capacity(a.parts.len().min(b.parts.len()));
+    if a.parts.len() <= 128 && b.parts.len() <= 128 {
+        // Bit sets on the stack: names have a handful of parts, and this runs for every pair.
+        let (mut used_a, mut used_b) = (0u128, 0u128);
+        for (i, j, m) in candidates {
+            if used_a & (1 << i) == 0 && used_b & (1 << j) == 0 {
+                used_a |= 1 << i;
+                used_b |= 1 << j;
+                out.push((i, j, m));
+            }
+        }
+        return out;
+    }
     let mut used_a = vec![false; a.parts.len()];
     let mut used_b = vec![false; b.parts.len()];
-    let mut out = Vec::new();
     for (i, j, m) in candidates {
         if !used_a[i] && !used_b[j] {
             used_a[i] = true;

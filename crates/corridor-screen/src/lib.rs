@@ -290,17 +290,23 @@ impl Watchlist {
         q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         let name_parts: Vec<(f64, &names::Part)> =
             q.weights.iter().copied().zip(q.name.parts.iter()).collect();
-        let mut pre = self.candidates(&q, &name_parts);
+        let mut shortlist = self.candidates(&q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
         {
-            for e in list.iter().take(MAX_POSTINGS) {
-                *pre.entry(*e).or_default() += 100.0;
+            // A document number is near-proof: its holders go to the top (few share one).
+            for &e in list.iter().take(MAX_POSTINGS) {
+                match shortlist.iter_mut().find(|(c, _)| *c == e) {
+                    Some((_, w)) => *w += 100.0,
+                    None => shortlist.push((e, 100.0)),
+                }
             }
         }
-        let mut shortlist: Vec<(u32, f64)> = pre.into_iter().collect();
-        shortlist.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        shortlist.truncate(SHORTLIST);
+        if shortlist.len() > SHORTLIST {
+            shortlist
+                .select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            shortlist.truncate(SHORTLIST);
+        }
         // Scored without words first; only the hits returned are explained.
         let mut scored: Vec<(f64, u32)> = shortlist
             .into_iter()
@@ -329,7 +335,7 @@ impl Watchlist {
     /// together find the entries that hold both (a merge of sorted postings), and every
     /// candidate is checked for each of them. So a misread or extra part in the query ("Smail",
     /// "Mhd") cannot by itself decide who the candidates are.
-    fn candidates(&self, q: &Prepared, parts: &[(f64, &names::Part)]) -> HashMap<u32, f64> {
+    fn candidates(&self, q: &Prepared, parts: &[(f64, &names::Part)]) -> Vec<(u32, f64)> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             scratch.reset(self.entries.len());
@@ -342,7 +348,7 @@ impl Watchlist {
         pre: &mut Scratch,
         q: &Prepared,
         parts: &[(f64, &names::Part)],
-    ) -> HashMap<u32, f64> {
+    ) -> Vec<(u32, f64)> {
         let mut common: Vec<(usize, f64, Vec<&'a Vec<u32>>)> = Vec::new();
         let mut rare: Vec<u32> = Vec::new();
         let mut buf = String::with_capacity(32);

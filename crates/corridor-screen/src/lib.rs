@@ -374,6 +374,11 @@ impl Watchlist {
                     }
                 }
             });
+            // In entry order: the accumulators are then visited front to back, which the
+            // memory prefetcher follows (in posting order they are a random walk over the
+            // whole list); a part's keys often share entries, counted once.
+            rare.sort_unstable();
+            rare.dedup();
             for &e in &rare {
                 pre.add(e, bit, *w);
             }

@@ -49,13 +49,15 @@ RESULTS=$OUT/results.kv
     "$QUERIES" "$SEED" >"$RESULTS"
 echo "cores=$(nproc)" >>"$RESULTS"
 
-for kind in names full; do
+for kind in names full dated; do
     log "corridor: $kind queries"
     sync
     /usr/bin/time -v -o "$OUT/corridor-$kind-time.txt" "$TARGET_DIR/release/examples/screen_bench" \
         "$OUT/entries.csv" "$OUT/queries_$kind.csv" "$OUT/truth.csv" >"$OUT/corridor-$kind.txt"
     sed "s/^/corridor_${kind}_/" "$OUT/corridor-$kind.txt" >>"$RESULTS"
     echo "corridor_${kind}_peak_rss_mb=$(awk '/Maximum resident/{printf "%d", $6/1024}' "$OUT/corridor-$kind-time.txt")" >>"$RESULTS"
+    all=$(sed -n 's/^queries_per_second_all_cores=//p' "$OUT/corridor-$kind.txt")
+    echo "corridor_${kind}_queries_per_second_per_core=$(awk -v a="$all" -v c="$(nproc)" 'BEGIN{printf "%.0f", a/c}')" >>"$RESULTS"
 done
 
 if [ "$SKIP_RAPIDFUZZ" != 1 ]; then

@@ -9,12 +9,20 @@ has a Latin-script name. The queries are other records of listed people whose na
 differently from the entry's (another spelling, word order or script), drawn at random
 (seeded); the answer of each is its person's entry. Documents are left out of the queries, so
 names carry them. Writes OUTDIR/entries.csv, queries_names.csv (names only),
-queries_full.csv (name, birth date, nationality) and truth.csv (query_id, entry_id, script).
+queries_full.csv (name, birth date, nationality, as the query's source has them: most sources
+leave the birth date empty), queries_dated.csv (the queries of queries_full.csv where both the
+query and its entry carry a full birth date — not a 1 January placeholder — and the query a
+nationality: what "screening with date of birth and nationality" means) and truth.csv
+(query_id, entry_id, script).
 """
 import csv
 import random
 import sys
 import unicodedata
+
+
+def full_date(d):
+    return len(d) == 10 and not d.endswith("-01-01")
 
 
 def latin(name):
@@ -55,20 +63,28 @@ def main(argv):
         w.writerow(cols)
         for r in entries:
             w.writerow([r["record_id"], r["full_name"], r["birth_date"], r["nationality"], r["passport_number"]])
+    entry_dob = {r["record_id"]: r["birth_date"] for r in entries}
+    dated = 0
     with open(f"{out}/queries_names.csv", "w", newline="", encoding="utf-8") as fn, \
          open(f"{out}/queries_full.csv", "w", newline="", encoding="utf-8") as ff, \
+         open(f"{out}/queries_dated.csv", "w", newline="", encoding="utf-8") as fd, \
          open(f"{out}/truth.csv", "w", newline="", encoding="utf-8") as ft:
-        wn, wf, wt = csv.writer(fn), csv.writer(ff), csv.writer(ft)
+        wn, wf, wd, wt = csv.writer(fn), csv.writer(ff), csv.writer(fd), csv.writer(ft)
         wn.writerow(cols)
         wf.writerow(cols)
+        wd.writerow(cols)
         wt.writerow(["query_id", "entry_id", "script"])
         for i, (p, r) in enumerate(chosen):
             qid = f"q{i}"
             wn.writerow([qid, r["full_name"], "", "", ""])
             wf.writerow([qid, r["full_name"], r["birth_date"], r["nationality"], ""])
+            if full_date(r["birth_date"]) and r["nationality"] and full_date(entry_dob[entry_of[p][0]]):
+                wd.writerow([qid, r["full_name"], r["birth_date"], r["nationality"], ""])
+                dated += 1
             wt.writerow([qid, entry_of[p][0], "latin" if latin(r["full_name"]) else "other"])
     print(f"entries={len(entries)}")
     print(f"queries={len(chosen)}")
+    print(f"dated_queries={dated}")
     return 0
 
 

@@ -310,7 +310,7 @@ impl Watchlist {
         // Scored without words first; only the hits returned are explained.
         let mut scored: Vec<(f64, u32)> = shortlist
             .into_iter()
-            .map(|(e, _)| (self.score(&q, &self.entries[e as usize], false).score, e))
+            .map(|(e, _)| (self.score(&q, &self.entries[e as usize], false).0, e))
             .collect();
         scored.sort_by(|a, b| {
             b.0.total_cmp(&a.0).then_with(|| {
@@ -320,14 +320,20 @@ impl Watchlist {
             })
         });
         scored.truncate(top);
-        let mut hits: Vec<Hit> = scored
+        scored
             .into_iter()
-            .map(|(_, e)| self.score(&q, &self.entries[e as usize], true))
-            .collect();
-        for (i, h) in hits.iter_mut().enumerate() {
-            h.rank = i + 1;
-        }
-        hits
+            .enumerate()
+            .map(|(i, (_, e))| {
+                let entry = &self.entries[e as usize];
+                let (score, reasons) = self.score(&q, entry, true);
+                Hit {
+                    entry_id: entry.id.clone(),
+                    score,
+                    rank: i + 1,
+                    reasons,
+                }
+            })
+            .collect()
     }
 
     /// Candidates with a rarity-weighted count of the query parts they hold. Rare parts are
@@ -511,7 +517,8 @@ impl Watchlist {
     }
 
     /// A candidate's score, with its reasons in words when `explain`.
-    fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> Hit {
+    /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
+    fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
         let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
         let total = |p: &Prepared| p.weights.iter().sum::<f64>().max(1e-9);
@@ -540,54 +547,58 @@ impl Watchlist {
         } else if explain {
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
+        // Reasons are written only for the hits returned (`explain`): the short list is
+        // scored without words.
+        let mut say = |why: &dyn Fn() -> String| {
+            if explain {
+                reasons.push(why());
+            }
+        };
         let mut score = 0.75 * name_score;
         match values::compare_dates(q.dob.as_ref(), e.dob.as_ref()) {
             0 => {}
             1 => {
                 score += 0.15;
-                reasons.push("birth date: same".into());
+                say(&|| "birth date: same".into());
             }
             level @ (2 | 3) => {
                 score += 0.10;
-                reasons.push(format!("birth date: {}", values::DATE_LEVELS[level]));
+                say(&|| format!("birth date: {}", values::DATE_LEVELS[level]));
             }
             level @ (4 | 5) => {
                 score += 0.04;
-                reasons.push(format!("birth date: {}", values::DATE_LEVELS[level]));
+                say(&|| format!("birth date: {}", values::DATE_LEVELS[level]));
             }
-            6 => reasons.push("birth date: same year only".into()),
+            6 => say(&|| "birth date: same year only".into()),
             _ => {
                 score -= 0.25;
-                reasons.push("birth date: different".into());
+                say(&|| "birth date: different".into());
             }
         }
         if !q.nationality.is_empty() && !e.nationality.is_empty() {
             if q.nationality == e.nationality {
                 score += 0.05;
-                reasons.push(format!("nationality: same ({})", e.nationality));
+                say(&|| format!("nationality: same ({})", e.nationality));
             } else {
                 score -= 0.05;
-                reasons.push(format!(
-                    "nationality: different ({} / {})",
-                    q.nationality, e.nationality
-                ));
+                say(&|| {
+                    format!(
+                        "nationality: different ({} / {})",
+                        q.nationality, e.nationality
+                    )
+                });
             }
         }
         if !q.document.is_empty() && !e.document.is_empty() {
             if q.document == e.document {
                 score += 0.3;
-                reasons.push("document number: same (after OCR folding)".into());
+                say(&|| "document number: same (after OCR folding)".into());
             } else {
                 score -= 0.05;
-                reasons.push("document number: different".into());
+                say(&|| "document number: different".into());
             }
         }
-        Hit {
-            entry_id: e.id.clone(),
-            score: score.clamp(0.0, 1.0),
-            rank: 0,
-            reasons,
-        }
+        (score.clamp(0.0, 1.0), reasons)
     }
 }
 

@@ -6,8 +6,9 @@
 //!   consonant still meets: a symmetric-deletion index at distance one); document numbers
 //!   OCR-folded.
 //! - **A query** gathers candidates from the postings of its parts, rarest first (a common part
-//!   such as "mohamed" alone never floods the candidates), keeps the best by a cheap
-//!   rarity-weighted count, then scores those in full: names aligned part by part (exact,
+//!   such as "mohamed" alone never floods the candidates), and from the entries born on its
+//!   birth date (so a common given name with a misspelt family name still meets its entry),
+//!   keeps the best by a cheap rarity-weighted count, then scores those in full: names aligned part by part (exact,
 //!   variant, same consonants, initial, similar), weighted by how rare each part is; birth date
 //!   with tolerance (day/month swapped, one digit, the year only); nationality; document
 //!   number. Every hit carries its reasons.

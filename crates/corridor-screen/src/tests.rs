@@ -183,3 +183,33 @@ fn nonsense_finds_nothing_and_oversized_input_is_refused() {
     let err = check(&long).unwrap_err();
     assert!(err.starts_with("name:") && err.contains("10000"), "{err}");
 }
+
+#[test]
+fn a_common_given_name_and_a_misspelt_family_name_meet_through_the_birth_date() {
+    // Six thousand "Ivan …" (a part too common to walk), one Ivan Volkov born 1978-03-28, and
+    // a query written "Ivvan Wolkow" whose family name is past one consonant of Volkov's.
+    let mut entries: Vec<Person> = (0..6000)
+        .map(|i| {
+            person(
+                &format!("ivan-{i}"),
+                &format!("Ivan {}", ["Petrov", "Sidorov", "Kozlov", "Smirnov"][i % 4]),
+                &format!("19{:02}-{:02}-{:02}", 50 + i % 45, 1 + i % 12, 1 + i % 27),
+                "rs",
+                "",
+            )
+        })
+        .collect();
+    entries.push(person("volkov", "Ivan Volkov", "1978-03-28", "rs", ""));
+    let list = Watchlist::build(&entries);
+    let query = person("q", "Ivvan Wolkow", "1978-03-28", "rs", "");
+    let hits = list.screen(&query, 10);
+    let hit = hits
+        .iter()
+        .find(|h| h.entry_id == "volkov")
+        .unwrap_or_else(|| panic!("{hits:#?}"));
+    assert!(
+        hit.reasons.iter().any(|r| r == "birth date: same"),
+        "{:?}",
+        hit.reasons
+    );
+}

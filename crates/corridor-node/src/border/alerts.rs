@@ -206,6 +206,18 @@ pub enum AlertFilter {
     All,
 }
 
+impl AlertFilter {
+    /// Whether an alert with a decision in force (`decided`) and conflicting decisions
+    /// (`conflicted`) is listed: a conflict keeps an alert open.
+    pub fn keeps(self, decided: bool, conflicted: bool) -> bool {
+        match self {
+            AlertFilter::Open => !decided || conflicted,
+            AlertFilter::Decided => decided && !conflicted,
+            AlertFilter::All => true,
+        }
+    }
+}
+
 impl std::str::FromStr for AlertFilter {
     type Err = NodeError;
     fn from_str(s: &str) -> Result<AlertFilter, NodeError> {
@@ -424,12 +436,7 @@ impl Node {
         let mut out = Vec::new();
         for id in ids_of_schema(&mut **store, ALERT_SCHEMA)? {
             if let Some(view) = self.alert_view(&mut **store, &mut gate, &id)? {
-                let keep = match filter {
-                    AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
-                    AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
-                    AlertFilter::All => true,
-                };
-                if keep {
+                if filter.keeps(view.decision.is_some(), !view.conflict.is_empty()) {
                     out.push(view);
                 }
             }

@@ -297,12 +297,7 @@ impl Node {
         let mut out = Vec::new();
         for id in ids_of_schema(&mut **store, RISK_ALERT_SCHEMA)? {
             if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)? {
-                let keep = match filter {
-                    AlertFilter::Open => view.decision.is_none() || !view.conflict.is_empty(),
-                    AlertFilter::Decided => view.decision.is_some() && view.conflict.is_empty(),
-                    AlertFilter::All => true,
-                };
-                if keep {
+                if filter.keeps(view.decision.is_some(), !view.conflict.is_empty()) {
                     out.push(view);
                 }
             }

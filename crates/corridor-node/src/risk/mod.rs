@@ -296,10 +296,10 @@ impl Node {
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
         for id in ids_of_schema(&mut **store, RISK_ALERT_SCHEMA)? {
-            if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)? {
-                if filter.keeps(view.decision.is_some(), !view.conflict.is_empty()) {
-                    out.push(view);
-                }
+            if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)?
+                && filter.keeps(view.decision.is_some(), !view.conflict.is_empty())
+            {
+                out.push(view);
             }
         }
         out.sort_by(|a, b| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));

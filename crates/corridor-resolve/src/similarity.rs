@@ -18,6 +18,39 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
+/// Whether `a` and `b` are at most one edit apart: one character changed, added or dropped, or
+/// two neighbours swapped (Damerau–Levenshtein distance ≤ 1, found in one pass rather than by
+/// filling the distance matrix).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one(a.as_bytes(), b.as_bytes());
+    }
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    within_one(&x, &y)
+}
+
+fn within_one<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    // The first difference, then the rest must match after one edit there.
+    let Some(i) = short.iter().zip(long).position(|(p, q)| p != q) else {
+        return true; // equal, or one added at the end
+    };
+    if short.len() == long.len() {
+        // Changed at i, or i and i + 1 swapped.
+        short[i + 1..] == long[i + 1..]
+            || (i + 1 < short.len()
+                && short[i] == long[i + 1]
+                && short[i + 1] == long[i]
+                && short[i + 2..] == long[i + 2..])
+    } else {
+        // Added at i in the longer one.
+        short[i..] == long[i + 1..]
+    }
+}
+
 /// Jaro similarity of two ASCII strings of at most 64 bytes.
 fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     let (la, lb) = (a.len(), b.len());
@@ -64,7 +97,47 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::jaro_winkler;
+    use super::{jaro_winkler, within_one_edit};
+
+    #[test]
+    fn within_one_edit_is_damerau_levenshtein_at_most_one() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let word = |n: u64, len: usize| -> String {
+            (0..len)
+                .map(|i| (b'a' + ((n >> (2 * i)) % 3) as u8) as char)
+                .collect()
+        };
+        for _ in 0..50_000 {
+            let (r1, r2) = (next(), next());
+            let a = word(r1, (r1 % 7) as usize);
+            let b = word(r2, (r2 % 7) as usize);
+            assert_eq!(
+                within_one_edit(&a, &b),
+                strsim::damerau_levenshtein(&a, &b) <= 1,
+                "{a} / {b}"
+            );
+        }
+        for (a, b) in [
+            ("N0123", "N0132"),
+            ("ab", "ba"),
+            ("", "x"),
+            ("", ""),
+            ("ÉÈ", "ÈÉ"),
+            ("abc", "abcde"),
+        ] {
+            assert_eq!(
+                within_one_edit(a, b),
+                strsim::damerau_levenshtein(a, b) <= 1,
+                "{a} / {b}"
+            );
+        }
+    }
 
     #[test]
     fn it_is_strsims_figure_to_the_last_bit() {

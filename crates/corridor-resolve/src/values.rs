@@ -155,7 +155,7 @@ pub fn compare_identifiers(a: &str, b: &str) -> usize {
         return 1;
     }
     let (fa, fb) = (ocr_fold(a), ocr_fold(b));
-    if fa == fb || strsim::damerau_levenshtein(&fa, &fb) <= 1 {
+    if fa == fb || crate::similarity::within_one_edit(&fa, &fb) {
         return 2;
     }
     3

@@ -35,7 +35,7 @@ use crate::views::Gate;
 use crate::{Node, NodeError};
 
 pub use alerts::{AlertFilter, AlertView, Decision, DecisionRecord};
-pub(crate) use alerts::{ids_of_schema, settle as alerts_settle};
+pub(crate) use alerts::{Queued, ids_of_schema, settle as alerts_settle};
 pub use crossings::{CrossingInput, CrossingResult, PointView};
 
 /// The mapping of a CSV watchlist in the screening shape (`id,name,birth_date,nationality,

@@ -99,24 +99,28 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
 mod tests {
     use super::{jaro_winkler, within_one_edit};
 
-    #[test]
-    fn within_one_edit_is_damerau_levenshtein_at_most_one() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+    /// Pairs of random words over the first `letters` letters, each at most `max_len` long:
+    /// from a small alphabet, repeats and transpositions are likely.
+    fn word_pairs(seed: u64, letters: u64, max_len: u64, n: usize) -> Vec<(String, String)> {
+        let mut state = seed;
         let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
         };
-        let word = |n: u64, len: usize| -> String {
-            (0..len)
-                .map(|i| (b'a' + ((n >> (2 * i)) % 3) as u8) as char)
+        let bits = 64 - letters.leading_zeros() as u64;
+        let word = |r: u64| -> String {
+            (0..r % (max_len + 1))
+                .map(|i| (b'a' + ((r >> (bits * i)) % letters) as u8) as char)
                 .collect()
         };
-        for _ in 0..50_000 {
-            let (r1, r2) = (next(), next());
-            let a = word(r1, (r1 % 7) as usize);
-            let b = word(r2, (r2 % 7) as usize);
+        (0..n).map(|_| (word(next()), word(next()))).collect()
+    }
+
+    #[test]
+    fn within_one_edit_is_damerau_levenshtein_at_most_one() {
+        for (a, b) in word_pairs(0x2545_f491_4f6c_dd1d, 3, 6, 50_000) {
             assert_eq!(
                 within_one_edit(&a, &b),
                 strsim::damerau_levenshtein(&a, &b) <= 1,
@@ -143,22 +147,7 @@ mod tests {
     fn it_is_strsims_figure_to_the_last_bit() {
         // Every pair from a small alphabet (repeats and transpositions likely), at lengths up to
         // 12, and the long, empty and non-ASCII cases that take strsim's path.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let word = |n: u64, len: usize| -> String {
-            (0..len)
-                .map(|i| (b'a' + ((n >> (3 * i)) % 5) as u8) as char)
-                .collect()
-        };
-        for _ in 0..20_000 {
-            let (r1, r2) = (next(), next());
-            let a = word(r1, (r1 % 13) as usize);
-            let b = word(r2, (r2 % 13) as usize);
+        for (a, b) in word_pairs(0x9e37_79b9_7f4a_7c15, 5, 12, 20_000) {
             assert_eq!(
                 jaro_winkler(&a, &b).to_bits(),
                 strsim::jaro_winkler(&a, &b).to_bits(),

@@ -206,6 +206,30 @@ pub enum AlertFilter {
     All,
 }
 
+/// What a queue orders and filters an alert by.
+pub(crate) struct Queued {
+    pub id: String,
+    pub raised_at: String,
+    pub decided: bool,
+    pub conflicted: bool,
+}
+
+impl Queued {
+    pub(crate) fn of(
+        id: &str,
+        raised_at: &str,
+        decision: &Option<DecisionRecord>,
+        conflict: &[DecisionRecord],
+    ) -> Queued {
+        Queued {
+            id: id.to_string(),
+            raised_at: raised_at.to_string(),
+            decided: decision.is_some(),
+            conflicted: !conflict.is_empty(),
+        }
+    }
+}
+
 impl AlertFilter {
     /// Whether an alert with a decision in force (`decided`) and conflicting decisions
     /// (`conflicted`) is listed: a conflict keeps an alert open.
@@ -431,27 +455,59 @@ impl Node {
         {
             self.require(subject, Action::Assist)?;
         }
+        self.alert_queue(
+            subject,
+            ALERT_SCHEMA,
+            "screening alerts",
+            filter,
+            limit,
+            |node, store, gate, id| {
+                let view = node.alert_view(store, gate, id)?;
+                Ok(view.map(|v| {
+                    let key = Queued::of(&v.id, &v.raised_at, &v.decision, &v.conflict);
+                    (key, v)
+                }))
+            },
+        )
+    }
+
+    /// An alert queue: every entity of `schema` the caller may see as `view` makes it, kept by
+    /// `filter`, newest first, at most `limit`; the read is audited as `what`.
+    pub(crate) fn alert_queue<V>(
+        &self,
+        subject: &Subject,
+        schema: &str,
+        what: &str,
+        filter: AlertFilter,
+        limit: usize,
+        view: impl Fn(
+            &Node,
+            &mut dyn Store,
+            &mut Gate<'_>,
+            &str,
+        ) -> Result<Option<(Queued, V)>, NodeError>,
+    ) -> Result<Vec<V>, NodeError> {
         let mut store = self.store();
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
-        for id in ids_of_schema(&mut **store, ALERT_SCHEMA)? {
-            if let Some(view) = self.alert_view(&mut **store, &mut gate, &id)?
-                && filter.keeps(view.decision.is_some(), !view.conflict.is_empty())
+        for id in ids_of_schema(&mut **store, schema)? {
+            if let Some((key, v)) = view(self, &mut **store, &mut gate, &id)?
+                && filter.keeps(key.decided, key.conflicted)
             {
-                out.push(view);
+                out.push((key, v));
             }
         }
-        out.sort_by(|a, b| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));
+        out.sort_by(|(a, _), (b, _)| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));
         out.truncate(limit.clamp(1, 1000));
         self.audit(
             &mut **store,
             &subject.username,
             "read",
-            "screening alerts",
+            what,
             subject.reason.as_deref(),
             &format!("allowed: {} alerts", out.len()),
         )?;
-        Ok(out)
+        Ok(out.into_iter().map(|(_, v)| v).collect())
     }
 
     pub(crate) fn alert_view(

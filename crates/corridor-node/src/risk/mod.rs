@@ -26,7 +26,7 @@ use corridor_risk::{Hit, HitKind, RuleSet};
 use corridor_store::Store;
 use serde::Serialize;
 
-use crate::border::{AlertFilter, Decision, DecisionRecord, ids_of_schema};
+use crate::border::{AlertFilter, Decision, DecisionRecord, Queued};
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
@@ -292,27 +292,20 @@ impl Node {
         if self.require(subject, Action::DecideAlerts).is_err() {
             self.require(subject, Action::Assist)?;
         }
-        let mut store = self.store();
-        let mut gate = Gate::new(&self.policy, subject, Action::Read);
-        let mut out = Vec::new();
-        for id in ids_of_schema(&mut **store, RISK_ALERT_SCHEMA)? {
-            if let Some(view) = self.risk_alert_view(&mut **store, &mut gate, &id)?
-                && filter.keeps(view.decision.is_some(), !view.conflict.is_empty())
-            {
-                out.push(view);
-            }
-        }
-        out.sort_by(|a, b| b.raised_at.cmp(&a.raised_at).then_with(|| a.id.cmp(&b.id)));
-        out.truncate(limit.clamp(1, 1000));
-        self.audit(
-            &mut **store,
-            &subject.username,
-            "read",
+        self.alert_queue(
+            subject,
+            RISK_ALERT_SCHEMA,
             "risk alerts",
-            subject.reason.as_deref(),
-            &format!("allowed: {} alerts", out.len()),
-        )?;
-        Ok(out)
+            filter,
+            limit,
+            |node, store, gate, id| {
+                let view = node.risk_alert_view(store, gate, id)?;
+                Ok(view.map(|v| {
+                    let key = Queued::of(&v.id, &v.raised_at, &v.decision, &v.conflict);
+                    (key, v)
+                }))
+            },
+        )
     }
 
     fn risk_alert_view(

@@ -225,26 +225,37 @@ enum Truth {
 }
 
 fn read_truth(dir: &Path) -> Result<HashMap<String, Truth>, NodeError> {
-    let read = |name: &str| -> Result<Vec<Vec<String>>, NodeError> {
+    // The simulator's truth tables (crates/corridor-sim/OUTPUT.md), each checked by its header
+    // so that a wrong file is named rather than read as the wrong columns.
+    let read = |name: &str, header: &str| -> Result<Vec<Vec<String>>, NodeError> {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| NodeError::Invalid(format!("{}: {e}", path.display())))?;
-        Ok(text
-            .lines()
-            .skip(1)
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or("");
+        if first.trim_end() != header {
+            return Err(NodeError::Invalid(format!(
+                "{}: line 1: expected the header {header:?}, found {:?}: not a simulator truth table",
+                path.display(),
+                first.chars().take(80).collect::<String>()
+            )));
+        }
+        Ok(lines
             .map(|l| l.split(',').map(str::to_string).collect())
             .collect())
     };
-    let perpetrators: HashSet<String> = read("networks.csv")?
-        .into_iter()
-        .filter_map(|r| r.first().cloned())
-        .collect();
-    let smuggled: HashSet<String> = read("groups.csv")?
-        .into_iter()
-        .filter_map(|r| r.first().cloned())
-        .collect();
+    let perpetrators: HashSet<String> =
+        read("networks.csv", "person_id,network_id,role,corridor,scope")?
+            .into_iter()
+            .filter_map(|r| r.first().cloned())
+            .collect();
+    let smuggled: HashSet<String> =
+        read("groups.csv", "person_id,group_id,corridor,outcome,attempts")?
+            .into_iter()
+            .filter_map(|r| r.first().cloned())
+            .collect();
     let mut out = HashMap::new();
-    for r in read("records.csv")? {
+    for r in read("records.csv", "record_id,dataset,true_id,kind")? {
         let (Some(record), Some(true_id)) = (r.first(), r.get(2)) else {
             continue;
         };
@@ -398,12 +409,12 @@ impl Node {
         truth_dir: &Path,
     ) -> Result<Backtest, NodeError> {
         self.require(subject, Action::ManageRisk)?;
-        let truth = read_truth(truth_dir)?;
         let mut store = self.store();
         let rules = match change {
             Some(id) => Some(self.rules_of_change(&mut **store, id)?),
             None => None,
         };
+        let truth = read_truth(truth_dir)?;
         let in_force = self.risk_rules_in(&mut **store)?;
         let rules_used = rules.as_ref().unwrap_or(&in_force);
         let (evaluated, micros) =

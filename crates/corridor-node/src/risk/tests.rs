@@ -541,6 +541,25 @@ fn backtest_and_disparity_count_what_the_truth_and_the_reviews_say() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("networks.csv"), "{err}");
+    // A file that is not a truth table is named, not read as the wrong columns.
+    let wrong = dir.path().join("wrong");
+    std::fs::create_dir_all(&wrong).unwrap();
+    for f in ["records.csv", "networks.csv", "groups.csv"] {
+        std::fs::copy(truth.join(f), wrong.join(f)).unwrap();
+    }
+    std::fs::write(wrong.join("groups.csv"), "id,name\nx,y\n").unwrap();
+    let err = node
+        .risk_backtest(&analyst, None, &wrong)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("groups.csv: line 1: expected the header"),
+        "{err}"
+    );
+    assert!(matches!(
+        node.risk_backtest(&analyst, Some("risk-change-nope"), &truth),
+        Err(NodeError::NotFound(_))
+    ));
     assert!(matches!(
         node.risk_backtest(&subject("border_officer"), None, &truth),
         Err(NodeError::Forbidden(_))

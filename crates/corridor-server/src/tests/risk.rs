@@ -49,6 +49,38 @@ fn risk_hits_come_with_the_crossing_and_go_where_their_kind_says() {
     analyst
         .get(&s, "/api/v1/risk/alerts?status=sideways", None)
         .problem(422, "invalid");
+    // Bad decisions are refused by what is wrong; an alert the caller cannot see is not found.
+    analyst
+        .send(
+            &s,
+            "POST",
+            "/api/v1/risk/alerts/risk-x/decision",
+            &json!({"decision": "maybe", "note": "not sure"}),
+        )
+        .problem(422, "invalid");
+    analyst
+        .send(
+            &s,
+            "POST",
+            "/api/v1/risk/alerts/risk-x/decision",
+            &json!({"decision": "true_match"}),
+        )
+        .problem(422, "invalid");
+    let hidden = format!(
+        "/api/v1/risk/alerts/{}/decision",
+        hit["alert_id"].as_str().unwrap()
+    );
+    analyst
+        .send(
+            &s,
+            "POST",
+            &hidden,
+            &json!({"decision": "false_positive", "note": "not for me to read"}),
+        )
+        .problem(404, "not_found");
+    analyst
+        .get(&s, "/api/v1/risk/backtest?change=risk-change-nope", None)
+        .problem(404, "not_found");
     login(&s, "researcher")
         .get(&s, "/api/v1/risk/alerts", None)
         .problem(403, "forbidden");

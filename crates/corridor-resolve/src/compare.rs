@@ -114,17 +114,37 @@ fn compare_names(a: &Name, b: &Name, explain: bool) -> (usize, String) {
     } else {
         String::new()
     };
-    let shorter = a.parts.len().min(b.parts.len());
-    let same_count = a.parts.len() == b.parts.len();
+    let level = name_level(
+        a.parts.len(),
+        b.parts.len(),
+        &aligned,
+        a.compact == b.compact,
+    );
+    (level, text)
+}
+
+/// The level of two names of `a_len` and `b_len` parts from their aligned parts, and whether
+/// they are the same written together (`compact_equal`).
+pub(crate) fn name_level(
+    a_len: usize,
+    b_len: usize,
+    aligned: &[(usize, usize, names::PartMatch)],
+    compact_equal: bool,
+) -> usize {
+    if a_len == 0 || b_len == 0 {
+        return 0;
+    }
+    let shorter = a_len.min(b_len);
+    let same_count = a_len == b_len;
     let at_least = |s: f64| aligned.iter().filter(|(_, _, m)| m.score() >= s).count();
     let exact = same_count
         && aligned.len() == shorter
         && aligned
             .iter()
             .all(|(_, _, m)| *m == names::PartMatch::Exact);
-    let level = if exact {
+    if exact {
         1
-    } else if (same_count && at_least(0.95) == shorter) || a.compact == b.compact {
+    } else if (same_count && at_least(0.95) == shorter) || compact_equal {
         2
     } else if same_count && at_least(0.89) == shorter {
         3
@@ -136,8 +156,7 @@ fn compare_names(a: &Name, b: &Name, explain: bool) -> (usize, String) {
         6
     } else {
         7
-    };
-    (level, text)
+    }
 }
 
 /// A part as shown in an explanation: its Latin form, and where it came from another script.

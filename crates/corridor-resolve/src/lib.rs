@@ -36,6 +36,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+/// A hash map with a fast hash for keys the engine makes itself (patterns, numbers).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use settings::{Kind, Settings};
 
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +159,7 @@ pub fn resolve_with(
         .flat_map(|(a, b)| [a.as_str(), b.as_str()])
         .collect();
     let (mut records, members) = collapse(&mut all, &judged);
-    records.name_ids = number_names(settings, &records.fields);
+    records.columns = columns(settings, &records.fields);
     records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let n = records.fields.len();
     progress(&format!(
@@ -203,6 +206,7 @@ pub fn resolve_with(
         .map(|(a, b)| levels_of(settings, &records, *a, *b))
         .collect();
     let u = model::estimate_u(&level_counts, &u_patterns);
+    progress(&format!("u estimated from {} random pairs", sample.len()));
 
     // Agreement patterns of every candidate pair.
     // Patterns packed four bits per comparison: a pair costs eight bytes, not a vector.
@@ -217,10 +221,29 @@ pub fn resolve_with(
                 .collect()
         })
         .collect();
-    let mut packed_counts: HashMap<u64, u64> = HashMap::new();
-    for p in pair_patterns.iter().flatten() {
-        *packed_counts.entry(*p).or_default() += 1;
-    }
+    progress(&format!(
+        "compared: {} candidate pairs, field by field",
+        blocking.pairs
+    ));
+    // How many pairs have each pattern, by the first rule that produced them (the prior below
+    // judges each within that rule's pass). A few thousand patterns among millions of pairs.
+    let by_pass: FastMap<(u64, usize), u64> = pair_patterns
+        .par_iter()
+        .zip(&blocking.rules)
+        .fold(FastMap::default, |mut counts, (codes, masks)| {
+            for (code, mask) in codes.iter().zip(masks) {
+                *counts
+                    .entry((*code, mask.trailing_zeros() as usize))
+                    .or_default() += 1;
+            }
+            counts
+        })
+        .reduce(FastMap::default, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
     let comparisons = settings.comparisons.len();
 
     // Judgements name records; the model works on their distinct representatives.
@@ -325,14 +348,6 @@ pub fn resolve_with(
     // The prior over all pairs, as u is measured over all pairs: the expected number of
     // matches among the candidates (each judged within the pass of the first rule that
     // produced it, where its blocked comparisons say nothing) over the number of all pairs.
-    let mut by_pass: HashMap<(u64, usize), u64> = HashMap::new();
-    for (codes, masks) in pair_patterns.iter().zip(&blocking.rules) {
-        for (code, mask) in codes.iter().zip(masks) {
-            *by_pass
-                .entry((*code, mask.trailing_zeros() as usize))
-                .or_default() += 1;
-        }
-    }
     let expected_matches: f64 = by_pass
         .iter()
         .map(|((code, r), count)| {
@@ -384,23 +399,44 @@ pub fn resolve_with(
         parameters
     };
 
-    // Score every candidate pair.
+    // Score every candidate pair: each pattern's bits once, then per pair only the
+    // term-frequency adjustments its pattern calls for.
     let tf = term_frequencies(settings, &records.fields);
+    let frequencies = record_frequencies(settings, &records.fields, &tf);
     let prior = parameters.prior_bits();
     let review_bits = logit_bits(settings.thresholds.review);
     let keep_bits = logit_bits(0.02).min(review_bits);
-    let base_bits: HashMap<u64, f64> = packed_counts
+    let base_bits: FastMap<u64, (f64, u16)> = by_pass
         .keys()
-        .map(|p| {
+        .map(|(p, _)| {
             let levels = unpack(*p, comparisons);
-            let bits: f64 = levels
-                .iter()
-                .enumerate()
-                .map(|(c, l)| parameters.bits(c, *l as usize))
-                .sum();
-            (*p, prior + bits)
+            let mut bits = prior;
+            let mut adjusted = 0u16;
+            for (c, l) in levels.iter().enumerate() {
+                bits += parameters.bits(c, *l as usize);
+                if tf_applies(settings, c, *l as usize) {
+                    adjusted |= 1 << c;
+                }
+            }
+            (*p, (bits, adjusted))
         })
         .collect();
+    let pair_bits = |p: u64, i: usize, j: usize| -> f64 {
+        let (mut bits, mut adjusted) = base_bits[&p];
+        while adjusted != 0 {
+            let c = adjusted.trailing_zeros() as usize;
+            adjusted &= adjusted - 1;
+            let level = ((p >> (4 * c)) & 0xf) as usize;
+            bits += frequency_bits(
+                &parameters,
+                c,
+                level,
+                frequencies[i * comparisons + c],
+                frequencies[j * comparisons + c],
+            );
+        }
+        bits
+    };
     let scored: Vec<Vec<(u32, f64)>> = pair_patterns
         .par_iter()
         .enumerate()
@@ -408,21 +444,7 @@ pub fn resolve_with(
             patterns
                 .iter()
                 .zip(&blocking.candidates[i])
-                .map(|(p, &j)| {
-                    let mut bits = base_bits[p];
-                    for (c, l) in unpack(*p, comparisons).iter().enumerate() {
-                        bits += tf_bits(
-                            settings,
-                            &parameters,
-                            &tf,
-                            c,
-                            *l as usize,
-                            &records.fields[i][c],
-                            &records.fields[j as usize][c],
-                        );
-                    }
-                    (j, bits)
-                })
+                .map(|(p, &j)| (j, pair_bits(*p, i, j as usize)))
                 .filter(|(_, bits)| *bits >= keep_bits)
                 .collect()
         })

@@ -26,6 +26,23 @@ pub struct Part {
     pub variant: Option<&'static str>,
     /// Whether the written form was in a non-Latin script.
     pub transliterated: bool,
+    /// Hashes of `latin` and `skeleton` ([`text_key`]): parts are compared millions of times,
+    /// and unequal hashes settle most comparisons without reading the text.
+    pub latin_key: u64,
+    pub skeleton_key: u64,
+}
+
+/// A 64-bit FNV-1a hash of a part's text.
+pub fn text_key(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Part {
+    pub fn same_latin(&self, other: &Part) -> bool {
+        self.latin_key == other.latin_key && self.latin == other.latin
+    }
 }
 
 /// A whole name, prepared.
@@ -205,6 +222,8 @@ pub fn prepare(raw: &str) -> Name {
             let variant = VARIANTS.get(piece.as_str()).copied();
             parts.push(Part {
                 written: token.to_string(),
+                latin_key: text_key(&piece),
+                skeleton_key: text_key(&skeleton),
                 latin: piece,
                 skeleton,
                 variant,
@@ -296,13 +315,13 @@ impl PartMatch {
 }
 
 pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
-    if a.latin == b.latin {
+    if a.same_latin(b) {
         return Some(PartMatch::Exact);
     }
     if a.variant.is_some() && a.variant == b.variant {
         return Some(PartMatch::Variant);
     }
-    if a.skeleton.len() >= 2 && a.skeleton == b.skeleton {
+    if a.skeleton.len() >= 2 && a.skeleton_key == b.skeleton_key && a.skeleton == b.skeleton {
         return Some(PartMatch::Skeleton);
     }
     if (a.latin.len() == 1 && b.latin.starts_with(&a.latin))
@@ -322,23 +341,49 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
 
 /// The best one-to-one pairing of parts (greedy on the strongest pairs; names have few parts).
 pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
-    let mut candidates = Vec::with_capacity(a.parts.len() * b.parts.len());
-    for (i, pa) in a.parts.iter().enumerate() {
-        for (j, pb) in b.parts.iter().enumerate() {
-            if let Some(m) = compare_parts(pa, pb) {
-                candidates.push((i, j, m));
-            }
-        }
-    }
-    candidates.sort_unstable_by(|x, y| {
-        y.2.score()
-            .total_cmp(&x.2.score())
-            .then((x.0, x.1).cmp(&(y.0, y.1)))
-    });
-    let mut out = Vec::with_capacity(a.parts.len().min(b.parts.len()));
-    if a.parts.len() <= 128 && b.parts.len() <= 128 {
+    align_by(
+        a.parts.len(),
+        b.parts.len(),
+        |i, j| a.parts[i].same_latin(&b.parts[j]),
+        |i, j| compare_parts(&a.parts[i], &b.parts[j]),
+    )
+}
+
+/// [`align`] over parts known by position: `same(i, j)` says whether part `i` of the one and
+/// `j` of the other are written alike in Latin, `compare(i, j)` how alike they are otherwise.
+/// The resolution engine aligns parts by number this way, without reading the parts' text.
+pub fn align_by(
+    a_len: usize,
+    b_len: usize,
+    same: impl Fn(usize, usize) -> bool,
+    mut compare: impl FnMut(usize, usize) -> Option<PartMatch>,
+) -> Vec<(usize, usize, PartMatch)> {
+    let mut out = Vec::with_capacity(a_len.min(b_len));
+    if a_len <= 128 && b_len <= 128 {
         // Bit sets on the stack: names have a handful of parts, and this runs for every pair.
         let (mut used_a, mut used_b) = (0u128, 0u128);
+        // Equal parts first, in order: nothing scores higher, so the greedy pairing takes them
+        // before anything else, and the pairs they rule out need not be compared at all (the
+        // parts of most candidate pairs are mostly equal).
+        for i in 0..a_len {
+            for j in 0..b_len {
+                if used_b & (1 << j) == 0 && same(i, j) {
+                    used_a |= 1 << i;
+                    used_b |= 1 << j;
+                    out.push((i, j, PartMatch::Exact));
+                    break;
+                }
+            }
+        }
+        let mut candidates = Vec::new();
+        for i in (0..a_len).filter(|i| used_a & (1 << i) == 0) {
+            for j in (0..b_len).filter(|j| used_b & (1 << j) == 0) {
+                if let Some(m) = compare(i, j) {
+                    candidates.push((i, j, m));
+                }
+            }
+        }
+        sort_strongest_first(&mut candidates);
         for (i, j, m) in candidates {
             if used_a & (1 << i) == 0 && used_b & (1 << j) == 0 {
                 used_a |= 1 << i;
@@ -348,8 +393,17 @@ pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
         }
         return out;
     }
-    let mut used_a = vec![false; a.parts.len()];
-    let mut used_b = vec![false; b.parts.len()];
+    let mut candidates = Vec::with_capacity(a_len * b_len);
+    for i in 0..a_len {
+        for j in 0..b_len {
+            if let Some(m) = compare(i, j) {
+                candidates.push((i, j, m));
+            }
+        }
+    }
+    sort_strongest_first(&mut candidates);
+    let mut used_a = vec![false; a_len];
+    let mut used_b = vec![false; b_len];
     for (i, j, m) in candidates {
         if !used_a[i] && !used_b[j] {
             used_a[i] = true;
@@ -358,6 +412,15 @@ pub fn align(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
         }
     }
     out
+}
+
+/// Strongest match first, ties in order of the parts.
+fn sort_strongest_first(candidates: &mut [(usize, usize, PartMatch)]) {
+    candidates.sort_unstable_by(|x, y| {
+        y.2.score()
+            .total_cmp(&x.2.score())
+            .then((x.0, x.1).cmp(&(y.0, y.1)))
+    });
 }
 
 #[cfg(test)]
@@ -399,6 +462,54 @@ mod tests {
                 aligned.iter().all(|(_, _, m)| m.score() >= 0.89),
                 "{a} / {b}: {aligned:?}"
             );
+        }
+    }
+
+    /// Every pair of parts compared, then paired greedily: what `align` must agree with.
+    fn align_by_every_pair(a: &Name, b: &Name) -> Vec<(usize, usize, PartMatch)> {
+        let mut candidates = Vec::new();
+        for (i, pa) in a.parts.iter().enumerate() {
+            for (j, pb) in b.parts.iter().enumerate() {
+                if let Some(m) = compare_parts(pa, pb) {
+                    candidates.push((i, j, m));
+                }
+            }
+        }
+        sort_strongest_first(&mut candidates);
+        let (mut used_a, mut used_b) = (vec![false; a.parts.len()], vec![false; b.parts.len()]);
+        let mut out = Vec::new();
+        for (i, j, m) in candidates {
+            if !used_a[i] && !used_b[j] {
+                (used_a[i], used_b[j]) = (true, true);
+                out.push((i, j, m));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn aligning_equal_parts_first_changes_nothing() {
+        let pool = [
+            "mohammed", "muhammad", "mhd", "ali", "aly", "hassan", "hussein", "abdul", "rahman",
+            "m", "a", "ivanov", "ivanova", "محمد", "علي", "sayed", "said",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..20_000 {
+            let mut name = || {
+                let parts = 1 + next(4);
+                (0..parts)
+                    .map(|_| pool[next(pool.len())])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let (x, y) = (prepare(&name()), prepare(&name()));
+            assert_eq!(align(&x, &y), align_by_every_pair(&x, &y), "{x:?} / {y:?}");
         }
     }
 

@@ -4,15 +4,14 @@
 
 use std::collections::HashMap;
 
-use crate::{MAX_VALUE_CHARS, ResolveError, Settings, Table, compare, settings::Kind};
+use crate::{MAX_VALUE_CHARS, ResolveError, Settings, Table, compare, names, settings::Kind};
 
 pub(crate) struct Records {
     pub(crate) ids: Vec<String>,
     pub(crate) source: Vec<u8>,
     pub(crate) fields: Vec<Vec<compare::Prepared>>,
-    /// Per record and comparison, a number for the name written there (`u32::MAX` for other
-    /// kinds): names repeat, so their comparisons are remembered by these numbers.
-    pub(crate) name_ids: Vec<Vec<u32>>,
+    /// Per comparison, its values laid out for the pair loop ([`columns`]).
+    pub(crate) columns: Vec<Column>,
     /// This run's number: name numbers mean something only within one run.
     pub(crate) run: u64,
 }
@@ -77,7 +76,7 @@ pub(crate) fn load(settings: &Settings, tables: &[Table]) -> Result<Records, Res
         ids,
         source,
         fields,
-        name_ids: Vec::new(),
+        columns: Vec::new(),
         run: 0,
     })
 }
@@ -124,7 +123,7 @@ pub(crate) fn collapse(
         ids: Vec::new(),
         source: Vec::new(),
         fields: Vec::new(),
-        name_ids: Vec::new(),
+        columns: Vec::new(),
         run: 0,
     };
     let mut members: Vec<Vec<u32>> = Vec::new();
@@ -186,15 +185,17 @@ pub(crate) fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Levels of name comparisons by (comparison, name number, name number).
-pub(crate) type NameLevels = HashMap<(u8, u32, u32), u8, foldhash::fast::RandomState>;
-
 thread_local! {
-    /// Name comparisons already made on this thread, by (comparison, name, name), and the
-    /// run they belong to: worker threads outlive runs, and another run numbers names anew.
-    static NAME_LEVELS: std::cell::RefCell<(u64, NameLevels)> =
-        std::cell::RefCell::new((0, NameLevels::default()));
+    /// Parts already compared on this thread, by (part number, part number), and the run they
+    /// belong to: worker threads outlive runs, and another run numbers parts anew.
+    static PART_MATCHES: std::cell::RefCell<(u64, PartMatches)> =
+        std::cell::RefCell::new((0, PartMatches::default()));
 }
+
+type PartMatches = crate::FastMap<(u32, u32), Option<names::PartMatch>>;
+
+/// Part pairs remembered per thread, at most: a few hundred megabytes at worst.
+const MAX_REMEMBERED_PART_PAIRS: usize = 2_000_000;
 
 pub(crate) fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<u8> {
     (0..settings.comparisons.len())
@@ -210,58 +211,216 @@ pub(crate) fn packed_levels_of(settings: &Settings, records: &Records, i: usize,
     })
 }
 
-/// The level of comparison `c` for records `i` and `j`; name comparisons are remembered per
-/// pair of distinct names.
-fn level_of(settings: &Settings, records: &Records, i: usize, j: usize, c: usize) -> u8 {
-    let (a, b) = (&records.fields[i], &records.fields[j]);
-    let spec = &settings.comparisons[c];
-    {
-        {
-            let (x, y) = (records.name_ids[i][c], records.name_ids[j][c]);
-            if x == u32::MAX || y == u32::MAX {
-                return compare::compare(spec, &a[c], &b[c], false).0 as u8;
+/// The level of comparison `c` for records `i` and `j`, from the comparison's column.
+pub(crate) fn level_of(settings: &Settings, records: &Records, i: usize, j: usize, c: usize) -> u8 {
+    match &records.columns[c] {
+        Column::Values(values) => {
+            let (x, y) = (values[i], values[j]);
+            if x == 0 || y == 0 {
+                0
+            } else if x == y {
+                1
+            } else {
+                2
             }
-            let key = (c as u8, x.min(y), x.max(y));
-            NAME_LEVELS.with(|cache| {
-                let mut cache = cache.borrow_mut();
-                let (run, cache) = &mut *cache;
-                if *run != records.run {
-                    *run = records.run;
-                    cache.clear();
-                }
-                if let Some(level) = cache.get(&key) {
-                    return *level;
-                }
-                if cache.len() > 4_000_000 {
-                    cache.clear();
-                }
-                let level = compare::compare(spec, &a[c], &b[c], false).0 as u8;
-                cache.insert(key, level);
-                level
-            })
+        }
+        Column::Identifiers {
+            raw,
+            folded,
+            folded_text,
+        } => {
+            let (x, y) = (raw[i], raw[j]);
+            if x == 0 || y == 0 {
+                0
+            } else if x == y {
+                1
+            } else {
+                let (fx, fy) = (folded[i], folded[j]);
+                let close = fx == fy
+                    || crate::similarity::within_one_edit(
+                        &folded_text[fx as usize],
+                        &folded_text[fy as usize],
+                    );
+                if close { 2 } else { 3 }
+            }
+        }
+        Column::Dates(dates) => {
+            crate::values::compare_dates(dates[i].as_ref(), dates[j].as_ref()) as u8
+        }
+        Column::Names(names) => names.level(records.run, i, j),
+        Column::Fields => {
+            let spec = &settings.comparisons[c];
+            compare::compare(spec, &records.fields[i][c], &records.fields[j][c], false).0 as u8
         }
     }
 }
 
-/// Numbers the distinct names of each name comparison.
-pub(crate) fn number_names(
-    settings: &Settings,
-    fields: &[Vec<compare::Prepared>],
-) -> Vec<Vec<u32>> {
-    let mut seen: HashMap<(usize, String), u32> = HashMap::new();
-    fields
-        .iter()
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .map(|(c, f)| match f {
-                    compare::Prepared::Name(_) if settings.comparisons[c].kind == Kind::Name => {
-                        let next = seen.len() as u32;
-                        *seen.entry((c, f.signature())).or_insert(next)
+/// One comparison's values over all records, laid out for the pair loop: it visits ninety
+/// million pairs in random order, and numbers in flat arrays settle most comparisons without
+/// following a pointer to another record's text.
+pub(crate) enum Column {
+    /// Exact comparisons: a number per distinct value, 0 for empty.
+    Values(Vec<u32>),
+    /// Identifiers: a number per distinct value (0 for empty) and per distinct OCR-folded
+    /// value, with the folded texts by number for the one-edit test.
+    Identifiers {
+        raw: Vec<u32>,
+        folded: Vec<u32>,
+        folded_text: Vec<String>,
+    },
+    Dates(Vec<Option<crate::values::Date>>),
+    Names(NameColumn),
+    /// Anything else is compared from the prepared fields.
+    Fields,
+}
+
+/// Names as numbers: each record's parts by number, and the distinct parts once. Names are
+/// aligned by their parts' numbers (equal numbers, equal parts); the text of the few distinct
+/// parts is read only where two differ, and what two parts make of each other is remembered.
+pub(crate) struct NameColumn {
+    /// Per record, where its parts start in `part_numbers` (one more entry than records).
+    starts: Vec<u32>,
+    part_numbers: Vec<u32>,
+    /// Per record, a number for its parts' skeletons written together ([`names::Name::compact`]).
+    compact: Vec<u32>,
+    /// The distinct parts, by number.
+    parts: Vec<names::Part>,
+}
+
+impl NameColumn {
+    fn new(fields: &[Vec<compare::Prepared>], c: usize) -> NameColumn {
+        let mut column = NameColumn {
+            starts: Vec::with_capacity(fields.len() + 1),
+            part_numbers: Vec::new(),
+            compact: Vec::with_capacity(fields.len()),
+            parts: Vec::new(),
+        };
+        let mut part_number: HashMap<&str, u32> = HashMap::new();
+        let mut compact_number: HashMap<&str, u32> = HashMap::new();
+        column.starts.push(0);
+        for row in fields {
+            if let compare::Prepared::Name(name) = &row[c] {
+                for part in &name.parts {
+                    let next = column.parts.len() as u32;
+                    let number = *part_number.entry(part.latin.as_str()).or_insert_with(|| {
+                        column.parts.push(part.clone());
+                        next
+                    });
+                    column.part_numbers.push(number);
+                }
+                let next = compact_number.len() as u32;
+                column
+                    .compact
+                    .push(*compact_number.entry(name.compact.as_str()).or_insert(next));
+            } else {
+                column.compact.push(u32::MAX);
+            }
+            column.starts.push(column.part_numbers.len() as u32);
+        }
+        column
+    }
+
+    fn parts_of(&self, i: usize) -> &[u32] {
+        &self.part_numbers[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The level of records `i` and `j`'s names, as [`compare::compare`] gives it.
+    fn level(&self, run: u64, i: usize, j: usize) -> u8 {
+        let (a, b) = (self.parts_of(i), self.parts_of(j));
+        if a.is_empty() || b.is_empty() {
+            return 0;
+        }
+        let aligned = PART_MATCHES.with(|memory| {
+            let mut memory = memory.borrow_mut();
+            let (memory_run, memory) = &mut *memory;
+            if *memory_run != run {
+                *memory_run = run;
+                memory.clear();
+            }
+            names::align_by(
+                a.len(),
+                b.len(),
+                |x, y| a[x] == b[y],
+                |x, y| {
+                    let key = (a[x], b[y]);
+                    if let Some(found) = memory.get(&key) {
+                        return *found;
                     }
-                    _ => u32::MAX,
-                })
-                .collect()
+                    if memory.len() >= MAX_REMEMBERED_PART_PAIRS {
+                        memory.clear();
+                    }
+                    let found = names::compare_parts(
+                        &self.parts[a[x] as usize],
+                        &self.parts[b[y] as usize],
+                    );
+                    memory.insert(key, found);
+                    found
+                },
+            )
+        });
+        compare::name_level(a.len(), b.len(), &aligned, self.compact[i] == self.compact[j]) as u8
+    }
+}
+
+/// Numbers the values of each comparison (see [`Column`]).
+pub(crate) fn columns(settings: &Settings, fields: &[Vec<compare::Prepared>]) -> Vec<Column> {
+    fn number<'a>(seen: &mut HashMap<&'a str, u32>, value: &'a str) -> u32 {
+        if value.is_empty() {
+            return 0;
+        }
+        let next = seen.len() as u32 + 1;
+        *seen.entry(value).or_insert(next)
+    }
+    settings
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(c, spec)| {
+            fn text_of(row: &[compare::Prepared], c: usize) -> &str {
+                match &row[c] {
+                    compare::Prepared::Text(t) => t.as_str(),
+                    _ => "",
+                }
+            }
+            let text = |row| text_of(row, c);
+            match spec.kind {
+                Kind::Exact => {
+                    let mut seen = HashMap::new();
+                    Column::Values(fields.iter().map(|r| number(&mut seen, text(r))).collect())
+                }
+                Kind::Identifier => {
+                    let mut seen = HashMap::new();
+                    let raw = fields.iter().map(|r| number(&mut seen, text(r))).collect();
+                    let mut folded_seen: HashMap<String, u32> = HashMap::new();
+                    let mut folded_text = vec![String::new()];
+                    let folded = fields
+                        .iter()
+                        .map(|r| {
+                            let f = crate::values::ocr_fold(text(r));
+                            *folded_seen.entry(f).or_insert_with_key(|f| {
+                                folded_text.push(f.clone());
+                                folded_text.len() as u32 - 1
+                            })
+                        })
+                        .collect();
+                    Column::Identifiers {
+                        raw,
+                        folded,
+                        folded_text,
+                    }
+                }
+                Kind::Date => Column::Dates(
+                    fields
+                        .iter()
+                        .map(|r| match &r[c] {
+                            compare::Prepared::Date(d) => *d,
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                Kind::Name => Column::Names(NameColumn::new(fields, c)),
+                Kind::Text => Column::Fields,
+            }
         })
         .collect()
 }

@@ -5,6 +5,13 @@ use std::collections::HashMap;
 
 use crate::{Evidence, Kind, ScoredPair, Settings, compare, model, probability, records::Records};
 
+/// Whether the term-frequency adjustment applies to comparison `c` at `level`: exact (or, for
+/// names, equivalent) agreement on a comparison that uses term frequencies.
+pub(crate) fn tf_applies(settings: &Settings, c: usize, level: usize) -> bool {
+    let spec = &settings.comparisons[c];
+    spec.uses_term_frequency() && (level == 1 || (spec.kind == Kind::Name && level == 2))
+}
+
 /// The term-frequency adjustment of one comparison's exact (or, for names, equivalent)
 /// agreement: common values say less than the average, rare ones more.
 pub(crate) fn tf_bits(
@@ -16,17 +23,53 @@ pub(crate) fn tf_bits(
     a: &compare::Prepared,
     b: &compare::Prepared,
 ) -> f64 {
-    let spec = &settings.comparisons[c];
-    let adjusted = level == 1 || (spec.kind == Kind::Name && level == 2);
-    if !spec.uses_term_frequency() || !adjusted {
+    if !tf_applies(settings, c, level) {
         return 0.0;
     }
-    let freq = |p: &compare::Prepared| p.tf_value().and_then(|v| tf[c].get(&v).copied());
-    let (Some(fa), Some(fb)) = (freq(a), freq(b)) else {
-        return 0.0;
+    let freq = |p: &compare::Prepared| {
+        p.tf_value()
+            .and_then(|v| tf[c].get(&v).copied())
+            .unwrap_or(f64::NAN)
     };
+    frequency_bits(parameters, c, level, freq(a), freq(b))
+}
+
+/// The adjustment from the two values' relative frequencies (NaN for a value not counted:
+/// no adjustment).
+pub(crate) fn frequency_bits(
+    parameters: &model::Parameters,
+    c: usize,
+    level: usize,
+    fa: f64,
+    fb: f64,
+) -> f64 {
+    if fa.is_nan() || fb.is_nan() {
+        return 0.0;
+    }
     let value_u = (fa * fb).sqrt();
     (parameters.u[c][level] / value_u).log2().clamp(-8.0, 8.0)
+}
+
+/// Per record and comparison (`record * comparisons + c`), the relative frequency of its
+/// value, NaN where none is counted: looked up once per record rather than once per pair,
+/// which would build and hash the value's key for every candidate pair.
+pub(crate) fn record_frequencies(
+    settings: &Settings,
+    fields: &[Vec<compare::Prepared>],
+    tf: &[HashMap<String, f64>],
+) -> Vec<f64> {
+    let mut out = Vec::with_capacity(fields.len() * settings.comparisons.len());
+    for row in fields {
+        for (c, spec) in settings.comparisons.iter().enumerate() {
+            let f = if spec.uses_term_frequency() {
+                row[c].tf_value().and_then(|v| tf[c].get(&v).copied())
+            } else {
+                None
+            };
+            out.push(f.unwrap_or(f64::NAN));
+        }
+    }
+    out
 }
 
 pub(crate) fn explain_pair(

@@ -29,6 +29,11 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     within_one(&x, &y)
 }
 
+/// [`within_one_edit`] on bytes (ASCII text already in hand).
+pub(crate) fn within_one_bytes(a: &[u8], b: &[u8]) -> bool {
+    within_one(a, b)
+}
+
 fn within_one<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {

@@ -344,3 +344,51 @@ fn a_number_written_by_many_sources_is_not_a_generic_block() {
     .unwrap();
     assert!(capped.stats.largest_cluster < 40, "{:?}", capped.stats);
 }
+
+/// The pair loop reads values as numbers ([`records::Column`]); every level must be what
+/// comparing the prepared fields gives.
+#[test]
+fn levels_from_columns_are_the_levels_of_the_fields() {
+    let settings = Settings::parse(
+        "columns.yaml",
+        "unique_id: id\ncomparisons:\n  - {name: name, kind: name, columns: [name]}\n  - {name: dob, kind: date, columns: [dob]}\n  - {name: passport, kind: identifier, columns: [passport]}\n  - {name: nationality, kind: exact, columns: [nationality]}\n  - {name: city, kind: text, columns: [city]}\nblocking:\n  - [value:nationality]\n",
+    )
+    .unwrap();
+    let rows = [
+        "1,Mohammed Al-Sayed,1990-04-07,SY0123456,SYR,Aleppo",
+        "2,Muhammad Alsaid,1990-07-04,SYO123456,SYR,Halab",
+        "3,محمد السيد,1990,5Y0I23456,syr,aleppo",
+        "4,Mhd Sayed,,SY012345,,",
+        "5,Abdul Rahman,1975-11-30,ЅY0123456,IRQ,Mosul",
+        "6,Abd al-Rahman Ali,1975-11-30,AB1234567,IRQ,Mosul",
+        "7,,1975-01-01,,IRQ,",
+        "8,Ali Ali Ali,1975-11-03,AB1234576,ERI,Asmara",
+        "9,A. Rahman,1957-11-30,ab 1234567,ERI,asmara",
+        "10,Сергей Иванов,1983-02-02,7700112233,RUS,Moskva",
+        "11,Sergei Ivanov,1983-02-02,77001122333,RUS,Moscow",
+        "12,Yonas Haile Tesfaye,1983-02-20,77OO112233,ERI,Keren",
+    ];
+    let table = table("columns.csv", "id,name,dob,passport,nationality,city", &rows);
+    let mut records = load(&settings, &[table]).unwrap();
+    records.columns = columns(&settings, &records.fields);
+    records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let mut levels_seen = std::collections::HashSet::new();
+    for i in 0..rows.len() {
+        for j in 0..rows.len() {
+            for (c, spec) in settings.comparisons.iter().enumerate() {
+                let expected =
+                    compare::compare(spec, &records.fields[i][c], &records.fields[j][c], false).0;
+                let level = level_of(&settings, &records, i, j, c) as usize;
+                assert_eq!(level, expected, "{} / {}: {}", rows[i], rows[j], spec.name);
+                levels_seen.insert((c, level));
+            }
+        }
+    }
+    // Every kind met several of its levels, so the columns were really exercised.
+    for c in 0..settings.comparisons.len() {
+        assert!(
+            levels_seen.iter().filter(|(k, _)| *k == c).count() >= 3,
+            "comparison {c}: {levels_seen:?}"
+        );
+    }
+}

@@ -151,9 +151,10 @@ pub fn resolve(args: ResolveArgs) -> anyhow::Result<()> {
     };
     let options = corridor_resolve::Options {
         keep_candidates: args.candidates.is_some(),
+        levels_only: args.brief,
     };
     let result =
-        corridor_resolve::resolve_with(&settings, &tables, &judgements, options, &mut progress)?;
+        corridor_resolve::resolve_owned(&settings, tables, &judgements, options, &mut progress)?;
     if let (Some(path), Some(candidates)) = (&args.candidates, &result.candidates) {
         let mut w = std::io::BufWriter::new(
             std::fs::File::create(path)

@@ -127,6 +127,10 @@ const TRAINING_PAIRS: usize = 400_000;
 pub struct Options {
     /// Keep every candidate pair blocking produced (to measure blocking recall).
     pub keep_candidates: bool,
+    /// Leave the words out of each pair's evidence, keeping its levels and bits: for output
+    /// that writes levels only (`corridor resolve --brief`), where a million pairs' alignments
+    /// in words would cost time and memory for nothing.
+    pub levels_only: bool,
 }
 
 /// Runs the whole pipeline. Two tables are linked (pairs across them only); one is deduplicated.
@@ -146,12 +150,45 @@ pub fn resolve_with(
     options: Options,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Resolution, ResolveError> {
+    check_input_count(tables)?;
+    let all = load(settings, tables)?;
+    run(settings, all, tables.len() == 2, judgements, options, progress)
+}
+
+/// [`resolve_with`] on tables it may drop once their records are prepared: a million rows of
+/// text need not stay in memory through the run.
+pub fn resolve_owned(
+    settings: &Settings,
+    tables: Vec<Table>,
+    judgements: &Judgements,
+    options: Options,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Resolution, ResolveError> {
+    check_input_count(&tables)?;
+    let all = load(settings, &tables)?;
+    let linking = tables.len() == 2;
+    drop(tables);
+    run(settings, all, linking, judgements, options, progress)
+}
+
+fn check_input_count(tables: &[Table]) -> Result<(), ResolveError> {
     if tables.is_empty() || tables.len() > 2 {
         return Err(ResolveError::Input(
             "give one input to deduplicate or two to link".into(),
         ));
     }
-    let mut all = load(settings, tables)?;
+    Ok(())
+}
+
+/// The pipeline after reading: `linking` pairs records across the two inputs only.
+fn run(
+    settings: &Settings,
+    mut all: Records,
+    linking: bool,
+    judgements: &Judgements,
+    options: Options,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Resolution, ResolveError> {
     // Records judged different from another must stay themselves, whatever they look like.
     let judged: std::collections::HashSet<&str> = judgements
         .different
@@ -187,7 +224,7 @@ pub fn resolve_with(
     // u from random pairs (across inputs when linking).
     let mut rng = model::Rng::new(settings.seed);
     let left: Vec<usize> = (0..n).filter(|i| records.source[*i] == 0).collect();
-    let right: Vec<usize> = if tables.len() == 2 {
+    let right: Vec<usize> = if linking {
         (0..n).filter(|i| records.source[*i] == 1).collect()
     } else {
         left.clone()
@@ -208,30 +245,44 @@ pub fn resolve_with(
     let u = model::estimate_u(&level_counts, &u_patterns);
     progress(&format!("u estimated from {} random pairs", sample.len()));
 
-    // Agreement patterns of every candidate pair.
-    // Patterns packed four bits per comparison: a pair costs eight bytes, not a vector.
-    let pair_patterns: Vec<Vec<u64>> = blocking
+    // Agreement patterns of every candidate pair, packed four bits per comparison, and kept
+    // by number: a few thousand distinct patterns among ninety million pairs, so a pair costs
+    // four bytes. Each worker remembers the numbers it has seen; new ones are numbered under
+    // the lock.
+    let book = std::sync::Mutex::new((FastMap::<u64, u32>::default(), Vec::<u64>::new()));
+    let pair_patterns: Vec<Vec<u32>> = blocking
         .candidates
         .par_iter()
         .enumerate()
-        .map(|(i, cands)| {
+        .map_init(FastMap::<u64, u32>::default, |seen, (i, cands)| {
             cands
                 .iter()
-                .map(|&j| packed_levels_of(settings, &records, i, j as usize))
+                .map(|&j| {
+                    let code = packed_levels_of(settings, &records, i, j as usize);
+                    *seen.entry(code).or_insert_with(|| {
+                        let mut book = book.lock().expect("pattern book");
+                        let (numbers, codes) = &mut *book;
+                        *numbers.entry(code).or_insert_with(|| {
+                            codes.push(code);
+                            codes.len() as u32 - 1
+                        })
+                    })
+                })
                 .collect()
         })
         .collect();
+    let codes: Vec<u64> = book.into_inner().expect("pattern book").1;
     progress(&format!(
         "compared: {} candidate pairs, field by field",
         blocking.pairs
     ));
     // How many pairs have each pattern, by the first rule that produced them (the prior below
     // judges each within that rule's pass). A few thousand patterns among millions of pairs.
-    let by_pass: FastMap<(u64, usize), u64> = pair_patterns
+    let by_pass: FastMap<(u32, usize), u64> = pair_patterns
         .par_iter()
         .zip(&blocking.rules)
-        .fold(FastMap::default, |mut counts, (codes, masks)| {
-            for (code, mask) in codes.iter().zip(masks) {
+        .fold(FastMap::default, |mut counts, (numbers, masks)| {
+            for (code, mask) in numbers.iter().zip(masks) {
                 *counts
                     .entry((*code, mask.trailing_zeros() as usize))
                     .or_default() += 1;
@@ -302,11 +353,13 @@ pub fn resolve_with(
         let stride = produced.div_ceil(TRAINING_PAIRS).max(1);
         let mut patterns: HashMap<Vec<u8>, u64> = HashMap::new();
         let mut seen = 0usize;
-        for (codes, masks) in pair_patterns.iter().zip(&blocking.rules) {
-            for (code, mask) in codes.iter().zip(masks) {
+        for (numbers, masks) in pair_patterns.iter().zip(&blocking.rules) {
+            for (code, mask) in numbers.iter().zip(masks) {
                 if mask & bit != 0 {
                     if seen.is_multiple_of(stride) {
-                        *patterns.entry(unpack(*code, comparisons)).or_default() += 1;
+                        *patterns
+                            .entry(unpack(codes[*code as usize], comparisons))
+                            .or_default() += 1;
                     }
                     seen += 1;
                 }
@@ -353,7 +406,7 @@ pub fn resolve_with(
         .map(|((code, r), count)| {
             let (pass_lambda, excluded) = &pass_lambdas[*r];
             let (mut pm, mut pu) = (*pass_lambda, 1.0 - pass_lambda);
-            for (c, l) in unpack(*code, comparisons).iter().enumerate() {
+            for (c, l) in unpack(codes[*code as usize], comparisons).iter().enumerate() {
                 if *l > 0 && !excluded[c] {
                     pm *= m[c][*l as usize];
                     pu *= u[c][*l as usize];
@@ -362,7 +415,7 @@ pub fn resolve_with(
             pm / (pm + pu) * *count as f64
         })
         .sum();
-    let all_pairs = if tables.len() == 2 {
+    let all_pairs = if linking {
         left.len() as f64 * right.len() as f64
     } else {
         n as f64 * (n as f64 - 1.0) / 2.0
@@ -406,9 +459,9 @@ pub fn resolve_with(
     let prior = parameters.prior_bits();
     let review_bits = logit_bits(settings.thresholds.review);
     let keep_bits = logit_bits(0.02).min(review_bits);
-    let base_bits: FastMap<u64, (f64, u16)> = by_pass
-        .keys()
-        .map(|(p, _)| {
+    let base_bits: Vec<(f64, u16)> = codes
+        .iter()
+        .map(|p| {
             let levels = unpack(*p, comparisons);
             let mut bits = prior;
             let mut adjusted = 0u16;
@@ -418,11 +471,12 @@ pub fn resolve_with(
                     adjusted |= 1 << c;
                 }
             }
-            (*p, (bits, adjusted))
+            (bits, adjusted)
         })
         .collect();
-    let pair_bits = |p: u64, i: usize, j: usize| -> f64 {
-        let (mut bits, mut adjusted) = base_bits[&p];
+    let pair_bits = |number: u32, i: usize, j: usize| -> f64 {
+        let (mut bits, mut adjusted) = base_bits[number as usize];
+        let p = codes[number as usize];
         while adjusted != 0 {
             let c = adjusted.trailing_zeros() as usize;
             adjusted &= adjusted - 1;
@@ -457,8 +511,9 @@ pub fn resolve_with(
     drop(blocking);
     let mut edges = Vec::new();
     let mut pairs = Vec::new();
-    for (i, list) in scored.iter().enumerate() {
-        for &(j, bits) in list {
+    // Each record's list is freed as its edges are made: the two are never whole at once.
+    for (i, list) in scored.into_iter().enumerate() {
+        for (j, bits) in list {
             edges.push(cluster::Edge {
                 a: i as u32,
                 b: j,
@@ -472,7 +527,16 @@ pub fn resolve_with(
     // Explanations for the pairs written out (between representatives; see `record_pairs`).
     let pairs: Vec<ScoredPair> = pairs
         .par_iter()
-        .map(|&(a, b, bits)| explain_pair(settings, &parameters, &tf, &records, a, b, bits))
+        .map(|&pair| {
+            explain_pair(
+                settings,
+                &parameters,
+                &tf,
+                &records,
+                pair,
+                !options.levels_only,
+            )
+        })
         .collect();
     let record_pairs: usize = pairs
         .iter()
@@ -483,8 +547,9 @@ pub fn resolve_with(
             .map(|m| m.len() * (m.len() - 1) / 2)
             .sum::<usize>();
     progress(&format!(
-        "scored: {record_pairs} pairs of records at or above the review threshold ({} between distinct records)",
-        pairs.len()
+        "scored: {record_pairs} pairs of records at or above the review threshold ({} between distinct records; {} pairs weighed in clustering)",
+        pairs.len(),
+        edges.len()
     ));
     // Pairs blocking never compared are scored when a merge depends on them (a sample).
     let mut score = |a: u32, b: u32| -> f64 {

@@ -77,16 +77,16 @@ pub(crate) fn explain_pair(
     parameters: &model::Parameters,
     tf: &[HashMap<String, f64>],
     records: &Records,
-    a: u32,
-    b: u32,
-    bits: f64,
+    (a, b, bits): (u32, u32, f64),
+    in_words: bool,
 ) -> ScoredPair {
-    let (_, evidence) = score_fields(
+    let (_, evidence) = score_fields_as(
         settings,
         parameters,
         tf,
         &records.fields[a as usize],
         &records.fields[b as usize],
+        in_words,
     );
     ScoredPair {
         left: a,
@@ -106,12 +106,24 @@ pub(crate) fn score_fields(
     fa: &[compare::Prepared],
     fb: &[compare::Prepared],
 ) -> (f64, Vec<Evidence>) {
+    score_fields_as(settings, parameters, tf, fa, fb, true)
+}
+
+/// [`score_fields`], with each comparison's detail in words or (`in_words` false) left empty.
+fn score_fields_as(
+    settings: &Settings,
+    parameters: &model::Parameters,
+    tf: &[HashMap<String, f64>],
+    fa: &[compare::Prepared],
+    fb: &[compare::Prepared],
+    in_words: bool,
+) -> (f64, Vec<Evidence>) {
     let evidence: Vec<Evidence> = settings
         .comparisons
         .iter()
         .enumerate()
         .map(|(c, spec)| {
-            let (level, detail) = compare::compare(spec, &fa[c], &fb[c], true);
+            let (level, detail) = compare::compare(spec, &fa[c], &fb[c], in_words);
             let tf_bits = tf_bits(settings, parameters, tf, c, level, &fa[c], &fb[c]);
             Evidence {
                 level,

@@ -68,8 +68,10 @@ pub fn cluster_with(
     } else {
         Vec::new()
     };
-    // Per cluster root: other root → (sum of known bits, number of known pairs).
-    let mut links: Vec<HashMap<u32, (f64, u64)>> = vec![HashMap::new(); n];
+    // Per cluster root: other root → (sum of known bits, number of known pairs). Twelve bytes
+    // an entry: at a million records there are tens of millions; a sum in single precision
+    // is far finer than any threshold it is compared with.
+    let mut links: Vec<crate::FastMap<u32, (f32, u32)>> = vec![crate::FastMap::default(); n];
     // Per cluster root: roots it must never join.
     let mut apart: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &(a, b) in constraints.different {
@@ -86,10 +88,10 @@ pub fn cluster_with(
     for e in &edges {
         let (a, b) = (e.a as usize, e.b as usize);
         let entry = links[a].entry(e.b).or_insert((0.0, 0));
-        entry.0 += e.bits;
+        entry.0 += e.bits as f32;
         entry.1 += 1;
         let entry = links[b].entry(e.a).or_insert((0.0, 0));
-        entry.0 += e.bits;
+        entry.0 += e.bits as f32;
         entry.1 += 1;
     }
     // Judged-same pairs first, then the strongest evidence first.
@@ -119,6 +121,7 @@ pub fn cluster_with(
         }
         if e.bits.is_finite() {
             let (sum, known) = links[ra as usize].get(&rb).copied().unwrap_or((0.0, 0));
+            let (sum, known) = (f64::from(sum), u64::from(known));
             let pairs = size[ra as usize] * size[rb as usize];
             let missing = pairs - known;
             let average = (sum + missing as f64 * unscored_bits) / pairs as f64;

@@ -27,6 +27,7 @@ pub mod similarity;
 pub mod values;
 
 mod records;
+mod rows;
 mod score;
 
 pub(crate) use records::*;
@@ -196,7 +197,7 @@ fn run(
         .flat_map(|(a, b)| [a.as_str(), b.as_str()])
         .collect();
     let (mut records, members) = collapse(&mut all, &judged);
-    records.columns = columns(settings, &records.fields);
+    records.rows = rows::Rows::new(settings, &records.fields);
     records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let n = records.fields.len();
     progress(&format!(
@@ -524,23 +525,9 @@ fn run(
             }
         }
     }
-    // Explanations for the pairs written out (between representatives; see `record_pairs`).
-    let pairs: Vec<ScoredPair> = pairs
-        .par_iter()
-        .map(|&pair| {
-            explain_pair(
-                settings,
-                &parameters,
-                &tf,
-                &records,
-                pair,
-                !options.levels_only,
-            )
-        })
-        .collect();
     let record_pairs: usize = pairs
         .iter()
-        .map(|p| members[p.left as usize].len() * members[p.right as usize].len())
+        .map(|p| members[p.0 as usize].len() * members[p.1 as usize].len())
         .sum::<usize>()
         + members
             .iter()
@@ -584,6 +571,21 @@ fn run(
         },
         Some(&mut score),
     );
+    // Explanations for the pairs written out (between representatives; see `record_pairs`),
+    // once clustering has let go of its memory.
+    let pairs: Vec<ScoredPair> = pairs
+        .par_iter()
+        .map(|&pair| {
+            explain_pair(
+                settings,
+                &parameters,
+                &tf,
+                &records,
+                pair,
+                !options.levels_only,
+            )
+        })
+        .collect();
     // Every record takes its representative's cluster, named by the cluster's first record.
     let cluster_of: Vec<u32> = representative_of.iter().map(|r| ids[*r as usize]).collect();
     let mut first: HashMap<u32, u32> = HashMap::new();

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use crate::{MAX_VALUE_CHARS, ResolveError, Settings, Table, compare, names, settings::Kind};
+use crate::{MAX_VALUE_CHARS, ResolveError, Settings, Table, compare};
 
 pub(crate) struct Records {
     pub(crate) ids: Vec<String>,
     pub(crate) source: Vec<u8>,
     pub(crate) fields: Vec<Vec<compare::Prepared>>,
-    /// Per comparison, its values laid out for the pair loop ([`columns`]).
-    pub(crate) columns: Vec<Column>,
+    /// Every record's values as the pair loop reads them.
+    pub(crate) rows: crate::rows::Rows,
     /// This run's number: name numbers mean something only within one run.
     pub(crate) run: u64,
 }
@@ -76,7 +76,7 @@ pub(crate) fn load(settings: &Settings, tables: &[Table]) -> Result<Records, Res
         ids,
         source,
         fields,
-        columns: Vec::new(),
+        rows: crate::rows::Rows::empty(),
         run: 0,
     })
 }
@@ -123,7 +123,7 @@ pub(crate) fn collapse(
         ids: Vec::new(),
         source: Vec::new(),
         fields: Vec::new(),
-        columns: Vec::new(),
+        rows: crate::rows::Rows::empty(),
         run: 0,
     };
     let mut members: Vec<Vec<u32>> = Vec::new();
@@ -185,18 +185,6 @@ pub(crate) fn unpack(packed: u64, comparisons: usize) -> Vec<u8> {
         .collect()
 }
 
-thread_local! {
-    /// Parts already compared on this thread, by (part number, part number), and the run they
-    /// belong to: worker threads outlive runs, and another run numbers parts anew.
-    static PART_MATCHES: std::cell::RefCell<(u64, PartMatches)> =
-        std::cell::RefCell::new((0, PartMatches::default()));
-}
-
-type PartMatches = crate::FastMap<(u32, u32), Option<names::PartMatch>>;
-
-/// Part pairs remembered per thread, at most: a few hundred megabytes at worst.
-const MAX_REMEMBERED_PART_PAIRS: usize = 2_000_000;
-
 pub(crate) fn levels_of(settings: &Settings, records: &Records, i: usize, j: usize) -> Vec<u8> {
     (0..settings.comparisons.len())
         .map(|c| level_of(settings, records, i, j, c))
@@ -211,218 +199,13 @@ pub(crate) fn packed_levels_of(settings: &Settings, records: &Records, i: usize,
     })
 }
 
-/// The level of comparison `c` for records `i` and `j`, from the comparison's column.
+/// The level of comparison `c` for records `i` and `j`: from their rows, or for comparisons
+/// the rows do not hold, from the prepared fields.
 pub(crate) fn level_of(settings: &Settings, records: &Records, i: usize, j: usize, c: usize) -> u8 {
-    match &records.columns[c] {
-        Column::Values(values) => {
-            let (x, y) = (values[i], values[j]);
-            if x == 0 || y == 0 {
-                0
-            } else if x == y {
-                1
-            } else {
-                2
-            }
-        }
-        Column::Identifiers {
-            raw,
-            folded,
-            folded_text,
-        } => {
-            let (x, y) = (raw[i], raw[j]);
-            if x == 0 || y == 0 {
-                0
-            } else if x == y {
-                1
-            } else {
-                let (fx, fy) = (folded[i], folded[j]);
-                let close = fx == fy
-                    || crate::similarity::within_one_edit(
-                        &folded_text[fx as usize],
-                        &folded_text[fy as usize],
-                    );
-                if close { 2 } else { 3 }
-            }
-        }
-        Column::Dates(dates) => {
-            crate::values::compare_dates(dates[i].as_ref(), dates[j].as_ref()) as u8
-        }
-        Column::Names(names) => names.level(records.run, i, j),
-        Column::Fields => {
-            let spec = &settings.comparisons[c];
-            compare::compare(spec, &records.fields[i][c], &records.fields[j][c], false).0 as u8
-        }
-    }
-}
-
-/// One comparison's values over all records, laid out for the pair loop: it visits ninety
-/// million pairs in random order, and numbers in flat arrays settle most comparisons without
-/// following a pointer to another record's text.
-pub(crate) enum Column {
-    /// Exact comparisons: a number per distinct value, 0 for empty.
-    Values(Vec<u32>),
-    /// Identifiers: a number per distinct value (0 for empty) and per distinct OCR-folded
-    /// value, with the folded texts by number for the one-edit test.
-    Identifiers {
-        raw: Vec<u32>,
-        folded: Vec<u32>,
-        folded_text: Vec<String>,
-    },
-    Dates(Vec<Option<crate::values::Date>>),
-    Names(NameColumn),
-    /// Anything else is compared from the prepared fields.
-    Fields,
-}
-
-/// Names as numbers: each record's parts by number, and the distinct parts once. Names are
-/// aligned by their parts' numbers (equal numbers, equal parts); the text of the few distinct
-/// parts is read only where two differ, and what two parts make of each other is remembered.
-pub(crate) struct NameColumn {
-    /// Per record, where its parts start in `part_numbers` (one more entry than records).
-    starts: Vec<u32>,
-    part_numbers: Vec<u32>,
-    /// Per record, a number for its parts' skeletons written together ([`names::Name::compact`]).
-    compact: Vec<u32>,
-    /// The distinct parts, by number.
-    parts: Vec<names::Part>,
-}
-
-impl NameColumn {
-    fn new(fields: &[Vec<compare::Prepared>], c: usize) -> NameColumn {
-        let mut column = NameColumn {
-            starts: Vec::with_capacity(fields.len() + 1),
-            part_numbers: Vec::new(),
-            compact: Vec::with_capacity(fields.len()),
-            parts: Vec::new(),
-        };
-        let mut part_number: HashMap<&str, u32> = HashMap::new();
-        let mut compact_number: HashMap<&str, u32> = HashMap::new();
-        column.starts.push(0);
-        for row in fields {
-            if let compare::Prepared::Name(name) = &row[c] {
-                for part in &name.parts {
-                    let next = column.parts.len() as u32;
-                    let number = *part_number.entry(part.latin.as_str()).or_insert_with(|| {
-                        column.parts.push(part.clone());
-                        next
-                    });
-                    column.part_numbers.push(number);
-                }
-                let next = compact_number.len() as u32;
-                column
-                    .compact
-                    .push(*compact_number.entry(name.compact.as_str()).or_insert(next));
-            } else {
-                column.compact.push(u32::MAX);
-            }
-            column.starts.push(column.part_numbers.len() as u32);
-        }
-        column
-    }
-
-    fn parts_of(&self, i: usize) -> &[u32] {
-        &self.part_numbers[self.starts[i] as usize..self.starts[i + 1] as usize]
-    }
-
-    /// The level of records `i` and `j`'s names, as [`compare::compare`] gives it.
-    fn level(&self, run: u64, i: usize, j: usize) -> u8 {
-        let (a, b) = (self.parts_of(i), self.parts_of(j));
-        if a.is_empty() || b.is_empty() {
-            return 0;
-        }
-        let aligned = PART_MATCHES.with(|memory| {
-            let mut memory = memory.borrow_mut();
-            let (memory_run, memory) = &mut *memory;
-            if *memory_run != run {
-                *memory_run = run;
-                memory.clear();
-            }
-            names::align_by(
-                a.len(),
-                b.len(),
-                |x, y| a[x] == b[y],
-                |x, y| {
-                    let key = (a[x], b[y]);
-                    if let Some(found) = memory.get(&key) {
-                        return *found;
-                    }
-                    if memory.len() >= MAX_REMEMBERED_PART_PAIRS {
-                        memory.clear();
-                    }
-                    let found = names::compare_parts(
-                        &self.parts[a[x] as usize],
-                        &self.parts[b[y] as usize],
-                    );
-                    memory.insert(key, found);
-                    found
-                },
-            )
-        });
-        compare::name_level(a.len(), b.len(), &aligned, self.compact[i] == self.compact[j]) as u8
-    }
-}
-
-/// Numbers the values of each comparison (see [`Column`]).
-pub(crate) fn columns(settings: &Settings, fields: &[Vec<compare::Prepared>]) -> Vec<Column> {
-    fn number<'a>(seen: &mut HashMap<&'a str, u32>, value: &'a str) -> u32 {
-        if value.is_empty() {
-            return 0;
-        }
-        let next = seen.len() as u32 + 1;
-        *seen.entry(value).or_insert(next)
-    }
-    settings
-        .comparisons
-        .iter()
-        .enumerate()
-        .map(|(c, spec)| {
-            fn text_of(row: &[compare::Prepared], c: usize) -> &str {
-                match &row[c] {
-                    compare::Prepared::Text(t) => t.as_str(),
-                    _ => "",
-                }
-            }
-            let text = |row| text_of(row, c);
-            match spec.kind {
-                Kind::Exact => {
-                    let mut seen = HashMap::new();
-                    Column::Values(fields.iter().map(|r| number(&mut seen, text(r))).collect())
-                }
-                Kind::Identifier => {
-                    let mut seen = HashMap::new();
-                    let raw = fields.iter().map(|r| number(&mut seen, text(r))).collect();
-                    let mut folded_seen: HashMap<String, u32> = HashMap::new();
-                    let mut folded_text = vec![String::new()];
-                    let folded = fields
-                        .iter()
-                        .map(|r| {
-                            let f = crate::values::ocr_fold(text(r));
-                            *folded_seen.entry(f).or_insert_with_key(|f| {
-                                folded_text.push(f.clone());
-                                folded_text.len() as u32 - 1
-                            })
-                        })
-                        .collect();
-                    Column::Identifiers {
-                        raw,
-                        folded,
-                        folded_text,
-                    }
-                }
-                Kind::Date => Column::Dates(
-                    fields
-                        .iter()
-                        .map(|r| match &r[c] {
-                            compare::Prepared::Date(d) => *d,
-                            _ => None,
-                        })
-                        .collect(),
-                ),
-                Kind::Name => Column::Names(NameColumn::new(fields, c)),
-                Kind::Text => Column::Fields,
-            }
-        })
-        .collect()
+    records.rows.level(records.run, c, i, j).unwrap_or_else(|| {
+        let spec = &settings.comparisons[c];
+        compare::compare(spec, &records.fields[i][c], &records.fields[j][c], false).0 as u8
+    })
 }
 
 /// Term frequencies of each comparison's values (where the comparison uses them).

@@ -345,10 +345,10 @@ fn a_number_written_by_many_sources_is_not_a_generic_block() {
     assert!(capped.stats.largest_cluster < 40, "{:?}", capped.stats);
 }
 
-/// The pair loop reads values as numbers ([`records::Column`]); every level must be what
+/// The pair loop reads values as numbers ([`rows::Rows`]); every level must be what
 /// comparing the prepared fields gives.
 #[test]
-fn levels_from_columns_are_the_levels_of_the_fields() {
+fn levels_from_rows_are_the_levels_of_the_fields() {
     let settings = Settings::parse(
         "columns.yaml",
         "unique_id: id\ncomparisons:\n  - {name: name, kind: name, columns: [name]}\n  - {name: dob, kind: date, columns: [dob]}\n  - {name: passport, kind: identifier, columns: [passport]}\n  - {name: nationality, kind: exact, columns: [nationality]}\n  - {name: city, kind: text, columns: [city]}\nblocking:\n  - [value:nationality]\n",
@@ -370,7 +370,7 @@ fn levels_from_columns_are_the_levels_of_the_fields() {
     ];
     let table = table("columns.csv", "id,name,dob,passport,nationality,city", &rows);
     let mut records = load(&settings, &[table]).unwrap();
-    records.columns = columns(&settings, &records.fields);
+    records.rows = rows::Rows::new(&settings, &records.fields);
     records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let mut levels_seen = std::collections::HashSet::new();
     for i in 0..rows.len() {
@@ -384,7 +384,7 @@ fn levels_from_columns_are_the_levels_of_the_fields() {
             }
         }
     }
-    // Every kind met several of its levels, so the columns were really exercised.
+    // Every kind met several of its levels, so the rows were really exercised.
     for c in 0..settings.comparisons.len() {
         assert!(
             levels_seen.iter().filter(|(k, _)| *k == c).count() >= 3,

@@ -153,7 +153,14 @@ pub fn resolve_with(
 ) -> Result<Resolution, ResolveError> {
     check_input_count(tables)?;
     let all = load(settings, tables)?;
-    run(settings, all, tables.len() == 2, judgements, options, progress)
+    run(
+        settings,
+        all,
+        tables.len() == 2,
+        judgements,
+        options,
+        progress,
+    )
 }
 
 /// [`resolve_with`] on tables it may drop once their records are prepared: a million rows of
@@ -407,7 +414,10 @@ fn run(
         .map(|((code, r), count)| {
             let (pass_lambda, excluded) = &pass_lambdas[*r];
             let (mut pm, mut pu) = (*pass_lambda, 1.0 - pass_lambda);
-            for (c, l) in unpack(codes[*code as usize], comparisons).iter().enumerate() {
+            for (c, l) in unpack(codes[*code as usize], comparisons)
+                .iter()
+                .enumerate()
+            {
                 if *l > 0 && !excluded[c] {
                     pm *= m[c][*l as usize];
                     pu *= u[c][*l as usize];

@@ -169,7 +169,8 @@ impl Rows {
                 for (r, row) in fields.iter().enumerate() {
                     let value = text(row);
                     let fold = values::ocr_fold(value);
-                    let cells = &mut self.cells[r * width + start..][..Slot::width(Kind::Identifier)];
+                    let cells =
+                        &mut self.cells[r * width + start..][..Slot::width(Kind::Identifier)];
                     cells[0] = raw.of_value(value);
                     // Folded texts are numbered by the table's own index.
                     cells[1] = match folded_numbers.get(fold.as_str()) {

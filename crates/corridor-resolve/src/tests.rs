@@ -368,7 +368,11 @@ fn levels_from_rows_are_the_levels_of_the_fields() {
         "11,Sergei Ivanov,1983-02-02,77001122333,RUS,Moscow",
         "12,Yonas Haile Tesfaye,1983-02-20,77OO112233,ERI,Keren",
     ];
-    let table = table("columns.csv", "id,name,dob,passport,nationality,city", &rows);
+    let table = table(
+        "columns.csv",
+        "id,name,dob,passport,nationality,city",
+        &rows,
+    );
     let mut records = load(&settings, &[table]).unwrap();
     records.rows = rows::Rows::new(&settings, &records.fields);
     records.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

@@ -300,9 +300,21 @@ mod tests {
         };
         let long = "A1".repeat(20);
         let values = [
-            "", "SY0123456", "SYO123456", "sy-o123456", "5Y0I23456", "SY012345", "SY01234567",
-            "ЅY0123456", "AB 12 34", "AB1234", "ab12-34", long.as_str(), &long[1..],
-            "0O0O0O0O0O0O0O0O0O0O0O0O0O0O0O0O0", "OOOOOOOOOOOOOOOOOOOOOOOOOOOOOOOOO",
+            "",
+            "SY0123456",
+            "SYO123456",
+            "sy-o123456",
+            "5Y0I23456",
+            "SY012345",
+            "SY01234567",
+            "ЅY0123456",
+            "AB 12 34",
+            "AB1234",
+            "ab12-34",
+            long.as_str(),
+            &long[1..],
+            "0O0O0O0O0O0O0O0O0O0O0O0O0O0O0O0O0",
+            "OOOOOOOOOOOOOOOOOOOOOOOOOOOOOOOOO",
         ];
         for a in values {
             for b in values {

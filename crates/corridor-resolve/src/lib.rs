@@ -218,7 +218,7 @@ fn run(
         .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
         .collect::<Result<_, _>>()?;
     let caps: Vec<usize> = rules.iter().map(|r| settings.block_cap(r)).collect();
-    let blocking = block::candidates(&rules, &records.fields, &records.source, &caps);
+    let mut blocking = block::candidates(&rules, &records.fields, &records.source, &caps);
     progress(&format!(
         "blocking: {} candidate pairs ({} generic blocks skipped)",
         blocking.pairs, blocking.generic_blocks
@@ -390,6 +390,8 @@ fn run(
             m_passes[c] += 1;
         }
     }
+    // Which rules produced each pair is needed no further.
+    drop(std::mem::take(&mut blocking.rules));
     let m: Vec<Vec<f64>> = m_sum
         .iter()
         .zip(&m_passes)

@@ -367,6 +367,11 @@ fn levels_from_rows_are_the_levels_of_the_fields() {
         "10,Сергей Иванов,1983-02-02,7700112233,RUS,Moskva",
         "11,Sergei Ivanov,1983-02-02,77001122333,RUS,Moscow",
         "12,Yonas Haile Tesfaye,1983-02-20,77OO112233,ERI,Keren",
+        // Names longer than a row holds, identifiers longer than it holds inline.
+        "13,Abdul Rahman Mohammed Hassan Omar Yusuf Ali,1975-11-30,AB1234567CD8901234,IRQ,Mosul",
+        "14,Abd al-Rahman Muhammad Hasan Omar Yousef Aly,1975-11-30,AB1234567CD890I234,IRQ,Mosul",
+        "15,Rahman Abdul Omar Hassan Mohammed Yusuf,,AB1234567CD8901234X,IRQ,",
+        "16,Ali Yusuf Omar Hassan Mohammed Rahman Abdul,,AB1234567CD89012,IRQ,",
     ];
     let table = table(
         "columns.csv",

@@ -145,11 +145,15 @@ pub struct Blocking {
 
 /// The candidate pairs. `source[i]` is the input each record came from; with two inputs only
 /// pairs across them are compared.
+/// `weights[i]` is how many records record `i` stands for; `heads` how many of the heaviest
+/// records of a generic block everyone in it is compared with.
 pub fn candidates(
     rules: &[Vec<Key>],
     records: &[Vec<Prepared>],
     source: &[u8],
     caps: &[usize],
+    weights: &[u32],
+    heads: usize,
 ) -> Blocking {
     let keys: Vec<Vec<(u64, u16)>> = records
         .par_iter()
@@ -180,24 +184,48 @@ pub fn candidates(
         }
     }
     let generic_blocks = index.values().filter(|(cap, v)| v.len() > *cap).count() as u64;
+    // A generic block keeps its members and its heads: the heaviest records, ties by order.
+    let mut generic: HashMap<u64, (Vec<u32>, Vec<u32>)> = HashMap::new();
+    if heads > 0 {
+        for (k, (cap, v)) in &index {
+            if v.len() > *cap {
+                let mut by_weight = v.clone();
+                by_weight.sort_by_key(|&i| (std::cmp::Reverse(weights[i as usize]), i));
+                by_weight.truncate(heads);
+                by_weight.sort_unstable();
+                generic.insert(*k, (v.clone(), by_weight));
+            }
+        }
+    }
     index.retain(|_, (cap, v)| v.len() > 1 && v.len() <= *cap);
     let index: HashMap<u64, Vec<u32>> = index.into_iter().map(|(k, (_, v))| (k, v)).collect();
     let linking = source.iter().any(|s| *s != 0);
     let found: Vec<(Vec<u32>, Vec<u16>)> = (0..records.len())
         .into_par_iter()
         .map(|i| {
+            let keep = |j: u32| {
+                if linking {
+                    source[i] == 0 && source[j as usize] != 0
+                } else {
+                    j as usize > i
+                }
+            };
             let mut out: Vec<(u32, u16)> = Vec::new();
             for (k, rule) in &keys[i] {
-                if let Some(block) = index.get(k) {
-                    for &j in block {
-                        let keep = if linking {
-                            source[i] == 0 && source[j as usize] != 0
+                // A head meets the whole generic block; anyone else meets its heads. Each
+                // pair is kept from one side only, like any other.
+                let block = index.get(k).map(Vec::as_slice).or_else(|| {
+                    generic.get(k).map(|(members, heads)| {
+                        if heads.binary_search(&(i as u32)).is_ok() {
+                            members.as_slice()
                         } else {
-                            j as usize > i
-                        };
-                        if keep {
-                            out.push((j, *rule));
+                            heads.as_slice()
                         }
+                    })
+                });
+                for &j in block.unwrap_or_default() {
+                    if keep(j) {
+                        out.push((j, *rule));
                     }
                 }
             }
@@ -222,5 +250,47 @@ pub fn candidates(
         rules: rule_masks,
         pairs,
         generic_blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{KeyKind, Kind};
+
+    /// Five records sharing one key; record 2 stands for ten identical records.
+    fn five_in_one_block(cap: usize, heads: usize) -> Vec<(u32, u32)> {
+        let records: Vec<Vec<Prepared>> = (0..5)
+            .map(|_| vec![Prepared::new(Kind::Exact, "Aleppo")])
+            .collect();
+        let rule = vec![Key {
+            kind: KeyKind::Value,
+            comparison: 0,
+        }];
+        let blocking = candidates(&[rule], &records, &[0; 5], &[cap], &[1, 1, 10, 1, 1], heads);
+        let mut pairs = Vec::new();
+        for (i, list) in blocking.candidates.iter().enumerate() {
+            pairs.extend(list.iter().map(|&j| (i as u32, j)));
+        }
+        pairs
+    }
+
+    #[test]
+    fn a_generic_block_is_compared_with_its_heaviest_records_only() {
+        assert_eq!(
+            five_in_one_block(10, 1).len(),
+            10,
+            "under the cap: every pair"
+        );
+        assert_eq!(
+            five_in_one_block(3, 0),
+            [],
+            "over the cap without heads: skipped"
+        );
+        assert_eq!(
+            five_in_one_block(3, 1),
+            [(0, 2), (1, 2), (2, 3), (2, 4)],
+            "over the cap: everyone meets the record standing for the most"
+        );
     }
 }

@@ -218,7 +218,15 @@ fn run(
         .map(|r| r.iter().map(|k| settings.key(k)).collect::<Result<_, _>>())
         .collect::<Result<_, _>>()?;
     let caps: Vec<usize> = rules.iter().map(|r| settings.block_cap(r)).collect();
-    let mut blocking = block::candidates(&rules, &records.fields, &records.source, &caps);
+    let weights: Vec<u32> = members.iter().map(|m| m.len() as u32).collect();
+    let mut blocking = block::candidates(
+        &rules,
+        &records.fields,
+        &records.source,
+        &caps,
+        &weights,
+        settings.generic_block_heads,
+    );
     progress(&format!(
         "blocking: {} candidate pairs ({} generic blocks skipped)",
         blocking.pairs, blocking.generic_blocks

@@ -115,6 +115,12 @@ pub struct Settings {
     /// renderings across sources can number hundreds — unless it is a placeholder.
     #[serde(default = "default_max_identifier_block")]
     pub max_identifier_block: usize,
+    /// In a block skipped as generic, every record is still compared with this many of the
+    /// block's records that stand for the most records (identical records collapse onto one):
+    /// a frequent traveller's main renderings, which his sparse records written in another
+    /// script or order would otherwise meet nowhere. Linear in the block's size; 0 turns it off.
+    #[serde(default = "default_generic_block_heads")]
+    pub generic_block_heads: usize,
     /// Random pairs drawn to estimate how often non-matches agree (u).
     #[serde(default = "default_u_pairs")]
     pub u_sample_pairs: usize,
@@ -136,6 +142,9 @@ fn default_max_block() -> usize {
 }
 fn default_max_identifier_block() -> usize {
     1000
+}
+fn default_generic_block_heads() -> usize {
+    8
 }
 fn default_u_pairs() -> usize {
     200_000
@@ -434,6 +443,7 @@ impl Settings {
             thresholds: Thresholds::default(),
             max_block: default_max_block(),
             max_identifier_block: default_max_identifier_block(),
+            generic_block_heads: default_generic_block_heads(),
             u_sample_pairs: default_u_pairs(),
             em_iterations: default_em_iterations(),
             unscored_pair_bits: default_missing_bits(),

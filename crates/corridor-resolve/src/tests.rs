@@ -334,15 +334,30 @@ fn a_number_written_by_many_sources_is_not_a_generic_block() {
     )
     .unwrap();
     assert_eq!(result.stats.largest_cluster, 40, "{:?}", result.stats);
+    // With the passport block over its cap too, and no heads, the forty fall apart...
     s.max_identifier_block = 10;
-    let capped = resolve(
-        &s,
-        &[table("t.csv", HEADER, &rows)],
-        &Judgements::default(),
-        &mut |_| {},
-    )
-    .unwrap();
+    s.generic_block_heads = 0;
+    let resolve_capped = |s: &Settings| {
+        resolve(
+            s,
+            &[table("t.csv", HEADER, &rows)],
+            &Judgements::default(),
+            &mut |_| {},
+        )
+        .unwrap()
+    };
+    let capped = resolve_capped(&s);
     assert!(capped.stats.largest_cluster < 40, "{:?}", capped.stats);
+    // ...and everyone compared with the generic blocks' heads brings more of them together.
+    s.generic_block_heads = 2;
+    let with_heads = resolve_capped(&s);
+    assert!(
+        with_heads.stats.largest_cluster > capped.stats.largest_cluster,
+        "{:?} against {:?}",
+        with_heads.stats,
+        capped.stats
+    );
+    assert!(with_heads.stats.candidate_pairs < result.stats.candidate_pairs);
 }
 
 /// The pair loop reads values as numbers ([`rows::Rows`]); every level must be what

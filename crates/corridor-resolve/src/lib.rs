@@ -225,7 +225,7 @@ fn run(
         &records.source,
         &caps,
         &weights,
-        settings.generic_block_heads,
+        settings.heads(),
     );
     progress(&format!(
         "blocking: {} candidate pairs ({} generic blocks skipped)",

@@ -119,8 +119,9 @@ pub struct Settings {
     /// block's records that stand for the most records (identical records collapse onto one):
     /// a frequent traveller's main renderings, which his sparse records written in another
     /// script or order would otherwise meet nowhere. Linear in the block's size; 0 turns it off.
-    #[serde(default = "default_generic_block_heads")]
-    pub generic_block_heads: usize,
+    /// Unset: 8, or `max_block` if that is smaller (see [`Settings::heads`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generic_block_heads: Option<usize>,
     /// Random pairs drawn to estimate how often non-matches agree (u).
     #[serde(default = "default_u_pairs")]
     pub u_sample_pairs: usize,
@@ -143,9 +144,7 @@ fn default_max_block() -> usize {
 fn default_max_identifier_block() -> usize {
     1000
 }
-fn default_generic_block_heads() -> usize {
-    8
-}
+const DEFAULT_GENERIC_BLOCK_HEADS: usize = 8;
 fn default_u_pairs() -> usize {
     200_000
 }
@@ -185,6 +184,13 @@ pub struct Key {
 }
 
 impl Settings {
+    /// How many heaviest records of a generic block everyone in it meets
+    /// (`generic_block_heads`).
+    pub fn heads(&self) -> usize {
+        self.generic_block_heads
+            .unwrap_or(DEFAULT_GENERIC_BLOCK_HEADS.min(self.max_block))
+    }
+
     /// The largest block a rule compares (see `max_block` and `max_identifier_block`).
     pub fn block_cap(&self, rule: &[Key]) -> usize {
         let identifiers_only = rule.iter().all(|k| {
@@ -267,6 +273,12 @@ impl Settings {
         }
         if self.max_block < 2 {
             return bad("max_block: at least 2".into());
+        }
+        if let Some(heads) = self.generic_block_heads.filter(|h| *h > self.max_block) {
+            return bad(format!(
+                "generic_block_heads ({heads}) is above max_block ({}): a generic block would be compared in full",
+                self.max_block
+            ));
         }
         Ok(())
     }
@@ -443,7 +455,7 @@ impl Settings {
             thresholds: Thresholds::default(),
             max_block: default_max_block(),
             max_identifier_block: default_max_identifier_block(),
-            generic_block_heads: default_generic_block_heads(),
+            generic_block_heads: None,
             u_sample_pairs: default_u_pairs(),
             em_iterations: default_em_iterations(),
             unscored_pair_bits: default_missing_bits(),

@@ -226,6 +226,11 @@ fn bad_input_is_named() {
             "kind: fingerprint",
             "unknown variant `fingerprint`",
         ),
+        (
+            "unique_id: id",
+            "unique_id: id\nmax_block: 50\ngeneric_block_heads: 80",
+            "generic_block_heads (80) is above max_block (50)",
+        ),
     ] {
         let text = SETTINGS.replace(from, to);
         let result = Settings::parse("mine.yaml", &text)
@@ -336,7 +341,7 @@ fn a_number_written_by_many_sources_is_not_a_generic_block() {
     assert_eq!(result.stats.largest_cluster, 40, "{:?}", result.stats);
     // With the passport block over its cap too, and no heads, the forty fall apart...
     s.max_identifier_block = 10;
-    s.generic_block_heads = 0;
+    s.generic_block_heads = Some(0);
     let resolve_capped = |s: &Settings| {
         resolve(
             s,
@@ -349,7 +354,7 @@ fn a_number_written_by_many_sources_is_not_a_generic_block() {
     let capped = resolve_capped(&s);
     assert!(capped.stats.largest_cluster < 40, "{:?}", capped.stats);
     // ...and everyone compared with the generic blocks' heads brings more of them together.
-    s.generic_block_heads = 2;
+    s.generic_block_heads = Some(2);
     let with_heads = resolve_capped(&s);
     assert!(
         with_heads.stats.largest_cluster > capped.stats.largest_cluster,

@@ -139,7 +139,8 @@ pub struct Blocking {
     /// take their pairs from here instead of blocking again.
     pub rules: Vec<Vec<u16>>,
     pub pairs: u64,
-    /// Blocks skipped for being larger than `max_block`.
+    /// Blocks larger than their cap (`max_block`, or `max_identifier_block`): compared only
+    /// with their heaviest records (`generic_block_heads`), or skipped.
     pub generic_blocks: u64,
 }
 

@@ -4,8 +4,8 @@
 //! 1. **Prepare** every field once ([`compare::Prepared`]): names split into parts with Latin
 //!    forms and consonant skeletons across scripts ([`names`]), dates with their precision,
 //!    identifiers OCR-folded ([`values`]).
-//! 2. **Block** ([`block`]): records meet when they share the keys of a rule; generic blocks
-//!    are skipped and counted.
+//! 2. **Block** ([`block`]): records meet when they share the keys of a rule; in a generic
+//!    block (too large to compare whole) everyone meets only its heaviest records.
 //! 3. **Estimate** ([`model`]): u from random pairs, m and the prior by EM over the blocked
 //!    pairs' agreement patterns; term frequencies make common names weaker evidence.
 //! 4. **Score** every candidate pair: the sum of each comparison's evidence in bits, each with
@@ -228,8 +228,13 @@ fn run(
         settings.heads(),
     );
     progress(&format!(
-        "blocking: {} candidate pairs ({} generic blocks skipped)",
-        blocking.pairs, blocking.generic_blocks
+        "blocking: {} candidate pairs ({} generic blocks {})",
+        blocking.pairs,
+        blocking.generic_blocks,
+        match settings.heads() {
+            0 => "skipped".to_string(),
+            heads => format!("met only through their {heads} heaviest records"),
+        }
     ));
     let level_counts: Vec<usize> = settings
         .comparisons
@@ -261,33 +266,7 @@ fn run(
     let u = model::estimate_u(&level_counts, &u_patterns);
     progress(&format!("u estimated from {} random pairs", sample.len()));
 
-    // Agreement patterns of every candidate pair, packed four bits per comparison, and kept
-    // by number: a few thousand distinct patterns among ninety million pairs, so a pair costs
-    // four bytes. Each worker remembers the numbers it has seen; new ones are numbered under
-    // the lock.
-    let book = std::sync::Mutex::new((FastMap::<u64, u32>::default(), Vec::<u64>::new()));
-    let pair_patterns: Vec<Vec<u32>> = blocking
-        .candidates
-        .par_iter()
-        .enumerate()
-        .map_init(FastMap::<u64, u32>::default, |seen, (i, cands)| {
-            cands
-                .iter()
-                .map(|&j| {
-                    let code = packed_levels_of(settings, &records, i, j as usize);
-                    *seen.entry(code).or_insert_with(|| {
-                        let mut book = book.lock().expect("pattern book");
-                        let (numbers, codes) = &mut *book;
-                        *numbers.entry(code).or_insert_with(|| {
-                            codes.push(code);
-                            codes.len() as u32 - 1
-                        })
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    let codes: Vec<u64> = book.into_inner().expect("pattern book").1;
+    let (pair_patterns, codes) = number_patterns(settings, &records, &blocking.candidates);
     progress(&format!(
         "compared: {} candidate pairs, field by field",
         blocking.pairs
@@ -639,6 +618,39 @@ fn run(
         parameters,
         stats,
     })
+}
+
+/// The agreement pattern of every candidate pair (`candidates[i]` are record `i`'s), packed
+/// four bits per comparison and kept by number, with the packed patterns by number: a few
+/// thousand distinct patterns among ninety million pairs, so a pair costs four bytes. Each
+/// worker remembers the numbers it has seen; new ones are numbered under the lock.
+fn number_patterns(
+    settings: &Settings,
+    records: &Records,
+    candidates: &[Vec<u32>],
+) -> (Vec<Vec<u32>>, Vec<u64>) {
+    let book = std::sync::Mutex::new((FastMap::<u64, u32>::default(), Vec::<u64>::new()));
+    let numbers: Vec<Vec<u32>> = candidates
+        .par_iter()
+        .enumerate()
+        .map_init(FastMap::<u64, u32>::default, |seen, (i, cands)| {
+            cands
+                .iter()
+                .map(|&j| {
+                    let code = packed_levels_of(settings, records, i, j as usize);
+                    *seen.entry(code).or_insert_with(|| {
+                        let mut book = book.lock().expect("pattern book");
+                        let (numbers, codes) = &mut *book;
+                        *numbers.entry(code).or_insert_with(|| {
+                            codes.push(code);
+                            codes.len() as u32 - 1
+                        })
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (numbers, book.into_inner().expect("pattern book").1)
 }
 
 /// log2 of the odds of a probability: the evidence threshold in bits.

@@ -16,6 +16,10 @@ use crate::{Settings, compare, names, settings::Kind, values};
 const INLINE_PARTS: usize = 5;
 /// Bytes of a folded identifier held in the row.
 const INLINE_ID_BYTES: usize = 16;
+/// Cells of an identifier: its number, its folded form's number, the folded text inline.
+const IDENTIFIER_CELLS: usize = 2 + INLINE_ID_BYTES / 4;
+/// Cells of a name: skeletons' number, part count, overflow start, the parts inline.
+const NAME_CELLS: usize = 3 + INLINE_PARTS;
 /// A row's cell for an absent date.
 const NO_DATE: u32 = u32::MAX;
 /// First cell of an identifier's inline text when the text is not there (too long, or not
@@ -46,8 +50,8 @@ impl Slot {
         match kind {
             Kind::Exact => 1,
             Kind::Date => 1,
-            Kind::Identifier => 2 + INLINE_ID_BYTES / 4,
-            Kind::Name => 3 + INLINE_PARTS,
+            Kind::Identifier => IDENTIFIER_CELLS,
+            Kind::Name => NAME_CELLS,
             Kind::Text => 0,
         }
     }
@@ -169,8 +173,7 @@ impl Rows {
                 for (r, row) in fields.iter().enumerate() {
                     let value = text(row);
                     let fold = values::ocr_fold(value);
-                    let cells =
-                        &mut self.cells[r * width + start..][..Slot::width(Kind::Identifier)];
+                    let cells = &mut self.cells[r * width + start..][..IDENTIFIER_CELLS];
                     cells[0] = raw.of_value(value);
                     // Folded texts are numbered by the table's own index.
                     cells[1] = match folded_numbers.get(fold.as_str()) {
@@ -200,7 +203,7 @@ impl Rows {
                 let mut table_parts = Vec::new();
                 let mut overflow = Vec::new();
                 for (r, row) in fields.iter().enumerate() {
-                    let cells = &mut self.cells[r * width + start..][..Slot::width(Kind::Name)];
+                    let cells = &mut self.cells[r * width + start..][..NAME_CELLS];
                     let compare::Prepared::Name(name) = &row[c] else {
                         continue;
                     };
@@ -249,7 +252,7 @@ impl Rows {
                 values::compare_dates(unpack_date(a[s]).as_ref(), unpack_date(b[s]).as_ref()) as u8
             }
             Slot::Identifier(s, table) => {
-                let (x, y) = (&a[s..s + 6], &b[s..s + 6]);
+                let (x, y) = (&a[s..s + IDENTIFIER_CELLS], &b[s..s + IDENTIFIER_CELLS]);
                 if x[0] == 0 || y[0] == 0 {
                     0
                 } else if x[0] == y[0] {
@@ -260,7 +263,9 @@ impl Rows {
                     3
                 }
             }
-            Slot::Name(s, table) => self.name_level(run, table, &a[s..s + 8], &b[s..s + 8]),
+            Slot::Name(s, table) => {
+                self.name_level(run, table, &a[s..s + NAME_CELLS], &b[s..s + NAME_CELLS])
+            }
             Slot::Fields => return None,
         })
     }
@@ -269,7 +274,7 @@ impl Rows {
     /// there.
     fn one_edit_apart(&self, table: usize, x: &[u32], y: &[u32]) -> bool {
         if x[2] != NOT_INLINE && y[2] != NOT_INLINE {
-            let (bx, by) = (inline_bytes(&x[2..6]), inline_bytes(&y[2..6]));
+            let (bx, by) = (inline_bytes(&x[2..]), inline_bytes(&y[2..]));
             let len = |b: &[u8; INLINE_ID_BYTES]| b.iter().position(|c| *c == 0).unwrap_or(b.len());
             return crate::similarity::within_one_bytes(&bx[..len(&bx)], &by[..len(&by)]);
         }

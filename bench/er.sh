@@ -17,7 +17,8 @@
 # SPLINK_THRESHOLD_FEBRL4 (0.9), SPLINK_THRESHOLD_HIST50K (0.95),
 # SPLINK_THRESHOLD_SIM (0.95), SPLINK_MEMORY_LIMIT (10GB), SPLINK_MIN_FREE_GB (70: free disk
 # needed for Splink above 500,000 records), SIM_SEED (7), HIST50K_CSV,
-# SKIP_SPLINK=1, SKIP_CORRIDOR=1, SKIP_BUILD=1.
+# SKIP_SPLINK=1, SKIP_CORRIDOR=1, SKIP_BUILD=1, KEEP_PAIRS=1 (keep Corridor's pairs.csv after
+# scoring; by default it is removed before the blocking-recall run, for disk).
 #
 # The figures come last, one name=value per line. Nothing here asserts a result: a tool that
 # fails is reported as <dataset>_<tool>_error=1 and the run goes on.
@@ -217,6 +218,9 @@ run_corridor() {
     # blocking analysis, since writing every candidate pair is not part of resolving)
     if [ "$CORRIDOR_BLOCKING" = 1 ] && "$CORRIDOR_BIN" resolve --help 2>/dev/null | grep -q -- --candidates; then
         log "$ds: corridor blocking recall (again with --candidates, not timed)"
+        # Scored already: at 1M the pairs (9 GB) and the candidate list (19 GB) do not both
+        # fit beside a second run's pairs on a small disk. KEEP_PAIRS=1 keeps them.
+        [ "${KEEP_PAIRS:-0}" = 1 ] || rm -f "$dir/result/pairs.csv"
         if "$CORRIDOR_BIN" resolve "${settings[@]}" "${brief[@]}" "$@" --out "$dir/blocking" --quiet \
                 --candidates "$dir/candidates.csv" >"$dir/blocking.log" 2>&1 \
             && "$PY" "$HERE/metrics.py" blocking --prefix "$p" --candidates "$dir/candidates.csv" \

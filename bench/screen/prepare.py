@@ -6,8 +6,11 @@ PERSONS.csv is bench/er.sh's simulator table (record_id, full_name, birth_date, 
 gender, passport_number, phone, dataset); TRUTH.csv maps record_id to the true person.
 The watchlist holds one entry per true person: the first of its records (in file order) that
 has a Latin-script name. The queries are other records of listed people whose name is written
-differently from the entry's (another spelling, word order or script), drawn at random
-(seeded); the answer of each is its person's entry. Documents are left out of the queries, so
+differently from the entry's (another spelling, word order or script); the answer of each is
+its person's entry. They are drawn one per person: listed people at random (seeded), then one
+of their records at random, so each query asks after another person. (Drawn over records
+instead, people who cross hundreds of times would make most of the queries: that set is
+written too, to OUTDIR/by-record/, names only.) Documents are left out of the queries, so
 names carry them. Writes OUTDIR/entries.csv, queries_names.csv (names only),
 queries_full.csv (name, birth date, nationality, as the query's source has them: most sources
 leave the birth date empty), queries_dated.csv (the queries of queries_full.csv where both the
@@ -16,6 +19,7 @@ nationality: what "screening with date of birth and nationality" means) and trut
 (query_id, entry_id, script).
 """
 import csv
+import os
 import random
 import sys
 import unicodedata
@@ -55,8 +59,16 @@ def main(argv):
                 others.append((p, r))
     candidates = [(p, r) for p, r in others
                   if p in entry_of and r["full_name"] != entry_of[p][1]]
-    random.Random(seed).shuffle(candidates)
-    chosen = candidates[:n_queries]
+    rng = random.Random(seed)
+    by_record = list(candidates)
+    rng.shuffle(by_record)
+    by_record = by_record[:n_queries]
+    records_of = {}
+    for p, r in candidates:
+        records_of.setdefault(p, []).append(r)
+    people = sorted(records_of)
+    rng.shuffle(people)
+    chosen = [(p, rng.choice(records_of[p])) for p in people[:n_queries]]
     cols = ["id", "name", "birth_date", "nationality", "document_number"]
     with open(f"{out}/entries.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -82,6 +94,15 @@ def main(argv):
                 wd.writerow([qid, r["full_name"], r["birth_date"], r["nationality"], ""])
                 dated += 1
             wt.writerow([qid, entry_of[p][0], "latin" if latin(r["full_name"]) else "other"])
+    os.makedirs(f"{out}/by-record", exist_ok=True)
+    with open(f"{out}/by-record/queries_names.csv", "w", newline="", encoding="utf-8") as fn, \
+         open(f"{out}/by-record/truth.csv", "w", newline="", encoding="utf-8") as ft:
+        wn, wt = csv.writer(fn), csv.writer(ft)
+        wn.writerow(cols)
+        wt.writerow(["query_id", "entry_id", "script"])
+        for i, (p, r) in enumerate(by_record):
+            wn.writerow([f"r{i}", r["full_name"], "", "", ""])
+            wt.writerow([f"r{i}", entry_of[p][0], "latin" if latin(r["full_name"]) else "other"])
     print(f"entries={len(entries)}")
     print(f"queries={len(chosen)}")
     print(f"dated_queries={dated}")

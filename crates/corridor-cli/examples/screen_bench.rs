@@ -94,18 +94,48 @@ fn main() -> anyhow::Result<()> {
         }
     }
     // SCREEN_MISSES=FILE writes the queries whose entry is not in the top 10, with the first
-    // hit, for reading the misses.
+    // hit, the tenth hit's score and what the wanted entry scores, for reading the misses.
     if let Ok(path) = std::env::var("SCREEN_MISSES") {
-        let mut out = String::from("query_id,want,first\n");
+        let name_of: HashMap<&str, &str> = entries
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str()))
+            .collect();
+        let mut out = csv::Writer::from_path(&path)?;
+        out.write_record([
+            "query_id",
+            "query",
+            "want",
+            "want_name",
+            "want_score",
+            "first_name",
+            "first_score",
+            "tenth_score",
+            "want_reasons",
+        ])?;
         for (q, hits) in queries.iter().zip(&results) {
             if let Some((want, _)) = truth.get(&q.id)
                 && !hits.iter().any(|h| &h.entry_id == want)
             {
-                let first = hits.first().map_or("", |h| h.entry_id.as_str());
-                out.push_str(&format!("{},{want},{first}\n", q.id));
+                let (score, reasons) = list.score_entry(q, want).unwrap_or_default();
+                let first = hits.first();
+                out.write_record([
+                    q.id.as_str(),
+                    q.name.as_str(),
+                    want,
+                    name_of.get(want.as_str()).copied().unwrap_or(""),
+                    &format!("{score:.4}"),
+                    first.map_or("", |h| {
+                        name_of.get(h.entry_id.as_str()).copied().unwrap_or("")
+                    }),
+                    &first.map_or(String::new(), |h| format!("{:.4}", h.score)),
+                    &hits
+                        .last()
+                        .map_or(String::new(), |h| format!("{:.4}", h.score)),
+                    &reasons.join("; "),
+                ])?;
             }
         }
-        std::fs::write(&path, out)?;
+        out.flush()?;
     }
     let n = queries.len().max(1) as f64;
     println!("entries={}", list.len());

@@ -165,6 +165,18 @@ fn is_latin(c: char) -> bool {
 
 /// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed.
 pub fn skeleton(latin: &str) -> String {
+    // A final h is not heard (Sanneh / Sane, Fatemeh / Fatima, and so in Arabic script, where
+    // short vowels are not written: فاطمه / Fatema), unless it closes a digraph (Sheikh) or
+    // the name is too short to stand without it (Shah, Miah).
+    let without_h = latin
+        .strip_suffix('h')
+        .filter(|rest| rest.len() >= 3 && !rest.ends_with(['k', 'g', 's', 'c', 't', 'd', 'p']));
+    if let Some(rest) = without_h {
+        let shorter = skeleton(rest);
+        if shorter.len() >= 2 {
+            return shorter;
+        }
+    }
     let s = latin
         .replace("kh", "h")
         .replace("gh", "g")
@@ -450,6 +462,16 @@ mod tests {
             ("Papadopoulos", "Παπαδόπουλος"),
             ("Yusuf", "Youssef"),
             ("Qasim", "Kashem"),
+            // A final h after a vowel is silent.
+            ("Sanneh", "Sane"),
+            ("Fatimah", "Fatima"),
+            ("Hasina Ullah", "Hasina Ulla"),
+            // Known variants across languages.
+            ("Mykola", "Nikolay"),
+            ("Ebrima", "Ibrahima"),
+            ("Serhiy", "Sergey"),
+            ("Ceesay", "Cisse"),
+            ("Ciise", "Issa"),
         ] {
             let (x, y) = (prepare(a), prepare(b));
             let aligned = align(&x, &y);

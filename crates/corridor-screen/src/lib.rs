@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use corridor_resolve::names::{self, Name};
+use corridor_resolve::names::{self, Name, PartMatch};
 use corridor_resolve::values::{self, Date};
 use serde::Serialize;
 
@@ -144,10 +144,10 @@ fn each_part_key(part: &names::Part, query: bool, buf: &mut String, mut f: impl 
                 key(buf, "s:", &mut { without }, true);
             }
         }
-        if query {
-            // The entry's skeleton has one consonant more.
-            key(buf, "d:", &mut |b| b.push_str(s), true);
-        }
+    }
+    if query && s.len() >= 3 {
+        // The entry's skeleton has one consonant more (Ebrima / Ibrahima: brm / brhm).
+        key(buf, "d:", &mut |b| b.push_str(s), true);
     }
 }
 
@@ -168,6 +168,12 @@ pub struct Watchlist {
     birth_dates: FastMap<u32, Vec<u32>>,
     /// Per skeleton (or Latin form of a short part), in how many entries it occurs.
     part_frequency: FastMap<String, u32>,
+    /// Every distinct name part of the list (by its Latin form, which is all a comparison
+    /// reads), and every distinct name as the numbers of its parts; per entry, its name's
+    /// number. A query compares each distinct part and scores each distinct name once.
+    vocabulary: Vec<names::Part>,
+    name_parts: Vec<Vec<u32>>,
+    name_ids: Vec<u32>,
 }
 
 /// Postings longer than this are not walked to find candidates (a part that common finds
@@ -181,6 +187,9 @@ const SHORTLIST: usize = 100;
 /// Entries taken from the intersection of two common parts (Mohamed and Hassan): enough that
 /// the person sought is not cut off by where they stand in the list.
 const MAX_INTERSECTION: usize = 20_000;
+/// A query's only common part, with nothing else found, is walked when at most this many
+/// entries hold it.
+const MAX_LONE_PART: usize = 20_000;
 /// Candidates by name alone whose birth date and nationality are compared.
 const NEAR: usize = 12_000;
 /// Candidates whose common parts are checked one by one before the short list is cut.
@@ -209,7 +218,12 @@ impl Watchlist {
             documents: FastMap::default(),
             birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
+            vocabulary: Vec::new(),
+            name_parts: Vec::new(),
+            name_ids: Vec::with_capacity(entries.len()),
         };
+        let mut part_numbers: FastMap<String, u32> = FastMap::default();
+        let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
             let p = prepare(e);
             let mut keys: Vec<String> = p
@@ -241,6 +255,23 @@ impl Watchlist {
             if let Some(key) = p.dob.as_ref().and_then(date_key) {
                 list.birth_dates.entry(key).or_default().push(i as u32);
             }
+            let ids: Vec<u32> = p
+                .name
+                .parts
+                .iter()
+                .map(|part| {
+                    *part_numbers.entry(part.latin.clone()).or_insert_with(|| {
+                        list.vocabulary.push(part.clone());
+                        list.vocabulary.len() as u32 - 1
+                    })
+                })
+                .collect();
+            let next = list.name_parts.len() as u32;
+            let name_id = *name_numbers.entry(ids.clone()).or_insert(next);
+            if name_id == next {
+                list.name_parts.push(ids);
+            }
+            list.name_ids.push(name_id);
             list.dobs.push(p.dob);
             let nat = if p.nationality.is_empty() {
                 0
@@ -291,6 +322,7 @@ impl Watchlist {
         q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         let name_parts: Vec<(f64, &names::Part)> =
             q.weights.iter().copied().zip(q.name.parts.iter()).collect();
+        MEMO.with(|memo| memo.borrow_mut().clear());
         let mut shortlist = self.candidates(&q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
@@ -309,10 +341,13 @@ impl Watchlist {
             shortlist.truncate(SHORTLIST);
         }
         // Scored without words first; only the hits returned are explained.
-        let mut scored: Vec<(f64, u32)> = shortlist
-            .into_iter()
-            .map(|(e, _)| (self.score(&q, &self.entries[e as usize], false).0, e))
-            .collect();
+        let mut scored: Vec<(f64, u32)> = MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            shortlist
+                .into_iter()
+                .map(|(e, _)| (self.quick_score(&q, e, &mut memo), e))
+                .collect()
+        });
         scored.sort_by(|a, b| {
             b.0.total_cmp(&a.0).then_with(|| {
                 self.entries[a.1 as usize]
@@ -335,6 +370,16 @@ impl Watchlist {
                 }
             })
             .collect()
+    }
+
+    /// The score of one named entry for `query`, with its reasons, whether or not it would be
+    /// among the hits: "why was this entry not raised?" (the benchmark's reading of misses asks
+    /// it). `None` when no entry has that id.
+    pub fn score_entry(&self, query: &Person, entry_id: &str) -> Option<(f64, Vec<String>)> {
+        let entry = self.entries.iter().find(|e| e.id == entry_id)?;
+        let mut q = prepare(query);
+        q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
+        Some(self.score(&q, entry, true))
     }
 
     /// Candidates with a rarity-weighted count of the query parts they hold. Rare parts are
@@ -421,6 +466,26 @@ impl Watchlist {
                     }
                 }
             }
+        }
+        // One common part and nothing else found ("Winn" with a misspelt "Kyau"): its holders
+        // are the only lead, walked as far as an intersection would be.
+        // They all hold that part, so the count cannot rank them: each is scored as a hit
+        // would be (one per distinct name), so that the one whose other part is merely
+        // misspelt comes first, wherever it stands in the list.
+        // A part held by more (Mohammed in a million names) is no lead at all.
+        if common.len() == 1
+            && pre.touched.len() < SHORTLIST
+            && common[0].2[0].len() <= MAX_LONE_PART
+        {
+            let (i, w, walls) = &common[0];
+            let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
+            MEMO.with(|memo| {
+                let mut memo = memo.borrow_mut();
+                for &e in walls[0].iter() {
+                    let score = self.quick_score(q, e, &mut memo);
+                    pre.add(e, 1u32 << i, *w + score * name_total);
+                }
+            });
         }
         // Only candidates near the best can reach the short list: the rest are dropped before
         // the birth date and nationality are compared.
@@ -517,37 +582,74 @@ impl Watchlist {
         ranked.into_iter().map(|(e, w, _)| (e, w)).collect()
     }
 
-    /// A candidate's score, with its reasons in words when `explain`.
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
     fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
         let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
-        let total = |p: &Prepared| p.weights.iter().sum::<f64>().max(1e-9);
-        let (mut got_q, mut got_e) = (0.0, 0.0);
-        let mut described = Vec::new();
-        for (i, j, m) in &aligned {
-            let (pq, pe) = (&q.name.parts[*i], &e.name.parts[*j]);
-            got_q += q.weights[*i] * m.score();
-            got_e += e.weights[*j] * m.score();
-            if explain {
-                described.push(format!(
-                    "{} ~ {} ({})",
-                    pq.written,
-                    pe.written,
-                    m.describe()
-                ));
-            }
-        }
-        let name_score = if q.name.parts.is_empty() || e.name.parts.is_empty() {
-            0.0
-        } else {
-            0.5 * (got_q / total(q) + got_e / total(e))
-        };
-        if explain && described.is_empty() {
+        let name_score = name_score(q, &e.weights, &aligned);
+        if explain && aligned.is_empty() {
             reasons.push("name: no part in common".to_string());
         } else if explain {
+            let described: Vec<String> = aligned
+                .iter()
+                .map(|(i, j, m)| {
+                    format!(
+                        "{} ~ {} ({})",
+                        q.name.parts[*i].written,
+                        e.name.parts[*j].written,
+                        m.describe()
+                    )
+                })
+                .collect();
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
+        self.score_beyond_name(q, e, name_score, explain, reasons)
+    }
+
+    /// [`Self::score`] without words, for the short list: what a query part makes of a list
+    /// part is worked out once per query (`memo`), and so is the name score of each distinct
+    /// name (the list's namesakes are written alike: "Mehmet Kaya" hundreds of times).
+    fn quick_score(&self, q: &Prepared, e: u32, memo: &mut QueryMemo) -> f64 {
+        let entry = &self.entries[e as usize];
+        let name_id = self.name_ids[e as usize];
+        let name_score = match memo.names.get(&name_id) {
+            Some(&s) => s,
+            None => {
+                let ids = &self.name_parts[name_id as usize];
+                let mut compare = |i: usize, j: usize| {
+                    let key = (i as u64) << 32 | u64::from(ids[j]);
+                    *memo.parts.entry(key).or_insert_with(|| {
+                        names::compare_parts(&q.name.parts[i], &self.vocabulary[ids[j] as usize])
+                    })
+                };
+                let mut aligned = Vec::new();
+                let same: Vec<bool> = (0..q.name.parts.len() * ids.len())
+                    .map(|k| compare(k / ids.len(), k % ids.len()) == Some(PartMatch::Exact))
+                    .collect();
+                aligned.extend(names::align_by(
+                    q.name.parts.len(),
+                    ids.len(),
+                    |i, j| same[i * ids.len() + j],
+                    compare,
+                ));
+                let s = name_score(q, &entry.weights, &aligned);
+                memo.names.insert(name_id, s);
+                s
+            }
+        };
+        self.score_beyond_name(q, entry, name_score, false, Vec::new())
+            .0
+    }
+
+    /// Adds the birth date, nationality and document number to a name score.
+    fn score_beyond_name(
+        &self,
+        q: &Prepared,
+        e: &Prepared,
+        name_score: f64,
+        explain: bool,
+        mut reasons: Vec<String>,
+    ) -> (f64, Vec<String>) {
         // Reasons are written only for the hits returned (`explain`): the short list is
         // scored without words.
         let mut say = |why: &dyn Fn() -> String| {
@@ -603,6 +705,37 @@ impl Watchlist {
     }
 }
 
+/// The share of a name score from its aligned parts: each side's parts weighted by rarity,
+/// the two sides averaged.
+fn name_score(q: &Prepared, entry_weights: &[f64], aligned: &[(usize, usize, PartMatch)]) -> f64 {
+    if q.name.parts.is_empty() || entry_weights.is_empty() {
+        return 0.0;
+    }
+    let (mut got_q, mut got_e) = (0.0, 0.0);
+    for (i, j, m) in aligned {
+        got_q += q.weights[*i] * m.score();
+        got_e += entry_weights[*j] * m.score();
+    }
+    let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
+    0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights))
+}
+
+/// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
+#[derive(Default)]
+struct QueryMemo {
+    /// (query part index << 32 | list part number) → how alike.
+    parts: FastMap<u64, Option<PartMatch>>,
+    /// Distinct list name number → name score.
+    names: FastMap<u32, f64>,
+}
+
+impl QueryMemo {
+    fn clear(&mut self) {
+        self.parts.clear();
+        self.names.clear();
+    }
+}
+
 /// Per-thread accumulators for one query's candidates: one dense array over the entries, reset
 /// through the list of those touched, so a query costs what it touches, not the list's size.
 /// An entry's mask and weight share 8 bytes, so counting a part for it is one cache line, and
@@ -653,6 +786,7 @@ impl Scratch {
 }
 
 thread_local! {
+    static MEMO: std::cell::RefCell<QueryMemo> = std::cell::RefCell::new(QueryMemo::default());
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 

@@ -213,3 +213,84 @@ fn a_common_given_name_and_a_misspelt_family_name_meet_through_the_birth_date() 
         hit.reasons
     );
 }
+
+#[test]
+fn one_common_part_and_a_misspelt_rare_one_still_find_the_entry() {
+    // Six thousand "Winn …" (too common to walk), each with a different second name, and one
+    // Winn Kyaw; the query writes "Winn Kyau", whose second name shares no index key with Kyaw.
+    let mut entries: Vec<Person> = (0..6000)
+        .map(|i| {
+            person(
+                &format!("winn-{i}"),
+                &format!("Winn Zq{i:05}x"),
+                "",
+                "mm",
+                "",
+            )
+        })
+        .collect();
+    entries.insert(3000, person("kyaw", "Winn Kyaw", "", "mm", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Winn Kyau", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "kyaw", "{hits:#?}");
+    assert!(
+        hits[0].reasons[0].contains("kyau ~ kyaw"),
+        "{:?}",
+        hits[0].reasons
+    );
+}
+
+#[test]
+fn the_short_list_is_ranked_by_the_same_score_the_hits_are_explained_with() {
+    // The short list is scored through per-query memories of parts and names; the hits
+    // returned are scored again in full, with words. Both must agree, or the ranking would
+    // not be the one the reasons explain.
+    let (list, entries) = watchlist();
+    for written in [
+        "Maxamed Warsame",
+        "KARIMI Hassan",
+        "Mohammed Aly",
+        "Сергей Иванов",
+        "Ali",
+    ] {
+        for dob in ["", entries[7].birth_date.as_str()] {
+            let query = person("q", written, dob, "so", "");
+            let hits = list.screen(&query, 20);
+            assert!(!hits.is_empty(), "{written}");
+            let mut q = prepare(&query);
+            q.weights = q.name.parts.iter().map(|p| list.weight(p)).collect();
+            let mut memo = QueryMemo::default();
+            for (k, hit) in hits.iter().enumerate() {
+                let e = list
+                    .entries
+                    .iter()
+                    .position(|e| e.id == hit.entry_id)
+                    .unwrap();
+                let quick = list.quick_score(&q, e as u32, &mut memo);
+                assert!(
+                    (quick - hit.score).abs() < 1e-9,
+                    "{written}: {hit:?} quick {quick}"
+                );
+                if k > 0 {
+                    assert!(hits[k - 1].score >= hit.score, "{written}: {hits:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_entry_that_is_not_raised_can_still_be_asked_about() {
+    let (list, entries) = watchlist();
+    let target = find(&entries, "Sergey Ivanov");
+    let query = person("q", "Olena Kovalenko", "", "", "");
+    assert!(
+        list.screen(&query, 10)
+            .iter()
+            .all(|h| h.entry_id != target.id)
+    );
+    let (score, reasons) = list.score_entry(&query, &target.id).unwrap();
+    assert!(score < 0.3, "{score}");
+    assert_eq!(reasons, ["name: no part in common"]);
+    assert!(list.score_entry(&query, "no-such-entry").is_none());
+}

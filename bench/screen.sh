@@ -60,6 +60,12 @@ for kind in names full dated; do
     echo "corridor_${kind}_queries_per_second_per_core=$(awk -v a="$all" -v c="$(nproc)" 'BEGIN{printf "%.0f", a/c}')" >>"$RESULTS"
 done
 
+# The earlier query set, drawn over records (frequent travellers make most of it): recall only.
+log "corridor: names-only queries drawn over records"
+"$TARGET_DIR/release/examples/screen_bench" "$OUT/entries.csv" "$OUT/by-record/queries_names.csv" \
+    "$OUT/by-record/truth.csv" | grep -E '^(queries|recall_at_1|recall_at_10|other_script_)' \
+    | sed 's/^/corridor_names_by_record_/' >>"$RESULTS"
+
 if [ "$SKIP_RAPIDFUZZ" != 1 ]; then
     log "rapidfuzz: $RAPIDFUZZ_QUERIES names-only queries against every entry"
     sync

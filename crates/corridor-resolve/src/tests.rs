@@ -421,3 +421,51 @@ fn levels_from_rows_are_the_levels_of_the_fields() {
         );
     }
 }
+
+/// The bench counts blocking recall over `--candidates` as the pairs stream by, without making
+/// them distinct first (350 million pairs at 1M): each unordered pair of records must come
+/// once, also where identical records are expanded and generic blocks met through heads.
+#[test]
+fn kept_candidates_list_each_pair_of_records_once() {
+    let mut rows = Vec::new();
+    let forms = ["Juan Carlos Hernandez Lopez", "Hernandez-Lopez Juan C.", "Juan C. Hernández"];
+    for k in 0..60 {
+        // Every third record is written exactly as another: identical records are expanded.
+        let name = if k % 3 == 0 {
+            forms[0].to_string()
+        } else {
+            format!("{} {}", forms[k % 3], "x".repeat(k / 3 + 1))
+        };
+        let passport = if k % 2 == 0 { "MX9782034" } else { "" };
+        rows.push(format!("t-{k},{name},,{passport}"));
+    }
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let mut s = settings();
+    s.max_block = 10;
+    s.max_identifier_block = 10;
+    s.generic_block_heads = Some(3);
+    let options = Options {
+        keep_candidates: true,
+        ..Options::default()
+    };
+    let result = resolve_with(
+        &s,
+        &[table("t.csv", HEADER, &rows)],
+        &Judgements::default(),
+        options,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(result.stats.generic_blocks > 0, "{:?}", result.stats);
+    let candidates = result.candidates.expect("kept");
+    let mut seen = std::collections::HashSet::new();
+    for (i, list) in candidates.iter().enumerate() {
+        for &j in list {
+            assert_ne!(i as u32, j, "a record paired with itself");
+            let pair = (i.min(j as usize), i.max(j as usize));
+            assert!(seen.insert(pair), "{pair:?} listed twice");
+        }
+    }
+    // Identical records are all candidates of one another.
+    assert!(seen.contains(&(0, 3)) && seen.contains(&(3, 6)), "{seen:?}");
+}

@@ -223,6 +223,7 @@ run_corridor() {
         [ "${KEEP_PAIRS:-0}" = 1 ] || rm -f "$dir/result/pairs.csv"
         if "$CORRIDOR_BIN" resolve "${settings[@]}" "${brief[@]}" "$@" --out "$dir/blocking" --quiet \
                 --candidates "$dir/candidates.csv" >"$dir/blocking.log" 2>&1 \
+            && rm -f "$dir/blocking/pairs.csv" \
             && "$PY" "$HERE/metrics.py" blocking --prefix "$p" --candidates "$dir/candidates.csv" \
                 "--truth-$tkind" "$truth" >"$dir/blocking.txt" 2>>"$dir/blocking.log"; then
             cat "$dir/blocking.txt" >>"$RESULTS"

@@ -252,10 +252,12 @@ def blocking_figures(con, pre, path, true_pairs):
     # test in corridor-resolve holds it to that), so the pairs are counted as they stream by:
     # making them distinct first needed more temporary disk than a 1M run leaves (350 million
     # pairs once generic blocks are met through their heads).
-    src = read_csv_sql(path, ["l", "r"])
+    # Read plainly (two id columns, as `corridor resolve --candidates` writes them): the general
+    # reader's null padding reads serially and spills a file this size to disk.
+    src = f"read_csv({q(path)}, header=true, columns={{'l': 'VARCHAR', 'r': 'VARCHAR'}})"
     n_cand, btp = con.execute(f"""
         select count(*), count(*) filter (where ta.label = tb.label)
-        from {src} c left join truth ta on ta.id = c.l left join truth tb on tb.id = c.r
+        from {src} c join truth ta on ta.id = c.l join truth tb on tb.id = c.r
         where c.l <> c.r""").fetchall()[0]
     emit(pre, "candidate_pairs", n_cand)
     emit(pre, "blocked_true_pairs", btp)
@@ -264,6 +266,8 @@ def blocking_figures(con, pre, path, true_pairs):
 
 def blocking(args):
     con = new_con()
+    # An aggregate over a stream: nothing to keep in order, nothing to spill.
+    con.execute("set preserve_insertion_order = false")
     load_truth(con, args)
     true_pairs = con.execute("select coalesce(sum(n * (n - 1) // 2), 0)::bigint from "
                              "(select count(*) as n from truth group by label)").fetchall()[0][0]

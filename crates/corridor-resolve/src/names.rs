@@ -220,7 +220,15 @@ pub fn prepare(raw: &str) -> Name {
         .nfc()
         .collect();
     let mut parts = Vec::new();
-    for token in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '`') {
+    // Marks belong to their word: a virama or an asat (Bengali মোহাম্মদ, Burmese မိုဟာမက်) is
+    // not a letter, and splitting on it cut one name in two and changed how it reads.
+    let separates = |c: char| {
+        !c.is_alphanumeric()
+            && !unicode_normalization::char::is_combining_mark(c)
+            && c != '\''
+            && c != '`'
+    };
+    for token in text.split(separates) {
         let token = token.trim_matches(|c| c == '\'' || c == '`');
         if token.is_empty() {
             continue;
@@ -448,6 +456,19 @@ mod tests {
     }
 
     #[test]
+    fn a_virama_does_not_split_a_word() {
+        // Bengali and Devanagari write consonant clusters with a virama, which is a mark, not
+        // a letter: the name is still one part.
+        for (word, latin) in [("মোহাম্মদ", "Mohammad"), ("शर्मा", "Sharma")]
+        {
+            let name = prepare(word);
+            assert_eq!(name.parts.len(), 1, "{word}: {:?}", name.parts);
+            assert_eq!(name.parts[0].written, word);
+            assert_eq!(name.parts[0].skeleton, prepare(latin).parts[0].skeleton);
+        }
+    }
+
+    #[test]
     fn spellings_and_scripts_meet_in_the_skeleton() {
         for (a, b) in [
             ("Mohammed", "Muhammad"),
@@ -472,6 +493,9 @@ mod tests {
             ("Serhiy", "Sergey"),
             ("Ceesay", "Cisse"),
             ("Ciise", "Issa"),
+            // A virama inside a word does not split it.
+            ("Mohammad Rafiq", "মোহাম্মদ রফিক"),
+            ("Rajesh Sharma", "राजेश शर्मा"),
         ] {
             let (x, y) = (prepare(a), prepare(b));
             let aligned = align(&x, &y);

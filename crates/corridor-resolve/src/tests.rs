@@ -428,7 +428,11 @@ fn levels_from_rows_are_the_levels_of_the_fields() {
 #[test]
 fn kept_candidates_list_each_pair_of_records_once() {
     let mut rows = Vec::new();
-    let forms = ["Juan Carlos Hernandez Lopez", "Hernandez-Lopez Juan C.", "Juan C. Hernández"];
+    let forms = [
+        "Juan Carlos Hernandez Lopez",
+        "Hernandez-Lopez Juan C.",
+        "Juan C. Hernández",
+    ];
     for k in 0..60 {
         // Every third record is written exactly as another: identical records are expanded.
         let name = if k % 3 == 0 {

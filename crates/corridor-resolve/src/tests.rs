@@ -314,16 +314,19 @@ fn judgements_supervise_the_model() {
     );
 }
 
+/// One frequent traveller's ways of being written.
+const TRAVELLER_FORMS: [&str; 3] = [
+    "Juan Carlos Hernandez Lopez",
+    "Hernandez-Lopez Juan C.",
+    "Juan C. Hernández",
+];
+
 #[test]
 fn a_number_written_by_many_sources_is_not_a_generic_block() {
     // One traveller written forty ways, all with his passport number, in a store whose name
     // blocks hold at most ten records: the passport block (an identifier) may hold more.
     let mut rows = Vec::new();
-    let forms = [
-        "Juan Carlos Hernandez Lopez",
-        "Hernandez-Lopez Juan C.",
-        "Juan C. Hernández",
-    ];
+    let forms = TRAVELLER_FORMS;
     for k in 0..40 {
         let name = format!("{} {}", forms[k % 3], "x".repeat(k / 3 + 1));
         rows.push(format!("t-{k},{name},,MX9782034"));
@@ -428,11 +431,7 @@ fn levels_from_rows_are_the_levels_of_the_fields() {
 #[test]
 fn kept_candidates_list_each_pair_of_records_once() {
     let mut rows = Vec::new();
-    let forms = [
-        "Juan Carlos Hernandez Lopez",
-        "Hernandez-Lopez Juan C.",
-        "Juan C. Hernández",
-    ];
+    let forms = TRAVELLER_FORMS;
     for k in 0..60 {
         // Every third record is written exactly as another: identical records are expanded.
         let name = if k % 3 == 0 {

@@ -17,6 +17,7 @@
 //! records the same way.
 
 pub mod block;
+mod burmese;
 pub mod cluster;
 pub mod compare;
 pub mod incremental;

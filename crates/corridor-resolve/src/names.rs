@@ -148,6 +148,8 @@ fn latin_of(part: &str) -> (String, bool) {
                 None => out.push_str(&any_ascii::any_ascii(&c.to_string())),
             }
         }
+    } else if part.chars().any(crate::burmese::is_myanmar) {
+        out = crate::burmese::romanise(part);
     } else {
         out = any_ascii::any_ascii(part);
     }
@@ -496,6 +498,9 @@ mod tests {
             // A virama inside a word does not split it.
             ("Mohammad Rafiq", "মোহাম্মদ রফিক"),
             ("Rajesh Sharma", "राजेश शर्मा"),
+            // Burmese, read syllable by syllable.
+            ("Aung Hlaing", "အောင် လှိုင်"),
+            ("Hussain Khatun", "ဟူစိန် ခါတွန်"),
         ] {
             let (x, y) = (prepare(a), prepare(b));
             let aligned = align(&x, &y);

@@ -1,8 +1,9 @@
 //! Names across scripts, made comparable.
 //!
 //! A name is split into parts; each part gets a Latin form (own tables for the Arabic-script
-//! article and letters that generic romanisation loses, `any_ascii` for every other script)
-//! and a **consonant skeleton**: vowels dropped, digraphs folded, doubled letters collapsed.
+//! article and letters that generic romanisation loses, Burmese read syllable by syllable,
+//! `any_ascii` for every other script) and a **consonant skeleton**: vowels dropped, digraphs
+//! folded, doubled letters collapsed, a final h dropped.
 //! "Mohammed", "Muhammad", "Mohamed" and محمد all become `mhmd`; "Hossain", "Hussain" and
 //! হোসেন become `hsn`. A small table of known variants covers what skeletons cannot
 //! (abbreviations such as "Mhd", "Abd al-" written "Abdul"). Parts are aligned without regard
@@ -165,7 +166,8 @@ fn is_latin(c: char) -> bool {
     matches!(c as u32, 0x0041..=0x024F | 0x1E00..=0x1EFF)
 }
 
-/// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed.
+/// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed,
+/// a silent final h dropped.
 pub fn skeleton(latin: &str) -> String {
     // A final h is not heard (Sanneh / Sane, Fatemeh / Fatima, and so in Arabic script, where
     // short vowels are not written: فاطمه / Fatema), unless it closes a digraph (Sheikh) or
@@ -485,7 +487,7 @@ mod tests {
             ("Papadopoulos", "Παπαδόπουλος"),
             ("Yusuf", "Youssef"),
             ("Qasim", "Kashem"),
-            // A final h after a vowel is silent.
+            // A final h is silent.
             ("Sanneh", "Sane"),
             ("Fatimah", "Fatima"),
             ("Hasina Ullah", "Hasina Ulla"),

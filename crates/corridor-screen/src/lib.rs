@@ -468,11 +468,10 @@ impl Watchlist {
             }
         }
         // One common part and nothing else found ("Winn" with a misspelt "Kyau"): its holders
-        // are the only lead, walked as far as an intersection would be.
-        // They all hold that part, so the count cannot rank them: each is scored as a hit
-        // would be (one per distinct name), so that the one whose other part is merely
-        // misspelt comes first, wherever it stands in the list.
-        // A part held by more (Mohammed in a million names) is no lead at all.
+        // are the only lead. They all hold that part, so the count cannot rank them: each is
+        // scored as a hit would be (once per distinct name), so the one whose other part is
+        // merely misspelt comes first wherever it stands in the list. A part held by more than
+        // MAX_LONE_PART entries (Mohammed in a million names) is no lead at all.
         if common.len() == 1
             && pre.touched.len() < SHORTLIST
             && common[0].2[0].len() <= MAX_LONE_PART
@@ -622,16 +621,16 @@ impl Watchlist {
                         names::compare_parts(&q.name.parts[i], &self.vocabulary[ids[j] as usize])
                     })
                 };
-                let mut aligned = Vec::new();
+                // Equal Latin forms are what `compare_parts` calls exact.
                 let same: Vec<bool> = (0..q.name.parts.len() * ids.len())
                     .map(|k| compare(k / ids.len(), k % ids.len()) == Some(PartMatch::Exact))
                     .collect();
-                aligned.extend(names::align_by(
+                let aligned = names::align_by(
                     q.name.parts.len(),
                     ids.len(),
                     |i, j| same[i * ids.len() + j],
                     compare,
-                ));
+                );
                 let s = name_score(q, &entry.weights, &aligned);
                 memo.names.insert(name_id, s);
                 s

@@ -101,7 +101,11 @@ pub(crate) fn romanise(word: &str) -> String {
             _ => None,
         };
         let Some(onset) = independent.map(|_| "").or_else(|| initial(c)) else {
-            // Tones, digits and anything else unknown say nothing of the name.
+            // Latin letters in a mixed word are kept as they are; tones, Burmese digits and
+            // anything else unknown say nothing of the name.
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
             i += 1;
             continue;
         };
@@ -185,6 +189,12 @@ mod tests {
         ] {
             assert_eq!(romanise(burmese), latin, "{burmese}");
         }
+    }
+
+    #[test]
+    fn latin_letters_in_a_mixed_word_are_kept() {
+        assert_eq!(romanise("Aungအောင်"), "aungaung");
+        assert_eq!(romanise("ဝင်း2"), "win2");
     }
 
     #[test]

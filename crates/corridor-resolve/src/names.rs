@@ -470,6 +470,14 @@ mod tests {
             assert_eq!(name.parts[0].written, word);
             assert_eq!(name.parts[0].skeleton, prepare(latin).parts[0].skeleton);
         }
+        // Kept with their word, marks alone still make no part.
+        for marks in ["\u{94d}", "်း", "\u{9cd}\u{9cd} \u{103a}"] {
+            assert!(
+                prepare(marks).parts.is_empty(),
+                "{marks:?}: {:?}",
+                prepare(marks)
+            );
+        }
     }
 
     #[test]

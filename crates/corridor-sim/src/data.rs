@@ -34,7 +34,7 @@ pub struct Leg {
     pub death: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Names {
     /// Names are drawn with weight 1 / rank^frequency_exponent (see names.yaml).
     pub frequency_exponent: f64,
@@ -45,6 +45,7 @@ pub struct Names {
 pub type NameForms = Vec<String>;
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Culture {
     pub script: String,
     pub countries: Vec<String>,
@@ -65,6 +66,12 @@ pub struct Culture {
     /// added after the listed ones, so rarer, and ranked by their given name's rank.
     #[serde(default)]
     pub derived_family: Vec<Derivation>,
+    /// Family names the culture builds from two parts (Öz + demir, Georg + opoulos, Petr +
+    /// ović): each block joins every `first` with every `second`, form by form. They come
+    /// after the listed and derived ones, the pair of ranks (i, j) ranked by (i + 1)(j + 1),
+    /// so the long tail of a real population's family names is there without listing it.
+    #[serde(default)]
+    pub compound_family: Vec<Compound>,
     /// How a woman's family name is written where it takes a feminine form (Petrov →
     /// Petrova): the ending in the culture's script and in Latin, and what is added to each.
     #[serde(default)]
@@ -78,6 +85,10 @@ pub struct Feminine {
     pub ends: [String; 2],
     /// What a woman's form adds: in the culture's script, then in Latin.
     pub add: [String; 2],
+    /// Whether the masculine ending is dropped before `add` (Greek Georgiadis → Georgiadou)
+    /// rather than kept (Petrov → Petrova).
+    #[serde(default)]
+    pub replace: bool,
 }
 
 impl Culture {
@@ -99,8 +110,9 @@ impl Culture {
                 } else {
                     (&rule.ends[1], &rule.add[1])
                 };
-                if form.ends_with(ends.as_str()) {
-                    format!("{form}{add}")
+                if let Some(stem) = form.strip_suffix(ends.as_str()) {
+                    let stem = if rule.replace { stem } else { form.as_str() };
+                    format!("{stem}{add}")
                 } else {
                     form.clone()
                 }
@@ -123,14 +135,7 @@ pub struct Derivation {
 impl Derivation {
     /// The family name made from `stem`, form by form.
     fn apply(&self, stem: &NameForms) -> NameForms {
-        let at = |forms: &[String], i: usize| -> String {
-            forms
-                .get(i)
-                .or_else(|| forms.get(1))
-                .or_else(|| forms.first())
-                .cloned()
-                .unwrap_or_default()
-        };
+        let at = form_at;
         let n = stem.len().max(self.prefix.len()).max(self.suffix.len());
         (0..n)
             .map(|i| {
@@ -145,6 +150,24 @@ impl Derivation {
     }
 }
 
+/// Two lists of name parts whose every pairing is a family name (see `compound_family`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compound {
+    pub first: Vec<NameForms>,
+    pub second: Vec<NameForms>,
+}
+
+/// Form `i` of `forms`; where it has fewer, its most common Latin rendering stands in.
+fn form_at(forms: &[String], i: usize) -> String {
+    forms
+        .get(i)
+        .or_else(|| forms.get(1))
+        .or_else(|| forms.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn one() -> f64 {
     1.0
 }
@@ -154,13 +177,52 @@ pub fn corridors() -> Corridors {
         .expect("data/corridors.yaml is checked by a test")
 }
 
+/// The name pools, one file per culture under `data/names/` (the file's stem is the culture's
+/// id), and the settings shared by all in `data/names/_pools.yaml`.
+const CULTURE_FILES: &[(&str, &str)] = &[
+    ("arabic", include_str!("../data/names/arabic.yaml")),
+    ("bengali", include_str!("../data/names/bengali.yaml")),
+    ("burmese", include_str!("../data/names/burmese.yaml")),
+    ("fula-mande", include_str!("../data/names/fula-mande.yaml")),
+    ("geez", include_str!("../data/names/geez.yaml")),
+    ("greek", include_str!("../data/names/greek.yaml")),
+    ("hispanic", include_str!("../data/names/hispanic.yaml")),
+    ("pashto", include_str!("../data/names/pashto.yaml")),
+    ("persian", include_str!("../data/names/persian.yaml")),
+    ("rohingya", include_str!("../data/names/rohingya.yaml")),
+    ("slavic", include_str!("../data/names/slavic.yaml")),
+    ("somali", include_str!("../data/names/somali.yaml")),
+    ("tigrinya", include_str!("../data/names/tigrinya.yaml")),
+    ("turkish", include_str!("../data/names/turkish.yaml")),
+    ("urdu", include_str!("../data/names/urdu.yaml")),
+    (
+        "west-african",
+        include_str!("../data/names/west-african.yaml"),
+    ),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolSettings {
+    frequency_exponent: f64,
+}
+
 pub fn names() -> Names {
-    let mut names: Names = serde_yaml_ng::from_str(include_str!("../data/names.yaml"))
-        .expect("data/names.yaml is checked by a test");
-    for culture in names.cultures.values_mut() {
-        culture.derive_family_names();
+    let settings: PoolSettings = serde_yaml_ng::from_str(include_str!("../data/names/_pools.yaml"))
+        .expect("data/names/_pools.yaml is checked by a test");
+    let cultures = CULTURE_FILES
+        .iter()
+        .map(|(id, text)| {
+            let mut culture: Culture = serde_yaml_ng::from_str(text)
+                .unwrap_or_else(|e| panic!("data/names/{id}.yaml (checked by a test): {e}"));
+            culture.derive_family_names();
+            (id.to_string(), culture)
+        })
+        .collect();
+    Names {
+        frequency_exponent: settings.frequency_exponent,
+        cultures,
     }
-    names
 }
 
 impl Culture {
@@ -179,6 +241,25 @@ impl Culture {
                 if seen.insert(forms[0].clone()) {
                     derived.push(forms);
                 }
+            }
+        }
+        let mut compounds = Vec::new();
+        for block in &self.compound_family {
+            for (i, first) in block.first.iter().enumerate() {
+                for (j, second) in block.second.iter().enumerate() {
+                    let n = first.len().max(second.len());
+                    let forms: NameForms = (0..n)
+                        .map(|k| format!("{}{}", form_at(first, k), form_at(second, k)))
+                        .collect();
+                    compounds.push(((i + 1) * (j + 1), forms));
+                }
+            }
+        }
+        // Stable: blocks keep their order among equal ranks.
+        compounds.sort_by_key(|(rank, _)| *rank);
+        for (_, forms) in compounds {
+            if seen.insert(forms[0].clone()) {
+                derived.push(forms);
             }
         }
         self.family.extend(derived);

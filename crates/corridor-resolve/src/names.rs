@@ -58,7 +58,9 @@ pub struct Name {
 /// Particles that carry no identity on their own.
 const PARTICLES: &[&str] = &[
     "al", "el", "bin", "ben", "ibn", "bint", "wuld", "ould", "de", "da", "di", "van", "von", "der",
-    "del", "la", "le",
+    "del", "la",
+    "le", // Arabic script writes no short vowels: بن, بنت, ولد read bn, bnt, wld.
+    "bn", "bnt", "wld",
 ];
 
 /// Known variants that consonant skeletons do not bring together, by group
@@ -354,8 +356,9 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
         return Some(PartMatch::Initial);
     }
     let jw = crate::similarity::jaro_winkler(&a.latin, &b.latin);
+    // Similar consonants rank below the same consonants: Mahmoudnia is not Mahmoud.
     let sk = if a.skeleton.len() >= 3 && b.skeleton.len() >= 3 {
-        crate::similarity::jaro_winkler(&a.skeleton, &b.skeleton) - 0.03
+        (crate::similarity::jaro_winkler(&a.skeleton, &b.skeleton) - 0.03).min(0.89)
     } else {
         0.0
     };

@@ -124,6 +124,11 @@ fn arabic_letter(c: char) -> Option<&'static str> {
     })
 }
 
+/// Whether a و at `index`, followed by `next`, reads as a consonant.
+fn consonantal_waw(index: usize, next: Option<char>) -> bool {
+    index == 0 || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
+}
+
 fn is_arabic_script(c: char) -> bool {
     matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
@@ -140,10 +145,17 @@ fn latin_of(part: &str) -> (String, bool) {
             .strip_prefix("ال")
             .filter(|b| b.chars().count() >= 2)
             .unwrap_or(part);
-        for (i, c) in body.chars().enumerate() {
+        let letters: Vec<char> = body.chars().collect();
+        for (i, &c) in letters.iter().enumerate() {
             // A word-initial ʿayn is written as a vowel in Latin (Ali, Omar, Abd).
             if i == 0 && c == 'ع' {
                 out.push('a');
+                continue;
+            }
+            // و is a consonant (Walid, Navid, Marwa) first in a word or before a long vowel;
+            // elsewhere it is the vowel of Mahmoud and Yusuf.
+            if c == 'و' && consonantal_waw(i, letters.get(i + 1).copied()) {
+                out.push('v');
                 continue;
             }
             match arabic_letter(c) {
@@ -168,6 +180,20 @@ fn is_latin(c: char) -> bool {
     matches!(c as u32, 0x0041..=0x024F | 0x1E00..=0x1EFF)
 }
 
+fn consonantal_w_as_v(latin: &str) -> String {
+    let bytes = latin.as_bytes();
+    latin
+        .char_indices()
+        .map(|(i, c)| {
+            let before_vowel = matches!(
+                bytes.get(i + 1),
+                Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+            );
+            if c == 'w' && before_vowel { 'v' } else { c }
+        })
+        .collect()
+}
+
 /// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed,
 /// a silent final h dropped.
 pub fn skeleton(latin: &str) -> String {
@@ -183,6 +209,10 @@ pub fn skeleton(latin: &str) -> String {
             return shorter;
         }
     }
+    // A w before a vowel is a consonant, and the same one as v (Walid / Valid in Arabic script
+    // read with its consonantal waw, Naweed / Navid, Kowalski / Kovalski); elsewhere w is a
+    // vowel (Mahmoud written Mahmwd) or silent (Kyaw) and is dropped below.
+    let latin = consonantal_w_as_v(latin);
     let s = latin
         .replace("kh", "h")
         .replace("gh", "g")
@@ -508,6 +538,13 @@ mod tests {
             ("Serhiy", "Sergey"),
             ("Ceesay", "Cisse"),
             ("Ciise", "Issa"),
+            // A consonantal w or و is a v.
+            ("Navid", "نوید"),
+            ("Naweed", "Navid"),
+            ("Walid", "وليد"),
+            ("Mousavi", "موسوی"),
+            ("Marwa", "مروة"),
+            ("Mahmoud", "محمود"),
             // A virama inside a word does not split it.
             ("Mohammad Rafiq", "মোহাম্মদ রফিক"),
             ("Rajesh Sharma", "राजेश शर्मा"),

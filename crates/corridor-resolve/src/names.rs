@@ -124,6 +124,45 @@ fn arabic_letter(c: char) -> Option<&'static str> {
     })
 }
 
+/// Letters that Persian, Urdu and Pashto write and Arabic does not (the Persian forms of yeh
+/// and kaf among them, which those languages use throughout): a name that has one is read
+/// with their sounds.
+fn is_persian_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ی' | 'ک'
+            | 'گ'
+            | 'پ'
+            | 'چ'
+            | 'ژ'
+            | 'ہ'
+            | 'ے'
+            | 'ۍ'
+            | 'ې'
+            | 'ټ'
+            | 'ډ'
+            | 'ړ'
+            | 'ږ'
+            | 'ښ'
+            | 'ګ'
+            | 'ڼ'
+            | 'ٹ'
+            | 'ڈ'
+            | 'ڑ'
+            | 'ں'
+            | 'ھ'
+            | '\u{200C}'
+    )
+}
+
+fn persian_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ث' => "s",
+        'ذ' | 'ض' | 'ظ' => "z",
+        _ => return None,
+    })
+}
+
 /// Whether a و at `index`, followed by `next`, reads as a consonant.
 fn consonantal_waw(index: usize, next: Option<char>) -> bool {
     index == 0 || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
@@ -134,7 +173,7 @@ fn is_arabic_script(c: char) -> bool {
 }
 
 /// The Latin, ASCII, lower-case form of one written part.
-fn latin_of(part: &str) -> (String, bool) {
+fn latin_of(part: &str, persian: bool) -> (String, bool) {
     let transliterated = part
         .chars()
         .any(|c| c.is_alphabetic() && !c.is_ascii() && !is_latin(c));
@@ -156,6 +195,12 @@ fn latin_of(part: &str) -> (String, bool) {
             // elsewhere it is the vowel of Mahmoud and Yusuf.
             if c == 'و' && consonantal_waw(i, letters.get(i + 1).copied()) {
                 out.push('v');
+                continue;
+            }
+            // Persian, Urdu and Pashto say ث as s and ذ, ض, ظ as z (Soraya, Reza, Fazal, where
+            // Arabic has Thuraya, Rida, Fadl).
+            if persian && let Some(z) = persian_letter(c) {
+                out.push_str(z);
                 continue;
             }
             match arabic_letter(c) {
@@ -255,6 +300,7 @@ pub fn prepare(raw: &str) -> Name {
         .collect::<String>()
         .nfc()
         .collect();
+    let persian = text.chars().any(is_persian_letter);
     let mut parts = Vec::new();
     // Marks belong to their word: a virama or an asat (Bengali মোহাম্মদ, Burmese မိုဟာမက်) is
     // not a letter, and splitting on it cut one name in two and changed how it reads.
@@ -269,7 +315,7 @@ pub fn prepare(raw: &str) -> Name {
         if token.is_empty() {
             continue;
         }
-        let (latin, transliterated) = latin_of(token);
+        let (latin, transliterated) = latin_of(token, persian);
         if latin.is_empty() || PARTICLES.contains(&latin.as_str()) {
             continue;
         }
@@ -545,6 +591,10 @@ mod tests {
             ("Mousavi", "موسوی"),
             ("Marwa", "مروة"),
             ("Mahmoud", "محمود"),
+            // Persian and Urdu sounds, where the name shows the language's letters.
+            ("Reza Mohammadi", "رضا محمدی"),
+            ("Soraya", "ثریا"),
+            ("Zeeshan", "ذیشان"),
             // A virama inside a word does not split it.
             ("Mohammad Rafiq", "মোহাম্মদ রফিক"),
             ("Rajesh Sharma", "राजेश शर्मा"),

@@ -178,7 +178,10 @@ fn latin_of(part: &str, persian: bool) -> (String, bool) {
         .chars()
         .any(|c| c.is_alphabetic() && !c.is_ascii() && !is_latin(c));
     let mut out = String::new();
-    if part.chars().any(is_arabic_script) {
+    if part == "الله" {
+        // Not the article and a word of two letters: Allah (Abd Allah, Habib Allah).
+        out.push_str("allah");
+    } else if part.chars().any(is_arabic_script) {
         // The article ال is written joined to the name; it carries no identity.
         let body = part
             .strip_prefix("ال")
@@ -355,6 +358,9 @@ fn split_compound(latin: &str) -> Vec<String> {
     if ABD.contains(&latin) {
         return vec!["abd".into()];
     }
+    if let Some(parts) = split_allah(latin, ABD) {
+        return parts;
+    }
     for prefix in ABD {
         if let Some(rest) = latin.strip_prefix(prefix)
             && rest.len() >= 3
@@ -371,6 +377,44 @@ fn split_compound(latin: &str) -> Vec<String> {
         }
     }
     vec![latin.to_string()]
+}
+
+/// The names that end in Allah (Abdullah, Rahmatullah, Zabihullah), however they are spelled
+/// and whether the two words are joined or not, split as "Abd Allah" is: the stem, then
+/// "allah". The endings without an h (Abdalla, Cipolla) are taken only after Abd, and Ulla
+/// after a stem of three letters.
+fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
+    const ALONE: &[&str] = &["allah", "ullah", "ollah", "ellah", "ulla", "llah", "allh"];
+    if ALONE.contains(&latin) {
+        return Some(vec!["allah".into()]);
+    }
+    const ENDINGS: &[(&str, bool)] = &[
+        ("ullahi", true),
+        ("allahi", true),
+        ("ullah", true),
+        ("ollah", true),
+        ("allah", true),
+        ("ellah", true),
+        ("ullha", true),
+        ("allh", true),
+        ("llah", true),
+        ("ulla", true),
+        ("olla", false),
+        ("alla", false),
+    ];
+    for (ending, after_any_stem) in ENDINGS {
+        let Some(stem) = latin.strip_suffix(ending) else {
+            continue;
+        };
+        let is_abd = stem == "abd" || abd.contains(&stem);
+        if is_abd {
+            return Some(vec!["abd".into(), "allah".into()]);
+        }
+        if *after_any_stem && stem.len() >= 3 {
+            return Some(vec![stem.to_string(), "allah".into()]);
+        }
+    }
+    None
 }
 
 /// Names that begin with "al" or "el" without an article. Listed as whole beginnings
@@ -595,6 +639,14 @@ mod tests {
             ("Reza Mohammadi", "رضا محمدی"),
             ("Soraya", "ثریا"),
             ("Zeeshan", "ذیشان"),
+            // The names of Allah, joined or not, in any spelling.
+            ("Abdullah", "Abd Allah"),
+            ("Abdulla", "عبدالله"),
+            ("Abdollah", "Abdallah"),
+            ("Abdullahi", "Abdellah"),
+            ("Rahmatullah", "Rahmat Ullah"),
+            ("Habibullah", "حبیب‌الله"),
+            ("Zabihullah", "ذبیح الله"),
             // A virama inside a word does not split it.
             ("Mohammad Rafiq", "মোহাম্মদ রফিক"),
             ("Rajesh Sharma", "राजेश शर्मा"),

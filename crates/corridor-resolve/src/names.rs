@@ -353,7 +353,7 @@ fn is_latin_mark_context(c: char) -> bool {
 /// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
 fn split_compound(latin: &str) -> Vec<String> {
     const ABD: &[&str] = &[
-        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu",
+        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi",
     ];
     if ABD.contains(&latin) {
         return vec!["abd".into()];
@@ -387,6 +387,11 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
     const ALONE: &[&str] = &["allah", "ullah", "ollah", "ellah", "ulla", "llah", "allh"];
     if ALONE.contains(&latin) {
         return Some(vec!["allah".into()]);
+    }
+    // Fula and Mande forms of Abdullah.
+    const WEST_AFRICAN: &[&str] = &["abdoulaye", "abdoulie", "ablaye", "abdulai", "abdoulahi"];
+    if WEST_AFRICAN.contains(&latin) {
+        return Some(vec!["abd".into(), "allah".into()]);
     }
     const ENDINGS: &[(&str, bool)] = &[
         ("ullahi", true),
@@ -644,6 +649,8 @@ mod tests {
             ("Abdulla", "عبدالله"),
             ("Abdollah", "Abdallah"),
             ("Abdullahi", "Abdellah"),
+            ("Abdoulaye", "Abdullah"),
+            ("Abdirahman", "Abdulrahman"),
             ("Rahmatullah", "Rahmat Ullah"),
             ("Habibullah", "حبیب‌الله"),
             ("Zabihullah", "ذبیح الله"),

@@ -361,6 +361,19 @@ fn split_compound(latin: &str) -> Vec<String> {
     if let Some(parts) = split_allah(latin, ABD) {
         return parts;
     }
+    // Ethiopian and Eritrean names built on "servant of", "son of", "gift of" and the like,
+    // written joined or apart: Gebremichael / Gebre Michael, Woldemariam / Wolde Mariam.
+    const ETHIOPIC_PREFIXES: &[&str] = &[
+        "gebre", "ghebre", "gabre", "wolde", "welde", "habte", "haile", "hayle", "tekle", "tecle",
+        "kidane", "tesfa", "tesfai", "zere",
+    ];
+    for prefix in ETHIOPIC_PREFIXES {
+        if let Some(rest) = latin.strip_prefix(prefix)
+            && rest.len() >= 4
+        {
+            return vec![prefix.to_string(), rest.to_string()];
+        }
+    }
     for prefix in ABD {
         if let Some(rest) = latin.strip_prefix(prefix)
             && rest.len() >= 3
@@ -651,6 +664,9 @@ mod tests {
             ("Abdullahi", "Abdellah"),
             ("Abdoulaye", "Abdullah"),
             ("Abdirahman", "Abdulrahman"),
+            // Ethiopian names joined or apart.
+            ("Gebremichael", "Gebre Michael"),
+            ("Woldemariam", "ወልደማርያም"),
             ("Rahmatullah", "Rahmat Ullah"),
             ("Habibullah", "حبیب‌الله"),
             ("Zabihullah", "ذبیح الله"),

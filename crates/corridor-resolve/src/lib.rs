@@ -20,6 +20,7 @@ pub mod block;
 mod burmese;
 pub mod cluster;
 pub mod compare;
+mod greek;
 pub mod incremental;
 pub mod model;
 pub mod names;

@@ -213,6 +213,8 @@ fn latin_of(part: &str, persian: bool) -> (String, bool) {
         }
     } else if part.chars().any(crate::burmese::is_myanmar) {
         out = crate::burmese::romanise(part);
+    } else if part.chars().any(crate::greek::is_greek) {
+        out = crate::greek::romanise(part);
     } else {
         out = any_ascii::any_ascii(part);
     }
@@ -634,6 +636,7 @@ mod tests {
             ("Ghebrehiwet", "ገብረሂወት"),
             ("Sergey Ivanov", "Сергей Иванов"),
             ("Papadopoulos", "Παπαδόπουλος"),
+            ("Evangelos Georgiou", "Ευάγγελος Γεωργίου"),
             ("Yusuf", "Youssef"),
             ("Qasim", "Kashem"),
             // A final h is silent.

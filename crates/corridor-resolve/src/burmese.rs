@@ -142,25 +142,47 @@ pub(crate) fn romanise(word: &str) -> String {
             };
             i += 1;
         }
-        // A consonant followed by the asat or the stacking sign closes this syllable.
+        // A consonant followed by the asat or the stacking sign closes this syllable. The dot
+        // below may stand between them: normalisation orders it before the asat (သန့်, Thant).
         let mut final_ = "";
-        if let (Some(&f), Some(&k)) = (chars.get(i), chars.get(i + 1))
+        let mut creaky = false;
+        let dot = usize::from(chars.get(i + 1) == Some(&'့'));
+        if let (Some(&f), Some(&k)) = (chars.get(i), chars.get(i + 1 + dot))
             && initial(f).is_some()
             && (k == '်' || k == '္')
         {
             final_ = coda(f);
-            i += 2;
+            // A final ည or ယ is heard as a vowel (ကြည် Kyi, နွယ် Nwe).
+            match f {
+                'ည' => (vowel, final_) = ("i".to_string(), ""),
+                'ယ' => (vowel, final_) = ("e".to_string(), ""),
+                _ => {}
+            }
+            i += 2 + dot;
+            creaky = dot == 1;
             // Tone marks after the coda.
-            while matches!(chars.get(i), Some('း' | '့')) {
+            while let Some(&tone @ ('း' | '့')) = chars.get(i) {
+                creaky |= tone == '့';
                 i += 1;
             }
         }
         if breathed {
             out.push('h');
         }
-        out.push_str(onset);
-        out.push_str(&medial);
+        // ချ is written ch (Chan, Cho) and ဂျ j (Jamal); other medial y's are kept (Kyaw).
+        match (onset, medial.as_str()) {
+            ("kh", "y") => out.push_str("ch"),
+            ("g", "y") => out.push('j'),
+            _ => {
+                out.push_str(onset);
+                out.push_str(&medial);
+            }
+        }
         out.push_str(&rhyme(&vowel, final_, rounded));
+        // A nasal final in the creaky tone is written with a t (သန့် Thant, မြင့် Myint).
+        if creaky && matches!(final_, "n" | "ng" | "m") {
+            out.push('t');
+        }
     }
     out
 }
@@ -186,6 +208,12 @@ mod tests {
             ("နူရုလ်", "nurul"),
             ("ဥလ္လာ", "ulla"),
             ("ဟာဆီနာ", "hasina"),
+            ("သန့်", "thant"),
+            ("မြင့်", "myint"),
+            ("ချို", "cho"),
+            ("ကြည်", "kyi"),
+            ("နွယ်", "nwe"),
+            ("ဂျမာလ်", "jamal"),
         ] {
             assert_eq!(romanise(burmese), latin, "{burmese}");
         }

@@ -263,6 +263,11 @@ pub fn skeleton(latin: &str) -> String {
     // read with its consonantal waw, Naweed / Navid, Kowalski / Kovalski); elsewhere w is a
     // vowel (Mahmoud written Mahmwd) or silent (Kyaw) and is dropped below.
     let latin = consonantal_w_as_v(latin);
+    // Burmese Hs is an s (Hsu / Su).
+    let latin = match latin.strip_prefix("hs") {
+        Some(rest) => format!("s{rest}"),
+        None => latin,
+    };
     let s = latin
         .replace("kh", "h")
         .replace("gh", "g")

@@ -65,5 +65,5 @@ fn every_rendering_of_a_pool_name_finds_that_name() {
         missed.join("\n")
     );
     assert!(queries.len() > 1000, "{}", queries.len());
-    assert!(share <= 0.04, "{share:.3} of the renderings missed");
+    assert!(share <= 0.05, "{share:.3} of the renderings missed");
 }

@@ -426,6 +426,7 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
         ("ulla", true),
         ("olla", false),
         ("alla", false),
+        ("ella", false),
     ];
     for (ending, after_any_stem) in ENDINGS {
         let Some(stem) = latin.strip_suffix(ending) else {

@@ -588,6 +588,119 @@ pub fn align_by(
 }
 
 /// Strongest match first, ties in order of the parts.
+/// Two adjacent parts of one name that, joined, read as one part of the other name: the
+/// same name written apart and joined (Mohammad Reza / Mohammadreza, Anna Maria / Annamaria,
+/// O Brien / OBrien).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Joined {
+    /// Whether the two parts are the first name's (`a`), the one part the second's.
+    pub apart_in_a: bool,
+    /// The two adjacent parts, in order.
+    pub first: usize,
+    pub second: usize,
+    /// The part of the other name they read as.
+    pub other: usize,
+    pub matched: PartMatch,
+}
+
+/// The parts that [`align`] left unpaired, or paired only as alike (an initial, a similar
+/// spelling: "O" with "OBrien", "Mir" with "Mirwais"), that pair once two adjacent ones are
+/// joined. `a` and `b` give each name's part by position. Returns the joined pairs, and
+/// `aligned` without the weak pairs they replace.
+pub fn joined<'p>(
+    a_len: usize,
+    b_len: usize,
+    a: impl Fn(usize) -> &'p Part,
+    b: impl Fn(usize) -> &'p Part,
+    aligned: &[(usize, usize, PartMatch)],
+) -> (Vec<Joined>, Vec<(usize, usize, PartMatch)>) {
+    let mut out = Vec::new();
+    // Pairs by a rule hold; pairs by likeness alone (a similar spelling, an initial) give way.
+    let strong = |m: &PartMatch| !matches!(m, PartMatch::Fuzzy(_) | PartMatch::Initial);
+    if a_len + b_len < 3 || aligned.iter().filter(|(_, _, m)| strong(m)).count() >= a_len.min(b_len)
+    {
+        return (out, aligned.to_vec());
+    }
+    let mut free_a: Vec<bool> = vec![true; a_len];
+    let mut free_b: Vec<bool> = vec![true; b_len];
+    for (i, j, m) in aligned {
+        if strong(m) {
+            free_a[*i] = false;
+            free_b[*j] = false;
+        }
+    }
+    for apart_in_a in [true, false] {
+        let (two_len, one_len) = if apart_in_a {
+            (a_len, b_len)
+        } else {
+            (b_len, a_len)
+        };
+        let part_two = |k: usize| if apart_in_a { a(k) } else { b(k) };
+        let part_one = |k: usize| if apart_in_a { b(k) } else { a(k) };
+        for first in 0..two_len.saturating_sub(1) {
+            let second = first + 1;
+            let (free_two, free_one) = if apart_in_a {
+                (&free_a, &free_b)
+            } else {
+                (&free_b, &free_a)
+            };
+            if !free_two[first] || !free_two[second] {
+                continue;
+            }
+            let together = format!("{}{}", part_two(first).latin, part_two(second).latin);
+            let together_skeleton = skeleton(&together);
+            let found = (0..one_len).filter(|&k| free_one[k]).find_map(|k| {
+                let one = part_one(k);
+                if one.latin == together {
+                    Some((k, PartMatch::Exact))
+                } else if together_skeleton.len() >= 3 && one.skeleton == together_skeleton {
+                    Some((k, PartMatch::Skeleton))
+                } else {
+                    None
+                }
+            });
+            if let Some((other, matched)) = found {
+                if apart_in_a {
+                    (free_a[first], free_a[second], free_b[other]) = (false, false, false);
+                } else {
+                    (free_b[first], free_b[second], free_a[other]) = (false, false, false);
+                }
+                out.push(Joined {
+                    apart_in_a,
+                    first,
+                    second,
+                    other,
+                    matched,
+                });
+            }
+        }
+    }
+    let in_a = |i: usize| {
+        out.iter().any(|jn| {
+            if jn.apart_in_a {
+                i == jn.first || i == jn.second
+            } else {
+                i == jn.other
+            }
+        })
+    };
+    let in_b = |j: usize| {
+        out.iter().any(|jn| {
+            if jn.apart_in_a {
+                j == jn.other
+            } else {
+                j == jn.first || j == jn.second
+            }
+        })
+    };
+    let kept = aligned
+        .iter()
+        .copied()
+        .filter(|(i, j, _)| !in_a(*i) && !in_b(*j))
+        .collect();
+    (out, kept)
+}
+
 fn sort_strongest_first(candidates: &mut [(usize, usize, PartMatch)]) {
     candidates.sort_unstable_by(|x, y| {
         y.2.score()
@@ -697,6 +810,49 @@ mod tests {
                 aligned.iter().all(|(_, _, m)| m.score() >= 0.89),
                 "{a} / {b}: {aligned:?}"
             );
+        }
+    }
+
+    #[test]
+    fn names_written_apart_and_joined_pair_up() {
+        for (a, b, apart_in_a) in [
+            ("Mohammad Reza Ahmadi", "Mohammadreza Ahmadi", true),
+            ("Annamaria Rossi", "Anna Maria Rossi", false),
+            ("Sean O Brien", "Sean OBrien", true),
+            ("Mir Wais Khan", "Mirwais Khan", true),
+        ] {
+            let (x, y) = (prepare(a), prepare(b));
+            let aligned = align(&x, &y);
+            let (found, kept) = joined(
+                x.parts.len(),
+                y.parts.len(),
+                |k| &x.parts[k],
+                |k| &y.parts[k],
+                &aligned,
+            );
+            assert_eq!(found.len(), 1, "{a} / {b}: {found:?}");
+            assert_eq!(found[0].apart_in_a, apart_in_a, "{a} / {b}");
+            // The other parts keep their pairs: every part is now paired once.
+            assert_eq!(
+                kept.len() + 1,
+                x.parts.len().min(y.parts.len()),
+                "{a} / {b}"
+            );
+        }
+        // Nothing is joined when every part already has its pair, or the joined form reads
+        // as nothing on the other side.
+        for (a, b) in [("Anna Maria", "Anna Maria"), ("Anna Maria", "Annabel")] {
+            let (x, y) = (prepare(a), prepare(b));
+            let aligned = align(&x, &y);
+            let (found, kept) = joined(
+                x.parts.len(),
+                y.parts.len(),
+                |k| &x.parts[k],
+                |k| &y.parts[k],
+                &aligned,
+            );
+            assert!(found.is_empty(), "{a} / {b}: {found:?}");
+            assert_eq!(kept, aligned);
         }
     }
 

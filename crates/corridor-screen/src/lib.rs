@@ -438,6 +438,26 @@ impl Watchlist {
                 common.push((i, *w, walls));
             }
         }
+        // Two adjacent query parts that one entry writes as one (Mohammad Reza / Mohammadreza).
+        for i in 0..parts.len().min(31).saturating_sub(1) {
+            let (wa, a) = parts[i];
+            let (wb, b) = parts[i + 1];
+            let together = names::skeleton(&format!("{}{}", a.latin, b.latin));
+            if together.len() < 3 {
+                continue;
+            }
+            buf.clear();
+            buf.push_str("s:");
+            buf.push_str(&together);
+            if let Some(list) = self.postings.get(buf.as_str())
+                && list.len() <= MAX_POSTINGS
+            {
+                for &e in list {
+                    pre.add(e, 1u32 << i, wa);
+                    pre.add(e, 1u32 << (i + 1), wb);
+                }
+            }
+        }
         // Entries holding two of the common parts: the most telling pairs first.
         common.sort_by(|a, b| b.1.total_cmp(&a.1));
         let pairs: Vec<(usize, usize)> = (0..common.len())
@@ -585,11 +605,18 @@ impl Watchlist {
     fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
         let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
-        let name_score = name_score(q, &e.weights, &aligned);
-        if explain && aligned.is_empty() {
+        let (joins, aligned) = names::joined(
+            q.name.parts.len(),
+            e.name.parts.len(),
+            |k| &q.name.parts[k],
+            |k| &e.name.parts[k],
+            &aligned,
+        );
+        let name_score = name_score(q, &e.weights, &aligned, &joins);
+        if explain && aligned.is_empty() && joins.is_empty() {
             reasons.push("name: no part in common".to_string());
         } else if explain {
-            let described: Vec<String> = aligned
+            let mut described: Vec<String> = aligned
                 .iter()
                 .map(|(i, j, m)| {
                     format!(
@@ -600,6 +627,24 @@ impl Watchlist {
                     )
                 })
                 .collect();
+            for jn in &joins {
+                let (apart, together) = if jn.apart_in_a {
+                    (&q.name.parts, &e.name.parts)
+                } else {
+                    (&e.name.parts, &q.name.parts)
+                };
+                let two = format!("{} {}", apart[jn.first].written, apart[jn.second].written);
+                let one = &together[jn.other].written;
+                let (left, right) = if jn.apart_in_a {
+                    (two.as_str(), one.as_str())
+                } else {
+                    (one.as_str(), two.as_str())
+                };
+                described.push(format!(
+                    "{left} ~ {right} (written apart and joined, {})",
+                    jn.matched.describe()
+                ));
+            }
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
         self.score_beyond_name(q, e, name_score, explain, reasons)
@@ -631,7 +676,14 @@ impl Watchlist {
                     |i, j| same[i * ids.len() + j],
                     compare,
                 );
-                let s = name_score(q, &entry.weights, &aligned);
+                let (joins, aligned) = names::joined(
+                    q.name.parts.len(),
+                    ids.len(),
+                    |k| &q.name.parts[k],
+                    |k| &self.vocabulary[ids[k] as usize],
+                    &aligned,
+                );
+                let s = name_score(q, &entry.weights, &aligned, &joins);
                 memo.names.insert(name_id, s);
                 s
             }
@@ -706,7 +758,12 @@ impl Watchlist {
 
 /// The share of a name score from its aligned parts: each side's parts weighted by rarity,
 /// the two sides averaged.
-fn name_score(q: &Prepared, entry_weights: &[f64], aligned: &[(usize, usize, PartMatch)]) -> f64 {
+fn name_score(
+    q: &Prepared,
+    entry_weights: &[f64],
+    aligned: &[(usize, usize, PartMatch)],
+    joins: &[names::Joined],
+) -> f64 {
     if q.name.parts.is_empty() || entry_weights.is_empty() {
         return 0.0;
     }
@@ -714,6 +771,23 @@ fn name_score(q: &Prepared, entry_weights: &[f64], aligned: &[(usize, usize, Par
     for (i, j, m) in aligned {
         got_q += q.weights[*i] * m.score();
         got_e += entry_weights[*j] * m.score();
+    }
+    // Two parts written apart on one side count with the one part they make on the other.
+    for jn in joins {
+        let s = jn.matched.score();
+        let (two, one): (&[f64], &[f64]) = if jn.apart_in_a {
+            (&q.weights, entry_weights)
+        } else {
+            (entry_weights, &q.weights)
+        };
+        let (got_two, got_one) = ((two[jn.first] + two[jn.second]) * s, one[jn.other] * s);
+        if jn.apart_in_a {
+            got_q += got_two;
+            got_e += got_one;
+        } else {
+            got_e += got_two;
+            got_q += got_one;
+        }
     }
     let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
     0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights))

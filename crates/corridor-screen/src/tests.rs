@@ -303,3 +303,27 @@ fn an_entry_that_is_not_raised_can_still_be_asked_about() {
     assert_eq!(reasons, ["name: no part in common"]);
     assert!(list.score_entry(&query, "no-such-entry").is_none());
 }
+
+#[test]
+fn a_name_written_apart_meets_it_written_joined() {
+    let entries = [
+        person("e1", "Mohammadreza Ahmadi", "", "ir", ""),
+        person("e2", "Anna Maria Rossi", "", "it", ""),
+        person("e3", "Mohammad Ahmadi", "", "ir", ""),
+        person("e4", "Reza Ahmadi", "", "ir", ""),
+        person("e5", "Anna Rossi", "", "it", ""),
+    ];
+    let list = Watchlist::build(&entries);
+    for (written, wanted) in [("Mohammad Reza Ahmadi", "e1"), ("Annamaria Rossi", "e2")] {
+        let hits = list.screen(&person("q", written, "", "", ""), 5);
+        let first = &hits[0];
+        assert_eq!(first.entry_id, wanted, "{written}: {hits:?}");
+        assert!(
+            first.reasons[0].contains("written apart and joined"),
+            "{written}: {:?}",
+            first.reasons
+        );
+        // As close as the same name written alike, less the joining's own doubt at most.
+        assert!(first.score >= 0.7, "{written}: {}", first.score);
+    }
+}

@@ -18,6 +18,10 @@ use corridor_node::Node;
 use corridor_node::coop::{PartnerInput, RequestInput};
 use corridor_policy::Subject;
 
+/// The allocator the `corridor` binary uses, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()

@@ -15,6 +15,10 @@ use anyhow::{Context, bail};
 use corridor_resolve::incremental::{Index, Record};
 use corridor_resolve::{Settings, Table};
 
+/// The allocator the `corridor` binary uses, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn read(path: &str) -> anyhow::Result<Table> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {path}"))?;
     let columns: Vec<String> = reader.headers()?.iter().map(String::from).collect();

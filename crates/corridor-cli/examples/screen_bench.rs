@@ -12,6 +12,10 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use corridor_screen::{Person, Watchlist};
 
+/// The allocator the `corridor` binary uses, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn read(path: &str) -> anyhow::Result<Vec<Vec<String>>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {path}"))?;
     let mut rows = Vec::new();

@@ -612,18 +612,20 @@ pub fn joined<'p>(
     b_len: usize,
     a: impl Fn(usize) -> &'p Part,
     b: impl Fn(usize) -> &'p Part,
-    aligned: &[(usize, usize, PartMatch)],
+    aligned: Vec<(usize, usize, PartMatch)>,
 ) -> (Vec<Joined>, Vec<(usize, usize, PartMatch)>) {
     let mut out = Vec::new();
     // Pairs by a rule hold; pairs by likeness alone (a similar spelling, an initial) give way.
     let strong = |m: &PartMatch| !matches!(m, PartMatch::Fuzzy(_) | PartMatch::Initial);
+    // Most names pair whole: nothing to join and nothing allocated (this runs for every name
+    // on a screening short list).
     if a_len + b_len < 3 || aligned.iter().filter(|(_, _, m)| strong(m)).count() >= a_len.min(b_len)
     {
-        return (out, aligned.to_vec());
+        return (out, aligned);
     }
     let mut free_a: Vec<bool> = vec![true; a_len];
     let mut free_b: Vec<bool> = vec![true; b_len];
-    for (i, j, m) in aligned {
+    for (i, j, m) in &aligned {
         if strong(m) {
             free_a[*i] = false;
             free_b[*j] = false;
@@ -693,11 +695,14 @@ pub fn joined<'p>(
             }
         })
     };
-    let kept = aligned
-        .iter()
-        .copied()
-        .filter(|(i, j, _)| !in_a(*i) && !in_b(*j))
-        .collect();
+    let kept = if out.is_empty() {
+        aligned
+    } else {
+        aligned
+            .into_iter()
+            .filter(|(i, j, _)| !in_a(*i) && !in_b(*j))
+            .collect()
+    };
     (out, kept)
 }
 
@@ -828,7 +833,7 @@ mod tests {
                 y.parts.len(),
                 |k| &x.parts[k],
                 |k| &y.parts[k],
-                &aligned,
+                aligned,
             );
             assert_eq!(found.len(), 1, "{a} / {b}: {found:?}");
             assert_eq!(found[0].apart_in_a, apart_in_a, "{a} / {b}");
@@ -849,7 +854,7 @@ mod tests {
                 y.parts.len(),
                 |k| &x.parts[k],
                 |k| &y.parts[k],
-                &aligned,
+                aligned.clone(),
             );
             assert!(found.is_empty(), "{a} / {b}: {found:?}");
             assert_eq!(kept, aligned);

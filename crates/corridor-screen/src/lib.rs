@@ -172,6 +172,8 @@ pub struct Watchlist {
     /// reads), and every distinct name as the numbers of its parts; per entry, its name's
     /// number. A query compares each distinct part and scores each distinct name once.
     vocabulary: Vec<names::Part>,
+    /// A part's number in the vocabulary, by its Latin form.
+    part_numbers: FastMap<String, u32>,
     name_parts: Vec<Vec<u32>>,
     name_ids: Vec<u32>,
 }
@@ -219,10 +221,10 @@ impl Watchlist {
             birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
             vocabulary: Vec::new(),
+            part_numbers: FastMap::default(),
             name_parts: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
         };
-        let mut part_numbers: FastMap<String, u32> = FastMap::default();
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
             let p = prepare(e);
@@ -260,10 +262,13 @@ impl Watchlist {
                 .parts
                 .iter()
                 .map(|part| {
-                    *part_numbers.entry(part.latin.clone()).or_insert_with(|| {
-                        list.vocabulary.push(part.clone());
-                        list.vocabulary.len() as u32 - 1
-                    })
+                    *list
+                        .part_numbers
+                        .entry(part.latin.clone())
+                        .or_insert_with(|| {
+                            list.vocabulary.push(part.clone());
+                            list.vocabulary.len() as u32 - 1
+                        })
                 })
                 .collect();
             let next = list.name_parts.len() as u32;
@@ -322,7 +327,7 @@ impl Watchlist {
         q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         let name_parts: Vec<(f64, &names::Part)> =
             q.weights.iter().copied().zip(q.name.parts.iter()).collect();
-        MEMO.with(|memo| memo.borrow_mut().clear());
+        MEMO.with(|memo| memo.borrow_mut().start(self, &q));
         let mut shortlist = self.candidates(&q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
@@ -402,7 +407,7 @@ impl Watchlist {
         parts: &[(f64, &names::Part)],
     ) -> Vec<(u32, f64)> {
         let mut common: Vec<(usize, f64, Vec<&'a Vec<u32>>)> = Vec::new();
-        let mut rare: Vec<u32> = Vec::new();
+        let mut rare = std::mem::take(&mut pre.rare);
         let mut buf = String::with_capacity(32);
         for (i, (w, part)) in parts.iter().enumerate().take(31) {
             let bit = 1u32 << i;
@@ -514,12 +519,15 @@ impl Watchlist {
             .map(|&e| pre.weight(e))
             .fold(0.0, f64::max);
         let floor = 0.4 * best;
-        let mut near: Vec<(u32, f64)> = pre
-            .touched
-            .iter()
-            .map(|&e| (e, pre.weight(e)))
-            .filter(|(_, w)| *w >= floor)
-            .collect();
+        pre.rare = rare;
+        let mut near = std::mem::take(&mut pre.near);
+        near.clear();
+        near.extend(
+            pre.touched
+                .iter()
+                .map(|&e| (e, pre.weight(e)))
+                .filter(|(_, w)| *w >= floor),
+        );
         if near.len() > NEAR {
             near.select_nth_unstable_by(NEAR, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             near.truncate(NEAR);
@@ -565,8 +573,9 @@ impl Watchlist {
                 }
             }
         }
-        let mut ranked: Vec<(u32, f64, u32)> = Vec::with_capacity(near.len());
-        for (e, mut v) in near {
+        let mut ranked = std::mem::take(&mut pre.ranked);
+        ranked.clear();
+        for &(e, mut v) in &near {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             if let (Some(a), Some(b)) = (q.dob.as_ref(), self.dobs[e as usize].as_ref()) {
@@ -598,7 +607,10 @@ impl Watchlist {
                 }
             }
         }
-        ranked.into_iter().map(|(e, w, _)| (e, w)).collect()
+        let out = ranked.iter().map(|&(e, w, _)| (e, w)).collect();
+        pre.near = near;
+        pre.ranked = ranked;
+        out
     }
 
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
@@ -610,7 +622,7 @@ impl Watchlist {
             e.name.parts.len(),
             |k| &q.name.parts[k],
             |k| &e.name.parts[k],
-            &aligned,
+            aligned,
         );
         let name_score = name_score(q, &e.weights, &aligned, &joins);
         if explain && aligned.is_empty() && joins.is_empty() {
@@ -660,28 +672,30 @@ impl Watchlist {
             Some(&s) => s,
             None => {
                 let ids = &self.name_parts[name_id as usize];
-                let mut compare = |i: usize, j: usize| {
-                    let key = (i as u64) << 32 | u64::from(ids[j]);
-                    *memo.parts.entry(key).or_insert_with(|| {
-                        names::compare_parts(&q.name.parts[i], &self.vocabulary[ids[j] as usize])
-                    })
-                };
-                // Equal Latin forms are what `compare_parts` calls exact.
-                let same: Vec<bool> = (0..q.name.parts.len() * ids.len())
-                    .map(|k| compare(k / ids.len(), k % ids.len()) == Some(PartMatch::Exact))
-                    .collect();
+                // Equal Latin forms are what `compare_parts` calls exact: the same vocabulary
+                // number, found without comparing (the pairs they rule out are never compared).
+                let query_parts = std::mem::take(&mut memo.query_parts);
                 let aligned = names::align_by(
                     q.name.parts.len(),
                     ids.len(),
-                    |i, j| same[i * ids.len() + j],
-                    compare,
+                    |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
+                    |i, j| {
+                        let key = (i as u64) << 32 | u64::from(ids[j]);
+                        *memo.parts.entry(key).or_insert_with(|| {
+                            names::compare_parts(
+                                &q.name.parts[i],
+                                &self.vocabulary[ids[j] as usize],
+                            )
+                        })
+                    },
                 );
+                memo.query_parts = query_parts;
                 let (joins, aligned) = names::joined(
                     q.name.parts.len(),
                     ids.len(),
                     |k| &q.name.parts[k],
                     |k| &self.vocabulary[ids[k] as usize],
-                    &aligned,
+                    aligned,
                 );
                 let s = name_score(q, &entry.weights, &aligned, &joins);
                 memo.names.insert(name_id, s);
@@ -796,6 +810,8 @@ fn name_score(
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
 #[derive(Default)]
 struct QueryMemo {
+    /// Each query part's number in the list's vocabulary, where the list has that part.
+    query_parts: Vec<Option<u32>>,
     /// (query part index << 32 | list part number) → how alike.
     parts: FastMap<u64, Option<PartMatch>>,
     /// Distinct list name number → name score.
@@ -803,9 +819,17 @@ struct QueryMemo {
 }
 
 impl QueryMemo {
-    fn clear(&mut self) {
+    /// Forgets the last query and notes which of this one's parts the list has.
+    fn start(&mut self, list: &Watchlist, q: &Prepared) {
         self.parts.clear();
         self.names.clear();
+        self.query_parts.clear();
+        self.query_parts.extend(
+            q.name
+                .parts
+                .iter()
+                .map(|p| list.part_numbers.get(&p.latin).copied()),
+        );
     }
 }
 
@@ -817,6 +841,11 @@ impl QueryMemo {
 struct Scratch {
     slots: Vec<Slot>,
     touched: Vec<u32>,
+    /// A query's working lists, kept from query to query: allocating them anew (tens of
+    /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
+    rare: Vec<u32>,
+    near: Vec<(u32, f64)>,
+    ranked: Vec<(u32, f64, u32)>,
 }
 
 #[derive(Clone, Copy, Default)]

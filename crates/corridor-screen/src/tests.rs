@@ -269,6 +269,7 @@ fn the_short_list_is_ranked_by_the_same_score_the_hits_are_explained_with() {
             let mut q = prepare(&query);
             q.weights = q.name.parts.iter().map(|p| list.weight(p)).collect();
             let mut memo = QueryMemo::default();
+            memo.start(&list, &q);
             for (k, hit) in hits.iter().enumerate() {
                 let e = list
                     .entries

@@ -263,11 +263,6 @@ pub fn skeleton(latin: &str) -> String {
     // read with its consonantal waw, Naweed / Navid, Kowalski / Kovalski); elsewhere w is a
     // vowel (Mahmoud written Mahmwd) or silent (Kyaw) and is dropped below.
     let latin = consonantal_w_as_v(latin);
-    // Burmese Hs is an s (Hsu / Su).
-    let latin = match latin.strip_prefix("hs") {
-        Some(rest) => format!("s{rest}"),
-        None => latin,
-    };
     let s = latin
         .replace("kh", "h")
         .replace("gh", "g")
@@ -326,6 +321,11 @@ pub fn prepare(raw: &str) -> Name {
             continue;
         }
         let (latin, transliterated) = latin_of(token, persian);
+        let latin = if transliterated {
+            latin
+        } else {
+            latin_habits(latin)
+        };
         if latin.is_empty() || PARTICLES.contains(&latin.as_str()) {
             continue;
         }
@@ -356,11 +356,45 @@ fn is_latin_mark_context(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F)
 }
 
+/// What a name written in Latin letters means despite how it was keyed or read: a digit in a
+/// word is a letter misread by character recognition (A1hasan, 5abah, Wa1izoy: names hold no
+/// digits), and Burmese Hs is an s (Hsu / Su, where the script reads ဆ as s). Only for words
+/// written in Latin: Arabic script romanised writes no short vowels, so حسین reads "hsyn".
+fn latin_habits(latin: String) -> String {
+    let latin = if latin.bytes().any(|b| b.is_ascii_digit())
+        && latin.bytes().any(|b| b.is_ascii_alphabetic())
+    {
+        latin
+            .chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'l',
+                '2' => 'z',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '6' | '9' => 'g',
+                '7' => 't',
+                '8' => 'b',
+                c => c,
+            })
+            .collect()
+    } else {
+        latin
+    };
+    match latin.strip_prefix("hs") {
+        Some(rest) if rest.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("s{rest}"),
+        _ => latin,
+    }
+}
+
 /// "abdulrahman" → ["abd", "rahman"]; "abdurrahman" → ["abd", "rahman"]; "abdul" → ["abd"];
 /// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
 fn split_compound(latin: &str) -> Vec<String> {
     const ABD: &[&str] = &[
         "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi",
+        // Somali writes the ʿayn: Cabdi, Cabdullahi.
+        "cabdul", "cabdi", "cabdu",
     ];
     if ABD.contains(&latin) {
         return vec!["abd".into()];
@@ -793,6 +827,12 @@ mod tests {
             ("Abdirahman", "Abdulrahman"),
             // Ethiopian names joined or apart.
             ("Gebremichael", "Gebre Michael"),
+            // Letters misread as digits, Somali ʿayn, Burmese Hs.
+            ("Yahya A1hasan", "Yahya Alhasan"),
+            ("Sabah", "5abah"),
+            ("Cabdishakuur", "Abdishakur"),
+            ("Hsu Hlaing", "Su Hlaing"),
+            ("Naseer Husain", "نصیر حسین"),
             ("Woldemariam", "ወልደማርያም"),
             ("Rahmatullah", "Rahmat Ullah"),
             ("Habibullah", "حبیب‌الله"),

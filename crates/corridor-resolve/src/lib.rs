@@ -16,10 +16,12 @@
 //! Pure: no files, no store. The command line reads CSV into [`Table`]s; a node passes its
 //! records the same way.
 
+mod arabic;
 pub mod block;
 mod burmese;
 pub mod cluster;
 pub mod compare;
+mod compound;
 mod greek;
 pub mod incremental;
 pub mod model;

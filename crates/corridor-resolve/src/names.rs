@@ -89,89 +89,6 @@ static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|
     map
 });
 
-/// Arabic-script letters whose generic romanisation loses the Latin spelling people use.
-fn arabic_letter(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' => "a",
-        'ب' => "b",
-        'ت' | 'ط' | 'ټ' | 'ٹ' => "t",
-        'ث' => "th",
-        'ج' => "j",
-        'ح' | 'ه' | 'ہ' | 'ھ' => "h",
-        'خ' => "kh",
-        'د' | 'ض' | 'ډ' | 'ڈ' => "d",
-        'ذ' => "dh",
-        'ر' | 'ړ' | 'ڑ' => "r",
-        'ز' | 'ظ' => "z",
-        'ژ' | 'ږ' => "zh",
-        'س' | 'ص' => "s",
-        'ش' | 'ښ' => "sh",
-        'ع' | 'ء' | 'ئ' | 'ؤ' => "",
-        'غ' => "gh",
-        'ف' => "f",
-        'ق' => "q",
-        'ك' | 'ک' => "k",
-        'گ' | 'ګ' => "g",
-        'ل' => "l",
-        'م' => "m",
-        'ن' | 'ڼ' | 'ں' => "n",
-        'و' => "w",
-        'ي' | 'ی' | 'ى' | 'ې' | 'ے' | 'ۍ' => "y",
-        'ة' => "a",
-        'پ' => "p",
-        'چ' => "ch",
-        _ => return None,
-    })
-}
-
-/// Letters that Persian, Urdu and Pashto write and Arabic does not (the Persian forms of yeh
-/// and kaf among them, which those languages use throughout): a name that has one is read
-/// with their sounds.
-fn is_persian_letter(c: char) -> bool {
-    matches!(
-        c,
-        'ی' | 'ک'
-            | 'گ'
-            | 'پ'
-            | 'چ'
-            | 'ژ'
-            | 'ہ'
-            | 'ے'
-            | 'ۍ'
-            | 'ې'
-            | 'ټ'
-            | 'ډ'
-            | 'ړ'
-            | 'ږ'
-            | 'ښ'
-            | 'ګ'
-            | 'ڼ'
-            | 'ٹ'
-            | 'ڈ'
-            | 'ڑ'
-            | 'ں'
-            | 'ھ'
-            | '\u{200C}'
-    )
-}
-
-fn persian_letter(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ث' => "s",
-        'ذ' | 'ض' | 'ظ' => "z",
-        _ => return None,
-    })
-}
-
-/// Whether a و at `index`, followed by `next`, reads as a consonant.
-fn consonantal_waw(index: usize, next: Option<char>) -> bool {
-    index == 0 || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
-}
-
-fn is_arabic_script(c: char) -> bool {
-    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
-}
-
 /// The Latin, ASCII, lower-case form of one written part.
 fn latin_of(part: &str, persian: bool) -> (String, bool) {
     let transliterated = part
@@ -181,36 +98,8 @@ fn latin_of(part: &str, persian: bool) -> (String, bool) {
     if part == "الله" {
         // Not the article and a word of two letters: Allah (Abd Allah, Habib Allah).
         out.push_str("allah");
-    } else if part.chars().any(is_arabic_script) {
-        // The article ال is written joined to the name; it carries no identity.
-        let body = part
-            .strip_prefix("ال")
-            .filter(|b| b.chars().count() >= 2)
-            .unwrap_or(part);
-        let letters: Vec<char> = body.chars().collect();
-        for (i, &c) in letters.iter().enumerate() {
-            // A word-initial ʿayn is written as a vowel in Latin (Ali, Omar, Abd).
-            if i == 0 && c == 'ع' {
-                out.push('a');
-                continue;
-            }
-            // و is a consonant (Walid, Navid, Marwa) first in a word or before a long vowel;
-            // elsewhere it is the vowel of Mahmoud and Yusuf.
-            if c == 'و' && consonantal_waw(i, letters.get(i + 1).copied()) {
-                out.push('v');
-                continue;
-            }
-            // Persian, Urdu and Pashto say ث as s and ذ, ض, ظ as z (Soraya, Reza, Fazal, where
-            // Arabic has Thuraya, Rida, Fadl).
-            if persian && let Some(z) = persian_letter(c) {
-                out.push_str(z);
-                continue;
-            }
-            match arabic_letter(c) {
-                Some(s) => out.push_str(s),
-                None => out.push_str(&any_ascii::any_ascii(&c.to_string())),
-            }
-        }
+    } else if part.chars().any(crate::arabic::is_arabic_script) {
+        out = crate::arabic::romanise(part, persian);
     } else if part.chars().any(crate::burmese::is_myanmar) {
         out = crate::burmese::romanise(part);
     } else if part.chars().any(crate::greek::is_greek) {
@@ -305,7 +194,7 @@ pub fn prepare(raw: &str) -> Name {
         .collect::<String>()
         .nfc()
         .collect();
-    let persian = text.chars().any(is_persian_letter);
+    let persian = text.chars().any(crate::arabic::is_persian_letter);
     let mut parts = Vec::new();
     // Marks belong to their word: a virama or an asat (Bengali মোহাম্মদ, Burmese မိုဟာမက်) is
     // not a letter, and splitting on it cut one name in two and changed how it reads.
@@ -329,7 +218,7 @@ pub fn prepare(raw: &str) -> Name {
         if latin.is_empty() || PARTICLES.contains(&latin.as_str()) {
             continue;
         }
-        for piece in split_compound(&latin) {
+        for piece in crate::compound::split_compound(&latin) {
             let skeleton = skeleton(&piece);
             let variant = VARIANTS.get(piece.as_str()).copied();
             parts.push(Part {
@@ -387,105 +276,6 @@ fn latin_habits(latin: String) -> String {
         _ => latin,
     }
 }
-
-/// "abdulrahman" → ["abd", "rahman"]; "abdurrahman" → ["abd", "rahman"]; "abdul" → ["abd"];
-/// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
-fn split_compound(latin: &str) -> Vec<String> {
-    const ABD: &[&str] = &[
-        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi",
-        // Somali writes the ʿayn: Cabdi, Cabdullahi.
-        "cabdul", "cabdi", "cabdu",
-    ];
-    if ABD.contains(&latin) {
-        return vec!["abd".into()];
-    }
-    if let Some(parts) = split_allah(latin, ABD) {
-        return parts;
-    }
-    // Ethiopian and Eritrean names built on "servant of", "son of", "gift of" and the like,
-    // written joined or apart: Gebremichael / Gebre Michael, Woldemariam / Wolde Mariam.
-    const ETHIOPIC_PREFIXES: &[&str] = &[
-        "gebre", "ghebre", "gabre", "wolde", "welde", "habte", "haile", "hayle", "tekle", "tecle",
-        "kidane", "tesfa", "tesfai", "zere",
-    ];
-    for prefix in ETHIOPIC_PREFIXES {
-        if let Some(rest) = latin.strip_prefix(prefix)
-            && rest.len() >= 4
-        {
-            return vec![prefix.to_string(), rest.to_string()];
-        }
-    }
-    for prefix in ABD {
-        if let Some(rest) = latin.strip_prefix(prefix)
-            && rest.len() >= 3
-        {
-            return vec!["abd".into(), rest.to_string()];
-        }
-    }
-    for article in ["al", "el"] {
-        if let Some(rest) = latin.strip_prefix(article)
-            && rest.len() >= 4
-            && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
-        {
-            return vec![rest.to_string()];
-        }
-    }
-    vec![latin.to_string()]
-}
-
-/// The names that end in Allah (Abdullah, Rahmatullah, Zabihullah), however they are spelled
-/// and whether the two words are joined or not, split as "Abd Allah" is: the stem, then
-/// "allah". The endings without an h (Abdalla, Cipolla) are taken only after Abd, and Ulla
-/// after a stem of three letters.
-fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
-    const ALONE: &[&str] = &["allah", "ullah", "ollah", "ellah", "ulla", "llah", "allh"];
-    if ALONE.contains(&latin) {
-        return Some(vec!["allah".into()]);
-    }
-    // Fula and Mande forms of Abdullah.
-    const WEST_AFRICAN: &[&str] = &["abdoulaye", "abdoulie", "ablaye", "abdulai", "abdoulahi"];
-    if WEST_AFRICAN.contains(&latin) {
-        return Some(vec!["abd".into(), "allah".into()]);
-    }
-    const ENDINGS: &[(&str, bool)] = &[
-        ("ullahi", true),
-        ("allahi", true),
-        ("ullah", true),
-        ("ollah", true),
-        ("allah", true),
-        ("ellah", true),
-        ("ullha", true),
-        ("allh", true),
-        ("llah", true),
-        ("ulla", true),
-        ("olla", false),
-        ("alla", false),
-        ("ella", false),
-    ];
-    for (ending, after_any_stem) in ENDINGS {
-        let Some(stem) = latin.strip_suffix(ending) else {
-            continue;
-        };
-        let is_abd = stem == "abd" || abd.contains(&stem);
-        if is_abd {
-            return Some(vec!["abd".into(), "allah".into()]);
-        }
-        if *after_any_stem && stem.len() >= 3 {
-            return Some(vec![stem.to_string(), "allah".into()]);
-        }
-    }
-    None
-}
-
-/// Names that begin with "al" or "el" without an article. Listed as whole beginnings
-/// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
-/// the article joined to a nisba.
-const NOT_ARTICLE: &[&str] = &[
-    "alan", "alain", "albert", "albin", "alban", "albrecht", "aldo", "alden", "aleks", "alex",
-    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
-    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
-    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
-];
 
 /// How alike two parts are, with the reason.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -858,6 +648,29 @@ mod tests {
         }
     }
 
+    /// Two names, their alignment, and what joining makes of it.
+    #[allow(clippy::type_complexity)]
+    fn joined_of(
+        a: &str,
+        b: &str,
+    ) -> (
+        Name,
+        Name,
+        Vec<(usize, usize, PartMatch)>,
+        (Vec<Joined>, Vec<(usize, usize, PartMatch)>),
+    ) {
+        let (x, y) = (prepare(a), prepare(b));
+        let aligned = align(&x, &y);
+        let out = joined(
+            x.parts.len(),
+            y.parts.len(),
+            |k| &x.parts[k],
+            |k| &y.parts[k],
+            aligned.clone(),
+        );
+        (x, y, aligned, out)
+    }
+
     #[test]
     fn names_written_apart_and_joined_pair_up() {
         for (a, b, apart_in_a) in [
@@ -866,15 +679,7 @@ mod tests {
             ("Sean O Brien", "Sean OBrien", true),
             ("Mir Wais Khan", "Mirwais Khan", true),
         ] {
-            let (x, y) = (prepare(a), prepare(b));
-            let aligned = align(&x, &y);
-            let (found, kept) = joined(
-                x.parts.len(),
-                y.parts.len(),
-                |k| &x.parts[k],
-                |k| &y.parts[k],
-                aligned,
-            );
+            let (x, y, _, (found, kept)) = joined_of(a, b);
             assert_eq!(found.len(), 1, "{a} / {b}: {found:?}");
             assert_eq!(found[0].apart_in_a, apart_in_a, "{a} / {b}");
             // The other parts keep their pairs: every part is now paired once.
@@ -887,15 +692,7 @@ mod tests {
         // Nothing is joined when every part already has its pair, or the joined form reads
         // as nothing on the other side.
         for (a, b) in [("Anna Maria", "Anna Maria"), ("Anna Maria", "Annabel")] {
-            let (x, y) = (prepare(a), prepare(b));
-            let aligned = align(&x, &y);
-            let (found, kept) = joined(
-                x.parts.len(),
-                y.parts.len(),
-                |k| &x.parts[k],
-                |k| &y.parts[k],
-                aligned.clone(),
-            );
+            let (_, _, aligned, (found, kept)) = joined_of(a, b);
             assert!(found.is_empty(), "{a} / {b}: {found:?}");
             assert_eq!(kept, aligned);
         }

@@ -1,0 +1,123 @@
+//! Arabic script (Arabic, Persian, Urdu, Pashto) into Latin as names in it are usually
+//! spelled: short vowels are not written, so the Latin is consonants and long vowels (محمد
+//! reads "mhmd"); the article joined to a name is dropped; a consonantal و is a v; a name that
+//! shows Persian, Urdu or Pashto letters is read with their sounds.
+
+/// Arabic-script letters whose generic romanisation loses the Latin spelling people use.
+fn arabic_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' => "a",
+        'ب' => "b",
+        'ت' | 'ط' | 'ټ' | 'ٹ' => "t",
+        'ث' => "th",
+        'ج' => "j",
+        'ح' | 'ه' | 'ہ' | 'ھ' => "h",
+        'خ' => "kh",
+        'د' | 'ض' | 'ډ' | 'ڈ' => "d",
+        'ذ' => "dh",
+        'ر' | 'ړ' | 'ڑ' => "r",
+        'ز' | 'ظ' => "z",
+        'ژ' | 'ږ' => "zh",
+        'س' | 'ص' => "s",
+        'ش' | 'ښ' => "sh",
+        'ع' | 'ء' | 'ئ' | 'ؤ' => "",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' | 'ک' => "k",
+        'گ' | 'ګ' => "g",
+        'ل' => "l",
+        'م' => "m",
+        'ن' | 'ڼ' | 'ں' => "n",
+        'و' => "w",
+        'ي' | 'ی' | 'ى' | 'ې' | 'ے' | 'ۍ' => "y",
+        'ة' => "a",
+        'پ' => "p",
+        'چ' => "ch",
+        _ => return None,
+    })
+}
+
+/// Letters that Persian, Urdu and Pashto write and Arabic does not (the Persian forms of yeh
+/// and kaf among them, which those languages use throughout): a name that has one is read
+/// with their sounds.
+pub(crate) fn is_persian_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ی' | 'ک'
+            | 'گ'
+            | 'پ'
+            | 'چ'
+            | 'ژ'
+            | 'ہ'
+            | 'ے'
+            | 'ۍ'
+            | 'ې'
+            | 'ټ'
+            | 'ډ'
+            | 'ړ'
+            | 'ږ'
+            | 'ښ'
+            | 'ګ'
+            | 'ڼ'
+            | 'ٹ'
+            | 'ڈ'
+            | 'ڑ'
+            | 'ں'
+            | 'ھ'
+            | '\u{200C}'
+    )
+}
+
+fn persian_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ث' => "s",
+        'ذ' | 'ض' | 'ظ' => "z",
+        _ => return None,
+    })
+}
+
+/// Whether a و at `index`, followed by `next`, reads as a consonant.
+fn consonantal_waw(index: usize, next: Option<char>) -> bool {
+    index == 0 || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
+}
+
+pub(crate) fn is_arabic_script(c: char) -> bool {
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// One word in Arabic script, in Latin (not yet lower-cased or filtered); `persian` when the
+/// whole name shows Persian, Urdu or Pashto letters.
+pub(crate) fn romanise(part: &str, persian: bool) -> String {
+    let mut out = String::new();
+    // The article ال is written joined to the name; it carries no identity.
+    let body = part
+        .strip_prefix("ال")
+        .filter(|b| b.chars().count() >= 2)
+        .unwrap_or(part);
+    let letters: Vec<char> = body.chars().collect();
+    for (i, &c) in letters.iter().enumerate() {
+        // A word-initial ʿayn is written as a vowel in Latin (Ali, Omar, Abd).
+        if i == 0 && c == 'ع' {
+            out.push('a');
+            continue;
+        }
+        // و is a consonant (Walid, Navid, Marwa) first in a word or before a long vowel;
+        // elsewhere it is the vowel of Mahmoud and Yusuf.
+        if c == 'و' && consonantal_waw(i, letters.get(i + 1).copied()) {
+            out.push('v');
+            continue;
+        }
+        // Persian, Urdu and Pashto say ث as s and ذ, ض, ظ as z (Soraya, Reza, Fazal, where
+        // Arabic has Thuraya, Rida, Fadl).
+        if persian && let Some(z) = persian_letter(c) {
+            out.push_str(z);
+            continue;
+        }
+        match arabic_letter(c) {
+            Some(s) => out.push_str(s),
+            None => out.push_str(&any_ascii::any_ascii(&c.to_string())),
+        }
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! One written word that is two name parts: Abdulrahman as Abd al-Rahman, the names of Allah
+//! joined or apart (Rahmatullah / Rahmat Ullah), Ethiopian names built on Gebre-, Wolde- and
+//! the like, and the Arabic article joined to a nisba (Albaghdadi).
+
+/// "abdulrahman" → ["abd", "rahman"]; "abdurrahman" → ["abd", "rahman"]; "abdul" → ["abd"];
+/// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
+pub(crate) fn split_compound(latin: &str) -> Vec<String> {
+    const ABD: &[&str] = &[
+        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi",
+        // Somali writes the ʿayn: Cabdi, Cabdullahi.
+        "cabdul", "cabdi", "cabdu",
+    ];
+    if ABD.contains(&latin) {
+        return vec!["abd".into()];
+    }
+    if let Some(parts) = split_allah(latin, ABD) {
+        return parts;
+    }
+    // Ethiopian and Eritrean names built on "servant of", "son of", "gift of" and the like,
+    // written joined or apart: Gebremichael / Gebre Michael, Woldemariam / Wolde Mariam.
+    const ETHIOPIC_PREFIXES: &[&str] = &[
+        "gebre", "ghebre", "gabre", "wolde", "welde", "habte", "haile", "hayle", "tekle", "tecle",
+        "kidane", "tesfa", "tesfai", "zere",
+    ];
+    for prefix in ETHIOPIC_PREFIXES {
+        if let Some(rest) = latin.strip_prefix(prefix)
+            && rest.len() >= 4
+        {
+            return vec![prefix.to_string(), rest.to_string()];
+        }
+    }
+    for prefix in ABD {
+        if let Some(rest) = latin.strip_prefix(prefix)
+            && rest.len() >= 3
+        {
+            return vec!["abd".into(), rest.to_string()];
+        }
+    }
+    for article in ["al", "el"] {
+        if let Some(rest) = latin.strip_prefix(article)
+            && rest.len() >= 4
+            && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
+        {
+            return vec![rest.to_string()];
+        }
+    }
+    vec![latin.to_string()]
+}
+
+/// The names that end in Allah (Abdullah, Rahmatullah, Zabihullah), however they are spelled
+/// and whether the two words are joined or not, split as "Abd Allah" is: the stem, then
+/// "allah". The endings without an h (Abdalla, Cipolla) are taken only after Abd, and Ulla
+/// after a stem of three letters.
+fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
+    const ALONE: &[&str] = &["allah", "ullah", "ollah", "ellah", "ulla", "llah", "allh"];
+    if ALONE.contains(&latin) {
+        return Some(vec!["allah".into()]);
+    }
+    // Fula and Mande forms of Abdullah.
+    const WEST_AFRICAN: &[&str] = &["abdoulaye", "abdoulie", "ablaye", "abdulai", "abdoulahi"];
+    if WEST_AFRICAN.contains(&latin) {
+        return Some(vec!["abd".into(), "allah".into()]);
+    }
+    const ENDINGS: &[(&str, bool)] = &[
+        ("ullahi", true),
+        ("allahi", true),
+        ("ullah", true),
+        ("ollah", true),
+        ("allah", true),
+        ("ellah", true),
+        ("ullha", true),
+        ("allh", true),
+        ("llah", true),
+        ("ulla", true),
+        ("olla", false),
+        ("alla", false),
+        ("ella", false),
+    ];
+    for (ending, after_any_stem) in ENDINGS {
+        let Some(stem) = latin.strip_suffix(ending) else {
+            continue;
+        };
+        let is_abd = stem == "abd" || abd.contains(&stem);
+        if is_abd {
+            return Some(vec!["abd".into(), "allah".into()]);
+        }
+        if *after_any_stem && stem.len() >= 3 {
+            return Some(vec![stem.to_string(), "allah".into()]);
+        }
+    }
+    None
+}
+
+/// Names that begin with "al" or "el" without an article. Listed as whole beginnings
+/// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
+/// the article joined to a nisba.
+const NOT_ARTICLE: &[&str] = &[
+    "alan", "alain", "albert", "albin", "alban", "albrecht", "aldo", "alden", "aleks", "alex",
+    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
+    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
+    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
+];

@@ -90,34 +90,67 @@ fn prepare(p: &Person) -> Prepared {
     }
 }
 
-/// The index keys of one name part: skeleton, variant group, skeleton with one consonant
-/// deleted. Each key says whether it only finds a misspelling (`true`): those are walked only
-/// when their postings are short.
-fn part_keys(part: &names::Part, query: bool) -> Vec<(String, bool)> {
+/// How an index key holds a query part, best first. A candidate found under a key counts the
+/// part's weight times the kind's factor, as the full score ranks these matches (exact, known
+/// variant, same consonants, misspelt): among the many entries that hold "Mamadou Diallo" in
+/// some spelling, those written as the query are not cut from the short list by chance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyKind {
+    Exact = 0,
+    Variant = 1,
+    Skeleton = 2,
+    /// One consonant more or fewer: only a misspelling finds it.
+    Fuzzy = 3,
+}
+
+impl KeyKind {
+    fn factor(self) -> f64 {
+        [1.0, 0.95, 0.9, 0.8][self as usize]
+    }
+
+    fn from_bits(bits: u64) -> KeyKind {
+        [
+            KeyKind::Exact,
+            KeyKind::Variant,
+            KeyKind::Skeleton,
+            KeyKind::Fuzzy,
+        ][(bits & 3) as usize]
+    }
+}
+
+/// The index keys of one name part: Latin form, skeleton, variant group, skeleton with one
+/// consonant deleted, each with its kind.
+fn part_keys(part: &names::Part, query: bool) -> Vec<(String, KeyKind)> {
     let mut keys = Vec::new();
-    each_part_key(part, query, &mut String::new(), |key, fuzzy| {
-        keys.push((key.to_string(), fuzzy))
+    each_part_key(part, query, &mut String::new(), |key, kind| {
+        keys.push((key.to_string(), kind))
     });
     keys.sort();
     keys.dedup_by(|a, b| a.0 == b.0);
     keys
 }
 
-/// Calls `f` with each index key of a part, written into `buf` (no allocation per key: a query
-/// looks up dozens). A key may come twice (a doubled consonant deleted either way); counting a
-/// part for an entry is idempotent, so that costs a lookup, nothing more.
-fn each_part_key(part: &names::Part, query: bool, buf: &mut String, mut f: impl FnMut(&str, bool)) {
+/// Calls `f` with each index key of a part and its kind, written into `buf` (no allocation per
+/// key: a query looks up dozens). A key may come twice (a doubled consonant deleted either
+/// way); counting a part for an entry keeps its best kind, so that costs a lookup, nothing more.
+fn each_part_key(
+    part: &names::Part,
+    query: bool,
+    buf: &mut String,
+    mut f: impl FnMut(&str, KeyKind),
+) {
     let s = &part.skeleton;
-    let mut key = |buf: &mut String, prefix: &str, body: &mut dyn FnMut(&mut String), fuzzy| {
+    let mut key = |buf: &mut String, prefix: &str, body: &mut dyn FnMut(&mut String), kind| {
         buf.clear();
         buf.push_str(prefix);
         body(buf);
-        f(buf, fuzzy);
+        f(buf, kind);
     };
     if s.len() >= 2 {
-        key(buf, "s:", &mut |b| b.push_str(s), false);
+        key(buf, "x:", &mut |b| b.push_str(&part.latin), KeyKind::Exact);
+        key(buf, "s:", &mut |b| b.push_str(s), KeyKind::Skeleton);
     } else if !part.latin.is_empty() {
-        key(buf, "l:", &mut |b| b.push_str(&part.latin), false);
+        key(buf, "l:", &mut |b| b.push_str(&part.latin), KeyKind::Exact);
     }
     if let Some(v) = part.variant {
         key(
@@ -127,7 +160,7 @@ fn each_part_key(part: &names::Part, query: bool, buf: &mut String, mut f: impl 
                 use std::fmt::Write;
                 let _ = write!(b, "{v}");
             },
-            false,
+            KeyKind::Variant,
         );
     }
     if s.len() >= 4 {
@@ -141,16 +174,70 @@ fn each_part_key(part: &names::Part, query: bool, buf: &mut String, mut f: impl 
                         .map(|(_, c)| c),
                 )
             };
-            key(buf, "d:", &mut { without }, true);
+            key(buf, "d:", &mut { without }, KeyKind::Fuzzy);
             if query {
                 // The entry's skeleton is the query's with one consonant fewer.
-                key(buf, "s:", &mut { without }, true);
+                key(buf, "s:", &mut { without }, KeyKind::Fuzzy);
             }
         }
     }
     if query && s.len() >= 3 {
         // The entry's skeleton has one consonant more (Ebrima / Ibrahima: brm / brhm).
-        key(buf, "d:", &mut |b| b.push_str(s), true);
+        key(buf, "d:", &mut |b| b.push_str(s), KeyKind::Fuzzy);
+    }
+}
+
+/// A candidate before it is scored.
+#[derive(Clone, Copy)]
+pub(crate) struct Candidate {
+    entry: u32,
+    /// The weight of the query parts it holds.
+    found: f64,
+    /// What its birth date and nationality add.
+    bonus: f64,
+    mask: u32,
+}
+
+/// The first position at or after `from` whose entry is not below `target`, in a sorted list:
+/// steps that double, then halving (a walk over sorted targets costs their number times the log
+/// of the gaps, not the list's length).
+fn gallop(list: &[u32], from: usize, target: u32) -> usize {
+    let mut step = 1;
+    let mut hi = from;
+    while hi < list.len() && list[hi] < target {
+        hi = from + step;
+        step *= 2;
+    }
+    let lo = from + step / 4;
+    let hi = hi.min(list.len());
+    lo.min(hi) + list[lo.min(hi)..hi].partition_point(|&x| x < target)
+}
+
+/// A query part too common to walk: the postings it is held under ("walls"), in kind order.
+struct CommonPart<'a> {
+    index: usize,
+    weight: f64,
+    walls: Vec<(&'a Vec<u32>, KeyKind)>,
+}
+
+impl<'a> CommonPart<'a> {
+    /// The entries that write the part as the query does, when that list is a wall too.
+    fn exact(&self) -> Option<&'a Vec<u32>> {
+        self.walls
+            .first()
+            .filter(|(_, kind)| *kind == KeyKind::Exact)
+            .map(|(l, _)| *l)
+    }
+
+    /// The list that holds the part in the most spellings: its variant group's when it has
+    /// one, else its skeleton's.
+    fn broadest(&self) -> (&'a Vec<u32>, KeyKind) {
+        *self
+            .walls
+            .iter()
+            .find(|(_, k)| *k == KeyKind::Variant)
+            .or_else(|| self.walls.iter().find(|(_, k)| *k == KeyKind::Skeleton))
+            .unwrap_or(&self.walls[0])
     }
 }
 
@@ -179,6 +266,8 @@ pub struct Watchlist {
     part_numbers: FastMap<String, u32>,
     name_parts: Vec<Vec<u32>>,
     name_ids: Vec<u32>,
+    /// Per entry, the sum of its name parts' weights.
+    name_totals: Vec<f32>,
 }
 
 /// Postings longer than this are not walked to find candidates (a part that common finds
@@ -187,6 +276,9 @@ const MAX_POSTINGS: usize = 5_000;
 /// Postings of a misspelling key (one consonant more or fewer) longer than this are not
 /// walked: a skeleton that near so many others finds noise.
 const MAX_FUZZY_POSTINGS: usize = 1_000;
+/// Query name parts read (a part's number is its bit in a candidate's mask, and bits 16 to 30
+/// say which were held exactly).
+const MAX_PARTS: usize = 15;
 /// Candidates scored in full per query.
 const SHORTLIST: usize = 100;
 /// Entries taken from the intersection of two common parts (Mohamed and Hassan): enough that
@@ -227,6 +319,7 @@ impl Watchlist {
             part_numbers: FastMap::default(),
             name_parts: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
+            name_totals: Vec::new(),
         };
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
@@ -300,6 +393,7 @@ impl Watchlist {
             .map(|p| p.name.parts.iter().map(|part| list.weight(part)).collect())
             .collect();
         for (p, w) in list.entries.iter_mut().zip(weights) {
+            list.name_totals.push(w.iter().sum::<f64>() as f32);
             p.weights = w;
         }
         list
@@ -409,45 +503,52 @@ impl Watchlist {
         q: &Prepared,
         parts: &[(f64, &names::Part)],
     ) -> Vec<(u32, f64)> {
-        let mut common: Vec<(usize, f64, Vec<&'a Vec<u32>>)> = Vec::new();
+        let mut common: Vec<CommonPart<'a>> = Vec::new();
         let mut rare = std::mem::take(&mut pre.rare);
         let mut buf = String::with_capacity(32);
-        for (i, (w, part)) in parts.iter().enumerate().take(31) {
+        for (i, (w, part)) in parts.iter().enumerate().take(MAX_PARTS) {
             let bit = 1u32 << i;
             rare.clear();
-            let mut walls: Vec<&Vec<u32>> = Vec::new();
-            each_part_key(part, true, &mut buf, |key, fuzzy| {
+            let mut walls: Vec<(&'a Vec<u32>, KeyKind)> = Vec::new();
+            each_part_key(part, true, &mut buf, |key, kind| {
                 if let Some(list) = self.postings.get(key) {
-                    if fuzzy && list.len() > MAX_FUZZY_POSTINGS {
+                    if kind == KeyKind::Fuzzy && list.len() > MAX_FUZZY_POSTINGS {
                         return;
                     }
                     if list.len() <= MAX_POSTINGS {
-                        rare.extend_from_slice(list);
-                    } else if key.starts_with("v:") {
-                        if !walls.iter().any(|w| std::ptr::eq(*w, list)) {
-                            walls.insert(0, list);
-                        }
-                    } else if (key.starts_with("s:") || key.starts_with("l:"))
-                        && !walls.iter().any(|w| std::ptr::eq(*w, list))
+                        rare.extend(list.iter().map(|&e| u64::from(e) << 2 | kind as u64));
+                    } else if kind != KeyKind::Fuzzy
+                        && !walls.iter().any(|(l, _)| std::ptr::eq(*l, list))
                     {
-                        walls.push(list);
+                        walls.push((list, kind));
                     }
                 }
             });
             // In entry order: the accumulators are then visited front to back, which the
             // memory prefetcher follows (in posting order they are a random walk over the
-            // whole list); a part's keys often share entries, counted once.
+            // whole list); a part's keys often share entries, counted once at their best kind
+            // (the kind sorts within the entry's number).
             rare.sort_unstable();
-            rare.dedup();
-            for &e in &rare {
-                pre.add(e, bit, *w);
+            let mut last = u32::MAX;
+            for &packed in &rare {
+                let e = (packed >> 2) as u32;
+                if e != last {
+                    last = e;
+                    let kind = KeyKind::from_bits(packed);
+                    pre.add(e, bit, *w * kind.factor(), kind == KeyKind::Exact);
+                }
             }
             if !walls.is_empty() {
-                common.push((i, *w, walls));
+                walls.sort_by_key(|(_, kind)| *kind);
+                common.push(CommonPart {
+                    index: i,
+                    weight: *w,
+                    walls,
+                });
             }
         }
         // Two adjacent query parts that one entry writes as one (Mohammad Reza / Mohammadreza).
-        for i in 0..parts.len().min(31).saturating_sub(1) {
+        for i in 0..parts.len().min(MAX_PARTS).saturating_sub(1) {
             let (wa, a) = parts[i];
             let (wb, b) = parts[i + 1];
             let together = names::skeleton(&format!("{}{}", a.latin, b.latin));
@@ -460,38 +561,45 @@ impl Watchlist {
             if let Some(list) = self.postings.get(buf.as_str())
                 && list.len() <= MAX_POSTINGS
             {
+                let factor = KeyKind::Skeleton.factor();
                 for &e in list {
-                    pre.add(e, 1u32 << i, wa);
-                    pre.add(e, 1u32 << (i + 1), wb);
+                    pre.add(e, 1u32 << i, wa * factor, false);
+                    pre.add(e, 1u32 << (i + 1), wb * factor, false);
                 }
             }
         }
         // Entries holding two of the common parts: the most telling pairs first.
-        common.sort_by(|a, b| b.1.total_cmp(&a.1));
+        common.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         let pairs: Vec<(usize, usize)> = (0..common.len())
             .flat_map(|a| (a + 1..common.len()).map(move |b| (a, b)))
             .take(3)
             .collect();
         for (a, b) in pairs {
-            let (ia, wa, la) = &common[a];
-            let (ib, wb, lb) = &common[b];
-            let mut added = 0;
-            // One list per part: its variant group's when it has one (every spelling), else
-            // its skeleton's.
-            for x in [la[0]] {
-                for y in [lb[0]] {
-                    // Branch-free steps: only the rare "both hold it" is a branch.
-                    let (mut i, mut j) = (0, 0);
-                    while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
-                        let (a, b) = (x[i], y[j]);
-                        if a == b {
-                            pre.add(a, 1u32 << ia, *wa);
-                            pre.add(a, 1u32 << ib, *wb);
-                            added += 1;
-                        }
-                        i += usize::from(a <= b);
-                        j += usize::from(b <= a);
+            let (a, b) = (&common[a], &common[b]);
+            // Those who write both parts as the query does first (their count is the higher),
+            // then every spelling: one list per part, its variant group's when it has one.
+            let exact = a
+                .exact()
+                .zip(b.exact())
+                .map(|(x, y)| (x, KeyKind::Exact, y, KeyKind::Exact));
+            let (x, kx) = a.broadest();
+            let (y, ky) = b.broadest();
+            for (x, kx, y, ky) in exact.into_iter().chain([(x, kx, y, ky)]) {
+                let (bit_a, bit_b) = (1u32 << a.index, 1u32 << b.index);
+                let (wa, wb) = (a.weight * kx.factor(), b.weight * ky.factor());
+                let (ea, eb) = (kx == KeyKind::Exact, ky == KeyKind::Exact);
+                let mut added = 0;
+                // Branch-free steps: only the rare "both hold it" is a branch.
+                let (mut i, mut j) = (0, 0);
+                while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
+                    let (p, q) = (x[i], y[j]);
+                    if p == q {
+                        pre.add(p, bit_a, wa, ea);
+                        pre.add(p, bit_b, wb, eb);
+                        added += 1;
                     }
+                    i += usize::from(p <= q);
+                    j += usize::from(q <= p);
                 }
             }
         }
@@ -502,15 +610,20 @@ impl Watchlist {
         // MAX_LONE_PART entries (Mohammed in a million names) is no lead at all.
         if common.len() == 1
             && pre.touched.len() < SHORTLIST
-            && common[0].2[0].len() <= MAX_LONE_PART
+            && common[0].broadest().0.len() <= MAX_LONE_PART
         {
-            let (i, w, walls) = &common[0];
+            let lone = &common[0];
             let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
             MEMO.with(|memo| {
                 let mut memo = memo.borrow_mut();
-                for &e in walls[0].iter() {
+                for &e in lone.broadest().0.iter() {
                     let score = self.quick_score(q, e, &mut memo);
-                    pre.add(e, 1u32 << i, *w + score * name_total);
+                    pre.add(
+                        e,
+                        1u32 << lone.index,
+                        lone.weight + score * name_total,
+                        false,
+                    );
                 }
             });
         }
@@ -571,18 +684,19 @@ impl Watchlist {
                     {
                         continue;
                     }
-                    pre.add(e, NEAR_BIT, 0.0);
+                    pre.add(e, NEAR_BIT, 0.0, false);
                     near.push((e, pre.weight(e) + 0.3 * name_total));
                 }
             }
         }
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
-        for &(e, mut v) in &near {
+        for &(e, found) in &near {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
+            let mut bonus = 0.0;
             if let (Some(a), Some(b)) = (q.dob.as_ref(), self.dobs[e as usize].as_ref()) {
-                v += name_total
+                bonus += name_total
                     * match values::compare_dates(Some(a), Some(b)) {
                         1 => 0.5,
                         2..=5 => 0.3,
@@ -591,29 +705,65 @@ impl Watchlist {
                     };
             }
             if query_nat != 0 && self.nationality_ids[e as usize] == query_nat {
-                v += name_total * 0.1;
+                bonus += name_total * 0.1;
             }
-            ranked.push((e, v, pre.mask(e)));
+            let mask = pre.mask(e);
+            if mask & NEAR_BIT != 0 {
+                bonus += 0.3 * name_total;
+            }
+            ranked.push(Candidate {
+                entry: e,
+                found,
+                bonus,
+                mask,
+            });
         }
+        let value = |c: &Candidate| self.likeness(c.found, c.entry, name_total) + c.bonus;
         if ranked.len() > CHECKED {
-            ranked.select_nth_unstable_by(CHECKED, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.select_nth_unstable_by(CHECKED, |a, b| {
+                value(b).total_cmp(&value(a)).then(a.entry.cmp(&b.entry))
+            });
             ranked.truncate(CHECKED);
         }
-        // The common parts of the best candidates, checked one by one (postings are sorted by
-        // entry).
-        for (e, weight, mask) in ranked.iter_mut() {
-            for (i, w, walls) in &common {
-                let bit = 1u32 << i;
-                if *mask & bit == 0 && walls.iter().any(|l| l.binary_search(e).is_ok()) {
-                    *weight += w;
-                    *mask |= bit;
+        // The long lists of the best candidates' parts, checked for each in entry order (the
+        // lists are sorted by entry: a galloping walk reads each list once, front to back).
+        ranked.sort_unstable_by_key(|c| c.entry);
+        for part in &common {
+            let bit = 1u32 << part.index;
+            for &(list, kind) in &part.walls {
+                let mut at = 0;
+                for c in ranked.iter_mut() {
+                    let upgrade = kind == KeyKind::Exact && c.mask & (bit << 16) == 0;
+                    if c.mask & bit != 0 && !upgrade {
+                        continue;
+                    }
+                    at = gallop(list, at, c.entry);
+                    if list.get(at) != Some(&c.entry) {
+                        continue;
+                    }
+                    if c.mask & bit == 0 {
+                        c.found += part.weight * kind.factor();
+                    } else {
+                        // Counted under another kind, and written as the query writes it.
+                        c.found += part.weight * (1.0 - KeyKind::Variant.factor());
+                    }
+                    c.mask |= bit | if kind == KeyKind::Exact { bit << 16 } else { 0 };
                 }
             }
         }
-        let out = ranked.iter().map(|&(e, w, _)| (e, w)).collect();
+        let out = ranked.iter().map(|c| (c.entry, value(c))).collect();
         pre.near = near;
         pre.ranked = ranked;
         out
+    }
+
+    /// A candidate's name likeness before it is scored, on the scale of the query's part
+    /// weights (`query_total`): the weight of the query parts it holds (`found`), and how much
+    /// of its own name that accounts for, as the name score averages both sides ("Aziz Aziz
+    /// Muhammadi" before "Aziz Abdul Karim Muhammadi" for "Aziz Aziz Mohammadi").
+    fn likeness(&self, found: f64, e: u32, query_total: f64) -> f64 {
+        let own = f64::from(self.name_totals[e as usize]).max(1e-9);
+        0.5 * found + 0.5 * query_total * (found / own).min(1.0)
     }
 
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.

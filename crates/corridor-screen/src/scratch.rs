@@ -1,7 +1,7 @@
 //! A screening query's working memory, one per thread and kept from query to query: the
 //! per-entry accumulators of its candidates and its memories of part and name comparisons.
 
-use super::{FastMap, Prepared, Watchlist};
+use super::{Candidate, FastMap, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
 
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
@@ -40,9 +40,10 @@ pub(crate) struct Scratch {
     pub(crate) touched: Vec<u32>,
     /// A query's working lists, kept from query to query: allocating them anew (tens of
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
-    pub(crate) rare: Vec<u32>,
+    /// A part's postings as entry << 2 | key kind.
+    pub(crate) rare: Vec<u64>,
     pub(crate) near: Vec<(u32, f64)>,
-    pub(crate) ranked: Vec<(u32, f64, u32)>,
+    pub(crate) ranked: Vec<Candidate>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -71,14 +72,15 @@ impl Scratch {
         f64::from(self.slots[e as usize].weight)
     }
 
-    /// Counts part `bit` for entry `e` once.
-    pub(crate) fn add(&mut self, e: u32, bit: u32, w: f64) {
+    /// Counts part `bit` for entry `e` once, with the weight it is first counted with (so the
+    /// best kind is counted first); `exact` marks it held as the query writes it.
+    pub(crate) fn add(&mut self, e: u32, bit: u32, w: f64, exact: bool) {
         let slot = &mut self.slots[e as usize];
         if slot.mask == 0 {
             self.touched.push(e);
         }
         if slot.mask & bit == 0 {
-            slot.mask |= bit;
+            slot.mask |= bit | if exact { bit << 16 } else { 0 };
             slot.weight += w as f32;
         }
     }

@@ -328,3 +328,35 @@ fn a_name_written_apart_meets_it_written_joined() {
         assert!(first.score >= 0.7, "{written}: {}", first.score);
     }
 }
+
+#[test]
+fn among_many_holding_the_name_in_other_spellings_the_one_written_alike_is_raised() {
+    // Hundreds (then thousands: lists too long to walk) hold both parts in some spelling,
+    // and among them two write it as the query does, or nearly, after all the others: they
+    // must not be cut from the short list by where they stand in the list.
+    let spellings = [
+        "Muhammad Jalloh",
+        "Mohammed Diallo",
+        "Mohamad Jallow",
+        "Mouhamed Djallo",
+        "Muhammed Jalo",
+    ];
+    for size in [300, 6_000] {
+        let mut entries: Vec<Person> = (0..size)
+            .map(|i| person(&format!("e{i}"), spellings[i % spellings.len()], "", "", ""))
+            .collect();
+        entries.push(person("exact", "Mohamed Jallow", "", "", ""));
+        entries.push(person("reordered", "Jallow Mohamed", "", "", ""));
+        let list = Watchlist::build(&entries);
+        let hits = list.screen(&person("q", "Mohamed Jallow", "", "", ""), 10);
+        let ids: Vec<&str> = hits.iter().map(|h| h.entry_id.as_str()).collect();
+        assert_eq!(
+            ids[..2]
+                .iter()
+                .filter(|id| ["exact", "reordered"].contains(id))
+                .count(),
+            2,
+            "{size}: {ids:?}"
+        );
+    }
+}

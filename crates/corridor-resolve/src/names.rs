@@ -124,10 +124,16 @@ fn consonantal_w_as_v(latin: &str) -> String {
     latin
         .char_indices()
         .map(|(i, c)| {
-            let before_vowel = matches!(
-                bytes.get(i + 1),
-                Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
-            );
+            // A final e after "vowel w" is silent (Sowe / Sow, Jawe / Jaw).
+            let silent_e = bytes.get(i + 1) == Some(&b'e')
+                && i + 2 == bytes.len()
+                && i > 0
+                && matches!(bytes[i - 1], b'a' | b'e' | b'i' | b'o' | b'u');
+            let before_vowel = !silent_e
+                && matches!(
+                    bytes.get(i + 1),
+                    Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+                );
             if c == 'w' && before_vowel { 'v' } else { c }
         })
         .collect()
@@ -152,6 +158,15 @@ pub fn skeleton(latin: &str) -> String {
     // read with its consonantal waw, Naweed / Navid, Kowalski / Kovalski); elsewhere w is a
     // vowel (Mahmoud written Mahmwd) or silent (Kyaw) and is dropped below.
     let latin = consonantal_w_as_v(latin);
+    // A doubled letter is one sound, before digraphs are read: "chh" is "ch" then h, not "c"
+    // then "hh" (Chherif / Cherif).
+    let mut single = String::with_capacity(latin.len());
+    for c in latin.chars() {
+        if !single.ends_with(c) {
+            single.push(c);
+        }
+    }
+    let latin = single;
     let s = latin
         .replace("kh", "h")
         .replace("gh", "g")

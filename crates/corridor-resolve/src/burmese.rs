@@ -43,13 +43,19 @@ fn initial(c: char) -> Option<&'static str> {
 /// A consonant killed by the asat (or stacked under the next one): the syllable's coda.
 fn coda(c: char) -> &'static str {
     match c {
-        'က' | 'ခ' | 'ဂ' => "k",
+        'က' | 'ခ' => "k",
+        'ဂ' => "g",
         'င' => "ng",
-        'စ' | 'ဆ' | 'ဇ' => "t",
+        'စ' | 'ဆ' => "t",
+        'ဇ' => "z",
         'ည' | 'ဉ' => "n",
-        'တ' | 'ထ' | 'ဒ' | 'ဋ' | 'ဍ' => "t",
+        'တ' | 'ထ' | 'ဋ' | 'ဍ' => "t",
+        'ဒ' => "d",
         'န' | 'ဏ' => "n",
-        'ပ' | 'ဖ' | 'ဗ' | 'ဘ' => "p",
+        'ပ' | 'ဖ' | 'ဘ' => "p",
+        // Burmese closes syllables only with k, t, p, n, ng, m; a final ဗ, ဒ, ဇ or ဂ writes a
+        // name from another language, as that language says it (အာယူဗ် Ayub, ဟာဖိဇ် Hafiz).
+        'ဗ' => "b",
         'မ' => "m",
         'ယ' => "y",
         'လ' => "l",
@@ -67,6 +73,7 @@ fn rhyme(vowel: &str, coda: &str, rounded: bool) -> String {
         ("", "n" | "m") if rounded => "u",
         ("", "t") if rounded => "u",
         ("", "ng") => "i",
+        // -က် after the inherent vowel is heard -et (ထက် Htet, မက် in Mohamed).
         ("", "k") => "e",
         ("", _) => "a",
         ("aw", "ng" | "k") => "au",
@@ -77,7 +84,11 @@ fn rhyme(vowel: &str, coda: &str, rounded: bool) -> String {
     };
     // After a bare i, a final ng is written n (Min, Khin, Win); after a diphthong it stays
     // (Aung, Hlaing).
-    let coda = if v == "i" && coda == "ng" { "n" } else { coda };
+    let coda = match (v, coda) {
+        ("i", "ng") => "n",
+        ("e", "k") if vowel.is_empty() => "t",
+        _ => coda,
+    };
     let w = if rounded && !vowel.is_empty() {
         "w"
     } else {
@@ -151,7 +162,12 @@ pub(crate) fn romanise(word: &str) -> String {
             && initial(f).is_some()
             && (k == '်' || k == '္')
         {
-            final_ = coda(f);
+            // A stacked consonant doubles the next one in names from other languages
+            // (အစ္စလာမ် Islam, ဆဗ္ဗီရ် Sabbir): it keeps its own sound, where it is one letter.
+            final_ = match initial(f) {
+                Some(own) if k == '္' && own.len() == 1 => own,
+                _ => coda(f),
+            };
             // A final ည or ယ is heard as a vowel (ကြည် Kyi, နွယ် Nwe).
             match f {
                 'ည' => (vowel, final_) = ("i".to_string(), ""),
@@ -178,7 +194,12 @@ pub(crate) fn romanise(word: &str) -> String {
                 out.push_str(&medial);
             }
         }
-        out.push_str(&rhyme(&vowel, final_, rounded));
+        // အေး alone is written Aye.
+        if onset.is_empty() && independent.is_none() && vowel == "e" && final_.is_empty() {
+            out.push_str("aye");
+        } else {
+            out.push_str(&rhyme(&vowel, final_, rounded));
+        }
         // A nasal final in the creaky tone is written with a t (သန့် Thant, မြင့် Myint).
         if creaky && matches!(final_, "n" | "ng" | "m") {
             out.push('t');
@@ -214,6 +235,11 @@ mod tests {
             ("ကြည်", "kyi"),
             ("နွယ်", "nwe"),
             ("ဂျမာလ်", "jamal"),
+            ("ထက်", "htet"),
+            ("အေး", "aye"),
+            ("အာယူဗ်", "ayub"),
+            ("အစ္စလာမ်", "assalam"),
+            ("ဆဗ္ဗီရ်", "sabbir"),
         ] {
             assert_eq!(romanise(burmese), latin, "{burmese}");
         }

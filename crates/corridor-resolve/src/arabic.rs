@@ -77,9 +77,19 @@ fn persian_letter(c: char) -> Option<&'static str> {
     })
 }
 
-/// Whether a و at `index`, followed by `next`, reads as a consonant.
-fn consonantal_waw(index: usize, next: Option<char>) -> bool {
-    index == 0 || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
+/// Whether a و at `index`, between `prev` and `next`, reads as a consonant: first in a word,
+/// before a long vowel, or in Persian after alef (Siavash, Khosravi, where Arabic has the
+/// diphthong of Fawzi).
+fn consonantal_waw(index: usize, prev: Option<char>, next: Option<char>, persian: bool) -> bool {
+    index == 0
+        || matches!(next, Some('ا' | 'ي' | 'ی' | 'ى' | 'ة' | 'ۍ' | 'ې'))
+        || (persian && matches!(prev, Some('ا' | 'آ')) && next.is_some())
+}
+
+/// Whether a final ه or ہ after `prev` is the ending vowel of a feminine name (فاطمه Fatemeh,
+/// ملیحه Maliha, صائمہ Saima), as ة is, and not a heard h (شاه Shah, الله Allah).
+fn final_heh_is_vowel(prev: Option<char>) -> bool {
+    prev.is_some_and(|p| !matches!(p, 'ا' | 'آ' | 'و' | 'ل'))
 }
 
 pub(crate) fn is_arabic_script(c: char) -> bool {
@@ -104,8 +114,13 @@ pub(crate) fn romanise(part: &str, persian: bool) -> String {
         }
         // و is a consonant (Walid, Navid, Marwa) first in a word or before a long vowel;
         // elsewhere it is the vowel of Mahmoud and Yusuf.
-        if c == 'و' && consonantal_waw(i, letters.get(i + 1).copied()) {
+        let prev = i.checked_sub(1).map(|p| letters[p]);
+        if c == 'و' && consonantal_waw(i, prev, letters.get(i + 1).copied(), persian) {
             out.push('v');
+            continue;
+        }
+        if matches!(c, 'ه' | 'ہ' | 'ۃ') && i + 1 == letters.len() && final_heh_is_vowel(prev) {
+            out.push('a');
             continue;
         }
         // Persian, Urdu and Pashto say ث as s and ذ, ض, ظ as z (Soraya, Reza, Fazal, where

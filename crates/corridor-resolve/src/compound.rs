@@ -40,6 +40,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
         if let Some(rest) = latin.strip_prefix(article)
             && rest.len() >= 4
             && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
+            && !NOT_ARTICLE_WHOLE.contains(&latin)
         {
             return vec![rest.to_string()];
         }
@@ -98,5 +99,9 @@ const NOT_ARTICLE: &[&str] = &[
     "alan", "alain", "albert", "albin", "alban", "albrecht", "aldo", "alden", "aleks", "alex",
     "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
     "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
-    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "els", "elv", "ely",
+    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "elsb", "elsp", "elv", "ely",
 ];
+
+/// Whole names that begin like an article and a name (Elsa), where the beginning alone would
+/// also hold the article joined to one (Elsayed, Elsaid).
+const NOT_ARTICLE_WHOLE: &[&str] = &["elsa", "else", "elsie", "elsy", "alsa"];

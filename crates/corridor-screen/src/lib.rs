@@ -109,15 +109,6 @@ impl KeyKind {
         // half (measured: 0.5 to 0.6 finds the most at 1M; 0.8 and 0.4 fewer).
         [1.0, 0.95, 0.9, 0.55][self as usize]
     }
-
-    fn from_bits(bits: u64) -> KeyKind {
-        [
-            KeyKind::Exact,
-            KeyKind::Variant,
-            KeyKind::Skeleton,
-            KeyKind::Fuzzy,
-        ][(bits & 3) as usize]
-    }
 }
 
 /// The index keys of one name part: Latin form, skeleton, variant group, skeleton with one
@@ -203,6 +194,8 @@ pub(crate) struct Candidate {
     /// What its birth date and nationality add.
     bonus: f64,
     mask: u32,
+    /// Its likeness and bonus, when it was ranked.
+    value: f64,
 }
 
 /// The first position at or after `from` whose entry is not below `target`, in a sorted list:
@@ -228,14 +221,6 @@ struct CommonPart<'a> {
 }
 
 impl<'a> CommonPart<'a> {
-    /// The entries that write the part as the query does, when that list is a wall too.
-    fn exact(&self) -> Option<&'a Vec<u32>> {
-        self.walls
-            .first()
-            .filter(|(_, kind)| *kind == KeyKind::Exact)
-            .map(|(l, _)| *l)
-    }
-
     /// The list that holds the part in the most spellings: its variant group's when it has
     /// one, else its skeleton's.
     fn broadest(&self) -> (&'a Vec<u32>, KeyKind) {
@@ -511,38 +496,36 @@ impl Watchlist {
         parts: &[(f64, &names::Part)],
     ) -> Vec<(u32, f64)> {
         let mut common: Vec<CommonPart<'a>> = Vec::new();
-        let mut rare = std::mem::take(&mut pre.rare);
         let mut buf = String::with_capacity(32);
         for (i, (w, part)) in parts.iter().enumerate().take(MAX_PARTS) {
             let bit = 1u32 << i;
-            rare.clear();
+            let mut walked: Vec<(&'a Vec<u32>, KeyKind)> = Vec::new();
             let mut walls: Vec<(&'a Vec<u32>, KeyKind)> = Vec::new();
             each_part_key(part, true, &mut buf, |key, kind| {
                 if let Some(list) = self.postings.get(key) {
                     if kind == KeyKind::Fuzzy && list.len() > MAX_FUZZY_POSTINGS {
                         return;
                     }
-                    if list.len() <= MAX_POSTINGS {
-                        rare.extend(list.iter().map(|&e| u64::from(e) << 2 | kind as u64));
-                    } else if kind != KeyKind::Fuzzy
-                        && !walls.iter().any(|(l, _)| std::ptr::eq(*l, list))
-                    {
-                        walls.push((list, kind));
+                    let lists = if list.len() <= MAX_POSTINGS {
+                        &mut walked
+                    } else if kind != KeyKind::Fuzzy {
+                        &mut walls
+                    } else {
+                        return;
+                    };
+                    if !lists.iter().any(|(l, _)| std::ptr::eq(*l, list)) {
+                        lists.push((list, kind));
                     }
                 }
             });
-            // In entry order: the accumulators are then visited front to back, which the
-            // memory prefetcher follows (in posting order they are a random walk over the
-            // whole list); a part's keys often share entries, counted once at their best kind
-            // (the kind sorts within the entry's number).
-            rare.sort_unstable();
-            let mut last = u32::MAX;
-            for &packed in &rare {
-                let e = (packed >> 2) as u32;
-                if e != last {
-                    last = e;
-                    let kind = KeyKind::from_bits(packed);
-                    pre.add(e, bit, *w * kind.factor(), kind == KeyKind::Exact);
+            // Best kind first: an entry is counted once for a part, at the first kind that
+            // finds it. Each list is in entry order, so the accumulators are visited front to
+            // back, which the memory prefetcher follows.
+            walked.sort_by_key(|(_, kind)| *kind);
+            for (list, kind) in walked {
+                let (weight, exact) = (*w * kind.factor(), kind == KeyKind::Exact);
+                for &e in list {
+                    pre.add(e, bit, weight, exact);
                 }
             }
             if !walls.is_empty() {
@@ -583,15 +566,11 @@ impl Watchlist {
             .collect();
         for (a, b) in pairs {
             let (a, b) = (&common[a], &common[b]);
-            // Those who write both parts as the query does first (their count is the higher),
-            // then every spelling: one list per part, its variant group's when it has one.
-            let exact = a
-                .exact()
-                .zip(b.exact())
-                .map(|(x, y)| (x, KeyKind::Exact, y, KeyKind::Exact));
+            // One list per part: its variant group's when it has one (every spelling); those
+            // written as the query writes them are told apart when the candidates are checked.
             let (x, kx) = a.broadest();
             let (y, ky) = b.broadest();
-            for (x, kx, y, ky) in exact.into_iter().chain([(x, kx, y, ky)]) {
+            {
                 let (bit_a, bit_b) = (1u32 << a.index, 1u32 << b.index);
                 let (wa, wb) = (a.weight * kx.factor(), b.weight * ky.factor());
                 let (ea, eb) = (kx == KeyKind::Exact, ky == KeyKind::Exact);
@@ -642,7 +621,6 @@ impl Watchlist {
             .map(|&e| pre.weight(e))
             .fold(0.0, f64::max);
         let floor = 0.4 * best;
-        pre.rare = rare;
         let mut near = std::mem::take(&mut pre.near);
         near.clear();
         near.extend(
@@ -723,12 +701,12 @@ impl Watchlist {
                 found,
                 bonus,
                 mask,
+                value: self.likeness(found, e, name_total) + bonus,
             });
         }
-        let value = |c: &Candidate| self.likeness(c.found, c.entry, name_total) + c.bonus;
         if ranked.len() > CHECKED {
             ranked.select_nth_unstable_by(CHECKED, |a, b| {
-                value(b).total_cmp(&value(a)).then(a.entry.cmp(&b.entry))
+                b.value.total_cmp(&a.value).then(a.entry.cmp(&b.entry))
             });
             ranked.truncate(CHECKED);
         }
@@ -758,7 +736,15 @@ impl Watchlist {
                 }
             }
         }
-        let out = ranked.iter().map(|c| (c.entry, value(c))).collect();
+        let out = ranked
+            .iter()
+            .map(|c| {
+                (
+                    c.entry,
+                    self.likeness(c.found, c.entry, name_total) + c.bonus,
+                )
+            })
+            .collect();
         pre.near = near;
         pre.ranked = ranked;
         out

@@ -40,8 +40,6 @@ pub(crate) struct Scratch {
     pub(crate) touched: Vec<u32>,
     /// A query's working lists, kept from query to query: allocating them anew (tens of
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
-    /// A part's postings as entry << 2 | key kind.
-    pub(crate) rare: Vec<u64>,
     pub(crate) near: Vec<(u32, f64)>,
     pub(crate) ranked: Vec<Candidate>,
 }

@@ -197,6 +197,9 @@ pub(crate) fn romanise(word: &str) -> String {
         // အေး alone is written Aye.
         if onset.is_empty() && independent.is_none() && vowel == "e" && final_.is_empty() {
             out.push_str("aye");
+        } else if onset == "h" && medial.is_empty() && vowel.is_empty() && final_ == "k" {
+            // ဟက် writes Haque (Hoque, Haq), not a Burmese -et.
+            out.push_str("ak");
         } else {
             out.push_str(&rhyme(&vowel, final_, rounded));
         }
@@ -236,6 +239,7 @@ mod tests {
             ("နွယ်", "nwe"),
             ("ဂျမာလ်", "jamal"),
             ("ထက်", "htet"),
+            ("ဟက်", "hak"),
             ("အေး", "aye"),
             ("အာယူဗ်", "ayub"),
             ("အစ္စလာမ်", "assalam"),

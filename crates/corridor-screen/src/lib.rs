@@ -407,7 +407,11 @@ impl Watchlist {
             .get(part_identity(part))
             .copied()
             .unwrap_or(0) as f64;
-        (1.0 + n / (1.0 + df)).ln()
+        // The square root of the log rarity: a rare part still says more, but a part made rare
+        // by a misspelling, or a common given name beside a rare family name, no longer decides
+        // the name alone (measured at 1M: recall@10 0.827 with the log itself, 0.834 with its
+        // root, 0.829 with equal weights).
+        (1.0 + n / (1.0 + df)).ln().sqrt()
     }
 
     /// The best `top` entries for `query`, best first, each with its reasons.

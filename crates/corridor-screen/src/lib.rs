@@ -526,6 +526,13 @@ impl Watchlist {
             // finds it. Each list is in entry order, so the accumulators are visited front to
             // back, which the memory prefetcher follows.
             walked.sort_by_key(|(_, kind)| *kind);
+            // A list as long as the exact one holds the same entries (the exact list is part of
+            // every other list of the part): walking it again would find no one new.
+            if let Some(&(exact, KeyKind::Exact)) = walked.first() {
+                walked.retain(|(l, k)| {
+                    *k == KeyKind::Exact || *k == KeyKind::Fuzzy || l.len() != exact.len()
+                });
+            }
             for (list, kind) in walked {
                 let (weight, exact) = (*w * kind.factor(), kind == KeyKind::Exact);
                 for &e in list {

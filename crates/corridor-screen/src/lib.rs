@@ -21,7 +21,7 @@ use corridor_resolve::names::{self, Name, PartMatch};
 use corridor_resolve::values::{self, Date};
 use serde::Serialize;
 
-use scratch::{MEMO, QueryMemo, SCRATCH, Scratch};
+use scratch::{QueryMemo, Scratch, Workspace, Workspaces};
 
 mod scratch;
 #[cfg(test)]
@@ -260,6 +260,8 @@ pub struct Watchlist {
     name_ids: Vec<u32>,
     /// Per entry, the sum of its name parts' weights.
     name_totals: Vec<f32>,
+    /// Queries' working memories, lent one per query in progress.
+    workspaces: Workspaces,
 }
 
 /// Postings longer than this are not walked to find candidates (a part that common finds
@@ -312,6 +314,7 @@ impl Watchlist {
             name_parts: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
             name_totals: Vec::new(),
+            workspaces: Workspaces::default(),
         };
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
@@ -420,8 +423,9 @@ impl Watchlist {
         q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         let name_parts: Vec<(f64, &names::Part)> =
             q.weights.iter().copied().zip(q.name.parts.iter()).collect();
-        MEMO.with(|memo| memo.borrow_mut().start(self, &q));
-        let mut shortlist = self.candidates(&q, &name_parts);
+        let mut ws = self.workspaces.take();
+        ws.memo.start(self, &q);
+        let mut shortlist = self.candidates(&mut ws, &q, &name_parts);
         if !q.document.is_empty()
             && let Some(list) = self.documents.get(&q.document)
         {
@@ -439,13 +443,11 @@ impl Watchlist {
             shortlist.truncate(SHORTLIST);
         }
         // Scored without words first; only the hits returned are explained.
-        let mut scored: Vec<(f64, u32)> = MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            shortlist
-                .into_iter()
-                .map(|(e, _)| (self.quick_score(&q, e, &mut memo), e))
-                .collect()
-        });
+        let mut scored: Vec<(f64, u32)> = shortlist
+            .into_iter()
+            .map(|(e, _)| (self.quick_score(&q, e, &mut ws.memo), e))
+            .collect();
+        drop(ws);
         scored.sort_by(|a, b| {
             b.0.total_cmp(&a.0).then_with(|| {
                 self.entries[a.1 as usize]
@@ -485,17 +487,20 @@ impl Watchlist {
     /// together find the entries that hold both (a merge of sorted postings), and every
     /// candidate is checked for each of them. So a misread or extra part in the query ("Smail",
     /// "Mhd") cannot by itself decide who the candidates are.
-    fn candidates(&self, q: &Prepared, parts: &[(f64, &names::Part)]) -> Vec<(u32, f64)> {
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            scratch.reset(self.entries.len());
-            self.gather(&mut scratch, q, parts)
-        })
+    fn candidates(
+        &self,
+        ws: &mut Workspace,
+        q: &Prepared,
+        parts: &[(f64, &names::Part)],
+    ) -> Vec<(u32, f64)> {
+        ws.scratch.reset(self.entries.len());
+        self.gather(&mut ws.scratch, &mut ws.memo, q, parts)
     }
 
     fn gather<'a>(
         &'a self,
         pre: &mut Scratch,
+        memo: &mut QueryMemo,
         q: &Prepared,
         parts: &[(f64, &names::Part)],
     ) -> Vec<(u32, f64)> {
@@ -611,18 +616,15 @@ impl Watchlist {
         {
             let lone = &common[0];
             let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
-            MEMO.with(|memo| {
-                let mut memo = memo.borrow_mut();
-                for &e in lone.broadest().0.iter() {
-                    let score = self.quick_score(q, e, &mut memo);
-                    pre.add(
-                        e,
-                        1u32 << lone.index,
-                        lone.weight + score * name_total,
-                        false,
-                    );
-                }
-            });
+            for &e in lone.broadest().0.iter() {
+                let score = self.quick_score(q, e, memo);
+                pre.add(
+                    e,
+                    1u32 << lone.index,
+                    lone.weight + score * name_total,
+                    false,
+                );
+            }
         }
         // Only candidates near the best can reach the short list: the rest are dropped before
         // the birth date and nationality are compared.

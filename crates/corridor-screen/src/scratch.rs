@@ -1,5 +1,7 @@
-//! A screening query's working memory, one per thread and kept from query to query: the
-//! per-entry accumulators of its candidates and its memories of part and name comparisons.
+//! A screening query's working memory, kept from query to query: the per-entry accumulators of
+//! its candidates and its memories of part and name comparisons. A list lends one to each
+//! query in progress, at most one per core: a server's many request threads would otherwise
+//! each warm their own (8 MB for a million entries) and evict each other's from the cache.
 
 use super::{Candidate, FastMap, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
@@ -30,7 +32,7 @@ impl QueryMemo {
     }
 }
 
-/// Per-thread accumulators for one query's candidates: one dense array over the entries, reset
+/// Accumulators for one query's candidates: one dense array over the entries, reset
 /// through the list of those touched, so a query costs what it touches, not the list's size.
 /// An entry's mask and weight share 8 bytes, so counting a part for it is one cache line, and
 /// the whole array (8 MB for a million entries) stays in the last-level cache.
@@ -84,7 +86,82 @@ impl Scratch {
     }
 }
 
-thread_local! {
-    pub(crate) static MEMO: std::cell::RefCell<QueryMemo> = std::cell::RefCell::new(QueryMemo::default());
-    pub(crate) static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+/// One query's working memory.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    pub(crate) memo: QueryMemo,
+    pub(crate) scratch: Scratch,
+}
+
+/// The working memories of a list, lent to the queries in progress: the most recently
+/// returned first (its pages are the warmest), and no more lent at once than there are cores
+/// (a query beyond them waits: screening is all computation, and more at once only share the
+/// cores and the cache).
+pub(crate) struct Workspaces {
+    state: std::sync::Mutex<(Vec<Workspace>, usize)>,
+    returned: std::sync::Condvar,
+    limit: usize,
+}
+
+impl Default for Workspaces {
+    fn default() -> Self {
+        Workspaces {
+            state: std::sync::Mutex::new((Vec::new(), 0)),
+            returned: std::sync::Condvar::new(),
+            limit: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+impl Workspaces {
+    /// Lends a working memory, given back when the loan is dropped (after a panic too, so a
+    /// failed query cannot shrink the pool).
+    pub(crate) fn take(&self) -> Lent<'_> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(ws) = state.0.pop() {
+                return Lent {
+                    ws: Some(ws),
+                    from: self,
+                };
+            }
+            if state.1 < self.limit {
+                state.1 += 1;
+                return Lent {
+                    ws: Some(Workspace::default()),
+                    from: self,
+                };
+            }
+            state = self.returned.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// A working memory on loan.
+pub(crate) struct Lent<'a> {
+    ws: Option<Workspace>,
+    from: &'a Workspaces,
+}
+
+impl std::ops::Deref for Lent<'_> {
+    type Target = Workspace;
+    fn deref(&self) -> &Workspace {
+        self.ws.as_ref().expect("lent until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Lent<'_> {
+    fn deref_mut(&mut self) -> &mut Workspace {
+        self.ws.as_mut().expect("lent until dropped")
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(ws) = self.ws.take() {
+            let mut state = self.from.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.0.push(ws);
+            self.from.returned.notify_one();
+        }
+    }
 }

@@ -165,3 +165,34 @@ impl Drop for Lent<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Workspaces;
+
+    #[test]
+    fn no_more_working_memories_than_cores_and_a_failed_query_gives_its_back() {
+        let pool = Workspaces::default();
+        std::thread::scope(|s| {
+            for _ in 0..4 * pool.limit {
+                s.spawn(|| {
+                    let mut ws = pool.take();
+                    ws.scratch.reset(10);
+                    ws.scratch.add(3, 1, 1.0, false);
+                });
+            }
+        });
+        assert!(pool.state.lock().unwrap().1 <= pool.limit);
+        let lent = pool.state.lock().unwrap().1;
+        let failed = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _ws = pool.take();
+                panic!("a query that fails half-way");
+            })
+            .join()
+        });
+        assert!(failed.is_err());
+        let state = pool.state.lock().unwrap();
+        assert_eq!((state.0.len(), state.1), (lent, lent), "every loan came back");
+    }
+}

@@ -143,7 +143,11 @@ mod tests {
         for from in [0, 1, 2, 17, 250, 499, 500] {
             for target in [0, 1, 2, 50, 51, 700, 1_000, 1_505, 1_506, 5_000] {
                 let want = from + list[from..].partition_point(|&x| x < target);
-                assert_eq!(gallop(&list, from, target), want, "from {from}, target {target}");
+                assert_eq!(
+                    gallop(&list, from, target),
+                    want,
+                    "from {from}, target {target}"
+                );
             }
         }
         assert_eq!(gallop(&[], 0, 5), 0);

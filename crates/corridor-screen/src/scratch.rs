@@ -193,6 +193,10 @@ mod tests {
         });
         assert!(failed.is_err());
         let state = pool.state.lock().unwrap();
-        assert_eq!((state.0.len(), state.1), (lent, lent), "every loan came back");
+        assert_eq!(
+            (state.0.len(), state.1),
+            (lent, lent),
+            "every loan came back"
+        );
     }
 }

@@ -136,3 +136,22 @@ pub(crate) fn romanise(part: &str, persian: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::romanise;
+
+    #[test]
+    fn stray_letters_and_marks_are_read_without_panicking() {
+        for text in [
+            "ه", "ال", "اله", "و", "وه", "آو", "ۃ", "ـه", "ً", "ال و", "ةهه",
+        ] {
+            for persian in [false, true] {
+                let _ = romanise(text, persian);
+            }
+        }
+        // The rules that look at a neighbour read none past either end.
+        assert_eq!(romanise("ه", false), "h");
+        assert_eq!(romanise("او", true), "aw");
+    }
+}

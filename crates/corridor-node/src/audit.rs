@@ -10,8 +10,10 @@
 //! Whoever holds the node's key and files can rewrite both; keep the node directory (or at
 //! least its key) where the database administrators cannot write.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex};
 
 use corridor_store::{AuditRecord, Store};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -90,9 +92,55 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
 pub struct Auditor {
     dir: PathBuf,
     key: SigningKey,
-    /// Appends from this process queue here rather than in SQLite's busy handler, which
-    /// sleeps in milliseconds and made read latency spike under load.
-    append: std::sync::Mutex<()>,
+    /// Entries waiting to be written, and the outcome of those written. Appends from this
+    /// process queue here rather than in SQLite's busy handler, which sleeps in milliseconds
+    /// and made read latency spike under load.
+    queue: Mutex<Queue>,
+    written: Condvar,
+}
+
+/// Group commit: whoever finds no writer at work writes everything waiting in one transaction
+/// and signs one head, so a busy node commits (and invalidates its readers' caches) once per
+/// group rather than once per request — and every caller still returns only once its own
+/// entry is in the log.
+#[derive(Default)]
+struct Queue {
+    next_ticket: u64,
+    waiting: Vec<(u64, AuditRecord)>,
+    writing: bool,
+    outcomes: HashMap<u64, Result<AuditRecord, String>>,
+}
+
+/// The writer's turn: when it ends — also by a panic — the group's outcomes are published and
+/// the next caller may write.
+struct WriterTurn<'a> {
+    auditor: &'a Auditor,
+    tickets: Vec<u64>,
+    written: Option<Result<Vec<AuditRecord>, NodeError>>,
+}
+
+impl Drop for WriterTurn<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.auditor.queue.lock().unwrap_or_else(|e| e.into_inner());
+        queue.writing = false;
+        let tickets = std::mem::take(&mut self.tickets);
+        match self.written.take() {
+            Some(Ok(entries)) => queue
+                .outcomes
+                .extend(tickets.into_iter().zip(entries.into_iter().map(Ok))),
+            failed => {
+                let why = match failed {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "the writer stopped".to_string(),
+                };
+                let message = format!("the audit log could not be written: {why}");
+                queue
+                    .outcomes
+                    .extend(tickets.into_iter().map(|t| (t, Err(message.clone()))));
+            }
+        }
+        self.auditor.written.notify_all();
+    }
 }
 
 impl Auditor {
@@ -100,7 +148,8 @@ impl Auditor {
         Ok(Auditor {
             dir: dir.to_path_buf(),
             key: load_or_create_key(dir)?,
-            append: std::sync::Mutex::new(()),
+            queue: Mutex::new(Queue::default()),
+            written: Condvar::new(),
         })
     }
 
@@ -108,32 +157,68 @@ impl Auditor {
         self.key.verifying_key()
     }
 
-    /// Appends one entry and signs the new head.
+    /// Appends one entry and signs the new head; returns once the entry is in the log.
     pub fn record(
         &self,
         store: &mut dyn Store,
         entry: AuditRecord,
     ) -> Result<AuditRecord, NodeError> {
-        let _turn = self.append.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = store.append_audit(entry, &seal)?;
-        let checkpoint = self.sign(&entry);
+        let lock = || self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let mut queue = lock();
+        let ticket = queue.next_ticket;
+        queue.next_ticket += 1;
+        queue.waiting.push((ticket, entry));
+        loop {
+            if let Some(outcome) = queue.outcomes.remove(&ticket) {
+                return outcome.map_err(NodeError::Io);
+            }
+            if queue.writing {
+                queue = self.written.wait(queue).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            queue.writing = true;
+            let group = std::mem::take(&mut queue.waiting);
+            drop(queue);
+            let (tickets, entries): (Vec<u64>, Vec<AuditRecord>) = group.into_iter().unzip();
+            let mut turn = WriterTurn {
+                auditor: self,
+                tickets,
+                written: None,
+            };
+            turn.written = Some(self.write(store, entries));
+            drop(turn);
+            queue = lock();
+        }
+    }
+
+    /// Writes a group of entries, then the signed head and any checkpoints they reach.
+    fn write(
+        &self,
+        store: &mut dyn Store,
+        entries: Vec<AuditRecord>,
+    ) -> Result<Vec<AuditRecord>, NodeError> {
+        let entries = store.append_audit(entries, &seal)?;
+        let Some(last) = entries.last() else {
+            return Ok(entries);
+        };
+        let text =
+            |entry: &AuditRecord| serde_json::to_string(&self.sign(entry)).expect("plain struct");
         let head = self.dir.join(HEAD_FILE);
         let tmp = self.dir.join(format!("{HEAD_FILE}.{}", std::process::id()));
-        let text = serde_json::to_string(&checkpoint).expect("plain struct");
-        std::fs::write(&tmp, &text)
+        std::fs::write(&tmp, text(last))
             .and_then(|_| std::fs::rename(&tmp, &head))
             .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", head.display())))?;
-        if entry.seq % CHECKPOINT_EVERY == 0 {
+        for entry in entries.iter().filter(|e| e.seq % CHECKPOINT_EVERY == 0) {
             let path = self.dir.join(CHECKPOINTS_FILE);
             let mut f = std::fs::OpenOptions::new()
                 .append(true)
                 .create(true)
                 .open(&path)
                 .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
-            writeln!(f, "{text}")
+            writeln!(f, "{}", text(entry))
                 .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
         }
-        Ok(entry)
+        Ok(entries)
     }
 
     fn sign(&self, entry: &AuditRecord) -> Checkpoint {
@@ -302,4 +387,31 @@ fn read_checkpoints(dir: &Path) -> Result<Vec<Checkpoint>, NodeError> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_that_stops_half_way_fails_its_group_and_lets_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let auditor = Auditor::open(dir.path()).unwrap();
+        auditor.queue.lock().unwrap().writing = true;
+        // The turn ends without an outcome, as when the writer panics in the store.
+        drop(WriterTurn {
+            auditor: &auditor,
+            tickets: vec![7, 8],
+            written: None,
+        });
+        let queue = auditor.queue.lock().unwrap();
+        assert!(!queue.writing, "the next caller may write");
+        for ticket in [7, 8] {
+            let outcome = queue
+                .outcomes
+                .get(&ticket)
+                .expect("every waiter hears back");
+            assert!(outcome.as_ref().unwrap_err().contains("the writer stopped"));
+        }
+    }
 }

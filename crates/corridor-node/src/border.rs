@@ -600,8 +600,15 @@ impl Node {
     ) -> Result<Vec<HitView>, NodeError> {
         self.require(subject, Action::Screen)?;
         query.check()?;
+        // No store connection is held while the engine ranks: requests waiting for a
+        // connection (their login, their hit views) need not wait for screening too.
+        let index = match self.screening.current() {
+            Some(index) => index,
+            None => self.screen_index(&mut **self.store())?,
+        };
+        let ranked = self.rank_hits(&index, &query.facts());
         let mut store = self.store();
-        let hits = self.screen_facts(&mut **store, subject, &query.facts())?;
+        let hits = self.hit_views(&mut **store, subject, &index, ranked)?;
         self.audit(
             &mut **store,
             &subject.username,
@@ -621,6 +628,17 @@ impl Node {
         facts: &ScreenedFacts,
     ) -> Result<Vec<HitView>, NodeError> {
         let index = self.screen_index(store)?;
+        let ranked = self.rank_hits(&index, facts);
+        self.hit_views(store, subject, &index, ranked)
+    }
+
+    /// The engine's hits for every form of the facts, merged per entry, above the threshold
+    /// shown, best first. Needs no store.
+    fn rank_hits(
+        &self,
+        index: &ScreenIndex,
+        facts: &ScreenedFacts,
+    ) -> Vec<(usize, corridor_screen::Hit)> {
         let settings = &self.screening.settings;
         let mut best: HashMap<usize, corridor_screen::Hit> = HashMap::new();
         for form in facts.forms("query", settings.max_forms_per_entry) {
@@ -644,13 +662,6 @@ impl Node {
                 }
             }
         }
-        // The same document number is a hit on its own, whatever the names say: that is what
-        // lists of lost and stolen documents are for.
-        let document_match = |h: &corridor_screen::Hit| {
-            h.reasons
-                .iter()
-                .any(|r| r.starts_with("document number: same"))
-        };
         let mut ranked: Vec<(usize, corridor_screen::Hit)> = best
             .into_iter()
             .filter(|(_, h)| h.score >= settings.show_threshold || document_match(h))
@@ -663,6 +674,18 @@ impl Node {
             })
         });
         ranked.truncate(settings.top);
+        ranked
+    }
+
+    /// What the subject may see of each ranked entry, read from the store.
+    fn hit_views(
+        &self,
+        store: &mut dyn Store,
+        subject: &Subject,
+        index: &ScreenIndex,
+        ranked: Vec<(usize, corridor_screen::Hit)>,
+    ) -> Result<Vec<HitView>, NodeError> {
+        let settings = &self.screening.settings;
         let mut gate = Gate::new(&self.policy, subject, Action::Read);
         let mut out = Vec::new();
         for (rank, (entry, hit)) in ranked.into_iter().enumerate() {
@@ -692,4 +715,12 @@ impl Node {
         }
         Ok(out)
     }
+}
+
+/// The same document number is a hit on its own, whatever the names say: that is what lists
+/// of lost and stolen documents are for.
+fn document_match(hit: &corridor_screen::Hit) -> bool {
+    hit.reasons
+        .iter()
+        .any(|r| r.starts_with("document number: same"))
 }

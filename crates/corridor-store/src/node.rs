@@ -111,14 +111,14 @@ pub trait NodeStore {
     fn credential(&mut self, token_hash: &str) -> Result<Option<Credential>>;
     fn delete_credential(&mut self, token_hash: &str) -> Result<()>;
 
-    /// Appends `entry` at the end of the chain. `seal` receives the entry with `seq` and
-    /// `prev_hash` set and returns its hash. Appends are serialised, also across processes
-    /// sharing the store, so the chain never forks.
+    /// Appends `entries`, in order, at the end of the chain in one transaction. `seal`
+    /// receives each entry with `seq` and `prev_hash` set and returns its hash. Appends are
+    /// serialised, also across processes sharing the store, so the chain never forks.
     fn append_audit(
         &mut self,
-        entry: AuditRecord,
+        entries: Vec<AuditRecord>,
         seal: &dyn Fn(&AuditRecord) -> String,
-    ) -> Result<AuditRecord>;
+    ) -> Result<Vec<AuditRecord>>;
     /// Entries with `seq >= from`, oldest first, at most `limit`.
     fn audit_range(&mut self, from: u64, limit: usize) -> Result<Vec<AuditRecord>>;
     /// The latest entries (before `before` when given), newest first.

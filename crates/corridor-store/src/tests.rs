@@ -464,18 +464,24 @@ fn users_and_credentials_are_stored_and_found() {
 fn audit_entries_chain_in_order() {
     each_backend(|store| {
         let seal = |e: &crate::AuditRecord| format!("{}>{}:{}", e.prev_hash.len(), e.seq, e.action);
-        for action in ["read", "write", "search"] {
-            let entry = crate::AuditRecord {
-                at: "2026-11-30T08:00:00Z".into(),
-                user: "amina".into(),
-                action: action.into(),
-                object: "entity p1".into(),
-                reason: (action == "read").then(|| "case 12".into()),
-                outcome: "allowed".into(),
-                ..Default::default()
-            };
-            store.append_audit(entry, &seal).unwrap();
-        }
+        let entry = |action: &str| crate::AuditRecord {
+            at: "2026-11-30T08:00:00Z".into(),
+            user: "amina".into(),
+            action: action.into(),
+            object: "entity p1".into(),
+            reason: (action == "read").then(|| "case 12".into()),
+            outcome: "allowed".into(),
+            ..Default::default()
+        };
+        // One entry alone, then two in one transaction: the chain runs on across both.
+        let first = store.append_audit(vec![entry("read")], &seal).unwrap();
+        assert_eq!(first[0].seq, 1);
+        let batch = store
+            .append_audit(vec![entry("write"), entry("search")], &seal)
+            .unwrap();
+        assert_eq!(batch.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(batch[0].prev_hash, first[0].hash);
+        assert_eq!(batch[1].prev_hash, batch[0].hash);
         let all = store.audit_range(1, 10).unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].prev_hash, crate::GENESIS_HASH);
@@ -501,7 +507,7 @@ fn the_audit_log_refuses_changes_and_deletions() {
         outcome: "allowed".into(),
         ..Default::default()
     };
-    store.append_audit(entry, &|_| "h".into()).unwrap();
+    store.append_audit(vec![entry], &|_| "h".into()).unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join("node/corridor.db")).unwrap();
     for sql in ["UPDATE audit SET username = 'x'", "DELETE FROM audit"] {
@@ -515,7 +521,7 @@ fn the_audit_log_refuses_changes_and_deletions() {
             user: "amina".into(),
             ..Default::default()
         };
-        store.append_audit(entry, &|_| "h".into()).unwrap();
+        store.append_audit(vec![entry], &|_| "h".into()).unwrap();
         let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
         for sql in [
             "UPDATE audit SET username = 'x'",

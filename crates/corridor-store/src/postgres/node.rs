@@ -263,37 +263,44 @@ impl NodeStore for PostgresStore {
 
     fn append_audit(
         &mut self,
-        mut entry: AuditRecord,
+        entries: Vec<AuditRecord>,
         seal: &dyn Fn(&AuditRecord) -> String,
-    ) -> Result<AuditRecord> {
+    ) -> Result<Vec<AuditRecord>> {
         let mut tx = self.client.transaction()?;
         // One appender at a time across every node process sharing the database.
         tx.execute("SELECT pg_advisory_xact_lock(7250002)", &[])?;
         let head = tx.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?;
-        let (seq, prev) = head.map_or((0, crate::GENESIS_HASH.to_string()), |r| {
+        let (mut seq, mut prev) = head.map_or((0, crate::GENESIS_HASH.to_string()), |r| {
             (r.get::<_, i64>(0), r.get(1))
         });
-        entry.seq = seq as u64 + 1;
-        entry.prev_hash = prev;
-        entry.hash = seal(&entry);
-        tx.execute(
-            &format!(
-                "INSERT INTO audit ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            ),
-            &[
-                &(entry.seq as i64),
-                &entry.at,
-                &entry.user,
-                &entry.action,
-                &entry.object,
-                &entry.reason,
-                &entry.outcome,
-                &entry.prev_hash,
-                &entry.hash,
-            ],
-        )?;
+        let insert = tx.prepare(&format!(
+            "INSERT INTO audit ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))?;
+        let mut appended = Vec::with_capacity(entries.len());
+        for mut entry in entries {
+            seq += 1;
+            entry.seq = seq as u64;
+            entry.prev_hash = prev;
+            entry.hash = seal(&entry);
+            tx.execute(
+                &insert,
+                &[
+                    &(entry.seq as i64),
+                    &entry.at,
+                    &entry.user,
+                    &entry.action,
+                    &entry.object,
+                    &entry.reason,
+                    &entry.outcome,
+                    &entry.prev_hash,
+                    &entry.hash,
+                ],
+            )?;
+            prev = entry.hash.clone();
+            appended.push(entry);
+        }
         tx.commit()?;
-        Ok(entry)
+        Ok(appended)
     }
 
     fn audit_range(&mut self, from: u64, limit: usize) -> Result<Vec<AuditRecord>> {

@@ -262,9 +262,9 @@ impl NodeStore for SqliteStore {
 
     fn append_audit(
         &mut self,
-        mut entry: AuditRecord,
+        entries: Vec<AuditRecord>,
         seal: &dyn Fn(&AuditRecord) -> String,
-    ) -> Result<AuditRecord> {
+    ) -> Result<Vec<AuditRecord>> {
         // IMMEDIATE takes the write lock before reading the head, so two processes appending
         // at once queue instead of both extending the same head.
         let tx = self
@@ -277,28 +277,34 @@ impl NodeStore for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (seq, prev) = head.unwrap_or((0, crate::GENESIS_HASH.to_string()));
-        entry.seq = seq as u64 + 1;
-        entry.prev_hash = prev;
-        entry.hash = seal(&entry);
-        tx.execute(
-            &format!(
+        let (mut seq, mut prev) = head.unwrap_or((0, crate::GENESIS_HASH.to_string()));
+        let mut appended = Vec::with_capacity(entries.len());
+        {
+            let mut insert = tx.prepare_cached(&format!(
                 "INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-            ),
-            params![
-                entry.seq as i64,
-                entry.at,
-                entry.user,
-                entry.action,
-                entry.object,
-                entry.reason,
-                entry.outcome,
-                entry.prev_hash,
-                entry.hash
-            ],
-        )?;
+            ))?;
+            for mut entry in entries {
+                seq += 1;
+                entry.seq = seq as u64;
+                entry.prev_hash = prev;
+                entry.hash = seal(&entry);
+                insert.execute(params![
+                    entry.seq as i64,
+                    entry.at,
+                    entry.user,
+                    entry.action,
+                    entry.object,
+                    entry.reason,
+                    entry.outcome,
+                    entry.prev_hash,
+                    entry.hash
+                ])?;
+                prev = entry.hash.clone();
+                appended.push(entry);
+            }
+        }
         tx.commit()?;
-        Ok(entry)
+        Ok(appended)
     }
 
     fn audit_range(&mut self, from: u64, limit: usize) -> Result<Vec<AuditRecord>> {

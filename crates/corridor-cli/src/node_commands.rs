@@ -288,6 +288,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     // Entity resolution builds in the background (the API answers meanwhile and says so), then
     // links what is written — by the API, an import, another process — every two seconds.
     node.start_resolution(std::time::Duration::from_secs(2));
+    node.start_checkpoints(std::time::Duration::from_millis(200))?;
     if web.is_none() {
         eprintln!("corridor: the workbench is not built (web/dist); serving the API only");
     }
@@ -299,8 +300,7 @@ pub fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     std::thread::Builder::new()
         .name("screening".into())
         .spawn(move || {
-            let mut store = warm.node.store();
-            if let Err(e) = warm.node.screening.rebuild(&mut **store, &warm.node.model) {
+            if let Err(e) = warm.node.rebuild_screening() {
                 eprintln!("corridor: the screening index could not be built now ({e}); it is tried again on first use");
             }
         })?;

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use corridor_store::{AuditRecord, Store};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -90,13 +90,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
 
 /// Appends entries and keeps the signed head and checkpoints beside the log.
 pub struct Auditor {
-    dir: PathBuf,
     key: SigningKey,
     /// Entries waiting to be written, and the outcome of those written. Appends from this
     /// process queue here rather than in SQLite's busy handler, which sleeps in milliseconds
     /// and made read latency spike under load.
     queue: Mutex<Queue>,
     written: Condvar,
+    head: HeadWriter,
 }
 
 /// Group commit: whoever finds no writer at work writes everything waiting in one transaction
@@ -146,10 +146,10 @@ impl Drop for WriterTurn<'_> {
 impl Auditor {
     pub fn open(dir: &Path) -> Result<Auditor, NodeError> {
         Ok(Auditor {
-            dir: dir.to_path_buf(),
             key: load_or_create_key(dir)?,
             queue: Mutex::new(Queue::default()),
             written: Condvar::new(),
+            head: HeadWriter::start(dir)?,
         })
     }
 
@@ -191,34 +191,32 @@ impl Auditor {
         }
     }
 
-    /// Writes a group of entries, then the signed head and any checkpoints they reach.
+    /// Writes a group of entries and hands the signed head, and any checkpoints they reach, to
+    /// the head's writer.
     fn write(
         &self,
         store: &mut dyn Store,
         entries: Vec<AuditRecord>,
     ) -> Result<Vec<AuditRecord>, NodeError> {
+        self.head.check()?;
         let entries = store.append_audit(entries, &seal)?;
         let Some(last) = entries.last() else {
             return Ok(entries);
         };
-        let text =
-            |entry: &AuditRecord| serde_json::to_string(&self.sign(entry)).expect("plain struct");
-        let head = self.dir.join(HEAD_FILE);
-        let tmp = self.dir.join(format!("{HEAD_FILE}.{}", std::process::id()));
-        std::fs::write(&tmp, text(last))
-            .and_then(|_| std::fs::rename(&tmp, &head))
-            .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", head.display())))?;
-        for entry in entries.iter().filter(|e| e.seq % CHECKPOINT_EVERY == 0) {
-            let path = self.dir.join(CHECKPOINTS_FILE);
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&path)
-                .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
-            writeln!(f, "{}", text(entry))
-                .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
-        }
+        self.head.send(Signed {
+            head: self.sign(last),
+            checkpoints: entries
+                .iter()
+                .filter(|e| e.seq % CHECKPOINT_EVERY == 0)
+                .map(|e| self.sign(e))
+                .collect(),
+        });
         Ok(entries)
+    }
+
+    /// Returns once the signed head covers every entry this process has written.
+    pub fn flush(&self) -> Result<(), NodeError> {
+        self.head.flush()
     }
 
     fn sign(&self, entry: &AuditRecord) -> Checkpoint {
@@ -232,6 +230,148 @@ impl Auditor {
             signature: hex::encode(signature.to_bytes()),
         }
     }
+}
+
+/// A signed head and the checkpoints reached since the last.
+struct Signed {
+    head: Checkpoint,
+    checkpoints: Vec<Checkpoint>,
+}
+
+/// Writes the signed head and checkpoints on a thread of its own. Replacing a file can stall
+/// for a hundred milliseconds when the file system commits its journal; done by the group's
+/// writer, that stall held up every request waiting for its audit entry. The head follows the
+/// log by at most the groups in flight — as after a crash between commit and head, which the
+/// verifier has always allowed: a log *longer* than its head is intact, a shorter one is cut.
+struct HeadWriter {
+    dir: PathBuf,
+    sender: Mutex<Option<mpsc::Sender<Signed>>>,
+    state: Arc<(Mutex<HeadState>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct HeadState {
+    sent: u64,
+    written: u64,
+    /// Why the last head could not be written, and that head.
+    failed: Option<(String, Checkpoint)>,
+}
+
+impl HeadWriter {
+    fn start(dir: &Path) -> Result<HeadWriter, NodeError> {
+        let (sender, received) = mpsc::channel::<Signed>();
+        let state = Arc::new((Mutex::new(HeadState::default()), Condvar::new()));
+        let shared = state.clone();
+        let thread_dir = dir.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("audit-head".into())
+            .spawn(move || {
+                while let Ok(first) = received.recv() {
+                    // Everything sent meanwhile: every checkpoint, but only the newest head.
+                    let group: Vec<Signed> =
+                        std::iter::once(first).chain(received.try_iter()).collect();
+                    let Some(newest) = group.last().map(|s| s.head.clone()) else {
+                        continue;
+                    };
+                    let outcome = write_head(&thread_dir, &group);
+                    let (lock, done) = &*shared;
+                    let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    match outcome {
+                        Ok(()) => {
+                            state.written = state.written.max(newest.seq);
+                            state.failed = None;
+                        }
+                        Err(e) => state.failed = Some((e.to_string(), newest)),
+                    }
+                    done.notify_all();
+                }
+            })
+            .map_err(|e| NodeError::Io(format!("cannot start the audit head writer: {e}")))?;
+        Ok(HeadWriter {
+            dir: dir.to_path_buf(),
+            sender: Mutex::new(Some(sender)),
+            state,
+            thread: Some(thread),
+        })
+    }
+
+    /// A head that could not be written is tried again before the next append, which fails
+    /// if it still cannot be: the log goes on only where its tail can be checked.
+    fn check(&self) -> Result<(), NodeError> {
+        let mut state = self.state.0.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((_, head)) = &state.failed else {
+            return Ok(());
+        };
+        let again = Signed {
+            head: head.clone(),
+            checkpoints: Vec::new(),
+        };
+        write_head(&self.dir, std::slice::from_ref(&again))?;
+        state.written = state.written.max(again.head.seq);
+        state.failed = None;
+        self.state.1.notify_all();
+        Ok(())
+    }
+
+    fn send(&self, signed: Signed) {
+        let seq = signed.head.seq;
+        {
+            let mut state = self.state.0.lock().unwrap_or_else(|e| e.into_inner());
+            state.sent = state.sent.max(seq);
+        }
+        if let Some(sender) = &*self.sender.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = sender.send(signed);
+        }
+    }
+
+    fn flush(&self) -> Result<(), NodeError> {
+        let (lock, done) = &*self.state;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while state.written < state.sent && state.failed.is_none() {
+            state = done.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        match &state.failed {
+            Some((why, _)) => Err(NodeError::Io(why.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for HeadWriter {
+    /// The last head is written before the node closes.
+    fn drop(&mut self) {
+        self.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Appends the group's checkpoints and replaces the head with its newest.
+fn write_head(dir: &Path, group: &[Signed]) -> Result<(), NodeError> {
+    let text = |c: &Checkpoint| serde_json::to_string(c).expect("plain struct");
+    let reached: Vec<&Checkpoint> = group.iter().flat_map(|s| &s.checkpoints).collect();
+    if !reached.is_empty() {
+        let path = dir.join(CHECKPOINTS_FILE);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
+        for c in reached {
+            writeln!(f, "{}", text(c))
+                .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", path.display())))?;
+        }
+    }
+    let Some(newest) = group.last() else {
+        return Ok(());
+    };
+    let head = dir.join(HEAD_FILE);
+    let tmp = dir.join(format!("{HEAD_FILE}.{}", std::process::id()));
+    std::fs::write(&tmp, text(&newest.head))
+        .and_then(|_| std::fs::rename(&tmp, &head))
+        .map_err(|e| NodeError::Io(format!("cannot write {}: {e}", head.display())))
 }
 
 /// The first problem found, if any.

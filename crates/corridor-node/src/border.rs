@@ -439,6 +439,15 @@ pub fn check_list_name(list: &str) -> Result<(), NodeError> {
 }
 
 impl Node {
+    /// Rebuilds the screening index on a connection of its own, closed afterwards: a scan of
+    /// every list entry fills a connection's page cache, and SQLite then walks that cache's
+    /// whole table each time another connection's commit makes it stale — on every request,
+    /// had the scan borrowed a pooled connection.
+    pub fn rebuild_screening(&self) -> Result<Arc<ScreenIndex>, NodeError> {
+        let mut store = corridor_store::open(&self.location, self.model.clone())?;
+        self.screening.rebuild(&mut *store, &self.model)
+    }
+
     /// The screening index, built on first use.
     /// The screening index, built on first use (with the caller's store connection: the
     /// pool may have only one).
@@ -582,8 +591,10 @@ impl Node {
                 version.entries, version.added, version.removed, version.sha256
             ),
         )?;
-        self.screening.rebuild(&mut **store, &self.model)?;
         self.link_new_records(&mut **store);
+        store.renew();
+        drop(store);
+        self.rebuild_screening()?;
         Ok(ImportedVersion {
             version,
             records: report.records,

@@ -12,6 +12,8 @@ use crate::NodeError;
 pub struct Pool {
     free: Mutex<Vec<Box<dyn Store>>>,
     returned: Condvar,
+    location: Location,
+    model: Arc<Model>,
 }
 
 impl Pool {
@@ -23,6 +25,8 @@ impl Pool {
         Ok(Pool {
             free: Mutex::new(stores),
             returned: Condvar::new(),
+            location: location.clone(),
+            model,
         })
     }
 
@@ -44,6 +48,17 @@ impl Pool {
 pub struct PoolGuard<'p> {
     pool: &'p Pool,
     store: Option<Box<dyn Store>>,
+}
+
+impl PoolGuard<'_> {
+    /// Puts a new connection in place of this one, after bulk work: SQLite keeps the table of
+    /// a connection's page cache at its largest size, and walks all of it whenever another
+    /// connection's commit makes the cache stale. Kept as it was if a new one cannot be opened.
+    pub fn renew(&mut self) {
+        if let Ok(fresh) = corridor_store::open(&self.pool.location, self.pool.model.clone()) {
+            self.store = Some(fresh);
+        }
+    }
 }
 
 impl Deref for PoolGuard<'_> {

@@ -536,6 +536,33 @@ fn entries_audited_at_once_from_many_threads_form_one_unbroken_chain() {
 }
 
 #[test]
+fn a_head_that_cannot_be_written_stops_the_log_until_it_can() {
+    let f = fixture();
+    fill_audit(&f, 3);
+    assert!(f.node.verify_audit().unwrap().ok);
+    // A directory where the head file goes: replacing it fails.
+    let head = f.dir.path().join("node").join(crate::audit::HEAD_FILE);
+    std::fs::remove_file(&head).unwrap();
+    std::fs::create_dir(&head).unwrap();
+    fill_audit(&f, 1);
+    let err = f.node.verify_audit().unwrap_err().to_string();
+    assert!(err.contains("audit-head.json"), "{err}");
+    let mut store = f.node.store();
+    let refused = f
+        .node
+        .audit(&mut **store, "amina", "read", "entity p-9", None, "allowed")
+        .unwrap_err();
+    assert!(refused.to_string().contains("audit-head.json"), "{refused}");
+    drop(store);
+    // Once the head can be written again, the log goes on and the head covers it.
+    std::fs::remove_dir(&head).unwrap();
+    fill_audit(&f, 1);
+    let report = f.node.verify_audit().unwrap();
+    assert!(report.ok, "{:?}", report.first_broken);
+    assert_eq!(report.entries, 5);
+}
+
+#[test]
 fn a_forged_head_or_a_rewritten_checkpoint_is_detected() {
     let f = fixture();
     fill_audit(&f, crate::audit::CHECKPOINT_EVERY as usize + 3);

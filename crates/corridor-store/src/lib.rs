@@ -100,6 +100,14 @@ pub trait Store: NodeStore + Send {
 
     /// Where the store lives, for messages.
     fn location(&self) -> String;
+
+    /// Moves what the write-ahead log holds into the database where that needs no waiting for
+    /// readers or writers, and returns the log's pages left over. A node calls it from a
+    /// thread of its own so that the commit that fills the log need not do it on a request's
+    /// time. Stores without such a log do nothing.
+    fn checkpoint(&mut self) -> Result<u64> {
+        Ok(0)
+    }
 }
 
 /// An open write. Dropping it without [`WriteTx::commit`] discards everything written.

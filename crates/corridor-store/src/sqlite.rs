@@ -238,6 +238,17 @@ impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
     }
+
+    fn checkpoint(&mut self) -> Result<u64> {
+        // PASSIVE copies what no reader still needs and never waits; the row is
+        // (busy, pages in the log, pages copied).
+        let (log, copied): (i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get(1)?, r.get(2)?))
+                })?;
+        Ok((log - copied).max(0) as u64)
+    }
 }
 
 struct SqliteTx<'a> {

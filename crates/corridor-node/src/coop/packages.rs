@@ -453,11 +453,11 @@ impl Node {
         drop(reader);
         let kept = in_dir.join(format!("{}.pkg", header.id));
         let _ = file.persist(&kept);
-        let mut store = self.store();
         if rescreen {
             // A partner's watchlist is screened against from the next crossing on.
-            self.screening.rebuild(&mut **store, &self.model)?;
+            self.rebuild_screening()?;
         }
+        let mut store = self.store();
         self.audit(
             &mut **store,
             &header.from,

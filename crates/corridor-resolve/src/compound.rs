@@ -96,12 +96,12 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
 /// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
 /// the article joined to a nisba.
 const NOT_ARTICLE: &[&str] = &[
-    "alan", "alain", "albert", "albin", "alban", "albrecht", "aldo", "alden", "aleks", "alex",
-    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
+    "alan", "alain", "albert", "albin", "alban", "albrecht", "alden", "aleks", "alex", "alec",
+    "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
     "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
     "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "elsb", "elsp", "elv", "ely",
 ];
 
-/// Whole names that begin like an article and a name (Elsa), where the beginning alone would
-/// also hold the article joined to one (Elsayed, Elsaid).
-const NOT_ARTICLE_WHOLE: &[&str] = &["elsa", "else", "elsie", "elsy", "alsa"];
+/// Whole names that begin like an article and a name (Elsa, Aldous), where the beginning alone
+/// would also hold the article joined to one (Elsayed, Elsaid, Aldossari).
+const NOT_ARTICLE_WHOLE: &[&str] = &["elsa", "else", "elsie", "elsy", "alsa", "aldous", "aldona"];

@@ -814,12 +814,12 @@ fn name_score(
     }
     let (mut got_q, mut got_e) = (0.0, 0.0);
     for (i, j, m) in aligned {
-        got_q += q.weights[*i] * m.score();
-        got_e += entry_weights[*j] * m.score();
+        got_q += q.weights[*i] * held(*m);
+        got_e += entry_weights[*j] * held(*m);
     }
     // Two parts written apart on one side count with the one part they make on the other.
     for jn in joins {
-        let s = jn.matched.score();
+        let s = held(jn.matched);
         let (two, one): (&[f64], &[f64]) = if jn.apart_in_a {
             (&q.weights, entry_weights)
         } else {
@@ -836,6 +836,19 @@ fn name_score(
     }
     let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
     0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights))
+}
+
+/// How much of a part's weight a match holds. A part only like another (Shadi / Hadzic,
+/// similar 0.85) holds its likeness cubed (0.61): when the query leaves out one of a listed
+/// person's parts and is then close to another person's whole name, the parts held exactly
+/// must outweigh the near ones. Measured on the 1M list: cubed raised recall@10 on names
+/// alone from 0.836 to 0.843 and with dates from 0.940 to 0.942; squared or the fifth power did
+/// less well on one or the other.
+fn held(m: PartMatch) -> f64 {
+    match m {
+        PartMatch::Fuzzy(likeness) => likeness.powi(3),
+        other => other.score(),
+    }
 }
 
 /// The identity of a part for frequencies: its skeleton, or its Latin form when too short.

@@ -360,3 +360,20 @@ fn among_many_holding_the_name_in_other_spellings_the_one_written_alike_is_raise
         );
     }
 }
+
+#[test]
+fn a_query_leaving_out_a_listed_part_is_nearer_its_person_than_a_name_only_like_it() {
+    // "Nada Shadi" is the listed "Nada Shadi Al-Basri" without the family name; "Nada Hadzic"
+    // holds both of its parts, one of them only nearly. The parts held exactly win.
+    let list = Watchlist::build(&[
+        person("left-out", "Nada Shadi Al-Basri", "", "", ""),
+        person("only-like", "Nada Hadzic", "", "", ""),
+    ]);
+    let hits = list.screen(&person("q", "Nada Shadi", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "left-out", "{hits:?}");
+    assert!(
+        hits[0].reasons[0].contains("shadi ~ shadi (same)"),
+        "{:?}",
+        hits[0].reasons
+    );
+}

@@ -430,7 +430,9 @@ impl Watchlist {
             let (wa, a) = parts[i];
             let (wb, b) = parts[i + 1];
             let together = names::skeleton(&format!("{}{}", a.latin, b.latin));
-            if together.len() < 3 {
+            // Joined, the parts must make more than either alone: "Jahangir" + "Roy" reads
+            // jhngr + r, and the r's meet into jhngr — every Jahangir would hold both parts.
+            if together.len() < 3 || together.len() <= a.skeleton.len().max(b.skeleton.len()) {
                 continue;
             }
             buf.clear();

@@ -377,3 +377,31 @@ fn a_query_leaving_out_a_listed_part_is_nearer_its_person_than_a_name_only_like_
         hits[0].reasons
     );
 }
+
+#[test]
+fn a_short_part_that_meets_the_one_before_does_not_make_every_holder_of_that_one_a_candidate() {
+    // "Jahangir" + "Roy" joined reads jhngr + r; the r's meet and leave jhngr, Jahangir's own
+    // consonants. Taken as one word written apart, that made every "Jahangir Hossain" (a
+    // common family name adds little to its own total) hold both parts and cut "Jahangeer
+    // Roy" from the short list.
+    let given = ["Karim", "Rahim", "Salim", "Nasir", "Habib"];
+    let mut entries: Vec<Person> = Vec::new();
+    for i in 0..150 {
+        entries.push(person(&format!("j{i}"), "Jahangir Hossain", "", "", ""));
+        entries.push(person(
+            &format!("r{i}"),
+            &format!("{} Roy", given[i % 5]),
+            "",
+            "",
+            "",
+        ));
+    }
+    for i in 0..1500 {
+        let name = format!("{} Hossain", given[i % 5]);
+        entries.push(person(&format!("h{i}"), &name, "", "", ""));
+    }
+    entries.push(person("want", "Jahangeer Roy", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Jahangir Roy", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{hits:?}");
+}

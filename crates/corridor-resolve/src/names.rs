@@ -669,6 +669,8 @@ mod tests {
             // A nisba that begins like Aldo; Senegambian and Persian spellings.
             ("Aldossari", "Al-Dosari"),
             ("Vali Ahmed", "Wali Ahmad"),
+            ("Faycal Moctar", "Faisal Mukhtar"),
+            ("Hayder Idriss", "Haidar Driss"),
             ("Dame Diouf", "Dame Joof"),
             ("Hadi Sadiq", "Hadi Sadegh"),
         ] {

@@ -247,6 +247,9 @@ struct HeadWriter {
     dir: PathBuf,
     sender: Mutex<Option<mpsc::Sender<Signed>>>,
     state: Arc<(Mutex<HeadState>, Condvar)>,
+    /// Held while the files are written: the thread and a retry before an append both write
+    /// through the same temporary file.
+    files: Arc<Mutex<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -263,6 +266,8 @@ impl HeadWriter {
         let (sender, received) = mpsc::channel::<Signed>();
         let state = Arc::new((Mutex::new(HeadState::default()), Condvar::new()));
         let shared = state.clone();
+        let files = Arc::new(Mutex::new(()));
+        let thread_files = files.clone();
         let thread_dir = dir.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("audit-head".into())
@@ -274,7 +279,10 @@ impl HeadWriter {
                     let Some(newest) = group.last().map(|s| s.head.clone()) else {
                         continue;
                     };
-                    let outcome = write_head(&thread_dir, &group);
+                    let outcome = {
+                        let _files = thread_files.lock().unwrap_or_else(|e| e.into_inner());
+                        write_head(&thread_dir, &group)
+                    };
                     let (lock, done) = &*shared;
                     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
                     match outcome {
@@ -292,6 +300,7 @@ impl HeadWriter {
             dir: dir.to_path_buf(),
             sender: Mutex::new(Some(sender)),
             state,
+            files,
             thread: Some(thread),
         })
     }
@@ -299,18 +308,31 @@ impl HeadWriter {
     /// A head that could not be written is tried again before the next append, which fails
     /// if it still cannot be: the log goes on only where its tail can be checked.
     fn check(&self) -> Result<(), NodeError> {
-        let mut state = self.state.0.lock().unwrap_or_else(|e| e.into_inner());
-        let Some((_, head)) = &state.failed else {
+        let (lock, done) = &*self.state;
+        let Some((_, head)) = lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .failed
+            .clone()
+        else {
             return Ok(());
         };
-        let again = Signed {
-            head: head.clone(),
-            checkpoints: Vec::new(),
-        };
-        write_head(&self.dir, std::slice::from_ref(&again))?;
-        state.written = state.written.max(again.head.seq);
-        state.failed = None;
-        self.state.1.notify_all();
+        {
+            // The files first, then the state, in the thread's order.
+            let _files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+            // The thread may have written a newer head meanwhile: never put an older one back.
+            if state.written < head.seq {
+                let again = Signed {
+                    head: head.clone(),
+                    checkpoints: Vec::new(),
+                };
+                write_head(&self.dir, std::slice::from_ref(&again))?;
+                state.written = head.seq;
+            }
+            state.failed = None;
+        }
+        done.notify_all();
         Ok(())
     }
 
@@ -532,6 +554,27 @@ fn read_checkpoints(dir: &Path) -> Result<Vec<Checkpoint>, NodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_head_is_not_put_back_over_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let auditor = Auditor::open(dir.path()).unwrap();
+        let old = Checkpoint {
+            seq: 3,
+            hash: "h3".into(),
+            at: "2026-12-01T08:00:00Z".into(),
+            signature: String::new(),
+        };
+        {
+            let mut state = auditor.head.state.0.lock().unwrap();
+            state.failed = Some(("disk full".into(), old));
+            state.written = 5;
+        }
+        // Writing the old head again would fail here; it must not be tried.
+        std::fs::create_dir(dir.path().join(HEAD_FILE)).unwrap();
+        auditor.head.check().unwrap();
+        assert!(auditor.head.state.0.lock().unwrap().failed.is_none());
+    }
 
     #[test]
     fn a_writer_that_stops_half_way_fails_its_group_and_lets_the_next_write() {

@@ -444,7 +444,7 @@ impl Node {
     /// whole table each time another connection's commit makes it stale — on every request,
     /// had the scan borrowed a pooled connection.
     pub fn rebuild_screening(&self) -> Result<Arc<ScreenIndex>, NodeError> {
-        let mut store = corridor_store::open(&self.location, self.model.clone())?;
+        let mut store = self.dedicated_store()?;
         self.screening.rebuild(&mut *store, &self.model)
     }
 

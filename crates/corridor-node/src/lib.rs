@@ -132,7 +132,11 @@ impl Node {
     /// syncs the file while every request waiting for its audit entry waits too (10-25 ms
     /// about once a second under load); the store's own checkpoints stay on as the fallback.
     pub fn start_checkpoints(&self, interval: Duration) -> Result<(), NodeError> {
-        let mut store = corridor_store::open(&self.location, self.model.clone())?;
+        // PostgreSQL checkpoints on its own server; a connection here would only idle.
+        if matches!(self.location, Location::Postgres(_)) {
+            return Ok(());
+        }
+        let mut store = self.dedicated_store()?;
         std::thread::Builder::new()
             .name("checkpoints".into())
             .spawn(move || {
@@ -157,6 +161,11 @@ impl Node {
     /// the write that came before it: the background follower tries again.
     pub fn link_new_records(&self, store: &mut dyn Store) {
         let _ = self.resolver.follow(store);
+    }
+
+    /// A connection outside the pool, for a background thread or a bulk scan.
+    pub(crate) fn dedicated_store(&self) -> Result<Box<dyn Store>, NodeError> {
+        Ok(corridor_store::open(&self.location, self.model.clone())?)
     }
 
     pub fn store(&self) -> PoolGuard<'_> {

@@ -13,6 +13,15 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     if ABD.contains(&latin) {
         return vec!["abd".into()];
     }
+    // The article before Abd (Alabdullah, Elabdelkader): the rest is split as written alone.
+    if let Some(rest) = latin
+        .strip_prefix("al")
+        .or_else(|| latin.strip_prefix("el"))
+        && rest.starts_with("abd")
+        && rest.len() >= 4
+    {
+        return split_compound(rest);
+    }
     if let Some(parts) = split_allah(latin, ABD) {
         return parts;
     }
@@ -96,12 +105,16 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
 /// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
 /// the article joined to a nisba.
 const NOT_ARTICLE: &[&str] = &[
-    "alan", "alain", "albert", "albin", "alban", "albrecht", "alden", "aleks", "alex", "alec",
-    "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "alma",
-    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
-    "eld", "elen", "eleo", "elf", "eli", "ell", "elm", "elo", "elsb", "elsp", "elv", "ely",
+    "alan", "alain", "albert", "albin", "albrecht", "alden", "aleks", "alex", "alec", "alejandr",
+    "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "almir", "alois", "alon",
+    "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb", "eld", "elen", "eleo", "elf",
+    "eli", "ell", "elm", "elo", "elsb", "elsp", "elv", "ely",
 ];
 
 /// Whole names that begin like an article and a name (Elsa, Aldous), where the beginning alone
 /// would also hold the article joined to one (Elsayed, Elsaid, Aldossari).
-const NOT_ARTICLE_WHOLE: &[&str] = &["elsa", "else", "elsie", "elsy", "alsa", "aldous", "aldona"];
+/// Alma, Almaz and Alban likewise, where Almasri, Almalki and Albanna are the article.
+const NOT_ARTICLE_WHOLE: &[&str] = &[
+    "elsa", "else", "elsie", "elsy", "alsa", "aldous", "aldona", "alma", "almas", "almaz", "alban",
+    "albana", "albane", "albania",
+];

@@ -92,6 +92,16 @@ fn prepare(p: &Person) -> Prepared {
     }
 }
 
+/// An entry's name in brief.
+struct NameSum {
+    /// The letter pairs of its Latin parts, hashed into 64 bits ([`letter_pairs`]): what a
+    /// query part that no key found shares with the entry, read in a few instructions for the
+    /// thousands of candidates a query weighs before its short list.
+    letter_pairs: u64,
+    /// The sum of its parts' weights.
+    weight: f32,
+}
+
 /// A candidate before it is scored.
 #[derive(Clone, Copy)]
 pub(crate) struct Candidate {
@@ -130,8 +140,9 @@ pub struct Watchlist {
     part_numbers: FastMap<String, u32>,
     name_parts: Vec<Vec<u32>>,
     name_ids: Vec<u32>,
-    /// Per entry, the sum of its name parts' weights.
-    name_totals: Vec<f32>,
+    /// Per entry, what the candidates' cheap ranking reads of its name, side by side (one
+    /// cache line per candidate where two arrays would be two).
+    name_sums: Vec<NameSum>,
     /// Queries' working memories, lent one per query in progress.
     workspaces: Workspaces,
 }
@@ -159,6 +170,8 @@ const NEAR: usize = 12_000;
 const CHECKED: usize = 3_000;
 /// Entries born on the query's birth date are candidates when fewer than this share it.
 const MAX_BIRTH_DATE_POSTINGS: usize = 2_000;
+/// How much an unfound part whose letter pairs are all in the entry counts, against a found one.
+const UNFOUND_FACTOR: f64 = 0.7;
 /// The mark of an entry added as a candidate by its birth date (name parts use the bits
 /// below).
 const NEAR_BIT: u32 = 1 << 31;
@@ -185,7 +198,7 @@ impl Watchlist {
             part_numbers: FastMap::default(),
             name_parts: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
-            name_totals: Vec::new(),
+            name_sums: Vec::with_capacity(entries.len()),
             workspaces: Workspaces::default(),
         };
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
@@ -260,7 +273,14 @@ impl Watchlist {
             .map(|p| p.name.parts.iter().map(|part| list.weight(part)).collect())
             .collect();
         for (p, w) in list.entries.iter_mut().zip(weights) {
-            list.name_totals.push(w.iter().sum::<f64>() as f32);
+            list.name_sums.push(NameSum {
+                weight: w.iter().sum::<f64>() as f32,
+                letter_pairs: p
+                    .name
+                    .parts
+                    .iter()
+                    .fold(0, |sig, part| sig | letter_pairs(&part.latin)),
+            });
             p.weights = w;
         }
         list
@@ -456,11 +476,21 @@ impl Watchlist {
             .collect();
         for (a, b) in pairs {
             let (a, b) = (&common[a], &common[b]);
-            // One list per part: its variant group's when it has one (every spelling); those
-            // written as the query writes them are told apart when the candidates are checked.
-            let (x, kx) = a.broadest();
-            let (y, ky) = b.broadest();
+            // The lists as the query writes both parts first (a list of a million names holds
+            // tens of thousands of Ahmads in some spelling: "Ahmad Ahmed" must not be cut off
+            // by where it stands among them), then one list per part: its variant group's when
+            // it has one (every spelling); those written as the query writes them are told
+            // apart when the candidates are checked.
+            let exact =
+                |c: &CommonPart<'a>| c.walls.iter().find(|(_, k)| *k == KeyKind::Exact).copied();
+            let mut tiers = Vec::with_capacity(2);
+            if let (Some(x), Some(y)) = (exact(a), exact(b))
+                && !(std::ptr::eq(x.0, a.broadest().0) && std::ptr::eq(y.0, b.broadest().0))
             {
+                tiers.push((x, y));
+            }
+            tiers.push((a.broadest(), b.broadest()));
+            for ((x, kx), (y, ky)) in tiers {
                 let (bit_a, bit_b) = (1u32 << a.index, 1u32 << b.index);
                 let (wa, wb) = (a.weight * kx.factor(), b.weight * ky.factor());
                 let (ea, eb) = (kx == KeyKind::Exact, ky == KeyKind::Exact);
@@ -561,6 +591,17 @@ impl Watchlist {
                 }
             }
         }
+        // Per query part, its letter pairs and what one shared pair squared is worth (the
+        // division done once, not per candidate).
+        let query_pairs: Vec<(u64, f64)> = parts
+            .iter()
+            .take(MAX_PARTS)
+            .map(|(w, part)| {
+                let pairs = letter_pairs(&part.latin);
+                let n = f64::from(pairs.count_ones()).max(1.0);
+                (pairs, w * UNFOUND_FACTOR / (n * n))
+            })
+            .collect();
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
         for &(e, found) in &near {
@@ -588,7 +629,8 @@ impl Watchlist {
                 found,
                 bonus,
                 mask,
-                value: self.likeness(found, e, name_total) + bonus,
+                value: self.likeness(found + self.unfound(&query_pairs, mask, e), e, name_total)
+                    + bonus,
             });
         }
         if ranked.len() > CHECKED {
@@ -626,9 +668,10 @@ impl Watchlist {
         let out = ranked
             .iter()
             .map(|c| {
+                let unfound = self.unfound(&query_pairs, c.mask, c.entry);
                 (
                     c.entry,
-                    self.likeness(c.found, c.entry, name_total) + c.bonus,
+                    self.likeness(c.found + unfound, c.entry, name_total) + c.bonus,
                 )
             })
             .collect();
@@ -642,8 +685,24 @@ impl Watchlist {
     /// of its own name that accounts for, as the name score averages both sides ("Aziz Aziz
     /// Muhammadi" before "Aziz Abdul Karim Muhammadi" for "Aziz Aziz Mohammadi").
     fn likeness(&self, found: f64, e: u32, query_total: f64) -> f64 {
-        let own = f64::from(self.name_totals[e as usize]).max(1e-9);
+        let own = f64::from(self.name_sums[e as usize].weight).max(1e-9);
         0.5 * found + 0.5 * query_total * (found / own).min(1.0)
+    }
+
+    /// What the query parts no key found for a candidate (`mask` holds those found) may still
+    /// be worth: each part's weight by how many of its letter pairs the entry's name has
+    /// ("Jahid" beside "Zahid": ah, hi, id, d_), so that among the many holders of its other
+    /// part ("Zakir") the one whose name is merely misspelt reaches the short list.
+    fn unfound(&self, query_pairs: &[(u64, f64)], mask: u32, e: u32) -> f64 {
+        let sig = self.name_sums[e as usize].letter_pairs;
+        let mut sum = 0.0;
+        for (i, &(q, per_pair)) in query_pairs.iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                let shared = (q & sig).count_ones();
+                sum += per_pair * f64::from(shared * shared);
+            }
+        }
+        sum
     }
 
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
@@ -657,7 +716,9 @@ impl Watchlist {
             |k| &e.name.parts[k],
             aligned,
         );
-        let name_score = name_score(q, &e.weights, &aligned, &joins);
+        let name_score = name_score(q, &e.weights, &aligned, &joins, |i, j, m| {
+            part_held(m, &q.name.parts[i].latin, &e.name.parts[j].latin)
+        });
         if explain && aligned.is_empty() && joins.is_empty() {
             reasons.push("name: no part in common".to_string());
         } else if explain {
@@ -690,6 +751,24 @@ impl Watchlist {
                     jn.matched.describe()
                 ));
             }
+            let (used_q, used_e) = paired(&aligned, &joins);
+            for (side, parts, used) in [
+                ("the query's", &q.name.parts, used_q),
+                ("the entry's", &e.name.parts, used_e),
+            ] {
+                let mut said: Vec<&str> = Vec::new();
+                for k in middle_parts_left_out(used, parts.len()) {
+                    // A compound's pieces share its written form: said once.
+                    if said.contains(&parts[k].written.as_str()) {
+                        continue;
+                    }
+                    said.push(&parts[k].written);
+                    described.push(format!(
+                        "{} ({side} middle part, left out by the other: counts {INTERIOR})",
+                        parts[k].written
+                    ));
+                }
+            }
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
         self.score_beyond_name(q, e, name_score, explain, reasons)
@@ -714,12 +793,14 @@ impl Watchlist {
                     |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
                     |i, j| {
                         let key = (i as u64) << 32 | u64::from(ids[j]);
-                        *memo.parts.entry(key).or_insert_with(|| {
-                            names::compare_parts(
-                                &q.name.parts[i],
-                                &self.vocabulary[ids[j] as usize],
-                            )
-                        })
+                        memo.parts
+                            .entry(key)
+                            .or_insert_with(|| {
+                                let (a, b) = (&q.name.parts[i], &self.vocabulary[ids[j] as usize]);
+                                names::compare_parts(a, b)
+                                    .map(|m| (m, part_held(m, &a.latin, &b.latin)))
+                            })
+                            .map(|(m, _)| m)
                     },
                 );
                 memo.query_parts = query_parts;
@@ -730,7 +811,12 @@ impl Watchlist {
                     |k| &self.vocabulary[ids[k] as usize],
                     aligned,
                 );
-                let s = name_score(q, &entry.weights, &aligned, &joins);
+                let s = name_score(q, &entry.weights, &aligned, &joins, |i, j, m| {
+                    match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
+                        Some(Some((_, h))) => *h,
+                        _ => held(m),
+                    }
+                });
                 memo.names.insert(name_id, s);
                 s
             }
@@ -804,20 +890,23 @@ impl Watchlist {
 }
 
 /// The share of a name score from its aligned parts: each side's parts weighted by rarity,
-/// the two sides averaged.
+/// the two sides averaged. `held(i, j, m)` is what query part `i` paired with entry part `j`
+/// by `m` holds ([`part_held`]).
 fn name_score(
     q: &Prepared,
     entry_weights: &[f64],
     aligned: &[(usize, usize, PartMatch)],
     joins: &[names::Joined],
+    part_held: impl Fn(usize, usize, PartMatch) -> f64,
 ) -> f64 {
     if q.name.parts.is_empty() || entry_weights.is_empty() {
         return 0.0;
     }
     let (mut got_q, mut got_e) = (0.0, 0.0);
     for (i, j, m) in aligned {
-        got_q += q.weights[*i] * held(*m);
-        got_e += entry_weights[*j] * held(*m);
+        let h = part_held(*i, *j, *m);
+        got_q += q.weights[*i] * h;
+        got_e += entry_weights[*j] * h;
     }
     // Two parts written apart on one side count with the one part they make on the other.
     for jn in joins {
@@ -836,8 +925,75 @@ fn name_score(
             got_q += got_one;
         }
     }
+    let (used_q, used_e) = paired(aligned, joins);
+    got_q += INTERIOR
+        * middle_parts_left_out(used_q, q.weights.len())
+            .map(|k| q.weights[k])
+            .sum::<f64>();
+    got_e += INTERIOR
+        * middle_parts_left_out(used_e, entry_weights.len())
+            .map(|k| entry_weights[k])
+            .sum::<f64>();
     let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
     0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights))
+}
+
+/// How much of its weight a part the other name leaves out holds, when it stands between two
+/// parts that are paired: a father's or grandfather's name in a chain ("Mustefa Tesfamariam
+/// Asfaw" written "Mustefa Asfaw") is left out far more often than a given or family name.
+/// Measured on the 1M list: recall@10 on names alone 0.862 → 0.867 at 0.3 (0.865 at 0.5; on one
+/// side only, less).
+const INTERIOR: f64 = 0.3;
+
+/// Which parts of each side are paired (bit k: part k), the query's and the entry's.
+fn paired(aligned: &[(usize, usize, PartMatch)], joins: &[names::Joined]) -> (u64, u64) {
+    let bit = |k: usize| 1u64 << k.min(63);
+    let (mut used_q, mut used_e) = (0u64, 0u64);
+    for (i, j, _) in aligned {
+        used_q |= bit(*i);
+        used_e |= bit(*j);
+    }
+    for jn in joins {
+        let (two, one) = if jn.apart_in_a {
+            (&mut used_q, &mut used_e)
+        } else {
+            (&mut used_e, &mut used_q)
+        };
+        *two |= bit(jn.first) | bit(jn.second);
+        *one |= bit(jn.other);
+    }
+    (used_q, used_e)
+}
+
+/// The parts of a name of `len` parts that are not paired (`used`) but stand between two that
+/// are.
+fn middle_parts_left_out(used: u64, len: usize) -> impl Iterator<Item = usize> {
+    let (lo, hi) = if used == 0 {
+        (0, 0)
+    } else {
+        (
+            used.trailing_zeros() as usize,
+            63 - used.leading_zeros() as usize,
+        )
+    };
+    (lo + 1..hi.min(len)).filter(move |k| used & (1 << k) == 0)
+}
+
+/// What a pair of parts with the same consonants or in one variant group holds: less the
+/// further apart their spellings ("Moussa" for "Mousa" before "Musa"; "Mohammed" and
+/// "Mahmoud" share their consonants, "Mohammed" and "Mohamed" their spelling too). Among the
+/// many namesakes of a common name the closest spelling comes first. Measured on the 1M list:
+/// recall@10 on names alone 0.857 → 0.862, in another script 0.816 → 0.828 (0.3: no better).
+const SPELLING: f64 = 0.1;
+
+/// What a pair of parts matched by `m` holds, spelt `a` and `b` in Latin.
+fn part_held(m: PartMatch, a: &str, b: &str) -> f64 {
+    match m {
+        PartMatch::Skeleton | PartMatch::Variant => {
+            held(m) - SPELLING * (1.0 - corridor_resolve::similarity::jaro_winkler(a, b))
+        }
+        _ => held(m),
+    }
 }
 
 /// How much of a part's weight a match holds. A part only like another (Shadi / Hadzic,
@@ -860,4 +1016,18 @@ fn part_identity(part: &names::Part) -> &str {
     } else {
         &part.latin
     }
+}
+
+/// The pairs of adjacent letters of a Latin part, with its first and last letter beside a
+/// word boundary, each hashed to one of 64 bits.
+fn letter_pairs(latin: &str) -> u64 {
+    let bytes = latin.as_bytes();
+    let mut sig = 0u64;
+    let mut prev = b' ';
+    for &b in bytes.iter().chain(std::iter::once(&b' ')) {
+        let h = (u32::from(prev) * 0x9E37 + u32::from(b)).wrapping_mul(0x85EB_CA6B);
+        sig |= 1 << (h >> 26);
+        prev = b;
+    }
+    sig
 }

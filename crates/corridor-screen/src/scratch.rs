@@ -11,8 +11,8 @@ use corridor_resolve::names::PartMatch;
 pub(crate) struct QueryMemo {
     /// Each query part's number in the list's vocabulary, where the list has that part.
     pub(crate) query_parts: Vec<Option<u32>>,
-    /// (query part index << 32 | list part number) → how alike.
-    pub(crate) parts: FastMap<u64, Option<PartMatch>>,
+    /// (query part index << 32 | list part number) → how alike, and what the pair holds.
+    pub(crate) parts: FastMap<u64, Option<(PartMatch, f64)>>,
     /// Distinct list name number → name score.
     pub(crate) names: FastMap<u32, f64>,
 }

@@ -405,3 +405,76 @@ fn a_short_part_that_meets_the_one_before_does_not_make_every_holder_of_that_one
     let hits = list.screen(&person("q", "Jahangir Roy", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{hits:?}");
 }
+
+#[test]
+fn a_part_no_key_finds_still_brings_its_entry_among_the_many_holders_of_the_other() {
+    // "Jahid" shares no index key with "Zahid" (three consonants, the first changed); among
+    // 512 "… Zakir" the count of parts found ties them all, and the one listed last would be
+    // cut from the short list by where it stands. Its letter pairs (ah, hi, id) bring it in.
+    let syllables = ["bor", "tul", "mev", "kes", "pon", "lur", "vek", "sot"];
+    let mut entries: Vec<Person> = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            for c in syllables {
+                let name = format!("{a}{b}{c} Zakir");
+                entries.push(person(&format!("z{}", entries.len()), &name, "", "", ""));
+            }
+        }
+    }
+    entries.push(person("want", "Zahid Zakir", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Jahid Zakir", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{hits:?}");
+}
+
+#[test]
+fn among_names_with_the_same_consonants_the_closer_spelling_comes_first() {
+    // Musa, Mousa and Moussa share their consonants; "Mousa" is spelt nearer Moussa. Listed
+    // first, Musa would win a tie.
+    let list = Watchlist::build(&[
+        person("a-musa", "Musa Ndiaye", "", "", ""),
+        person("b-moussa", "Moussa Ndiaye", "", "", ""),
+    ]);
+    let hits = list.screen(&person("q", "Mousa Ndiaye", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "b-moussa", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
+#[test]
+fn a_middle_name_left_out_costs_less_than_an_outer_one() {
+    // "Selam Kidane" is "Selam Tesfay Kidane" without the father's name, or "Selam Kidane
+    // Tesfay" without the grandfather's; the part left out between two that meet is the one a
+    // name chain drops, and the explanation says so.
+    let list = Watchlist::build(&[
+        person("outer", "Selam Kidane Tesfay", "", "", ""),
+        person("middle", "Selam Tesfay Kidane", "", "", ""),
+    ]);
+    let hits = list.screen(&person("q", "Selam Kidane", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "middle", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    assert!(
+        hits[0].reasons[0].contains("tesfay (the entry's middle part"),
+        "{:?}",
+        hits[0].reasons
+    );
+}
+
+#[test]
+fn two_common_parts_written_as_the_query_writes_them_are_found_wherever_they_stand() {
+    // Twenty-four thousand hold two Ahmads, in other spellings (more than are taken from the
+    // meeting of two long lists); the one written "Ahmad Ahmed" is listed last.
+    let mut entries: Vec<Person> = (0..24_000)
+        .map(|i| {
+            let name = if i % 2 == 0 {
+                "Ahmed Ahmed"
+            } else {
+                "Ahmad Ahmad"
+            };
+            person(&format!("e{i}"), name, "", "", "")
+        })
+        .collect();
+    entries.push(person("want", "Ahmad Ahmed", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Ahmed Ahmad", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{hits:?}");
+}

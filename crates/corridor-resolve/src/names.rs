@@ -106,6 +106,11 @@ fn latin_of(part: &str, persian: bool) -> (String, bool) {
         out = crate::greek::romanise(part);
     } else {
         out = any_ascii::any_ascii(part);
+        // Indic scripts romanise ch as c (চৌধুরী caudhuri, चन्द्र cndr), which Latin never
+        // writes for that sound (Chowdhury, Chandra).
+        if part.chars().any(|c| matches!(c as u32, 0x0900..=0x0DFF)) {
+            out = c_as_ch(&out);
+        }
     }
     let out: String = out
         .to_lowercase()
@@ -113,6 +118,19 @@ fn latin_of(part: &str, persian: bool) -> (String, bool) {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
     (out, transliterated)
+}
+
+/// Every c not already before an h written ch.
+fn c_as_ch(latin: &str) -> String {
+    let mut out = String::with_capacity(latin.len() + 2);
+    let mut chars = latin.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == 'c' && chars.peek() != Some(&'h') {
+            out.push('h');
+        }
+    }
+    out
 }
 
 fn is_latin(c: char) -> bool {
@@ -168,9 +186,6 @@ pub fn skeleton(latin: &str) -> String {
     }
     let latin = single;
     let s = latin
-        // An m read as rn by character recognition (Karnara, Harnid, Ibrahirna). Folded in
-        // every part, whatever its script, so a true rn (Chernov, Чернов) still meets itself.
-        .replace("rn", "m")
         // Persian ژ and Russian ж, written zh or j (Amirnezhad / Amirnejad, Zhukov / Jukov).
         .replace("zh", "j")
         .replace("kh", "h")
@@ -241,6 +256,18 @@ pub fn prepare(raw: &str) -> Name {
             latin
         } else {
             latin_habits(latin)
+        };
+        // An m read as rn by character recognition (Karnara, Harnid, Ibrahirna), folded in
+        // every script that writes its vowels, so a true rn (Chernov, Чернов) still meets
+        // itself; not where vowels go unwritten (Arabic رنا, Bengali রনি read rna, rni).
+        let vowels_written = !transliterated
+            || token
+                .chars()
+                .any(|c| matches!(c as u32, 0x0400..=0x052F) || crate::greek::is_greek(c));
+        let latin = if vowels_written && latin.contains("rn") {
+            latin.replace("rn", "m")
+        } else {
+            latin
         };
         if latin.is_empty() || PARTICLES.contains(&latin.as_str()) {
             continue;
@@ -722,6 +749,10 @@ mod tests {
             ("Mohammcd Ali", "Mohammed Ali"),
             ("Amirnezhad", "Amirnejad"),
             ("Chernov", "Чернов"),
+            ("Rana Ahmad", "رنا أحمد"),
+            ("Roni Ahmed", "রনি আহমেদ"),
+            ("Asif Chowdhury", "আসিফ চৌধুরী"),
+            ("Chandra", "चन्द्र"),
             ("Mohammadnejad", "محمدنژاد"),
         ] {
             let (x, y) = (prepare(a), prepare(b));

@@ -476,16 +476,18 @@ impl Watchlist {
             .collect();
         for (a, b) in pairs {
             let (a, b) = (&common[a], &common[b]);
-            // The lists as the query writes both parts first (a list of a million names holds
-            // tens of thousands of Ahmads in some spelling: "Ahmad Ahmed" must not be cut off
-            // by where it stands among them), then one list per part: its variant group's when
-            // it has one (every spelling); those written as the query writes them are told
-            // apart when the candidates are checked.
+            // One list per part: its variant group's when it has one (every spelling); those
+            // written as the query writes them are told apart when the candidates are checked.
+            // Two parts of one group ("Ahmad Ahmed") have one list: its meeting with itself is
+            // every Ahmad in some spelling, tens of thousands in a million names, and the one
+            // written as the query could be cut off by where it stands among them. Their lists
+            // as written are met first.
             let exact =
                 |c: &CommonPart<'a>| c.walls.iter().find(|(_, k)| *k == KeyKind::Exact).copied();
             let mut tiers = Vec::with_capacity(2);
-            if let (Some(x), Some(y)) = (exact(a), exact(b))
-                && !(std::ptr::eq(x.0, a.broadest().0) && std::ptr::eq(y.0, b.broadest().0))
+            if std::ptr::eq(a.broadest().0, b.broadest().0)
+                && let (Some(x), Some(y)) = (exact(a), exact(b))
+                && !std::ptr::eq(x.0, y.0)
             {
                 tiers.push((x, y));
             }

@@ -1,0 +1,194 @@
+//! A candidate scored in full: its name part by part, then its birth date, nationality and
+//! document number, with the reasons in words for the hits returned.
+
+use corridor_resolve::names;
+use corridor_resolve::values;
+
+use super::name_score::{INTERIOR, held, middle_parts_left_out, name_score, paired, part_held};
+use super::scratch::QueryMemo;
+use super::{Prepared, Watchlist};
+
+impl Watchlist {
+    /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
+    pub(crate) fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
+        let mut reasons = Vec::new();
+        let aligned = names::align(&q.name, &e.name);
+        let (joins, aligned) = names::joined(
+            q.name.parts.len(),
+            e.name.parts.len(),
+            |k| &q.name.parts[k],
+            |k| &e.name.parts[k],
+            aligned,
+        );
+        let name_score = name_score(q, &e.weights, &aligned, &joins, |i, j, m| {
+            part_held(m, &q.name.parts[i].latin, &e.name.parts[j].latin)
+        });
+        if explain && aligned.is_empty() && joins.is_empty() {
+            reasons.push("name: no part in common".to_string());
+        } else if explain {
+            let mut described: Vec<String> = aligned
+                .iter()
+                .map(|(i, j, m)| {
+                    format!(
+                        "{} ~ {} ({})",
+                        q.name.parts[*i].written,
+                        e.name.parts[*j].written,
+                        m.describe()
+                    )
+                })
+                .collect();
+            for jn in &joins {
+                let (apart, together) = if jn.apart_in_a {
+                    (&q.name.parts, &e.name.parts)
+                } else {
+                    (&e.name.parts, &q.name.parts)
+                };
+                let two = format!("{} {}", apart[jn.first].written, apart[jn.second].written);
+                let one = &together[jn.other].written;
+                let (left, right) = if jn.apart_in_a {
+                    (two.as_str(), one.as_str())
+                } else {
+                    (one.as_str(), two.as_str())
+                };
+                described.push(format!(
+                    "{left} ~ {right} (written apart and joined, {})",
+                    jn.matched.describe()
+                ));
+            }
+            let (used_q, used_e) = paired(&aligned, &joins);
+            for (side, parts, used) in [
+                ("the query's", &q.name.parts, used_q),
+                ("the entry's", &e.name.parts, used_e),
+            ] {
+                let mut said: Vec<&str> = Vec::new();
+                for k in middle_parts_left_out(used, parts.len()) {
+                    // A compound's pieces share its written form: said once.
+                    if said.contains(&parts[k].written.as_str()) {
+                        continue;
+                    }
+                    said.push(&parts[k].written);
+                    described.push(format!(
+                        "{} ({side} middle part, left out by the other: counts {INTERIOR})",
+                        parts[k].written
+                    ));
+                }
+            }
+            reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
+        }
+        self.score_beyond_name(q, e, name_score, explain, reasons)
+    }
+
+    /// [`Self::score`] without words, for the short list: what a query part makes of a list
+    /// part is worked out once per query (`memo`), and so is the name score of each distinct
+    /// name (the list's namesakes are written alike: "Mehmet Kaya" hundreds of times).
+    pub(crate) fn quick_score(&self, q: &Prepared, e: u32, memo: &mut QueryMemo) -> f64 {
+        let entry = &self.entries[e as usize];
+        let name_id = self.name_ids[e as usize];
+        let name_score = match memo.names.get(&name_id) {
+            Some(&s) => s,
+            None => {
+                let ids = &self.name_parts[name_id as usize];
+                // Equal Latin forms are what `compare_parts` calls exact: the same vocabulary
+                // number, found without comparing (the pairs they rule out are never compared).
+                let query_parts = std::mem::take(&mut memo.query_parts);
+                let aligned = names::align_by(
+                    q.name.parts.len(),
+                    ids.len(),
+                    |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
+                    |i, j| {
+                        let key = (i as u64) << 32 | u64::from(ids[j]);
+                        memo.parts
+                            .entry(key)
+                            .or_insert_with(|| {
+                                let (a, b) = (&q.name.parts[i], &self.vocabulary[ids[j] as usize]);
+                                names::compare_parts(a, b)
+                                    .map(|m| (m, part_held(m, &a.latin, &b.latin)))
+                            })
+                            .map(|(m, _)| m)
+                    },
+                );
+                memo.query_parts = query_parts;
+                let (joins, aligned) = names::joined(
+                    q.name.parts.len(),
+                    ids.len(),
+                    |k| &q.name.parts[k],
+                    |k| &self.vocabulary[ids[k] as usize],
+                    aligned,
+                );
+                let s = name_score(q, &entry.weights, &aligned, &joins, |i, j, m| {
+                    match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
+                        Some(Some((_, h))) => *h,
+                        _ => held(m),
+                    }
+                });
+                memo.names.insert(name_id, s);
+                s
+            }
+        };
+        self.score_beyond_name(q, entry, name_score, false, Vec::new())
+            .0
+    }
+
+    /// Adds the birth date, nationality and document number to a name score.
+    pub(crate) fn score_beyond_name(
+        &self,
+        q: &Prepared,
+        e: &Prepared,
+        name_score: f64,
+        explain: bool,
+        mut reasons: Vec<String>,
+    ) -> (f64, Vec<String>) {
+        // Reasons are written only for the hits returned (`explain`): the short list is
+        // scored without words.
+        let mut say = |why: &dyn Fn() -> String| {
+            if explain {
+                reasons.push(why());
+            }
+        };
+        let mut score = 0.75 * name_score;
+        match values::compare_dates(q.dob.as_ref(), e.dob.as_ref()) {
+            0 => {}
+            1 => {
+                score += 0.15;
+                say(&|| "birth date: same".into());
+            }
+            level @ (2 | 3) => {
+                score += 0.10;
+                say(&|| format!("birth date: {}", values::DATE_LEVELS[level]));
+            }
+            level @ (4 | 5) => {
+                score += 0.04;
+                say(&|| format!("birth date: {}", values::DATE_LEVELS[level]));
+            }
+            6 => say(&|| "birth date: same year only".into()),
+            _ => {
+                score -= 0.25;
+                say(&|| "birth date: different".into());
+            }
+        }
+        if !q.nationality.is_empty() && !e.nationality.is_empty() {
+            if q.nationality == e.nationality {
+                score += 0.05;
+                say(&|| format!("nationality: same ({})", e.nationality));
+            } else {
+                score -= 0.05;
+                say(&|| {
+                    format!(
+                        "nationality: different ({} / {})",
+                        q.nationality, e.nationality
+                    )
+                });
+            }
+        }
+        if !q.document.is_empty() && !e.document.is_empty() {
+            if q.document == e.document {
+                score += 0.3;
+                say(&|| "document number: same (after OCR folding)".into());
+            } else {
+                score -= 0.05;
+                say(&|| "document number: different".into());
+            }
+        }
+        (score.clamp(0.0, 1.0), reasons)
+    }
+}

@@ -121,14 +121,15 @@ pub(crate) struct CommonPart<'a> {
 }
 
 impl<'a> CommonPart<'a> {
-    /// The list that holds the part in the most spellings: its variant group's when it has
-    /// one, else its skeleton's.
+    /// The list that holds the part in the most spellings: the longer of its variant group's
+    /// and its skeleton's (a group lists known forms only: "Husssain" has Hussain's
+    /// consonants but is in no group), the group's on a tie.
     pub(crate) fn broadest(&self) -> (&'a Vec<u32>, KeyKind) {
         *self
             .walls
             .iter()
-            .find(|(_, k)| *k == KeyKind::Variant)
-            .or_else(|| self.walls.iter().find(|(_, k)| *k == KeyKind::Skeleton))
+            .filter(|(_, k)| matches!(k, KeyKind::Variant | KeyKind::Skeleton))
+            .max_by_key(|(l, k)| (l.len(), std::cmp::Reverse(*k)))
             .unwrap_or(&self.walls[0])
     }
 }

@@ -479,8 +479,9 @@ impl Watchlist {
             .collect();
         for (a, b) in pairs {
             let (a, b) = (&common[a], &common[b]);
-            // One list per part: its variant group's when it has one (every spelling); those
-            // written as the query writes them are told apart when the candidates are checked.
+            // One list per part, the one holding it in the most spellings (its variant group's
+            // or its skeleton's); those written as the query writes them are told apart when
+            // the candidates are checked.
             // Two parts of one group ("Ahmad Ahmed") have one list: its meeting with itself is
             // every Ahmad in some spelling, tens of thousands in a million names, and the one
             // written as the query could be cut off by where it stands among them. Their lists

@@ -478,3 +478,18 @@ fn two_common_parts_written_as_the_query_writes_them_are_found_wherever_they_sta
     let hits = list.screen(&person("q", "Ahmed Ahmad", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{hits:?}");
 }
+
+#[test]
+fn a_common_part_misspelt_outside_its_variant_group_still_meets_the_other() {
+    // Thousands of Abduls and of Hussains (too many to walk); the one listed "Abdul Husssain"
+    // has Hussain's consonants but a spelling no variant group lists.
+    let mut entries: Vec<Person> = Vec::new();
+    for i in 0..6_000 {
+        entries.push(person(&format!("a{i}"), "Abdul Karim", "", "", ""));
+        entries.push(person(&format!("h{i}"), "Hussain Omar", "", "", ""));
+    }
+    entries.push(person("want", "Abdul Husssain", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Hussain Abdul", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{hits:?}");
+}

@@ -6,6 +6,11 @@
 
 use corridor_screen::{Person, Watchlist};
 
+/// How far a closer spelling of the same name can rank above the name's own rendering: the
+/// screening score grades a same-consonants or variant match by at most 0.1 × (1 − Jaro-Winkler)
+/// of the name score, three quarters of the score.
+const SPELT_CLOSER: f64 = 0.03;
+
 #[test]
 fn every_rendering_of_a_pool_name_finds_that_name() {
     let names = corridor_sim::data::names();
@@ -41,15 +46,18 @@ fn every_rendering_of_a_pool_name_finds_that_name() {
             name: other.clone(),
             ..Person::default()
         };
-        // Found when fewer than five entries score higher than the name's own: entries that
-        // tie with it (Hassan, Al-Hassan and Bin Hassan read alike) cannot be told apart.
+        // Found when fewer than five entries score clearly higher than the name's own:
+        // entries that tie with it (Hassan, Al-Hassan and Bin Hassan read alike) cannot be
+        // told apart, and among renderings of one name by consonants or variant group the
+        // closer spelling comes first by at most a few hundredths (Youssef asks after Yusuf;
+        // Yousef and Youssouf are nearer). A reading the engine gets wrong loses by more.
         let own = entries
             .iter()
             .find(|e| &e.name == common)
             .and_then(|e| list.score_entry(&query, &e.id))
             .map_or(0.0, |(score, _)| score);
         let hits = list.screen(&query, 5);
-        let better = hits.iter().filter(|h| h.score > own + 1e-9).count();
+        let better = hits.iter().filter(|h| h.score > own + SPELT_CLOSER).count();
         if own == 0.0 || better >= 5 {
             let first = hits.first().map_or("nothing".to_string(), |h| {
                 format!("{} {:.2}", h.entry_id, h.score)

@@ -21,7 +21,7 @@ impl Watchlist {
             aligned,
         );
         let name_score = name_score(q, &e.weights, &aligned, &joins, |i, j, m| {
-            part_held(m, &q.name.parts[i].latin, &e.name.parts[j].latin)
+            part_held(m, &q.name.parts[i], &e.name.parts[j])
         });
         if explain && aligned.is_empty() && joins.is_empty() {
             reasons.push("name: no part in common".to_string());
@@ -101,8 +101,7 @@ impl Watchlist {
                             .entry(key)
                             .or_insert_with(|| {
                                 let (a, b) = (&q.name.parts[i], &self.vocabulary[ids[j] as usize]);
-                                names::compare_parts(a, b)
-                                    .map(|m| (m, part_held(m, &a.latin, &b.latin)))
+                                names::compare_parts(a, b).map(|m| (m, part_held(m, a, b)))
                             })
                             .map(|(m, _)| m)
                     },

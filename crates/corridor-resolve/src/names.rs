@@ -405,18 +405,20 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
 const SLIP: f64 = 0.93;
 
 /// Whether two spellings of one length differ by two neighbouring letters swapped, or by one
-/// letter that character recognition confuses with the other (c and e, i and l, u and v).
+/// letter that character recognition confuses with the other (c and e, i and l, u and v): one
+/// edit apart ([`crate::similarity::within_one_bytes`]), of those kinds.
 fn one_slip(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() || a.len() < 3 {
+    if a.len() != b.len() || a.len() < 3 || !crate::similarity::within_one_bytes(a, b) {
         return false;
     }
-    let mut differ = a.iter().zip(b).enumerate().filter(|(_, (x, y))| x != y);
-    match (differ.next(), differ.next(), differ.next()) {
-        (Some((i, (x1, y1))), Some((j, (x2, y2))), None) => j == i + 1 && x1 == y2 && x2 == y1,
-        (Some((_, (&x, &y))), None, None) => {
-            let pair = (x.min(y), x.max(y));
-            matches!(pair, (b'c', b'e') | (b'i', b'l') | (b'u', b'v'))
-        }
+    let mut differ = (0..a.len()).filter(|&k| a[k] != b[k]);
+    match (differ.next(), differ.next()) {
+        // One edit at one length with two differences: neighbours swapped.
+        (Some(_), Some(_)) => true,
+        (Some(k), None) => matches!(
+            (a[k].min(b[k]), a[k].max(b[k])),
+            (b'c', b'e') | (b'i', b'l') | (b'u', b'v')
+        ),
         _ => false,
     }
 }

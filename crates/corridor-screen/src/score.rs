@@ -1,7 +1,7 @@
 //! A candidate scored in full: its name part by part, then its birth date, nationality and
 //! document number, with the reasons in words for the hits returned.
 
-use corridor_resolve::names;
+use corridor_resolve::names::{self, PartMatch};
 use corridor_resolve::values;
 
 use super::name_score::{INTERIOR, held, middle_parts_left_out, name_score, paired, part_held};
@@ -29,12 +29,16 @@ impl Watchlist {
             let mut described: Vec<String> = aligned
                 .iter()
                 .map(|(i, j, m)| {
-                    format!(
-                        "{} ~ {} ({})",
-                        q.name.parts[*i].written,
-                        e.name.parts[*j].written,
-                        m.describe()
-                    )
+                    let (a, b) = (&q.name.parts[*i], &e.name.parts[*j]);
+                    // A consonant or variant match holds less the further apart the spellings:
+                    // say how much.
+                    let graded = match m {
+                        PartMatch::Skeleton | PartMatch::Variant => {
+                            format!(", spelt apart: holds {:.2}", part_held(*m, a, b))
+                        }
+                        _ => String::new(),
+                    };
+                    format!("{} ~ {} ({}{graded})", a.written, b.written, m.describe())
                 })
                 .collect();
             for jn in &joins {

@@ -438,6 +438,13 @@ fn among_names_with_the_same_consonants_the_closer_spelling_comes_first() {
     let hits = list.screen(&person("q", "Mousa Ndiaye", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "b-moussa", "{hits:?}");
     assert!(hits[0].score > hits[1].score, "{hits:?}");
+    // The reasons say what each spelling holds.
+    let holds = |h: &Hit| {
+        let r = &h.reasons[0];
+        let at = r.find("holds ").expect("a graded match says what it holds") + 6;
+        r[at..at + 4].parse::<f64>().unwrap()
+    };
+    assert!(holds(&hits[0]) > holds(&hits[1]), "{hits:?}");
 }
 
 #[test]

@@ -303,3 +303,25 @@ fn different_names_stay_apart() {
         "{aligned:?}"
     );
 }
+
+#[test]
+fn a_slip_is_a_swap_of_neighbours_or_a_letter_misread_and_nothing_more() {
+    for (a, b) in [
+        ("rashed", "rsahed"),
+        ("mohammed", "mohammcd"),
+        ("ismail", "ismaii"),
+        ("yusuf", "yvsuf"),
+    ] {
+        assert!(one_slip(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+    }
+    // Another vowel, two changes, one letter more, too short: not a slip.
+    for (a, b) in [
+        ("sara", "sera"),
+        ("rashed", "rasheb"),
+        ("mohamed", "mohammed"),
+        ("ab", "ba"),
+        ("omar", "amor"),
+    ] {
+        assert!(!one_slip(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+    }
+}

@@ -96,7 +96,8 @@ fn prepare(p: &Person) -> Prepared {
 }
 
 /// An entry's name in brief.
-struct NameSum {
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NameSum {
     /// The letter pairs of its Latin parts, hashed into 64 bits ([`letter_pairs`]): what a
     /// query part that no key found shares with the entry, read in a few instructions for the
     /// thousands of candidates a query weighs before its short list.
@@ -608,9 +609,15 @@ impl Watchlist {
                 (pairs, w * UNFOUND_FACTOR / (n * n))
             })
             .collect();
+        // Every near candidate's name in brief, read in one tight pass: the reads do not wait
+        // on each other, so the memory serves many at once (read inside the loop below, each
+        // waited behind the branches of the one before).
+        let mut sums = std::mem::take(&mut pre.sums);
+        sums.clear();
+        sums.extend(near.iter().map(|&(e, _)| self.name_sums[e as usize]));
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
-        for &(e, found) in &near {
+        for (&(e, found), sum) in near.iter().zip(&sums) {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             let mut bonus = 0.0;
@@ -635,7 +642,7 @@ impl Watchlist {
                 found,
                 bonus,
                 mask,
-                value: self.likeness(found + self.unfound(&query_pairs, mask, e), e, name_total)
+                value: likeness(found + unfound(&query_pairs, mask, sum), sum, name_total)
                     + bonus,
             });
         }
@@ -674,42 +681,41 @@ impl Watchlist {
         let out = ranked
             .iter()
             .map(|c| {
-                let unfound = self.unfound(&query_pairs, c.mask, c.entry);
-                (
-                    c.entry,
-                    self.likeness(c.found + unfound, c.entry, name_total) + c.bonus,
-                )
+                let sum = &self.name_sums[c.entry as usize];
+                let unfound = unfound(&query_pairs, c.mask, sum);
+                (c.entry, likeness(c.found + unfound, sum, name_total) + c.bonus)
             })
             .collect();
         pre.near = near;
+        pre.sums = sums;
         pre.ranked = ranked;
         out
     }
+}
 
-    /// A candidate's name likeness before it is scored, on the scale of the query's part
-    /// weights (`query_total`): the weight of the query parts it holds (`found`), and how much
-    /// of its own name that accounts for, as the name score averages both sides ("Aziz Aziz
-    /// Muhammadi" before "Aziz Abdul Karim Muhammadi" for "Aziz Aziz Mohammadi").
-    fn likeness(&self, found: f64, e: u32, query_total: f64) -> f64 {
-        let own = f64::from(self.name_sums[e as usize].weight).max(1e-9);
-        0.5 * found + 0.5 * query_total * (found / own).min(1.0)
-    }
+/// A candidate's name likeness before it is scored, on the scale of the query's part weights
+/// (`query_total`): the weight of the query parts it holds (`found`), and how much of its own
+/// name (`sum`) that accounts for, as the name score averages both sides ("Aziz Aziz Muhammadi"
+/// before "Aziz Abdul Karim Muhammadi" for "Aziz Aziz Mohammadi").
+fn likeness(found: f64, sum: &NameSum, query_total: f64) -> f64 {
+    let own = f64::from(sum.weight).max(1e-9);
+    0.5 * found + 0.5 * query_total * (found / own).min(1.0)
+}
 
-    /// What the query parts no key found for a candidate (`mask` holds those found) may still
-    /// be worth: each part's weight by how many of its letter pairs the entry's name has
-    /// ("Jahid" beside "Zahid": ah, hi, id, d_), so that among the many holders of its other
-    /// part ("Zakir") the one whose name is merely misspelt reaches the short list.
-    fn unfound(&self, query_pairs: &[(u64, f64)], mask: u32, e: u32) -> f64 {
-        let sig = self.name_sums[e as usize].letter_pairs;
-        let mut sum = 0.0;
-        for (i, &(q, per_pair)) in query_pairs.iter().enumerate() {
-            if mask & (1 << i) == 0 {
-                let shared = (q & sig).count_ones();
-                sum += per_pair * f64::from(shared * shared);
-            }
-        }
-        sum
+/// What the query parts no key found for a candidate (`mask` holds those found) may still be
+/// worth: each part's weight by how many of its letter pairs the entry's name (`sum`) has
+/// ("Jahid" beside "Zahid": ah, hi, id, d_), so that among the many holders of its other part
+/// ("Zakir") the one whose name is merely misspelt reaches the short list. Without branches:
+/// which parts were found differs from one candidate to the next, and a mispredicted branch
+/// stalls the reads of the candidates after it.
+fn unfound(query_pairs: &[(u64, f64)], mask: u32, sum: &NameSum) -> f64 {
+    let mut total = 0.0;
+    for (i, &(q, per_pair)) in query_pairs.iter().enumerate() {
+        let missing = f64::from((!mask >> i) & 1);
+        let shared = (q & sum.letter_pairs).count_ones();
+        total += missing * per_pair * f64::from(shared * shared);
     }
+    total
 }
 
 /// The identity of a part for frequencies: its skeleton, or its Latin form when too short.

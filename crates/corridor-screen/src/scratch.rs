@@ -3,7 +3,7 @@
 //! query in progress, at most one per core: a server's many request threads would otherwise
 //! each warm their own (8 MB for a million entries) and evict each other's from the cache.
 
-use super::{Candidate, FastMap, Prepared, Watchlist};
+use super::{Candidate, FastMap, NameSum, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
 
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
@@ -43,6 +43,7 @@ pub(crate) struct Scratch {
     /// A query's working lists, kept from query to query: allocating them anew (tens of
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
     pub(crate) near: Vec<(u32, f64)>,
+    pub(crate) sums: Vec<NameSum>,
     pub(crate) ranked: Vec<Candidate>,
 }
 

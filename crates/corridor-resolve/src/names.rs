@@ -157,6 +157,23 @@ fn consonantal_w_as_v(latin: &str) -> String {
         .collect()
 }
 
+/// The two-letter spellings of one consonant, folded in this order by [`skeleton`].
+const DIGRAPH_FOLDS: [(&str, &str); 11] = [
+    // Persian ژ and Russian ж, written zh or j (Amirnezhad / Amirnejad, Zhukov / Jukov).
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    // The aspirated b of South Asian names is written with or without its h (Bhat / Butt).
+    ("bh", "b"),
+    ("dj", "j"),
+    ("ck", "k"),
+];
+
 /// Vowels dropped (a leading one kept as a mark), digraphs folded, doubled letters collapsed,
 /// a silent final h dropped.
 pub fn skeleton(latin: &str) -> String {
@@ -184,24 +201,23 @@ pub fn skeleton(latin: &str) -> String {
             single.push(c);
         }
     }
-    let latin = single;
-    let s = latin
-        // Persian ژ and Russian ж, written zh or j (Amirnezhad / Amirnejad, Zhukov / Jukov).
-        .replace("zh", "j")
-        .replace("kh", "h")
-        .replace("gh", "g")
-        .replace("sh", "s")
-        .replace("ch", "s")
-        .replace("th", "t")
-        .replace("dh", "d")
-        .replace("ph", "f")
-        // The aspirated b of South Asian names is written with or without its h (Bhat / Butt).
-        .replace("bh", "b")
-        .replace("dj", "j")
-        .replace("ck", "k")
-        .replace(['q', 'c'], "k")
-        .replace('x', "h")
-        .replace('w', "");
+    let mut s = single;
+    // Each in turn, so that one fold can make the next (skh → sh → s); a fold whose letters
+    // are absent costs a scan, not a copy (this runs for every part compared).
+    for (from, to) in DIGRAPH_FOLDS {
+        if s.as_bytes().windows(2).any(|pair| pair == from.as_bytes()) {
+            s = s.replace(from, to);
+        }
+    }
+    if s.contains(['q', 'c']) {
+        s = s.replace(['q', 'c'], "k");
+    }
+    if s.contains('x') {
+        s = s.replace('x', "h");
+    }
+    if s.contains('w') {
+        s.retain(|c| c != 'w');
+    }
     // Vowels go, but a consonant heard twice with a vowel between stays twice: Aziz is not
     // Oz, nor Susan Sana. Only the same letter written side by side (after the digraphs above
     // became one letter) is one sound.
@@ -557,7 +573,7 @@ pub fn joined<'p>(
             } else {
                 (&free_b, &free_a)
             };
-            if !free_two[first] || !free_two[second] {
+            if !free_two[first] || !free_two[second] || !free_one.contains(&true) {
                 continue;
             }
             let together = format!("{}{}", part_two(first).latin, part_two(second).latin);

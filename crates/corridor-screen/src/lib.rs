@@ -115,6 +115,8 @@ pub(crate) struct Candidate {
     /// What its birth date and nationality add.
     bonus: f64,
     mask: u32,
+    /// Where its name in brief is in the query's `sums`.
+    at: u32,
     /// Its likeness and bonus, when it was ranked.
     value: f64,
 }
@@ -205,9 +207,38 @@ impl Watchlist {
             name_sums: Vec::with_capacity(entries.len()),
             workspaces: Workspaces::default(),
         };
+        let mut prepared: Vec<Prepared> = entries.iter().map(prepare).collect();
+        for p in &prepared {
+            let mut seen: Vec<&str> = Vec::new();
+            for part in &p.name.parts {
+                let key = part_identity(part);
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    *list.part_frequency.entry(key.to_string()).or_default() += 1;
+                }
+            }
+        }
+        // Entries numbered by their rarest part (then their next rarest): the holders of a part
+        // sit side by side, so a query walking its postings reads its accumulators and name
+        // sums from a few runs of memory, not from all over it (the reads are what a query
+        // costs). Entries without a name come last.
+        prepared.sort_by_cached_key(|p| {
+            let mut parts: Vec<(u32, &str)> = p
+                .name
+                .parts
+                .iter()
+                .map(|part| {
+                    let key = part_identity(part);
+                    (list.part_frequency.get(key).copied().unwrap_or(0), key)
+                })
+                .collect();
+            parts.sort_unstable();
+            parts.dedup();
+            let key = |k: usize| parts.get(k).map_or(String::new(), |(_, s)| s.to_string());
+            (parts.is_empty(), key(0), key(1))
+        });
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
-        for (i, e) in entries.iter().enumerate() {
-            let p = prepare(e);
+        for (i, p) in prepared.into_iter().enumerate() {
             let mut keys: Vec<String> = p
                 .name
                 .parts
@@ -219,14 +250,6 @@ impl Watchlist {
             keys.dedup();
             for k in keys {
                 list.postings.entry(k).or_default().push(i as u32);
-            }
-            let mut seen: Vec<&str> = Vec::new();
-            for part in &p.name.parts {
-                let key = part_identity(part);
-                if !seen.contains(&key) {
-                    seen.push(key);
-                    *list.part_frequency.entry(key.to_string()).or_default() += 1;
-                }
             }
             if !p.document.is_empty() {
                 list.documents
@@ -617,7 +640,7 @@ impl Watchlist {
         sums.extend(near.iter().map(|&(e, _)| self.name_sums[e as usize]));
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
-        for (&(e, found), sum) in near.iter().zip(&sums) {
+        for (at, (&(e, found), sum)) in near.iter().zip(&sums).enumerate() {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             let mut bonus = 0.0;
@@ -642,8 +665,8 @@ impl Watchlist {
                 found,
                 bonus,
                 mask,
-                value: likeness(found + unfound(&query_pairs, mask, sum), sum, name_total)
-                    + bonus,
+                at: at as u32,
+                value: likeness(found + unfound(&query_pairs, mask, sum), sum, name_total) + bonus,
             });
         }
         if ranked.len() > CHECKED {
@@ -654,7 +677,9 @@ impl Watchlist {
         }
         // The long lists of the best candidates' parts, checked for each in entry order (the
         // lists are sorted by entry: a galloping walk reads each list once, front to back).
-        ranked.sort_unstable_by_key(|c| c.entry);
+        if !common.is_empty() {
+            ranked.sort_unstable_by_key(|c| c.entry);
+        }
         for part in &common {
             let bit = 1u32 << part.index;
             for &(list, kind) in &part.walls {
@@ -681,9 +706,12 @@ impl Watchlist {
         let out = ranked
             .iter()
             .map(|c| {
-                let sum = &self.name_sums[c.entry as usize];
+                let sum = &sums[c.at as usize];
                 let unfound = unfound(&query_pairs, c.mask, sum);
-                (c.entry, likeness(c.found + unfound, sum, name_total) + c.bonus)
+                (
+                    c.entry,
+                    likeness(c.found + unfound, sum, name_total) + c.bonus,
+                )
             })
             .collect();
         pre.near = near;

@@ -500,3 +500,40 @@ fn a_common_part_misspelt_outside_its_variant_group_still_meets_the_other() {
     let hits = list.screen(&person("q", "Hussain Abdul", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{hits:?}");
 }
+
+#[test]
+fn holders_of_a_rare_part_are_numbered_side_by_side() {
+    // Listed apart, the two Okonkwos and the two Zabarovs (each rarer than the given names
+    // beside it) are numbered next to each other (a query for one reads its neighbours'
+    // accumulators from the same memory), and every entry is still found under its own id.
+    let entries: Vec<Person> = [
+        "Ali Okonkwo",
+        "Mohamed Zabarov",
+        "Ali Hassan",
+        "Omar Okonkwo",
+        "Mohamed Hassan",
+        "Omar Zabarov",
+        "Ali Farah",
+        "Mohamed Farah",
+        "Omar Farah",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, name)| person(&format!("e{i}"), name, "", "", ""))
+    .collect();
+    let list = Watchlist::build(&entries);
+    for part in ["okonkwo", "zabarov"] {
+        let numbers: Vec<u32> = (0..list.len() as u32)
+            .filter(|&e| {
+                let p = &list.entries[e as usize];
+                p.name.parts.iter().any(|x| x.latin == part)
+            })
+            .collect();
+        assert_eq!(numbers.len(), 2, "{part}");
+        assert_eq!(numbers[1], numbers[0] + 1, "{part}: {numbers:?}");
+    }
+    for (i, name) in ["Omar Okonkwo", "Mohamed Zabarov"].iter().enumerate() {
+        let hits = list.screen(&person("q", name, "", "", ""), 1);
+        assert_eq!(hits[0].entry_id, ["e3", "e1"][i], "{name}");
+    }
+}

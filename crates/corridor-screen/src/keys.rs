@@ -98,33 +98,58 @@ pub(crate) fn each_part_key(
     }
 }
 
-/// The first position at or after `from` whose entry is not below `target`, in a sorted list:
-/// steps that double, then halving (a walk over sorted targets costs their number times the log
-/// of the gaps, not the list's length).
-pub(crate) fn gallop(list: &[u32], from: usize, target: u32) -> usize {
-    let mut step = 1;
-    let mut hi = from;
-    while hi < list.len() && list[hi] < target {
-        hi = from + step;
-        step *= 2;
+/// The entries held under one key, in entry order; a list too long to walk also keeps them as
+/// a set of bits, so that "does this entry hold it?" is one read, not a search.
+#[derive(Default)]
+pub(crate) struct Postings {
+    pub(crate) entries: Vec<u32>,
+    bits: Vec<u64>,
+}
+
+impl Postings {
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
     }
-    let lo = from + step / 4;
-    let hi = hi.min(list.len());
-    lo.min(hi) + list[lo.min(hi)..hi].partition_point(|&x| x < target)
+
+    /// Keeps the entries as bits too (a list longer than a query walks).
+    pub(crate) fn index_bits(&mut self, entries: usize) {
+        self.bits = vec![0; entries.div_ceil(64)];
+        for &e in &self.entries {
+            self.bits[e as usize / 64] |= 1 << (e % 64);
+        }
+    }
+
+    /// Whether entry `e` is held; only for lists given bits.
+    pub(crate) fn holds(&self, e: u32) -> bool {
+        self.bits
+            .get(e as usize / 64)
+            .is_some_and(|word| word & (1 << (e % 64)) != 0)
+    }
+
+    /// The entries both lists hold, in entry order: the shorter list read, each of its entries
+    /// looked up in the longer's bits (which both have: only long lists are met).
+    pub(crate) fn meet<'a>(&'a self, other: &'a Postings) -> impl Iterator<Item = u32> + 'a {
+        let (short, long) = if self.len() <= other.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        short.entries.iter().copied().filter(|&e| long.holds(e))
+    }
 }
 
 /// A query part too common to walk: the postings it is held under ("walls"), in kind order.
 pub(crate) struct CommonPart<'a> {
     pub(crate) index: usize,
     pub(crate) weight: f64,
-    pub(crate) walls: Vec<(&'a Vec<u32>, KeyKind)>,
+    pub(crate) walls: Vec<(&'a Postings, KeyKind)>,
 }
 
 impl<'a> CommonPart<'a> {
     /// The list that holds the part in the most spellings: the longer of its variant group's
     /// and its skeleton's (a group lists known forms only: "Husssain" has Hussain's
     /// consonants but is in no group), the group's on a tie.
-    pub(crate) fn broadest(&self) -> (&'a Vec<u32>, KeyKind) {
+    pub(crate) fn broadest(&self) -> (&'a Postings, KeyKind) {
         *self
             .walls
             .iter()
@@ -136,21 +161,32 @@ impl<'a> CommonPart<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::gallop;
+    use super::Postings;
+
+    fn postings(entries: Vec<u32>, universe: usize) -> Postings {
+        let mut p = Postings {
+            entries,
+            bits: Vec::new(),
+        };
+        p.index_bits(universe);
+        p
+    }
 
     #[test]
-    fn gallop_finds_what_a_binary_search_finds_from_any_start() {
-        let list: Vec<u32> = (0..500u32).map(|i| i * 3 + i % 7).collect();
-        for from in [0, 1, 2, 17, 250, 499, 500] {
-            for target in [0, 1, 2, 50, 51, 700, 1_000, 1_505, 1_506, 5_000] {
-                let want = from + list[from..].partition_point(|&x| x < target);
-                assert_eq!(
-                    gallop(&list, from, target),
-                    want,
-                    "from {from}, target {target}"
-                );
-            }
-        }
-        assert_eq!(gallop(&[], 0, 5), 0);
+    fn a_meeting_is_what_both_lists_hold_in_order() {
+        let a = postings((0..500u32).map(|i| i * 3 + i % 7).collect(), 2_000);
+        let b = postings((0..300u32).map(|i| i * 5).collect(), 2_000);
+        let want: Vec<u32> = a
+            .entries
+            .iter()
+            .copied()
+            .filter(|e| b.entries.contains(e))
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(a.meet(&b).collect::<Vec<_>>(), want);
+        assert_eq!(b.meet(&a).collect::<Vec<_>>(), want);
+        assert!(a.holds(0) && !a.holds(1) && a.holds(63 * 3) && !a.holds(1_999));
+        // Past the end of the bits: held by no one.
+        assert!(!a.holds(5_000));
     }
 }

@@ -21,7 +21,7 @@ use corridor_resolve::names::{self, Name};
 use corridor_resolve::values::{self, Date};
 use serde::Serialize;
 
-use keys::{CommonPart, KeyKind, each_part_key, gallop, part_keys};
+use keys::{CommonPart, KeyKind, Postings, each_part_key, part_keys};
 use name_score::letter_pairs;
 use scratch::{QueryMemo, Scratch, Workspace, Workspaces};
 
@@ -131,7 +131,7 @@ pub struct Watchlist {
     dobs: Vec<Option<Date>>,
     nationality_ids: Vec<u16>,
     nationalities: FastMap<String, u16>,
-    postings: FastMap<String, Vec<u32>>,
+    postings: FastMap<String, Postings>,
     documents: FastMap<String, Vec<u32>>,
     /// Entries by full birth date (YYYYMMDD; 1 January placeholders left out): a query with a
     /// birth date meets its entry even when no name part is rare enough to walk.
@@ -249,7 +249,7 @@ impl Watchlist {
             keys.sort();
             keys.dedup();
             for k in keys {
-                list.postings.entry(k).or_default().push(i as u32);
+                list.postings.entry(k).or_default().entries.push(i as u32);
             }
             if !p.document.is_empty() {
                 list.documents
@@ -292,6 +292,12 @@ impl Watchlist {
             };
             list.nationality_ids.push(nat);
             list.entries.push(p);
+        }
+        let entries = list.entries.len();
+        for postings in list.postings.values_mut() {
+            if postings.len() > MAX_POSTINGS {
+                postings.index_bits(entries);
+            }
         }
         // Weights are read for every candidate scored: worked out once.
         let weights: Vec<Vec<f64>> = list
@@ -427,8 +433,8 @@ impl Watchlist {
         let mut buf = String::with_capacity(32);
         for (i, (w, part)) in parts.iter().enumerate().take(MAX_PARTS) {
             let bit = 1u32 << i;
-            let mut walked: Vec<(&'a Vec<u32>, KeyKind)> = Vec::new();
-            let mut walls: Vec<(&'a Vec<u32>, KeyKind)> = Vec::new();
+            let mut walked: Vec<(&'a Postings, KeyKind)> = Vec::new();
+            let mut walls: Vec<(&'a Postings, KeyKind)> = Vec::new();
             each_part_key(part, true, &mut buf, |key, kind| {
                 if let Some(list) = self.postings.get(key) {
                     if kind == KeyKind::Fuzzy && list.len() > MAX_FUZZY_POSTINGS {
@@ -459,7 +465,7 @@ impl Watchlist {
             }
             for (list, kind) in walked {
                 let (weight, exact) = (*w * kind.factor(), kind == KeyKind::Exact);
-                for &e in list {
+                for &e in &list.entries {
                     pre.add(e, bit, weight, exact);
                 }
             }
@@ -489,7 +495,7 @@ impl Watchlist {
                 && list.len() <= MAX_POSTINGS
             {
                 let factor = KeyKind::Skeleton.factor();
-                for &e in list {
+                for &e in &list.entries {
                     pre.add(e, 1u32 << i, wa * factor, false);
                     pre.add(e, 1u32 << (i + 1), wb * factor, false);
                 }
@@ -524,18 +530,9 @@ impl Watchlist {
                 let (bit_a, bit_b) = (1u32 << a.index, 1u32 << b.index);
                 let (wa, wb) = (a.weight * kx.factor(), b.weight * ky.factor());
                 let (ea, eb) = (kx == KeyKind::Exact, ky == KeyKind::Exact);
-                let mut added = 0;
-                // Branch-free steps: only the rare "both hold it" is a branch.
-                let (mut i, mut j) = (0, 0);
-                while i < x.len() && j < y.len() && added < MAX_INTERSECTION {
-                    let (p, q) = (x[i], y[j]);
-                    if p == q {
-                        pre.add(p, bit_a, wa, ea);
-                        pre.add(p, bit_b, wb, eb);
-                        added += 1;
-                    }
-                    i += usize::from(p <= q);
-                    j += usize::from(q <= p);
+                for e in x.meet(y).take(MAX_INTERSECTION) {
+                    pre.add(e, bit_a, wa, ea);
+                    pre.add(e, bit_b, wb, eb);
                 }
             }
         }
@@ -550,7 +547,7 @@ impl Watchlist {
         {
             let lone = &common[0];
             let name_total: f64 = parts.iter().map(|(w, _)| w).sum::<f64>().max(1.0);
-            for &e in lone.broadest().0.iter() {
+            for &e in &lone.broadest().0.entries {
                 let score = self.quick_score(q, e, memo);
                 pre.add(
                     e,
@@ -675,22 +672,14 @@ impl Watchlist {
             });
             ranked.truncate(CHECKED);
         }
-        // The long lists of the best candidates' parts, checked for each in entry order (the
-        // lists are sorted by entry: a galloping walk reads each list once, front to back).
-        if !common.is_empty() {
-            ranked.sort_unstable_by_key(|c| c.entry);
-        }
+        // The long lists of the best candidates' parts, checked for each (a read of the list's
+        // bits).
         for part in &common {
             let bit = 1u32 << part.index;
             for &(list, kind) in &part.walls {
-                let mut at = 0;
                 for c in ranked.iter_mut() {
                     let upgrade = kind == KeyKind::Exact && c.mask & (bit << 16) == 0;
-                    if c.mask & bit != 0 && !upgrade {
-                        continue;
-                    }
-                    at = gallop(list, at, c.entry);
-                    if list.get(at) != Some(&c.entry) {
+                    if c.mask & bit != 0 && !upgrade || !list.holds(c.entry) {
                         continue;
                     }
                     if c.mask & bit == 0 {

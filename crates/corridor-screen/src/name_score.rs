@@ -51,7 +51,23 @@ pub(crate) fn name_score(
             .map(|k| entry_weights[k])
             .sum::<f64>();
     let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
-    0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights))
+    let crossing = if crossed(aligned) { CROSSED } else { 0.0 };
+    (0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights)) - crossing).max(0.0)
+}
+
+/// What a name loses when its paired parts stand in another order than the query's ("Tesfaye
+/// Seyoum Worku" for "Worku Tesfaye"): sources do write the family name first, so order
+/// cannot decide, but among namesakes the same parts in the same order are more often the
+/// same person (where one is given name and the other family name, they have swapped roles).
+/// Measured on the 1M list: names alone recall@10 0.8736 → 0.8765 (@1 0.642 → 0.654), in
+/// another script 0.842 → 0.851, with what the source has 0.9535 → 0.9540; 0.05 did less.
+pub(crate) const CROSSED: f64 = 0.02;
+
+/// Whether two paired parts stand in one order in the query and in the other in the entry.
+pub(crate) fn crossed(aligned: &[(usize, usize, PartMatch)]) -> bool {
+    aligned
+        .iter()
+        .any(|(i, j, _)| aligned.iter().any(|(k, l, _)| k > i && l < j))
 }
 
 /// How much of its weight a part the other name leaves out holds, when it stands between two

@@ -4,7 +4,9 @@
 use corridor_resolve::names::{self, PartMatch};
 use corridor_resolve::values;
 
-use super::name_score::{INTERIOR, held, middle_parts_left_out, name_score, paired, part_held};
+use super::name_score::{
+    CROSSED, INTERIOR, crossed, held, middle_parts_left_out, name_score, paired, part_held,
+};
 use super::scratch::QueryMemo;
 use super::{Prepared, Watchlist};
 
@@ -76,6 +78,9 @@ impl Watchlist {
                         parts[k].written
                     ));
                 }
+            }
+            if crossed(&aligned) {
+                described.push(format!("parts in another order (−{CROSSED})"));
             }
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }

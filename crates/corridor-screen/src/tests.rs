@@ -537,3 +537,19 @@ fn holders_of_a_rare_part_are_numbered_side_by_side() {
         assert_eq!(hits[0].entry_id, ["e3", "e1"][i], "{name}");
     }
 }
+
+#[test]
+fn the_same_parts_in_the_same_order_come_before_them_crossed() {
+    // Listed first by id, the crossed name would win a tie; its reasons say what it lost.
+    let entries = vec![
+        person("a-crossed", "Tesfaye Worku", "", "", ""),
+        person("b-same-order", "Worku Tesfaye", "", "", ""),
+    ];
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Worku Tesfaye", "", "", ""), 2);
+    assert_eq!(hits[0].entry_id, "b-same-order");
+    assert!(hits[0].score > hits[1].score + 0.01, "{hits:?}");
+    let said = hits[1].reasons.join("; ");
+    assert!(said.contains("parts in another order"), "{said}");
+    assert!(!hits[0].reasons.join("; ").contains("another order"));
+}

@@ -635,13 +635,24 @@ impl Watchlist {
         let mut sums = std::mem::take(&mut pre.sums);
         sums.clear();
         sums.extend(near.iter().map(|&(e, _)| self.name_sums[e as usize]));
+        // So too their birth dates and nationalities, when the query has them.
+        let mut dates = std::mem::take(&mut pre.dates);
+        dates.clear();
+        if q.dob.is_some() {
+            dates.extend(near.iter().map(|&(e, _)| self.dobs[e as usize]));
+        }
+        let mut nationalities = std::mem::take(&mut pre.nationalities);
+        nationalities.clear();
+        if query_nat != 0 {
+            nationalities.extend(near.iter().map(|&(e, _)| self.nationality_ids[e as usize]));
+        }
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
         for (at, (&(e, found), sum)) in near.iter().zip(&sums).enumerate() {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             let mut bonus = 0.0;
-            if let (Some(a), Some(b)) = (q.dob.as_ref(), self.dobs[e as usize].as_ref()) {
+            if let (Some(a), Some(Some(b))) = (q.dob.as_ref(), dates.get(at)) {
                 bonus += name_total
                     * match values::compare_dates(Some(a), Some(b)) {
                         1 => 0.5,
@@ -650,7 +661,7 @@ impl Watchlist {
                         _ => -0.3,
                     };
             }
-            if query_nat != 0 && self.nationality_ids[e as usize] == query_nat {
+            if query_nat != 0 && nationalities.get(at) == Some(&query_nat) {
                 bonus += name_total * 0.1;
             }
             let mask = pre.mask(e);
@@ -705,6 +716,8 @@ impl Watchlist {
             .collect();
         pre.near = near;
         pre.sums = sums;
+        pre.dates = dates;
+        pre.nationalities = nationalities;
         pre.ranked = ranked;
         out
     }

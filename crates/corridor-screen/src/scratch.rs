@@ -5,6 +5,7 @@
 
 use super::{Candidate, FastMap, NameSum, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
+use corridor_resolve::values::Date;
 
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
 #[derive(Default)]
@@ -44,6 +45,8 @@ pub(crate) struct Scratch {
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
     pub(crate) near: Vec<(u32, f64)>,
     pub(crate) sums: Vec<NameSum>,
+    pub(crate) dates: Vec<Option<Date>>,
+    pub(crate) nationalities: Vec<u16>,
     pub(crate) ranked: Vec<Candidate>,
 }
 

@@ -196,10 +196,12 @@ pub fn skeleton(latin: &str) -> String {
     // A doubled letter is one sound, before digraphs are read: "chh" is "ch" then h, not "c"
     // then "hh" (Chherif / Cherif).
     let mut single = String::with_capacity(latin.len());
+    let mut before = None;
     for c in latin.chars() {
-        if !single.ends_with(c) {
+        if before != Some(c) {
             single.push(c);
         }
+        before = Some(c);
     }
     let mut s = single;
     // Each in turn, so that one fold can make the next (skh → sh → s); a fold whose letters

@@ -409,9 +409,9 @@ impl Watchlist {
 
     /// Candidates with a rarity-weighted count of the query parts they hold. Rare parts are
     /// looked up directly; parts too common to walk (Mohammed, Haddad) still count: two of them
-    /// together find the entries that hold both (a merge of sorted postings), and every
-    /// candidate is checked for each of them. So a misread or extra part in the query ("Smail",
-    /// "Mhd") cannot by itself decide who the candidates are.
+    /// together find the entries that hold both (one list read against the other's bits), and
+    /// every candidate is checked for each of them. So a misread or extra part in the query
+    /// ("Smail", "Mhd") cannot by itself decide who the candidates are.
     fn candidates(
         &self,
         ws: &mut Workspace,

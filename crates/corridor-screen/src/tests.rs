@@ -12,6 +12,15 @@ fn person(id: &str, name: &str, dob: &str, nat: &str, doc: &str) -> Person {
     }
 }
 
+/// The hits for `query` among a few people listed by (id, name) alone.
+fn screen_among(listed: &[(&str, &str)], query: &str) -> Vec<Hit> {
+    let entries: Vec<Person> = listed
+        .iter()
+        .map(|(id, name)| person(id, name, "", "", ""))
+        .collect();
+    Watchlist::build(&entries).screen(&person("q", query, "", "", ""), 10)
+}
+
 /// Two thousand invented people (every given name with every family name, in Latin script),
 /// the people the queries look for among them.
 fn watchlist() -> (Watchlist, Vec<Person>) {
@@ -365,11 +374,13 @@ fn among_many_holding_the_name_in_other_spellings_the_one_written_alike_is_raise
 fn a_query_leaving_out_a_listed_part_is_nearer_its_person_than_a_name_only_like_it() {
     // "Nada Shadi" is the listed "Nada Shadi Al-Basri" without the family name; "Nada Hadzic"
     // holds both of its parts, one of them only nearly. The parts held exactly win.
-    let list = Watchlist::build(&[
-        person("left-out", "Nada Shadi Al-Basri", "", "", ""),
-        person("only-like", "Nada Hadzic", "", "", ""),
-    ]);
-    let hits = list.screen(&person("q", "Nada Shadi", "", "", ""), 10);
+    let hits = screen_among(
+        &[
+            ("left-out", "Nada Shadi Al-Basri"),
+            ("only-like", "Nada Hadzic"),
+        ],
+        "Nada Shadi",
+    );
     assert_eq!(hits[0].entry_id, "left-out", "{hits:?}");
     assert!(
         hits[0].reasons[0].contains("shadi ~ shadi (same)"),
@@ -431,11 +442,10 @@ fn a_part_no_key_finds_still_brings_its_entry_among_the_many_holders_of_the_othe
 fn among_names_with_the_same_consonants_the_closer_spelling_comes_first() {
     // Musa, Mousa and Moussa share their consonants; "Mousa" is spelt nearer Moussa. Listed
     // first, Musa would win a tie.
-    let list = Watchlist::build(&[
-        person("a-musa", "Musa Ndiaye", "", "", ""),
-        person("b-moussa", "Moussa Ndiaye", "", "", ""),
-    ]);
-    let hits = list.screen(&person("q", "Mousa Ndiaye", "", "", ""), 10);
+    let hits = screen_among(
+        &[("a-musa", "Musa Ndiaye"), ("b-moussa", "Moussa Ndiaye")],
+        "Mousa Ndiaye",
+    );
     assert_eq!(hits[0].entry_id, "b-moussa", "{hits:?}");
     assert!(hits[0].score > hits[1].score, "{hits:?}");
     // The reasons say what each spelling holds.
@@ -452,11 +462,13 @@ fn a_middle_name_left_out_costs_less_than_an_outer_one() {
     // "Selam Kidane" is "Selam Tesfay Kidane" without the father's name, or "Selam Kidane
     // Tesfay" without the grandfather's; the part left out between two that meet is the one a
     // name chain drops, and the explanation says so.
-    let list = Watchlist::build(&[
-        person("outer", "Selam Kidane Tesfay", "", "", ""),
-        person("middle", "Selam Tesfay Kidane", "", "", ""),
-    ]);
-    let hits = list.screen(&person("q", "Selam Kidane", "", "", ""), 10);
+    let hits = screen_among(
+        &[
+            ("outer", "Selam Kidane Tesfay"),
+            ("middle", "Selam Tesfay Kidane"),
+        ],
+        "Selam Kidane",
+    );
     assert_eq!(hits[0].entry_id, "middle", "{hits:?}");
     assert!(hits[0].score > hits[1].score, "{hits:?}");
     assert!(
@@ -541,13 +553,14 @@ fn holders_of_a_rare_part_are_numbered_side_by_side() {
 #[test]
 fn the_same_parts_in_the_same_order_come_before_them_crossed() {
     // Listed first by id, the crossed name would win a tie; its reasons say what it lost.
-    let entries = vec![
-        person("a-crossed", "Tesfaye Worku", "", "", ""),
-        person("b-same-order", "Worku Tesfaye", "", "", ""),
-    ];
-    let list = Watchlist::build(&entries);
-    let hits = list.screen(&person("q", "Worku Tesfaye", "", "", ""), 2);
-    assert_eq!(hits[0].entry_id, "b-same-order");
+    let hits = screen_among(
+        &[
+            ("a-crossed", "Tesfaye Worku"),
+            ("b-same-order", "Worku Tesfaye"),
+        ],
+        "Worku Tesfaye",
+    );
+    assert_eq!(hits[0].entry_id, "b-same-order", "{hits:?}");
     assert!(hits[0].score > hits[1].score + 0.01, "{hits:?}");
     let said = hits[1].reasons.join("; ");
     assert!(said.contains("parts in another order"), "{said}");

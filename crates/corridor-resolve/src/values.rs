@@ -96,6 +96,12 @@ pub fn compare_dates(a: Option<&Date>, b: Option<&Date>) -> usize {
             _ => 7,
         };
     }
+    // Another year and another day of the year: two digits apart at least, neither swapped nor
+    // a year off. Most pairs compared are of this kind (a screening query's dated candidates),
+    // so it is told without writing out the digits.
+    if a.year != b.year && (a.month, a.day) != (b.month, b.day) {
+        return 7;
+    }
     match (a.digits(), b.digits()) {
         (Some(x), Some(y)) => {
             if a.year == b.year && a.month == b.day && a.day == b.month {

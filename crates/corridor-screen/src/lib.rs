@@ -178,6 +178,13 @@ const MAX_LONE_PART: usize = 20_000;
 const NEAR: usize = 50_000;
 /// Candidates whose common parts are checked one by one before the short list is cut.
 const CHECKED: usize = 3_000;
+/// A candidate whose birth date is known and contradicts the query's (another year, or only the
+/// year the same) goes on to the short list only when its name holds at least this share of
+/// the best candidate's: the date gains it nothing (same year) or costs it a quarter of its
+/// score (another year), so with a weaker name it only takes a better one's place, and each
+/// such candidate is one more name scored in full. Measured on the 1M list's dated queries: 1,900-2,000 → 2,200-2,600 queries/s
+/// on one thread, recall unchanged (with what the source has 0.9571 → 0.9573).
+const CONTRADICTED_DATE_FLOOR: f64 = 0.8;
 /// Entries born on the query's birth date are candidates when fewer than this share it.
 const MAX_BIRTH_DATE_POSTINGS: usize = 2_000;
 /// How much an unfound part whose letter pairs are all in the entry counts, against a found one.
@@ -657,8 +664,12 @@ impl Watchlist {
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             let mut bonus = 0.0;
             if let (Some(a), Some(Some(b))) = (q.dob.as_ref(), dates.get(at)) {
+                let level = values::compare_dates(Some(a), Some(b));
+                if level >= 6 && found < CONTRADICTED_DATE_FLOOR * best {
+                    continue;
+                }
                 bonus += name_total
-                    * match values::compare_dates(Some(a), Some(b)) {
+                    * match level {
                         1 => 0.5,
                         2..=5 => 0.3,
                         6 => 0.1,

@@ -566,3 +566,34 @@ fn the_same_parts_in_the_same_order_come_before_them_crossed() {
     assert!(said.contains("parts in another order"), "{said}");
     assert!(!hits[0].reasons.join("; ").contains("another order"));
 }
+
+#[test]
+fn a_weaker_name_with_a_contradicting_birth_date_is_not_raised() {
+    let entries = [
+        person("same", "Yonas Haile Tesfaye", "1990-05-12", "", ""),
+        person("other-year", "Yonas Tesfaye", "1970-03-03", "", ""),
+        person("undated", "Yonas Tesfaye", "", "", ""),
+        person("one-digit", "Yonas Tesfaye", "1990-05-13", "", ""),
+        person("whole-name", "Yonas Haile Tesfaye", "1970-01-02", "", ""),
+    ];
+    let list = Watchlist::build(&entries);
+    let ids = |dob: &str| -> Vec<String> {
+        let query = person("q", "Yonas Haile Tesfaye", dob, "", "");
+        list.screen(&query, 10)
+            .into_iter()
+            .map(|h| h.entry_id)
+            .collect()
+    };
+    // By name alone every one of them is a hit.
+    assert_eq!(ids("").len(), 5, "{:?}", ids(""));
+    // With a birth date, the part-name born in another year is left out; the undated one, the
+    // one a digit off and the whole name (whatever its date) stay.
+    let dated = ids("1990-05-12");
+    assert!(!dated.contains(&"other-year".to_string()), "{dated:?}");
+    for id in ["same", "undated", "one-digit", "whole-name"] {
+        assert!(
+            dated.contains(&id.to_string()),
+            "{id} missing from {dated:?}"
+        );
+    }
+}

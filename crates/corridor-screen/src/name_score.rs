@@ -42,18 +42,39 @@ pub(crate) fn name_score(
         }
     }
     let (used_q, used_e) = paired(aligned, joins);
+    // The entry's parts as they count: those the query leaves out no more than a common part.
+    let entry_counts = |k: usize| {
+        if used_e & (1 << k.min(63)) != 0 {
+            entry_weights[k]
+        } else {
+            entry_weights[k].min(UNPAIRED_ENTRY_PART)
+        }
+    };
     got_q += INTERIOR
         * middle_parts_left_out(used_q, q.weights.len())
             .map(|k| q.weights[k])
             .sum::<f64>();
     got_e += INTERIOR
         * middle_parts_left_out(used_e, entry_weights.len())
-            .map(|k| entry_weights[k])
+            .map(entry_counts)
             .sum::<f64>();
-    let total = |w: &[f64]| w.iter().sum::<f64>().max(1e-9);
+    let total_q = q.weights.iter().sum::<f64>().max(1e-9);
+    let total_e = (0..entry_weights.len())
+        .map(entry_counts)
+        .sum::<f64>()
+        .max(1e-9);
     let crossing = if crossed(aligned) { CROSSED } else { 0.0 };
-    (0.5 * (got_q / total(&q.weights) + got_e / total(entry_weights)) - crossing).max(0.0)
+    (0.5 * (got_q / total_q + got_e / total_e) - crossing).max(0.0)
 }
+
+/// The most an entry's part left out by the query weighs in the entry's share of the name: the
+/// weight of a part held by one entry in 54 (a common given name). Whether a writer leaves a
+/// part out does not depend on how rare it is, so a rare family name left out ("Desta Girma"
+/// for "Desta Girma Assefa") should not cost more than a common one; a rare part that is
+/// paired still says all it says. Measured on the 1M list: names alone recall@10 0.8777 →
+/// 0.8801 (@1 0.654 → 0.657), in another script 0.851 → 0.854, with what the source has
+/// 0.9573 → 0.9578 (a cap of 2.5: 0.8789; 1.5: 0.8797; on the query's side too: 0.8794).
+pub(crate) const UNPAIRED_ENTRY_PART: f64 = 2.0;
 
 /// What a name loses when its paired parts stand in another order than the query's ("Tesfaye
 /// Seyoum Worku" for "Worku Tesfaye"): sources do write the family name first, so order

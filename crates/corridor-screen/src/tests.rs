@@ -644,3 +644,17 @@ fn a_part_the_query_leaves_out_costs_no_more_than_a_common_one() {
         unique.reasons
     );
 }
+
+#[test]
+fn two_letters_swapped_still_find_the_name() {
+    let listed = [
+        ("than", "Than Hlaing"),
+        ("ali", "Ali Osman"),
+        ("other", "Tun Hlaing"),
+    ];
+    // "Tahn" keeps no key of "Than" (th is one sound there), nor "Lai" of "Ali".
+    for (query, want) in [("Tahn", "than"), ("Lai", "ali")] {
+        let hits = screen_among(&listed, query);
+        assert!(hits.iter().any(|h| h.entry_id == want), "{query}: {hits:?}");
+    }
+}

@@ -165,8 +165,10 @@ const MAX_PARTS: usize = 15;
 /// Candidates scored in full per query.
 const SHORTLIST: usize = 100;
 /// Entries taken from the intersection of two common parts (Mohamed and Hassan): enough that
-/// the person sought is not cut off by where they stand in the list.
-const MAX_INTERSECTION: usize = 20_000;
+/// the person sought is not cut off by where they stand in the list. Two spellings of one
+/// common name (Mohammad Mahmood) meet in more than 20,000 entries of the 1M list; at 50,000,
+/// names alone 0.8836 → 0.8837, in another script 0.854 → 0.856, at the same throughput.
+const MAX_INTERSECTION: usize = 50_000;
 /// A query's only common part, with nothing else found, is walked when at most this many
 /// entries hold it.
 const MAX_LONE_PART: usize = 20_000;

@@ -278,10 +278,13 @@ fn different_names_stay_apart() {
     ] {
         assert_ne!(skeleton(a), skeleton(b), "{a} / {b}");
     }
-    // Familiar forms of given names: Peggy is Margaret, Harry is Henry.
+    // Familiar forms of given names: Peggy is Margaret, Harry is Henry. Spanish family names
+    // written with s for z, or b for v, as Latin American Spanish hears them.
     for (a, b) in [
         ("Peggy Ashcroft", "Margaret Ashcroft"),
         ("Harry Tudor", "Henry Tudor"),
+        ("Luis Rodrigues Gonzales", "Luis Rodríguez González"),
+        ("Ana Vasquez Ribera", "Ana Vázquez Rivera"),
     ] {
         let aligned = align(&prepare(a), &prepare(b));
         assert!(

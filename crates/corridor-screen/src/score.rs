@@ -5,7 +5,8 @@ use corridor_resolve::names::{self, PartMatch};
 use corridor_resolve::values;
 
 use super::name_score::{
-    CROSSED, INTERIOR, crossed, held, middle_parts_left_out, name_score, paired, part_held,
+    CROSSED, INTERIOR, UNPAIRED_ENTRY_PART, crossed, held, middle_parts_left_out, name_score,
+    paired, part_held,
 };
 use super::scratch::QueryMemo;
 use super::{Prepared, Watchlist};
@@ -62,9 +63,17 @@ impl Watchlist {
                 ));
             }
             let (used_q, used_e) = paired(&aligned, &joins);
-            for (side, parts, used) in [
-                ("the query's", &q.name.parts, used_q),
-                ("the entry's", &e.name.parts, used_e),
+            // The entry's parts left out weigh no more than a common part: said where it counts.
+            let no_cap = f64::INFINITY;
+            for (side, parts, weights, cap, used) in [
+                ("the query's", &q.name.parts, &q.weights, no_cap, used_q),
+                (
+                    "the entry's",
+                    &e.name.parts,
+                    &e.weights,
+                    UNPAIRED_ENTRY_PART,
+                    used_e,
+                ),
             ] {
                 let mut said: Vec<&str> = Vec::new();
                 let middle: Vec<usize> = middle_parts_left_out(used, parts.len()).collect();
@@ -74,11 +83,14 @@ impl Watchlist {
                         continue;
                     }
                     said.push(&parts[k].written);
-                    let how = if middle.contains(&k) {
+                    let mut how = if middle.contains(&k) {
                         format!("{side} middle part, left out by the other: counts {INTERIOR}")
                     } else {
                         format!("{side}, not in the other")
                     };
+                    if weights.get(k).is_some_and(|w| *w > cap) {
+                        how.push_str("; rare, weighed as a common part");
+                    }
                     described.push(format!("{} ({how})", parts[k].written));
                 }
             }

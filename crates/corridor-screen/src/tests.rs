@@ -633,15 +633,26 @@ fn a_part_the_query_leaves_out_costs_no_more_than_a_common_one() {
         score("common-left-out") > score("rare-left-out"),
         "{hits:?}"
     );
-    // And the hit says which part the query did not have.
+    // And the hit says which part the query did not have, and that it weighed less; a common
+    // part left out is said plainly.
     let unique = hits
         .iter()
         .find(|h| h.entry_id == "unique-left-out")
         .unwrap();
     assert!(
-        unique.reasons[0].contains("assefa (the entry's, not in the other)"),
+        unique.reasons[0]
+            .contains("assefa (the entry's, not in the other; rare, weighed as a common part)"),
         "{:?}",
         unique.reasons
+    );
+    let common = hits
+        .iter()
+        .find(|h| h.entry_id == "common-left-out")
+        .unwrap();
+    assert!(
+        common.reasons[0].contains("hailu (the entry's, not in the other)"),
+        "{:?}",
+        common.reasons
     );
 }
 

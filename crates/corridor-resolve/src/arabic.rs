@@ -123,6 +123,19 @@ pub(crate) fn romanise(part: &str, persian: bool) -> String {
             out.push('a');
             continue;
         }
+        // A word begins with a consonant and a vowel: the h after its first letter is heard
+        // apart (زهرا Zahra, سهیل Sohail, شحادة Shehadeh, دهقان Dehghan), where "zh", "sh", "th"
+        // or "dh" written together would read as one other letter. The unwritten vowel is
+        // written. Not the Urdu ھ, which marks the letter before as aspirated (بھٹو Bhutto).
+        if i == 1
+            && matches!(c, 'ه' | 'ح' | 'ہ')
+            && letters.len() > 2
+            && prev
+                .and_then(arabic_letter)
+                .is_some_and(|p| p.ends_with(['s', 'z', 'k', 't', 'd', 'g', 'c', 'p', 'b', 'h']))
+        {
+            out.push('a');
+        }
         // Persian, Urdu and Pashto say ث as s and ذ, ض, ظ as z (Soraya, Reza, Fazal, where
         // Arabic has Thuraya, Rida, Fadl).
         if persian && let Some(z) = persian_letter(c) {

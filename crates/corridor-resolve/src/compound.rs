@@ -102,19 +102,20 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
 }
 
 /// Names that begin with "al" or "el" without an article. Listed as whole beginnings
-/// (Albert, Alma), not two letters after the article: Albaghdadi, Almasri and Altamimi are
-/// the article joined to a nisba.
+/// (Albert, Alemayehu, Alessandro, Elmira), not two letters after the article: Albaghdadi,
+/// Almasri, Elmasry and Altamimi are the article joined to a nisba.
 const NOT_ARTICLE: &[&str] = &[
-    "alan", "alain", "albert", "albin", "albrecht", "alden", "aleks", "alex", "alec", "alejandr",
-    "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all", "almir", "alois", "alon",
-    "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb", "eld", "elen", "eleo", "elf",
-    "eli", "ell", "elm", "elo", "elsb", "elsp", "elv", "ely",
+    "alan", "alain", "albert", "alem", "aless", "albin", "albrecht", "alden", "aleks", "alex",
+    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all",
+    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
+    "eld", "elen", "eleo", "elf", "eli", "ell", "elmar", "elmed", "elmer", "elmin", "elmir",
+    "elmo", "elo", "elsb", "elsp", "elv", "ely",
 ];
 
 /// Whole names that begin like an article and a name (Elsa, Aldous), where the beginning alone
 /// would also hold the article joined to one (Elsayed, Elsaid, Aldossari).
 /// Alma, Almaz and Alban likewise, where Almasri, Almalki and Albanna are the article.
 const NOT_ARTICLE_WHOLE: &[&str] = &[
-    "elsa", "else", "elsie", "elsy", "alsa", "aldous", "aldona", "alma", "almas", "almaz", "alban",
-    "albana", "albane", "albania",
+    "elsa", "else", "elsie", "elsy", "elmas", "elmaz", "alsa", "aldous", "aldona", "alma", "almas",
+    "almaz", "alban", "albana", "albane", "albania",
 ];

@@ -128,6 +128,17 @@ fn spellings_and_scripts_meet_in_the_skeleton() {
         ("Asif Chowdhury", "আসিফ চৌধুরী"),
         ("Chandra", "चन्द्र"),
         ("Mohammadnejad", "محمدنژاد"),
+        // The h heard after a word's first letter, not one letter with it (zh, sh, th, dh).
+        ("Zahra", "زهرا"),
+        ("Alzahrani", "الزهراني"),
+        ("Sohail", "سهیل"),
+        ("Sahar", "سحر"),
+        ("Shehadeh", "شحادة"),
+        ("Tahsin", "تحسين"),
+        // Names that begin like the article and are not it; a nisba after "el".
+        ("Alemou", "Alemu"),
+        ("Alemayehu", "አለማየሁ"),
+        ("Elmasry", "Al-Masri"),
     ] {
         let (x, y) = (prepare(a), prepare(b));
         let aligned = align(&x, &y);
@@ -264,6 +275,10 @@ fn different_names_stay_apart() {
         ("Alma", "alma"),
         ("Almaz", "almaz"),
         ("Alban", "alban"),
+        ("Alemayehu", "alemayehu"),
+        ("Alessandro", "alessandro"),
+        ("Elmira", "elmira"),
+        ("Elmas", "elmas"),
         ("1aila", "laila"),
     ] {
         assert_eq!(prepare(word).parts[0].latin, latin, "{word}");
@@ -303,8 +318,14 @@ fn different_names_stay_apart() {
         compare_parts(&jafar.parts[0], &zafar.parts[0]),
         Some(PartMatch::Variant)
     );
-    // Elsa is a name, not the article before one; Shah and Allah keep their heard h.
-    for (written, latin) in [("Elsa", "elsa"), ("شاه", "shah"), ("الله", "allah")] {
+    // Elsa is a name, not the article before one; Shah and Allah keep their heard h; the
+    // Urdu ھ marks the letter before it aspirated (Bhutto), not a vowel between.
+    for (written, latin) in [
+        ("Elsa", "elsa"),
+        ("شاه", "shah"),
+        ("الله", "allah"),
+        ("بھٹو", "bhtw"),
+    ] {
         assert_eq!(prepare(written).parts[0].latin, latin, "{written}");
     }
     // Known variants: Mhd is Muhammad.

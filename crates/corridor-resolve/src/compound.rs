@@ -22,6 +22,17 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     {
         return split_compound(rest);
     }
+    // "Son of" joined to the name after it, as Maghrebi family names are written (Benomar,
+    // Benabdallah, Bensalem for Ben Omar, Ben Abdallah, Ben Salem): split where what follows is
+    // a name, so Benjamin and Bennett stay whole.
+    for son_of in ["ben", "bin"] {
+        if let Some(rest) = latin.strip_prefix(son_of)
+            && rest.len() >= 3
+            && (is_known_name(rest) || rest.starts_with("abd") || AFTER_BEN.contains(&rest))
+        {
+            return split_compound(rest);
+        }
+    }
     if let Some(parts) = split_allah(latin, ABD) {
         return parts;
     }
@@ -47,7 +58,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     }
     for article in ["al", "el"] {
         if let Some(rest) = latin.strip_prefix(article)
-            && rest.len() >= 4
+            && (rest.len() >= 4 || rest.len() == 3 && is_known_name(rest))
             && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
             && !NOT_ARTICLE_WHOLE.contains(&latin)
         {
@@ -56,6 +67,19 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     }
     vec![latin.to_string()]
 }
+
+/// A name in the known-variant table (Ali, Omar, Ahmed): what follows an article or "son of"
+/// written joined to it.
+fn is_known_name(latin: &str) -> bool {
+    crate::names::VARIANTS.contains_key(latin)
+}
+
+/// Names that Maghrebi family names join to Ben and that the variant table does not list.
+const AFTER_BEN: &[&str] = &[
+    "salem", "salah", "saleh", "said", "aissa", "amor", "ammar", "hamida", "mansour", "slimane",
+    "khalifa", "jelloun", "moussa", "miloud", "rabah", "aziz", "chikh", "cheikh", "youssef",
+    "brahim", "hassine", "yahia", "nasser", "hamouda", "ayed", "amara", "ahmed",
+];
 
 /// The names that end in Allah (Abdullah, Rahmatullah, Zabihullah), however they are spelled
 /// and whether the two words are joined or not, split as "Abd Allah" is: the stem, then
@@ -117,5 +141,5 @@ const NOT_ARTICLE: &[&str] = &[
 /// Alma, Almaz and Alban likewise, where Almasri, Almalki and Albanna are the article.
 const NOT_ARTICLE_WHOLE: &[&str] = &[
     "elsa", "else", "elsie", "elsy", "elmas", "elmaz", "alsa", "aldous", "aldona", "alma", "almas",
-    "almaz", "alban", "albana", "albane", "albania",
+    "almaz", "alban", "albana", "albane", "albania", "alaoui",
 ];

@@ -65,7 +65,7 @@ const PARTICLES: &[&str] = &[
 
 /// Known variants that consonant skeletons do not bring together, by group
 /// (`data/name-variants.yaml`): form → group. A form is in the first group that lists it.
-static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+pub(crate) static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
     let text = include_str!("../data/name-variants.yaml");
     let groups: Vec<(String, Vec<String>)> =
         serde_yaml_ng::from_str::<serde_yaml_ng::Mapping>(text)
@@ -82,8 +82,13 @@ static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|
         // Read once, for the life of the process.
         let group: &'static str = Box::leak(group.into_boxed_str());
         for form in forms {
-            let form: &'static str = Box::leak(form.into_boxed_str());
-            map.entry(form).or_insert(group);
+            // A Latin part's rn is read as m before it is looked up ([`prepare`]): Fernandez
+            // and Thierno are listed as written and found as read.
+            let read = form.replace("rn", "m");
+            for form in [form, read] {
+                let form: &'static str = Box::leak(form.into_boxed_str());
+                map.entry(form).or_insert(group);
+            }
         }
     }
     map

@@ -71,7 +71,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
 /// A name in the known-variant table (Ali, Omar, Ahmed): what follows an article or "son of"
 /// written joined to it.
 fn is_known_name(latin: &str) -> bool {
-    crate::names::VARIANTS.contains_key(latin)
+    crate::names::variant_of(latin).is_some()
 }
 
 /// Names that Maghrebi family names join to Ben and that the variant table does not list.

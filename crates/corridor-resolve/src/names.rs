@@ -78,21 +78,48 @@ pub(crate) static VARIANTS: LazyLock<HashMap<&'static str, &'static str>> = Lazy
             })
             .collect();
     let mut map = HashMap::new();
+    // The forms as listed first; then as a Latin part is read before it is looked up (rn as
+    // m, [`prepare`]: Fernandez, Thierno) and with each doubled letter written once (a key
+    // pressed twice: Trawwally, Nnjie), where no listed form is already so written.
+    let mut as_read = Vec::new();
     for (group, forms) in groups {
         // Read once, for the life of the process.
         let group: &'static str = Box::leak(group.into_boxed_str());
         for form in forms {
-            // A Latin part's rn is read as m before it is looked up ([`prepare`]): Fernandez
-            // and Thierno are listed as written and found as read.
             let read = form.replace("rn", "m");
-            for form in [form, read] {
-                let form: &'static str = Box::leak(form.into_boxed_str());
-                map.entry(form).or_insert(group);
-            }
+            as_read.push((single_letters(&read), group));
+            as_read.push((read, group));
+            map.entry(&*Box::leak(form.into_boxed_str()))
+                .or_insert(group);
         }
+    }
+    for (form, group) in as_read {
+        map.entry(&*Box::leak(form.into_boxed_str()))
+            .or_insert(group);
     }
     map
 });
+
+/// The known-variant group of a Latin part: as written, or with its doubled letters once.
+pub(crate) fn variant_of(latin: &str) -> Option<&'static str> {
+    VARIANTS.get(latin).copied().or_else(|| {
+        let doubled = latin.as_bytes().windows(2).any(|w| w[0] == w[1]);
+        doubled
+            .then(|| VARIANTS.get(single_letters(latin).as_str()).copied())
+            .flatten()
+    })
+}
+
+/// A word with each run of one letter written once (Hassan → Hasan).
+fn single_letters(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// The Latin, ASCII, lower-case form of one written part.
 fn latin_of(part: &str, persian: bool) -> (String, bool) {
@@ -297,7 +324,7 @@ pub fn prepare(raw: &str) -> Name {
         }
         for piece in crate::compound::split_compound(&latin) {
             let skeleton = skeleton(&piece);
-            let variant = VARIANTS.get(piece.as_str()).copied();
+            let variant = variant_of(&piece);
             parts.push(Part {
                 written: token.to_string(),
                 latin_key: text_key(&piece),

@@ -310,6 +310,9 @@ fn different_names_stay_apart() {
         ("Ana Vasquez Ribera", "Ana Vázquez Rivera"),
         // Listed with an rn, which a Latin part is read without.
         ("Ana Hernandes", "Ana Hernández"),
+        // A known variant with a letter doubled by a slip of the hand.
+        ("Mamadou Trawwally", "Mamadou Traore"),
+        ("Awa Nnjie", "Awa Ndiaye"),
         // Bengali জ written z or j.
         ("Najrul Islam", "Nazrul Islam"),
         ("Jakir Mijan Majumder", "Zakir Mizan Mazumdar"),

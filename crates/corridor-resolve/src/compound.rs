@@ -33,6 +33,20 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
             return split_compound(rest);
         }
     }
+    // Maghrebi Bou for Abu, joined (Bouzid for Abu Zaid, Bouali for Abu Ali).
+    if let Some(rest) = latin.strip_prefix("bou")
+        && (is_known_name(rest) || AFTER_BOU.contains(&rest))
+    {
+        return vec!["abu".into(), rest.to_string()];
+    }
+    // Spanish and Filipino family names with their article joined (Delvalle, Delacruz).
+    for article in ["dela", "delos", "del"] {
+        if let Some(rest) = latin.strip_prefix(article)
+            && AFTER_DEL.contains(&rest)
+        {
+            return vec![rest.to_string()];
+        }
+    }
     if let Some(parts) = split_allah(latin, ABD) {
         return parts;
     }
@@ -74,6 +88,16 @@ fn is_known_name(latin: &str) -> bool {
     crate::names::variant_of(latin).is_some()
 }
 
+/// Names written joined to Bou (Abu) that the variant table does not list.
+const AFTER_BOU: &[&str] = &["zid", "zaid", "zeid", "azza", "abdallah", "bakr", "medien"];
+
+/// Family names written with Del, De la or De los joined before them.
+const AFTER_DEL: &[&str] = &[
+    "valle", "rio", "campo", "castillo", "carmen", "toro", "monte", "pilar", "prado", "pozo",
+    "rosario", "cruz", "rosa", "torre", "fuente", "vega", "paz", "garza", "pena", "santos",
+    "reyes", "angeles",
+];
+
 /// Names that Maghrebi family names join to Ben and that the variant table does not list.
 const AFTER_BEN: &[&str] = &[
     "salem", "salah", "saleh", "said", "aissa", "amor", "ammar", "hamida", "mansour", "slimane",
@@ -96,6 +120,8 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
         return Some(vec!["abd".into(), "allah".into()]);
     }
     const ENDINGS: &[(&str, bool)] = &[
+        // Somali writes the long vowel doubled (Cabdullaahi).
+        ("ullaahi", true),
         ("ullahi", true),
         ("allahi", true),
         ("ullah", true),

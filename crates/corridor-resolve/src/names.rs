@@ -59,8 +59,9 @@ pub struct Name {
 const PARTICLES: &[&str] = &[
     "al", "el", "bin", "ben", "ibn", "bint", "wuld", "ould", "de", "da", "di", "van", "von", "der",
     "del", "la",
-    "le", // Arabic script writes no short vowels: بن, بنت, ولد read bn, bnt, wld.
-    "bn", "bnt", "wld",
+    // Arabic script writes no short vowels: بن and بنت read bn and bnt, ولد vld (a و that
+    // begins a word is a v).
+    "le", "bn", "bnt", "wld", "vld",
 ];
 
 /// Known variants that consonant skeletons do not bring together, by group
@@ -430,6 +431,9 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
     if a.skeleton.len() >= 2 && a.skeleton_key == b.skeleton_key && a.skeleton == b.skeleton {
         return Some(PartMatch::Skeleton);
     }
+    if q_read_as_gh(a, b) || q_read_as_gh(b, a) {
+        return Some(PartMatch::Skeleton);
+    }
     if (a.latin.len() == 1 && b.latin.starts_with(&a.latin))
         || (b.latin.len() == 1 && a.latin.starts_with(&b.latin))
     {
@@ -449,6 +453,15 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
     };
     let s = jw.max(sk);
     (s >= 0.8).then_some(PartMatch::Fuzzy(s))
+}
+
+/// Whether `a`, with its q read as gh, has `b`'s consonants: ق is q in Arabic and gh in Persian
+/// (Sadeqi / Sadeghi, صادقی / Sadeghi, رقیه / Roghayeh), where the skeleton reads q as k and gh
+/// as g (Qasim / Kassem; Ghirmay / Girmay).
+fn q_read_as_gh(a: &Part, b: &Part) -> bool {
+    a.latin.contains('q')
+        && b.latin.contains("gh")
+        && skeleton(&a.latin.replace('q', "gh")) == b.skeleton
 }
 
 /// How alike two parts one slip apart are ([`one_slip`]).

@@ -6,7 +6,7 @@
 /// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
 pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     const ABD: &[&str] = &[
-        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi",
+        "abdul", "abdel", "abdal", "abdoul", "abdou", "abdur", "abdar", "abdu", "abdi", "abdool",
         // Somali writes the ʿayn: Cabdi, Cabdullahi.
         "cabdul", "cabdi", "cabdu",
     ];
@@ -167,5 +167,5 @@ const NOT_ARTICLE: &[&str] = &[
 /// Alma, Almaz and Alban likewise, where Almasri, Almalki and Albanna are the article.
 const NOT_ARTICLE_WHOLE: &[&str] = &[
     "elsa", "else", "elsie", "elsy", "elmas", "elmaz", "alsa", "aldous", "aldona", "alma", "almas",
-    "almaz", "alban", "albana", "albane", "albania", "alaoui",
+    "almaz", "alban", "albana", "albane", "albania",
 ];

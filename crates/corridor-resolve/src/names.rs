@@ -352,7 +352,8 @@ fn is_latin_mark_context(c: char) -> bool {
 
 /// What a name written in Latin letters means despite how it was keyed or read: a digit in a
 /// word is a letter misread by character recognition (A1hasan, 5abah, Wa1izoy: names hold no
-/// digits), and Burmese Hs is an s (Hsu / Su, where the script reads ဆ as s). Only for words
+/// digits), Burmese Hs is an s (Hsu / Su, where the script reads ဆ as s), and French ou before
+/// a vowel at the end of a Maghrebi name is a w. Only for words
 /// written in Latin: Arabic script romanised writes no short vowels, so حسین reads "hsyn".
 fn latin_habits(latin: String) -> String {
     let latin = if latin.bytes().any(|b| b.is_ascii_digit())
@@ -382,9 +383,21 @@ fn latin_habits(latin: String) -> String {
     } else {
         latin
     };
-    match latin.strip_prefix("hs") {
+    let latin = match latin.strip_prefix("hs") {
         Some(rest) if rest.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("s{rest}"),
         _ => latin,
+    };
+    // French spelling writes w as ou before a vowel: the Maghrebi nisba -aoui is -awi
+    // (Sahraoui / Sahrawi, Cherkaoui / Sharkawi), and -ouane is -wan (Merouane / Marwan,
+    // Redouane / Radwan).
+    if let Some(stem) = latin.strip_suffix("aoui") {
+        format!("{stem}awi")
+    } else if let Some(stem) = latin.strip_suffix("ouane")
+        && !stem.is_empty()
+    {
+        format!("{stem}wan")
+    } else {
+        latin
     }
 }
 

@@ -598,6 +598,25 @@ impl Watchlist {
                 .filter(|(_, w)| *w >= floor),
         );
         if near.len() > NEAR {
+            // More near candidates than are kept, most of them holders of two common parts
+            // (tens of thousands of Mohameds): those found by a rarer part are checked for the
+            // common ones now, not after the cut, so that the cut weighs both alike ("Mahamed
+            // Mahamed Tahir" for "Mohamed Tahir Mohamed"). A bit read per part; rare.
+            let every_common = common.iter().fold(0u32, |m, c| m | 1 << c.index);
+            for (e, weight) in near.iter_mut() {
+                let mask = pre.mask(*e);
+                if mask & every_common == every_common {
+                    continue;
+                }
+                for part in common.iter().filter(|c| mask & 1 << c.index == 0) {
+                    // Best kind first, as the lists are ordered.
+                    if let Some(&(_, kind)) = part.walls.iter().find(|(l, _)| l.holds(*e)) {
+                        let w = part.weight * kind.factor();
+                        pre.add(*e, 1 << part.index, w, kind == KeyKind::Exact);
+                    }
+                }
+                *weight = pre.weight(*e);
+            }
             near.select_nth_unstable_by(NEAR, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             near.truncate(NEAR);
         }

@@ -669,3 +669,19 @@ fn two_letters_swapped_still_find_the_name() {
         assert!(hits.iter().any(|h| h.entry_id == want), "{query}: {hits:?}");
     }
 }
+
+#[test]
+fn a_name_found_by_its_rarer_part_is_weighed_with_its_common_ones_before_the_near_cut() {
+    // Fifty-one thousand hold the query's two common parts, more than the candidates kept by
+    // name alone; four thousand hold its rarer part. The one sought holds all three, the rarer
+    // spelt otherwise: found by that part alone it weighs less than the crowd of common parts,
+    // and was cut before its common parts were counted.
+    let mut entries: Vec<Person> = (0..51_000)
+        .map(|i| person(&format!("m{i}"), "Mohamed Mohamed", "", "", ""))
+        .collect();
+    entries.extend((0..4_000).map(|i| person(&format!("t{i}"), "Tahir Ali", "", "", "")));
+    entries.push(person("want", "Mohamed Taheer Mohamed", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Mohamed Mohamed Tahir", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{:?}", &hits[..2]);
+}

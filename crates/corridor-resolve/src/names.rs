@@ -388,8 +388,12 @@ fn latin_habits(latin: String) -> String {
         _ => latin,
     };
     // French spelling writes w as ou before a vowel: the Maghrebi nisba -aoui is -awi
-    // (Sahraoui / Sahrawi, Cherkaoui / Sharkawi), and -ouane is -wan (Merouane / Marwan,
-    // Redouane / Radwan).
+    // (Sahraoui / Sahrawi, Cherkaoui / Sharkawi), -ouane is -wan (Merouane / Marwan,
+    // Redouane / Radwan), and a first aou is aw (Aouad / Awad, Aoun / Awn).
+    let latin = match latin.strip_prefix("aou") {
+        Some(rest) if !rest.is_empty() => format!("aw{rest}"),
+        _ => latin,
+    };
     if let Some(stem) = latin.strip_suffix("aoui") {
         format!("{stem}awi")
     } else if let Some(stem) = latin.strip_suffix("ouane")

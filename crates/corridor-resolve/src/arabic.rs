@@ -92,6 +92,34 @@ fn final_heh_is_vowel(prev: Option<char>) -> bool {
     prev.is_some_and(|p| !matches!(p, 'ا' | 'آ' | 'و' | 'ل'))
 }
 
+/// A letter that writes a vowel (alef, waw, yeh, teh marbuta) or none (ʿayn, hamza).
+fn is_vowel_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ا' | 'أ'
+            | 'إ'
+            | 'آ'
+            | 'ٱ'
+            | 'و'
+            | 'ي'
+            | 'ی'
+            | 'ى'
+            | 'ې'
+            | 'ے'
+            | 'ۍ'
+            | 'ة'
+            | 'ع'
+            | 'ء'
+            | 'ئ'
+            | 'ؤ'
+    )
+}
+
+/// A letter that writes a consonant.
+fn is_consonant_letter(c: char) -> bool {
+    !is_vowel_letter(c) && arabic_letter(c).is_some_and(|s| !s.is_empty())
+}
+
 pub(crate) fn is_arabic_script(c: char) -> bool {
     matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
@@ -118,6 +146,23 @@ pub(crate) fn romanise(part: &str, persian: bool) -> String {
         if c == 'و' && consonantal_waw(i, prev, letters.get(i + 1).copied(), persian) {
             out.push('v');
             continue;
+        }
+        // After a consonant and before no vowel letter, ی and و are the long vowels of Amin
+        // and Mahmud (امین, محمود), written i and u as the Latin spelling writes them; before
+        // a vowel they are consonants (Siyavash).
+        let next = letters.get(i + 1).copied();
+        if i > 0 && prev.is_some_and(is_consonant_letter) && !next.is_some_and(is_vowel_letter) {
+            match c {
+                'ي' | 'ی' | 'ى' => {
+                    out.push('i');
+                    continue;
+                }
+                'و' => {
+                    out.push('u');
+                    continue;
+                }
+                _ => {}
+            }
         }
         if matches!(c, 'ه' | 'ہ' | 'ۃ') && i + 1 == letters.len() && final_heh_is_vowel(prev) {
             out.push('a');

@@ -228,15 +228,7 @@ pub fn skeleton(latin: &str) -> String {
     let latin = consonantal_w_as_v(latin);
     // A doubled letter is one sound, before digraphs are read: "chh" is "ch" then h, not "c"
     // then "hh" (Chherif / Cherif).
-    let mut single = String::with_capacity(latin.len());
-    let mut before = None;
-    for c in latin.chars() {
-        if before != Some(c) {
-            single.push(c);
-        }
-        before = Some(c);
-    }
-    let mut s = single;
+    let mut s = single_letters(&latin);
     // Each in turn, so that one fold can make the next (skh → sh → s); a fold whose letters
     // are absent costs a scan, not a copy (this runs for every part compared).
     for (from, to) in DIGRAPH_FOLDS {

@@ -33,11 +33,16 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
             return split_compound(rest);
         }
     }
-    // Maghrebi Bou for Abu, joined (Bouzid for Abu Zaid, Bouali for Abu Ali).
+    // Maghrebi Bou for Abu, joined (Bouzid for Abu Zaid, Bouabdallah for Abu Abd Allah); the
+    // rest split as written alone. A name of two letters after it is not taken (Bouba is not
+    // Abu Ba).
     if let Some(rest) = latin.strip_prefix("bou")
+        && rest.len() >= 3
         && (is_known_name(rest) || AFTER_BOU.contains(&rest))
     {
-        return vec!["abu".into(), rest.to_string()];
+        let mut parts = vec!["abu".to_string()];
+        parts.extend(split_compound(rest));
+        return parts;
     }
     // Spanish and Filipino family names with their article joined (Delvalle, Delacruz).
     for article in ["dela", "delos", "del"] {

@@ -299,6 +299,7 @@ fn different_names_stay_apart() {
         ("Benjamin", "benjamin"),
         ("Bennett", "bennett"),
         ("Boucher", "boucher"),
+        ("Bouba", "bouba"),
         ("Delgado", "delgado"),
         ("Alessandro", "alessandro"),
         ("Elmira", "elmira"),
@@ -401,4 +402,40 @@ fn a_slip_is_a_swap_of_neighbours_or_a_letter_misread_and_nothing_more() {
     ] {
         assert!(!one_slip(a.as_bytes(), b.as_bytes()), "{a} / {b}");
     }
+}
+
+#[test]
+fn the_joined_forms_read_their_edges_without_panicking() {
+    // Prefixes and endings the readers of joined names and French spellings strip, alone and
+    // with almost nothing after them.
+    for word in [
+        "bou",
+        "boua",
+        "ben",
+        "bin",
+        "del",
+        "dela",
+        "delos",
+        "al",
+        "el",
+        "aou",
+        "aoui",
+        "ouane",
+        "aouane",
+        "ullaahi",
+        "cabdullaahi",
+        "bouabdallah",
+        "benabd",
+        "elali",
+        "q",
+        "gh",
+        "qgh",
+    ] {
+        let name = prepare(word);
+        assert!(
+            name.parts.iter().all(|p| !p.latin.is_empty()),
+            "{word}: {name:?}"
+        );
+    }
+    assert_eq!(skel("Bouabdallah"), skel("Abu Abd Allah"));
 }

@@ -31,6 +31,10 @@ pub struct Part {
     /// and unequal hashes settle most comparisons without reading the text.
     pub latin_key: u64,
     pub skeleton_key: u64,
+    /// The skeleton of the part's other reading, where its letters have one ([`other_reading`]),
+    /// else empty; and its hash.
+    pub other_reading: String,
+    pub other_reading_key: u64,
 }
 
 /// A 64-bit FNV-1a hash of a part's text.
@@ -44,6 +48,52 @@ impl Part {
     pub fn same_latin(&self, other: &Part) -> bool {
         self.latin_key == other.latin_key && self.latin == other.latin
     }
+
+    /// Whether this part, read the other way its letters allow, has `other`'s consonants.
+    pub fn reads_as(&self, other: &Part) -> bool {
+        self.other_reading_key == other.skeleton_key
+            && !self.other_reading.is_empty()
+            && self.other_reading == other.skeleton
+    }
+}
+
+/// The consonants of another reading of a Latin spelling, when it has one that changes them
+/// (else empty): a q read as gh (ق is q in Arabic and gh in Persian: Sadeqi / Sadeghi, رقیه /
+/// Roghayeh, where the skeleton reads q as k and gh as g), and a g not before h read as j
+/// (ج is g in Egypt and Sudan: Gamal / Jamal, Naguib / Najib, Hegazi / Hijazi).
+pub fn other_reading(latin: &str) -> String {
+    let bytes = latin.as_bytes();
+    let soft_g = |i: usize| bytes[i] == b'g' && bytes.get(i + 1) != Some(&b'h');
+    if !(0..bytes.len()).any(|i| bytes[i] == b'q' || soft_g(i)) {
+        return String::new();
+    }
+    let mut read = String::with_capacity(latin.len() + 2);
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'q' => read.push_str("gh"),
+            _ if soft_g(i) => read.push('j'),
+            _ => read.push(c as char),
+        }
+    }
+    let other = skeleton(&read);
+    if other.len() < 2 || other == skeleton(latin) {
+        return String::new();
+    }
+    other
+}
+
+/// The consonants of a spelling whose [`other_reading`] is this one (gh written q, j written
+/// g), when they differ from its own (else empty): what a query looks up to find "Sadeqi" for
+/// "Sadeghi" and "Gamila" for "Jamila".
+pub fn read_back(latin: &str) -> String {
+    if !(latin.contains('j') || latin.contains("gh")) {
+        return String::new();
+    }
+    let back = skeleton(&latin.replace("gh", "q").replace('j', "g"));
+    if back.len() < 2 || back == skeleton(latin) {
+        return String::new();
+    }
+    back
 }
 
 /// A whole name, prepared.
@@ -318,10 +368,13 @@ pub fn prepare(raw: &str) -> Name {
         for piece in crate::compound::split_compound(&latin) {
             let skeleton = skeleton(&piece);
             let variant = variant_of(&piece);
+            let other = other_reading(&piece);
             parts.push(Part {
                 written: token.to_string(),
                 latin_key: text_key(&piece),
                 skeleton_key: text_key(&skeleton),
+                other_reading_key: text_key(&other),
+                other_reading: other,
                 latin: piece,
                 skeleton,
                 variant,
@@ -440,7 +493,7 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
     if a.skeleton.len() >= 2 && a.skeleton_key == b.skeleton_key && a.skeleton == b.skeleton {
         return Some(PartMatch::Skeleton);
     }
-    if q_read_as_gh(a, b) || q_read_as_gh(b, a) {
+    if a.reads_as(b) || b.reads_as(a) {
         return Some(PartMatch::Skeleton);
     }
     if (a.latin.len() == 1 && b.latin.starts_with(&a.latin))
@@ -462,17 +515,6 @@ pub fn compare_parts(a: &Part, b: &Part) -> Option<PartMatch> {
     };
     let s = jw.max(sk);
     (s >= 0.8).then_some(PartMatch::Fuzzy(s))
-}
-
-/// Whether `a`, with its q read as gh, has `b`'s consonants: ق is q in Arabic and gh in Persian
-/// (Sadeqi / Sadeghi, صادقی / Sadeghi, رقیه / Roghayeh), where the skeleton reads q as k and gh
-/// as g (Qasim / Kassem; Ghirmay / Girmay).
-#[inline]
-fn q_read_as_gh(a: &Part, b: &Part) -> bool {
-    // A loop over a few bytes, not a search: this runs for every pair not otherwise alike.
-    a.latin.bytes().any(|c| c == b'q')
-        && b.latin.as_bytes().windows(2).any(|w| w == b"gh")
-        && skeleton(&a.latin.replace('q', "gh")) == b.skeleton
 }
 
 /// How alike two parts one slip apart are ([`one_slip`]).

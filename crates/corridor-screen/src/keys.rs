@@ -92,6 +92,21 @@ pub(crate) fn each_part_key(
             }
         }
     }
+    if query && !part.other_reading.is_empty() {
+        // Read the other way its letters allow: Gamila as Jamila, Sadeqi as Sadeghi.
+        key(
+            buf,
+            "s:",
+            &mut |b| b.push_str(&part.other_reading),
+            KeyKind::Skeleton,
+        );
+    }
+    if query {
+        let back = names::read_back(&part.latin);
+        if !back.is_empty() && back != part.other_reading {
+            key(buf, "s:", &mut |b| b.push_str(&back), KeyKind::Skeleton);
+        }
+    }
     if query && s.len() >= 3 {
         // The entry's skeleton has one consonant more (Ebrima / Ibrahima: brm / brhm).
         key(buf, "d:", &mut |b| b.push_str(s), KeyKind::Fuzzy);
@@ -184,7 +199,34 @@ impl<'a> CommonPart<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::Postings;
+    use super::{KeyKind, Postings, part_keys};
+    use corridor_resolve::names;
+
+    /// A query part's keys, and an entry part's.
+    fn keys(name: &str, query: bool) -> Vec<(String, KeyKind)> {
+        part_keys(&names::prepare(name).parts[0], query)
+    }
+
+    #[test]
+    fn a_query_looks_up_the_other_reading_of_its_letters_both_ways() {
+        // Gamila (Egyptian g for ج) finds Jamila; Jamila finds Gamila; Sadeghi finds Sadeqi.
+        for (query, entry) in [
+            ("gamila", "jamila"),
+            ("jamila", "gamila"),
+            ("sadeghi", "sadeqi"),
+        ] {
+            let entry_skeleton = keys(entry, false)
+                .into_iter()
+                .find(|(k, kind)| *kind == KeyKind::Skeleton && k.starts_with("s:"))
+                .expect("a skeleton key");
+            assert!(
+                keys(query, true).contains(&entry_skeleton),
+                "{query} does not look up {entry_skeleton:?}"
+            );
+        }
+        // An entry is keyed as written: its other reading is the query's to look up.
+        assert!(!keys("gamila", false).iter().any(|(k, _)| k == "s:jml"));
+    }
 
     fn postings(entries: Vec<u32>, universe: usize) -> Postings {
         let mut p = Postings {

@@ -178,6 +178,9 @@ const MAX_LONE_PART: usize = 20_000;
 /// hundred was cut here among holders of the same common parts (names only 0.8765 → 0.8777,
 /// full 0.9540 → 0.9571, dated 0.9967 → 0.9983 without the cut, at the same throughput).
 const NEAR: usize = 50_000;
+/// Candidates found below the floor (0.4 of the best) but above this share of the best are
+/// checked for the common parts they were not counted for before the floor is applied.
+const RESCUE: f64 = 0.25;
 /// Candidates whose common parts are checked one by one before the short list is cut.
 const CHECKED: usize = 3_000;
 /// The most one part weighs in a name's brief (its weight before the short list): which of the
@@ -583,39 +586,49 @@ impl Watchlist {
         }
         // Only candidates near the best can reach the short list: the rest are dropped before
         // the birth date and nationality are compared.
-        let best = pre
-            .touched
-            .iter()
-            .map(|&e| pre.weight(e))
-            .fold(0.0, f64::max);
+        let best = pre.best();
         let floor = 0.4 * best;
         let mut near = std::mem::take(&mut pre.near);
         near.clear();
-        near.extend(
-            pre.touched
-                .iter()
-                .map(|&e| (e, pre.weight(e)))
-                .filter(|(_, w)| *w >= floor),
-        );
+        // Candidates found by a rare part alone may hold the common parts too ("Tariq Hamdy"
+        // for "Tarek Hamdi Al-Sayed": Tariq is too common to walk): those a little below the
+        // floor are checked for them before it is applied.
+        let low = if common.is_empty() {
+            floor
+        } else {
+            RESCUE * best
+        };
+        let every_common = common.iter().fold(0u32, |m, c| m | 1 << c.index);
+        for i in 0..pre.touched.len() {
+            let e = pre.touched[i];
+            let mut w = pre.weight(e);
+            if w < floor && w >= low {
+                // Only a candidate the parts it lacks could lift to the floor is checked.
+                let lacks = every_common & !pre.mask(e);
+                let could: f64 = common
+                    .iter()
+                    .filter(|c| lacks & 1 << c.index != 0)
+                    .map(|c| c.weight * c.walls[0].1.factor())
+                    .sum();
+                if w + could >= floor {
+                    count_common(pre, e, &common);
+                    w = pre.weight(e);
+                }
+            }
+            if w >= floor {
+                near.push((e, w));
+            }
+        }
         if near.len() > NEAR {
             // More near candidates than are kept, most of them holders of two common parts
             // (tens of thousands of Mohameds): those found by a rarer part are checked for the
             // common ones now, not after the cut, so that the cut weighs both alike ("Mahamed
             // Mahamed Tahir" for "Mohamed Tahir Mohamed"). A bit read per part; rare.
-            let every_common = common.iter().fold(0u32, |m, c| m | 1 << c.index);
             for (e, weight) in near.iter_mut() {
-                let mask = pre.mask(*e);
-                if mask & every_common == every_common {
-                    continue;
+                if pre.mask(*e) & every_common != every_common {
+                    count_common(pre, *e, &common);
+                    *weight = pre.weight(*e);
                 }
-                for part in common.iter().filter(|c| mask & 1 << c.index == 0) {
-                    // Best kind first, as the lists are ordered.
-                    if let Some(&(_, kind)) = part.walls.iter().find(|(l, _)| l.holds(*e)) {
-                        let w = part.weight * kind.factor();
-                        pre.add(*e, 1 << part.index, w, kind == KeyKind::Exact);
-                    }
-                }
-                *weight = pre.weight(*e);
             }
             near.select_nth_unstable_by(NEAR, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             near.truncate(NEAR);
@@ -767,6 +780,18 @@ impl Watchlist {
         pre.nationalities = nationalities;
         pre.ranked = ranked;
         out
+    }
+}
+
+/// Counts for candidate `e` the common parts it holds and was not counted for (a bit read per
+/// part and list, best kind first as the lists are ordered).
+fn count_common(pre: &mut Scratch, e: u32, common: &[CommonPart<'_>]) {
+    let mask = pre.mask(e);
+    for part in common.iter().filter(|c| mask & 1 << c.index == 0) {
+        if let Some(&(_, kind)) = part.walls.iter().find(|(l, _)| l.holds(e)) {
+            let w = part.weight * kind.factor();
+            pre.add(e, 1 << part.index, w, kind == KeyKind::Exact);
+        }
     }
 }
 

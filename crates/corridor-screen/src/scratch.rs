@@ -41,6 +41,9 @@ impl QueryMemo {
 pub(crate) struct Scratch {
     slots: Vec<Slot>,
     pub(crate) touched: Vec<u32>,
+    /// The highest weight counted so far (kept as weights are added: a pass over the touched
+    /// entries to find it waited on a cache miss per entry).
+    best: f32,
     /// A query's working lists, kept from query to query: allocating them anew (tens of
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
     pub(crate) near: Vec<(u32, f64)>,
@@ -63,6 +66,7 @@ impl Scratch {
             self.slots[e as usize] = Slot::default();
         }
         self.touched.clear();
+        self.best = 0.0;
         if self.slots.len() != entries {
             self.slots = vec![Slot::default(); entries];
         }
@@ -86,7 +90,13 @@ impl Scratch {
         if slot.mask & bit == 0 {
             slot.mask |= bit | if exact { bit << 16 } else { 0 };
             slot.weight += w as f32;
+            self.best = self.best.max(slot.weight);
         }
+    }
+
+    /// The highest weight of any entry touched.
+    pub(crate) fn best(&self) -> f64 {
+        f64::from(self.best)
     }
 }
 

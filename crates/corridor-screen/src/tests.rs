@@ -685,3 +685,37 @@ fn a_name_found_by_its_rarer_part_is_weighed_with_its_common_ones_before_the_nea
     let hits = list.screen(&person("q", "Mohamed Mohamed Tahir", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{:?}", &hits[..2]);
 }
+
+#[test]
+fn a_name_found_by_its_rare_part_alone_is_checked_for_the_common_ones_below_the_floor() {
+    // Six thousand hold the query's two common parts (too common to walk) and twenty thousand
+    // others make them weigh; the one sought holds one of them and the rare part misspelt by a
+    // consonant, so that part alone finds it, at less than the floor of the best. Counted for
+    // the common part it holds, it rises above the crowd.
+    let mut entries: Vec<Person> = (0..20_000)
+        .map(|i| {
+            person(
+                &format!("f{i}"),
+                &format!("Zq{i:05}a Zq{i:05}b"),
+                "",
+                "",
+                "",
+            )
+        })
+        .collect();
+    entries.extend((0..6_000).map(|i| {
+        person(
+            &format!("c{i}"),
+            &format!("Sayed Tarek Zx{i:05}"),
+            "",
+            "",
+            "",
+        )
+    }));
+    entries.push(person("best", "Hamdi Tarek Sayed", "", "", ""));
+    entries.push(person("want", "Tarek Hamndi", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Tarek Hamdi Sayed", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "best", "{:?}", &hits[..2]);
+    assert_eq!(hits[1].entry_id, "want", "{:?}", &hits[..3]);
+}

@@ -6,9 +6,13 @@
 #   SIZE=100k bash bench/screen.sh
 #
 # Environment: SIZE (1m or 100k), QUERIES (10000), RAPIDFUZZ_QUERIES (how many of them
-# rapidfuzz screens: 500, as it compares each with every entry), SEED (7), WORK
-# (/tmp/corridor-er-bench, shared with bench/er.sh, which prepares the simulator's persons),
-# VENV, SKIP_RAPIDFUZZ=1, SKIP_BUILD=1. The figures come last, one name=value per line.
+# rapidfuzz screens: 500, as it compares each with every entry), SEED (7: which queries are
+# drawn), SIM_SEED (7: which population the simulator makes; another one, with its own WORK,
+# is a set nobody has read), WORK (/tmp/corridor-er-bench, shared with bench/er.sh, which
+# prepares the simulator's persons), VENV, SKIP_RAPIDFUZZ=1, SKIP_BUILD=1. The figures come
+# last, one name=value per line.
+#
+#   SIM_SEED=11 WORK=/tmp/corridor-seed11 SKIP_RAPIDFUZZ=1 bash bench/screen.sh
 
 set -euo pipefail
 
@@ -19,6 +23,7 @@ SIZE=${SIZE:-1m}
 QUERIES=${QUERIES:-10000}
 RAPIDFUZZ_QUERIES=${RAPIDFUZZ_QUERIES:-500}
 SEED=${SEED:-7}
+SIM_SEED=${SIM_SEED:-7}
 SKIP_RAPIDFUZZ=${SKIP_RAPIDFUZZ:-0}
 SKIP_BUILD=${SKIP_BUILD:-0}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -29,7 +34,7 @@ log() { printf '[screen %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 DATA=$WORK/data
 if [ ! -f "$DATA/sim$SIZE.csv" ]; then
     log "preparing the simulator's $SIZE persons (bench/er.sh, no tools run)"
-    DATASETS=sim SIZES=$SIZE SKIP_CORRIDOR=1 SKIP_SPLINK=1 WORK=$WORK VENV=$VENV \
+    DATASETS=sim SIZES=$SIZE SKIP_CORRIDOR=1 SKIP_SPLINK=1 WORK=$WORK VENV=$VENV SIM_SEED=$SIM_SEED \
         bash "$ROOT/bench/er.sh" >/dev/null
 fi
 PY=$VENV/bin/python
@@ -48,6 +53,7 @@ RESULTS=$OUT/results.kv
 "$PY" "$ROOT/bench/screen/prepare.py" "$DATA/sim$SIZE.csv" "$DATA/sim${SIZE}_truth.csv" "$OUT" \
     "$QUERIES" "$SEED" >"$RESULTS"
 echo "cores=$(nproc)" >>"$RESULTS"
+echo "sim_seed=$SIM_SEED" >>"$RESULTS"
 
 for kind in names full dated; do
     log "corridor: $kind queries"

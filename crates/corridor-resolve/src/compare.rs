@@ -107,7 +107,12 @@ fn compare_names(a: &Name, b: &Name, explain: bool) -> (usize, String) {
             .iter()
             .map(|(i, j, m)| {
                 let (pa, pb) = (&a.parts[*i], &b.parts[*j]);
-                format!("{} ≈ {} ({})", shown(pa), shown(pb), m.describe())
+                format!(
+                    "{} ≈ {} ({})",
+                    shown(pa),
+                    shown(pb),
+                    names::describe_match(*m, pa, pb)
+                )
             })
             .collect::<Vec<_>>()
             .join("; ")

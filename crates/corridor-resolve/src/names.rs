@@ -57,6 +57,21 @@ impl Part {
     }
 }
 
+/// What a match of two parts is, in words: [`PartMatch::describe`], and for the same
+/// consonants reached through a part's other reading, which one.
+pub fn describe_match(m: PartMatch, a: &Part, b: &Part) -> String {
+    if m == PartMatch::Skeleton && a.skeleton != b.skeleton {
+        let q = |p: &Part| p.latin.contains('q');
+        let how = if q(a) || q(b) {
+            "q read as gh"
+        } else {
+            "g read as j"
+        };
+        return format!("same consonants, {how}");
+    }
+    m.describe()
+}
+
 /// The consonants of another reading of a Latin spelling, when it has one that changes them
 /// (else empty): a q read as gh (ق is q in Arabic and gh in Persian: Sadeqi / Sadeghi, رقیه /
 /// Roghayeh, where the skeleton reads q as k and gh as g), and a g not before h read as j

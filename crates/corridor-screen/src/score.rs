@@ -41,7 +41,12 @@ impl Watchlist {
                         }
                         _ => String::new(),
                     };
-                    format!("{} ~ {} ({}{graded})", a.written, b.written, m.describe())
+                    format!(
+                        "{} ~ {} ({}{graded})",
+                        a.written,
+                        b.written,
+                        names::describe_match(*m, a, b)
+                    )
                 })
                 .collect();
             for jn in &joins {

@@ -719,3 +719,24 @@ fn a_name_found_by_its_rare_part_alone_is_checked_for_the_common_ones_below_the_
     assert_eq!(hits[0].entry_id, "best", "{:?}", &hits[..2]);
     assert_eq!(hits[1].entry_id, "want", "{:?}", &hits[..3]);
 }
+
+#[test]
+fn a_part_read_another_way_says_which_way() {
+    let listed = [("jamila", "Jamila Hassan"), ("sadeqi", "Ali Sadeqi")];
+    for (query, want, how) in [
+        (
+            "Gamila Hassan",
+            "jamila",
+            "gamila ~ jamila (same consonants, g read as j",
+        ),
+        (
+            "Ali Sadeghi",
+            "sadeqi",
+            "sadeghi ~ sadeqi (same consonants, q read as gh",
+        ),
+    ] {
+        let hits = screen_among(&listed, query);
+        assert_eq!(hits[0].entry_id, want, "{query}: {hits:?}");
+        assert!(hits[0].reasons[0].contains(how), "{:?}", hits[0].reasons);
+    }
+}

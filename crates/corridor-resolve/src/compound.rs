@@ -1,6 +1,10 @@
 //! One written word that is two name parts: Abdulrahman as Abd al-Rahman, the names of Allah
 //! joined or apart (Rahmatullah / Rahmat Ullah), Ethiopian names built on Gebre-, Wolde- and
-//! the like, and the Arabic article joined to a nisba (Albaghdadi).
+//! the like, and the Arabic article joined to a nisba (Albaghdadi). The words that decide
+//! where Ben, Bou, Del and the article are split off are data (`data/joined-forms.yaml`).
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// "abdulrahman" → ["abd", "rahman"]; "abdurrahman" → ["abd", "rahman"]; "abdul" → ["abd"];
 /// "alsayed" → ["sayed"] (the article written joined, as transfer clerks often do).
@@ -28,7 +32,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     for son_of in ["ben", "bin"] {
         if let Some(rest) = latin.strip_prefix(son_of)
             && rest.len() >= 3
-            && (is_known_name(rest) || rest.starts_with("abd") || AFTER_BEN.contains(&rest))
+            && (is_known_name(rest) || rest.starts_with("abd") || FORMS.after_ben.contains(rest))
         {
             return split_compound(rest);
         }
@@ -38,7 +42,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     // Abu Ba).
     if let Some(rest) = latin.strip_prefix("bou")
         && rest.len() >= 3
-        && (is_known_name(rest) || AFTER_BOU.contains(&rest))
+        && (is_known_name(rest) || FORMS.after_bou.contains(rest))
     {
         let mut parts = vec!["abu".to_string()];
         parts.extend(split_compound(rest));
@@ -47,7 +51,7 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     // Spanish and Filipino family names with their article joined (Delvalle, Delacruz).
     for article in ["dela", "delos", "del"] {
         if let Some(rest) = latin.strip_prefix(article)
-            && AFTER_DEL.contains(&rest)
+            && FORMS.after_del.contains(rest)
         {
             return vec![rest.to_string()];
         }
@@ -78,8 +82,11 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
     for article in ["al", "el"] {
         if let Some(rest) = latin.strip_prefix(article)
             && (rest.len() >= 4 || rest.len() == 3 && is_known_name(rest))
-            && !NOT_ARTICLE.iter().any(|n| latin.starts_with(n))
-            && !NOT_ARTICLE_WHOLE.contains(&latin)
+            && !FORMS
+                .not_article
+                .iter()
+                .any(|n| latin.starts_with(n.as_str()))
+            && !FORMS.not_article_whole.contains(latin)
         {
             return vec![rest.to_string()];
         }
@@ -92,23 +99,6 @@ pub(crate) fn split_compound(latin: &str) -> Vec<String> {
 fn is_known_name(latin: &str) -> bool {
     crate::names::variant_of(latin).is_some()
 }
-
-/// Names written joined to Bou (Abu) that the variant table does not list.
-const AFTER_BOU: &[&str] = &["zid", "zaid", "zeid", "azza", "abdallah", "bakr", "medien"];
-
-/// Family names written with Del, De la or De los joined before them.
-const AFTER_DEL: &[&str] = &[
-    "valle", "rio", "campo", "castillo", "carmen", "toro", "monte", "pilar", "prado", "pozo",
-    "rosario", "cruz", "rosa", "torre", "fuente", "vega", "paz", "garza", "pena", "santos",
-    "reyes", "angeles",
-];
-
-/// Names that Maghrebi family names join to Ben and that the variant table does not list.
-const AFTER_BEN: &[&str] = &[
-    "salem", "salah", "saleh", "said", "aissa", "amor", "ammar", "hamida", "mansour", "slimane",
-    "khalifa", "jelloun", "moussa", "miloud", "rabah", "aziz", "chikh", "cheikh", "youssef",
-    "brahim", "hassine", "yahia", "nasser", "hamouda", "ayed", "amara", "ahmed",
-];
 
 /// The names that end in Allah (Abdullah, Rahmatullah, Zabihullah), however they are spelled
 /// and whether the two words are joined or not, split as "Abd Allah" is: the stem, then
@@ -156,21 +146,41 @@ fn split_allah(latin: &str, abd: &[&str]) -> Option<Vec<String>> {
     None
 }
 
-/// Names that begin with "al" or "el" without an article. Listed as whole beginnings
-/// (Albert, Alemayehu, Alessandro, Elmira), not two letters after the article: Albaghdadi,
-/// Almasri, Elmasry and Altamimi are the article joined to a nisba.
-const NOT_ARTICLE: &[&str] = &[
-    "alan", "alain", "albert", "alem", "aless", "albin", "albrecht", "alden", "aleks", "alex",
-    "alec", "alejandr", "alena", "alfons", "alfred", "ali", "alice", "alin", "alis", "all",
-    "almir", "alois", "alon", "alph", "alp", "alva", "alvar", "alvin", "alvaro", "ela", "elb",
-    "eld", "elen", "eleo", "elf", "eli", "ell", "elmar", "elmed", "elmer", "elmin", "elmir",
-    "elmo", "elo", "elsb", "elsp", "elv", "ely",
-];
+/// The word lists of `data/joined-forms.yaml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinedForms {
+    after_ben: HashSet<String>,
+    after_bou: HashSet<String>,
+    after_del: HashSet<String>,
+    not_article: Vec<String>,
+    not_article_whole: HashSet<String>,
+}
 
-/// Whole names that begin like an article and a name (Elsa, Aldous), where the beginning alone
-/// would also hold the article joined to one (Elsayed, Elsaid, Aldossari).
-/// Alma, Almaz and Alban likewise, where Almasri, Almalki and Albanna are the article.
-const NOT_ARTICLE_WHOLE: &[&str] = &[
-    "elsa", "else", "elsie", "elsy", "elmas", "elmaz", "alsa", "aldous", "aldona", "alma", "almas",
-    "almaz", "alban", "albana", "albane", "albania",
-];
+static FORMS: LazyLock<JoinedForms> = LazyLock::new(|| {
+    serde_yaml_ng::from_str(include_str!("../data/joined-forms.yaml"))
+        .expect("data/joined-forms.yaml is checked by a test")
+});
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_joined_forms_file_is_well_formed() {
+        let forms = &*super::FORMS;
+        let all = forms
+            .after_ben
+            .iter()
+            .chain(&forms.after_bou)
+            .chain(&forms.after_del)
+            .chain(&forms.not_article)
+            .chain(&forms.not_article_whole);
+        for word in all {
+            assert!(
+                !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()),
+                "{word:?}: lower-case ASCII letters only"
+            );
+        }
+        assert!(forms.not_article.contains(&"albert".to_string()));
+        assert!(forms.after_ben.contains("salem"));
+    }
+}

@@ -76,7 +76,7 @@ pub fn describe_match(m: PartMatch, a: &Part, b: &Part) -> String {
 /// (else empty): a q read as gh (ق is q in Arabic and gh in Persian: Sadeqi / Sadeghi, رقیه /
 /// Roghayeh, where the skeleton reads q as k and gh as g), and a g not before h read as j
 /// (ج is g in Egypt and Sudan: Gamal / Jamal, Naguib / Najib, Hegazi / Hijazi).
-pub fn other_reading(latin: &str) -> String {
+pub fn other_reading(latin: &str, own_skeleton: &str) -> String {
     let bytes = latin.as_bytes();
     let soft_g = |i: usize| bytes[i] == b'g' && bytes.get(i + 1) != Some(&b'h');
     if !(0..bytes.len()).any(|i| bytes[i] == b'q' || soft_g(i)) {
@@ -91,7 +91,7 @@ pub fn other_reading(latin: &str) -> String {
         }
     }
     let other = skeleton(&read);
-    if other.len() < 2 || other == skeleton(latin) {
+    if other.len() < 2 || other == own_skeleton {
         return String::new();
     }
     other
@@ -100,12 +100,12 @@ pub fn other_reading(latin: &str) -> String {
 /// The consonants of a spelling whose [`other_reading`] is this one (gh written q, j written
 /// g), when they differ from its own (else empty): what a query looks up to find "Sadeqi" for
 /// "Sadeghi" and "Gamila" for "Jamila".
-pub fn read_back(latin: &str) -> String {
+pub fn read_back(latin: &str, own_skeleton: &str) -> String {
     if !(latin.contains('j') || latin.contains("gh")) {
         return String::new();
     }
     let back = skeleton(&latin.replace("gh", "q").replace('j', "g"));
-    if back.len() < 2 || back == skeleton(latin) {
+    if back.len() < 2 || back == own_skeleton {
         return String::new();
     }
     back
@@ -383,7 +383,7 @@ pub fn prepare(raw: &str) -> Name {
         for piece in crate::compound::split_compound(&latin) {
             let skeleton = skeleton(&piece);
             let variant = variant_of(&piece);
-            let other = other_reading(&piece);
+            let other = other_reading(&piece, &skeleton);
             parts.push(Part {
                 written: token.to_string(),
                 latin_key: text_key(&piece),

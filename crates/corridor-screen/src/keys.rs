@@ -102,7 +102,7 @@ pub(crate) fn each_part_key(
         );
     }
     if query {
-        let back = names::read_back(&part.latin);
+        let back = names::read_back(&part.latin, s);
         if !back.is_empty() && back != part.other_reading {
             key(buf, "s:", &mut |b| b.push_str(&back), KeyKind::Skeleton);
         }

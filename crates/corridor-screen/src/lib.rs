@@ -602,18 +602,9 @@ impl Watchlist {
         for i in 0..pre.touched.len() {
             let e = pre.touched[i];
             let mut w = pre.weight(e);
-            if w < floor && w >= low {
-                // Only a candidate the parts it lacks could lift to the floor is checked.
-                let lacks = every_common & !pre.mask(e);
-                let could: f64 = common
-                    .iter()
-                    .filter(|c| lacks & 1 << c.index != 0)
-                    .map(|c| c.weight * c.walls[0].1.factor())
-                    .sum();
-                if w + could >= floor {
-                    count_common(pre, e, &common);
-                    w = pre.weight(e);
-                }
+            if w < floor && w >= low && pre.mask(e) & every_common != every_common {
+                count_common(pre, e, &common);
+                w = pre.weight(e);
             }
             if w >= floor {
                 near.push((e, w));

@@ -435,12 +435,24 @@ fn the_joined_forms_read_their_edges_without_panicking() {
         "q",
         "gh",
         "qgh",
+        "g",
+        "j",
+        "gj",
+        "jgq",
     ] {
         let name = prepare(word);
         assert!(
             name.parts.iter().all(|p| !p.latin.is_empty()),
             "{word}: {name:?}"
         );
+        // Another reading, where there is one, is a skeleton of two consonants or more.
+        for p in &name.parts {
+            let back = read_back(&p.latin, &p.skeleton);
+            for other in [&p.other_reading, &back] {
+                assert!(other.is_empty() || other.len() >= 2, "{word}: {other:?}");
+                assert_ne!(other, &p.skeleton, "{word}");
+            }
+        }
     }
     assert_eq!(skel("Bouabdallah"), skel("Abu Abd Allah"));
 }

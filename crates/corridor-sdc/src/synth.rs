@@ -386,10 +386,12 @@ mod tests {
         let draws: Vec<f64> = (0..400)
             .map(|_| synthesise(&attrs, &real, 4.0).unwrap().marginals[0].counts[3])
             .collect();
-        // Read as 0 under 2: P(noise ≥ 2) = q² / (1 + q) ≈ 0.074 at scale 1 (30 of 400, sd 5);
-        // the floor follows the scale, so an empty cell survives as rarely at any ε.
+        // Read as 0 under 2: P(noise ≥ 2) = q² / (1 + q) = e⁻² / (1 + e⁻¹) ≈ 0.099 at scale 1
+        // (40 of 400, sd 6; the band is four of them either side, so that a fair draw fails
+        // about once in fifteen thousand runs); the floor follows the scale, so an empty cell
+        // survives as rarely at any ε.
         let kept = draws.iter().filter(|d| **d > 0.0).count();
-        assert!((12..=50).contains(&kept), "{kept} of 400 kept");
+        assert!((16..=64).contains(&kept), "{kept} of 400 kept");
         assert!(draws.iter().all(|d| *d == 0.0 || (2.0..15.0).contains(d)));
     }
 }

@@ -328,6 +328,8 @@ for d in "${want[@]}"; do
                 continue
             fi
             "$PY" "$HERE/prepare.py" sim "$DATA" "$world" "$ds"
+            # Which population this is, for bench/screen.sh, which reuses it.
+            echo "$SIM_SEED" >"$DATA/$ds.sim_seed"
             rm -rf "$world"
             kv "${ds}_records" "$(count_rows "$DATA/$ds.csv")"
             both "$ds" sim "$SPLINK_THRESHOLD_SIM" clusters "$DATA/${ds}_truth.csv" "$DATA/$ds.csv" \

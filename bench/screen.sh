@@ -37,6 +37,13 @@ if [ ! -f "$DATA/sim$SIZE.csv" ]; then
     DATASETS=sim SIZES=$SIZE SKIP_CORRIDOR=1 SKIP_SPLINK=1 WORK=$WORK VENV=$VENV SIM_SEED=$SIM_SEED \
         bash "$ROOT/bench/er.sh" >/dev/null
 fi
+# The persons are reused from an earlier run: they must be the population asked for (files
+# from before the seed was recorded are seed 7's).
+made=$(cat "$DATA/sim$SIZE.sim_seed" 2>/dev/null || echo 7)
+if [ "$made" != "$SIM_SEED" ]; then
+    log "$DATA/sim$SIZE.csv is the simulator's seed $made, not $SIM_SEED: give this seed a WORK of its own"
+    exit 2
+fi
 PY=$VENV/bin/python
 if [ "$SKIP_RAPIDFUZZ" != 1 ] && ! "$PY" -c 'import rapidfuzz' 2>/dev/null; then
     log "installing rapidfuzz into $VENV"

@@ -60,16 +60,25 @@ impl Part {
 /// What a match of two parts is, in words: [`PartMatch::describe`], and for the same
 /// consonants reached through a part's other reading, which one.
 pub fn describe_match(m: PartMatch, a: &Part, b: &Part) -> String {
-    if m == PartMatch::Skeleton && a.skeleton != b.skeleton {
-        let q = |p: &Part| p.latin.contains('q');
-        let how = if q(a) || q(b) {
-            "q read as gh"
-        } else {
-            "g read as j"
-        };
-        return format!("same consonants, {how}");
+    if m != PartMatch::Skeleton || a.skeleton == b.skeleton {
+        return m.describe();
     }
-    m.describe()
+    let (read, other) = if a.reads_as(b) {
+        (a, b)
+    } else if b.reads_as(a) {
+        (b, a)
+    } else {
+        return m.describe();
+    };
+    // Which of its letters the reading needed: its q alone, its g alone (it has no q), or both.
+    let how = if skeleton(&read.latin.replace('q', "gh")) == other.skeleton {
+        "q read as gh"
+    } else if !read.latin.contains('q') {
+        "g read as j"
+    } else {
+        "q read as gh and g as j"
+    };
+    format!("same consonants, {how}")
 }
 
 /// The consonants of another reading of a Latin spelling, when it has one that changes them

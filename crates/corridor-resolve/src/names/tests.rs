@@ -456,3 +456,19 @@ fn the_joined_forms_read_their_edges_without_panicking() {
     }
     assert_eq!(skel("Bouabdallah"), skel("Abu Abd Allah"));
 }
+
+#[test]
+fn a_match_through_the_other_reading_says_which_letters_it_read() {
+    for (a, b, how) in [
+        ("Sadeqi", "Sadeghi", "same consonants, q read as gh"),
+        ("Gamila", "Jamila", "same consonants, g read as j"),
+        ("Jamila", "Gamila", "same consonants, g read as j"),
+        ("Qagi", "Ghaji", "same consonants, q read as gh and g as j"),
+        ("Jamila", "Jamyla", "same consonants"),
+    ] {
+        let (x, y) = (prepare(a), prepare(b));
+        let (p, q) = (&x.parts[0], &y.parts[0]);
+        let m = compare_parts(p, q).expect("alike");
+        assert_eq!(describe_match(m, p, q), how, "{a} / {b}");
+    }
+}

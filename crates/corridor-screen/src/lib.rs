@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use keys::{CommonPart, KeyKind, Postings, each_part_key, part_keys};
 use name_score::letter_pairs;
+use score::Beside;
 use scratch::{QueryMemo, Scratch, Workspace, Workspaces};
 
 mod keys;
@@ -131,6 +132,11 @@ pub struct Watchlist {
     dobs: Vec<Option<Date>>,
     nationality_ids: Vec<u16>,
     nationalities: FastMap<String, u16>,
+    /// Each nationality by its number ("" for 0).
+    nationality_names: Vec<String>,
+    /// Per entry, where its id stands among all the ids in order: ties in score are broken by
+    /// id, read here for the short list rather than from each entry's string.
+    id_ranks: Vec<u32>,
     postings: FastMap<String, Postings>,
     documents: FastMap<String, Vec<u32>>,
     /// Entries by full birth date (YYYYMMDD; 1 January placeholders left out): a query with a
@@ -144,7 +150,12 @@ pub struct Watchlist {
     vocabulary: Vec<names::Part>,
     /// A part's number in the vocabulary, by its Latin form.
     part_numbers: FastMap<String, u32>,
-    name_parts: Vec<Vec<u32>>,
+    /// Each vocabulary part's rarity weight.
+    part_weights: Vec<f64>,
+    /// The distinct names' part numbers, one after another; name `n`'s are
+    /// `name_part_list[name_starts[n]..name_starts[n + 1]]`.
+    name_starts: Vec<u32>,
+    name_part_list: Vec<u32>,
     name_ids: Vec<u32>,
     /// Per entry, what the candidates' cheap ranking reads of its name, side by side (one
     /// cache line per candidate where two arrays would be two).
@@ -223,13 +234,17 @@ impl Watchlist {
             dobs: Vec::with_capacity(entries.len()),
             nationality_ids: Vec::with_capacity(entries.len()),
             nationalities: FastMap::default(),
+            nationality_names: vec![String::new()],
+            id_ranks: Vec::new(),
             postings: FastMap::default(),
             documents: FastMap::default(),
             birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
             vocabulary: Vec::new(),
             part_numbers: FastMap::default(),
-            name_parts: Vec::new(),
+            part_weights: Vec::new(),
+            name_starts: vec![0],
+            name_part_list: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
             name_sums: Vec::with_capacity(entries.len()),
             workspaces: Workspaces::default(),
@@ -301,21 +316,26 @@ impl Watchlist {
                         })
                 })
                 .collect();
-            let next = list.name_parts.len() as u32;
+            let next = list.name_starts.len() as u32 - 1;
             let name_id = *name_numbers.entry(ids.clone()).or_insert(next);
             if name_id == next {
-                list.name_parts.push(ids);
+                list.name_part_list.extend(&ids);
+                list.name_starts.push(list.name_part_list.len() as u32);
             }
             list.name_ids.push(name_id);
             list.dobs.push(p.dob);
             let nat = if p.nationality.is_empty() {
                 0
             } else {
-                let next = list.nationalities.len() as u16 + 1;
-                *list
+                let next = list.nationality_names.len() as u16;
+                let id = *list
                     .nationalities
                     .entry(p.nationality.clone())
-                    .or_insert(next)
+                    .or_insert(next);
+                if id == next {
+                    list.nationality_names.push(p.nationality.clone());
+                }
+                id
             };
             list.nationality_ids.push(nat);
             list.entries.push(p);
@@ -326,6 +346,17 @@ impl Watchlist {
                 postings.index_bits(entries);
             }
         }
+        let mut by_id: Vec<u32> = (0..entries as u32).collect();
+        by_id.sort_by(|&a, &b| {
+            list.entries[a as usize]
+                .id
+                .cmp(&list.entries[b as usize].id)
+        });
+        list.id_ranks = vec![0; entries];
+        for (rank, e) in by_id.into_iter().enumerate() {
+            list.id_ranks[e as usize] = rank as u32;
+        }
+        list.part_weights = list.vocabulary.iter().map(|p| list.weight(p)).collect();
         // Weights are read for every candidate scored: worked out once.
         let weights: Vec<Vec<f64>> = list
             .entries
@@ -344,6 +375,12 @@ impl Watchlist {
             p.weights = w;
         }
         list
+    }
+
+    /// The vocabulary numbers of distinct name `name_id`'s parts.
+    fn name_part_numbers(&self, name_id: u32) -> &[u32] {
+        let n = name_id as usize;
+        &self.name_part_list[self.name_starts[n] as usize..self.name_starts[n + 1] as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -394,24 +431,35 @@ impl Watchlist {
                 .select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             shortlist.truncate(SHORTLIST);
         }
-        // Scored without words first; only the hits returned are explained.
-        let mut scored: Vec<(f64, u32)> = shortlist
-            .into_iter()
-            .map(|(e, _)| (self.quick_score(&q, e, &mut ws.memo), e))
+        // Scored without words first; only the hits returned are explained. What the scores
+        // read of each candidate is gathered in passes first: no read of a pass waits on
+        // another, so the memory serves them together, where one candidate after the other
+        // each waited behind the last one's scoring.
+        let name_ids: Vec<u32> = shortlist
+            .iter()
+            .map(|&(e, _)| self.name_ids[e as usize])
+            .collect();
+        let beside: Vec<Beside> = shortlist.iter().map(|&(e, _)| self.beside(&q, e)).collect();
+        let id_ranks: Vec<u32> = shortlist
+            .iter()
+            .map(|&(e, _)| self.id_ranks[e as usize])
+            .collect();
+        let mut scored: Vec<(f64, u32, u32)> = shortlist
+            .iter()
+            .enumerate()
+            .map(|(k, &(e, _))| {
+                let name = self.name_quick(&q, name_ids[k], &mut ws.memo);
+                let score = self.score_beyond_name(&q, &beside[k], name, false, Vec::new());
+                (score.0, id_ranks[k], e)
+            })
             .collect();
         drop(ws);
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                self.entries[a.1 as usize]
-                    .id
-                    .cmp(&self.entries[b.1 as usize].id)
-            })
-        });
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(top);
         scored
             .into_iter()
             .enumerate()
-            .map(|(i, (_, e))| {
+            .map(|(i, (_, _, e))| {
                 let entry = &self.entries[e as usize];
                 let (score, reasons) = self.score(&q, entry, true);
                 Hit {

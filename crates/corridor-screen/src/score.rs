@@ -11,6 +11,13 @@ use super::name_score::{
 use super::scratch::QueryMemo;
 use super::{Prepared, Watchlist};
 
+/// What an entry has beside its name, as the score reads it ("" for a field it lacks).
+pub(crate) struct Beside<'a> {
+    pub(crate) dob: Option<&'a values::Date>,
+    pub(crate) nationality: &'a str,
+    pub(crate) document: &'a str,
+}
+
 impl Watchlist {
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
     pub(crate) fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
@@ -104,64 +111,89 @@ impl Watchlist {
             }
             reasons.push(format!("name {:.2}: {}", name_score, described.join(", ")));
         }
-        self.score_beyond_name(q, e, name_score, explain, reasons)
+        let beside = Beside {
+            dob: e.dob.as_ref(),
+            nationality: &e.nationality,
+            document: &e.document,
+        };
+        self.score_beyond_name(q, &beside, name_score, explain, reasons)
     }
 
-    /// [`Self::score`] without words, for the short list: what a query part makes of a list
-    /// part is worked out once per query (`memo`), and so is the name score of each distinct
-    /// name (the list's namesakes are written alike: "Mehmet Kaya" hundreds of times).
+    /// [`Self::score`] without words, for the short list (see [`Self::name_quick`]).
     pub(crate) fn quick_score(&self, q: &Prepared, e: u32, memo: &mut QueryMemo) -> f64 {
-        let entry = &self.entries[e as usize];
-        let name_id = self.name_ids[e as usize];
-        let name_score = match memo.names.get(&name_id) {
-            Some(&s) => s,
-            None => {
-                let ids = &self.name_parts[name_id as usize];
-                // Equal Latin forms are what `compare_parts` calls exact: the same vocabulary
-                // number, found without comparing (the pairs they rule out are never compared).
-                let query_parts = std::mem::take(&mut memo.query_parts);
-                let aligned = names::align_by(
-                    q.name.parts.len(),
-                    ids.len(),
-                    |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
-                    |i, j| {
-                        let key = (i as u64) << 32 | u64::from(ids[j]);
-                        memo.parts
-                            .entry(key)
-                            .or_insert_with(|| {
-                                let (a, b) = (&q.name.parts[i], &self.vocabulary[ids[j] as usize]);
-                                names::compare_parts(a, b).map(|m| (m, part_held(m, a, b)))
-                            })
-                            .map(|(m, _)| m)
-                    },
-                );
-                memo.query_parts = query_parts;
-                let (joins, aligned) = names::joined(
-                    q.name.parts.len(),
-                    ids.len(),
-                    |k| &q.name.parts[k],
-                    |k| &self.vocabulary[ids[k] as usize],
-                    aligned,
-                );
-                let s = name_score(q, &entry.weights, &aligned, &joins, |i, j, m| {
-                    match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
-                        Some(Some((_, h))) => *h,
-                        _ => held(m),
-                    }
-                });
-                memo.names.insert(name_id, s);
-                s
-            }
-        };
-        self.score_beyond_name(q, entry, name_score, false, Vec::new())
+        let name_score = self.name_quick(q, self.name_ids[e as usize], memo);
+        self.score_beyond_name(q, &self.beside(q, e), name_score, false, Vec::new())
             .0
+    }
+
+    /// What entry `e` has beside its name, read from the dense per-entry arrays (the entry
+    /// itself is several cache lines away; its document only when the query has one).
+    pub(crate) fn beside(&self, q: &Prepared, e: u32) -> Beside<'_> {
+        let e = e as usize;
+        Beside {
+            dob: self.dobs[e].as_ref(),
+            nationality: &self.nationality_names[usize::from(self.nationality_ids[e])],
+            document: if q.document.is_empty() {
+                ""
+            } else {
+                &self.entries[e].document
+            },
+        }
+    }
+
+    /// The name score of the list's distinct name `name_id`, without words: what a query part
+    /// makes of a list part is worked out once per query (`memo`), and so is the score of each
+    /// distinct name (the list's namesakes are written alike: "Mehmet Kaya" hundreds of times).
+    pub(crate) fn name_quick(&self, q: &Prepared, name_id: u32, memo: &mut QueryMemo) -> f64 {
+        if let Some(&s) = memo.names.get(&name_id) {
+            return s;
+        }
+        let ids = self.name_part_numbers(name_id);
+        // Equal Latin forms are what `compare_parts` calls exact: the same vocabulary number,
+        // found without comparing (the pairs they rule out are never compared).
+        let query_parts = std::mem::take(&mut memo.query_parts);
+        let aligned = names::align_by(
+            q.name.parts.len(),
+            ids.len(),
+            |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
+            |i, j| {
+                let key = (i as u64) << 32 | u64::from(ids[j]);
+                memo.parts
+                    .entry(key)
+                    .or_insert_with(|| {
+                        let (a, b) = (&q.name.parts[i], &self.vocabulary[ids[j] as usize]);
+                        names::compare_parts(a, b).map(|m| (m, part_held(m, a, b)))
+                    })
+                    .map(|(m, _)| m)
+            },
+        );
+        memo.query_parts = query_parts;
+        let (joins, aligned) = names::joined(
+            q.name.parts.len(),
+            ids.len(),
+            |k| &q.name.parts[k],
+            |k| &self.vocabulary[ids[k] as usize],
+            aligned,
+        );
+        let mut weights = std::mem::take(&mut memo.weights);
+        weights.clear();
+        weights.extend(ids.iter().map(|&p| self.part_weights[p as usize]));
+        let s = name_score(q, &weights, &aligned, &joins, |i, j, m| {
+            match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
+                Some(Some((_, h))) => *h,
+                _ => held(m),
+            }
+        });
+        memo.weights = weights;
+        memo.names.insert(name_id, s);
+        s
     }
 
     /// Adds the birth date, nationality and document number to a name score.
     pub(crate) fn score_beyond_name(
         &self,
         q: &Prepared,
-        e: &Prepared,
+        e: &Beside<'_>,
         name_score: f64,
         explain: bool,
         mut reasons: Vec<String>,
@@ -174,7 +206,7 @@ impl Watchlist {
             }
         };
         let mut score = 0.75 * name_score;
-        match values::compare_dates(q.dob.as_ref(), e.dob.as_ref()) {
+        match values::compare_dates(q.dob.as_ref(), e.dob) {
             0 => {}
             1 => {
                 score += 0.15;

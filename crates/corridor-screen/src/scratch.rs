@@ -16,6 +16,8 @@ pub(crate) struct QueryMemo {
     pub(crate) parts: FastMap<u64, Option<(PartMatch, f64)>>,
     /// Distinct list name number → name score.
     pub(crate) names: FastMap<u32, f64>,
+    /// A name's part weights, while it is scored.
+    pub(crate) weights: Vec<f64>,
 }
 
 impl QueryMemo {

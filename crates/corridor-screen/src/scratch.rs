@@ -35,13 +35,18 @@ impl QueryMemo {
     }
 }
 
-/// Accumulators for one query's candidates: one dense array over the entries, reset
-/// through the list of those touched, so a query costs what it touches, not the list's size.
-/// An entry's mask and weight share 8 bytes, so counting a part for it is one cache line, and
-/// the whole array (8 MB for a million entries) stays in the last-level cache.
+/// Accumulators for one query's candidates: one dense array over the entries, so a query costs
+/// what it touches, not the list's size. An entry's mask and weight share 8 bytes, so counting
+/// a part for it is one cache line, and the whole array (8 MB for a million entries) stays in
+/// the last-level cache.
 #[derive(Default)]
 pub(crate) struct Scratch {
     slots: Vec<Slot>,
+    /// Which entries this query touched, a bit each (128 KB for a million entries, which stays
+    /// in the core's own cache where the slots do not): an entry's first count writes its slot
+    /// without reading it, so the query does not wait on the memory for each new candidate,
+    /// and a slot not marked here is never read. Reset by clearing the bits.
+    seen: Vec<u64>,
     pub(crate) touched: Vec<u32>,
     /// The highest weight counted so far (kept as weights are added: a pass over the touched
     /// entries to find it waited on a cache miss per entry).
@@ -65,30 +70,52 @@ struct Slot {
 impl Scratch {
     pub(crate) fn reset(&mut self, entries: usize) {
         for &e in &self.touched {
-            self.slots[e as usize] = Slot::default();
+            self.seen[e as usize / 64] = 0;
         }
         self.touched.clear();
         self.best = 0.0;
         if self.slots.len() != entries {
             self.slots = vec![Slot::default(); entries];
+            self.seen = vec![0; entries.div_ceil(64)];
         }
     }
 
+    fn is_seen(&self, e: u32) -> bool {
+        self.seen[e as usize / 64] & (1 << (e % 64)) != 0
+    }
+
     pub(crate) fn mask(&self, e: u32) -> u32 {
-        self.slots[e as usize].mask
+        if self.is_seen(e) {
+            self.slots[e as usize].mask
+        } else {
+            0
+        }
     }
 
     pub(crate) fn weight(&self, e: u32) -> f64 {
-        f64::from(self.slots[e as usize].weight)
+        if self.is_seen(e) {
+            f64::from(self.slots[e as usize].weight)
+        } else {
+            0.0
+        }
     }
 
     /// Counts part `bit` for entry `e` once, with the weight it is first counted with (so the
     /// best kind is counted first); `exact` marks it held as the query writes it.
     pub(crate) fn add(&mut self, e: u32, bit: u32, w: f64, exact: bool) {
-        let slot = &mut self.slots[e as usize];
-        if slot.mask == 0 {
+        let word = &mut self.seen[e as usize / 64];
+        if *word & (1 << (e % 64)) == 0 {
+            *word |= 1 << (e % 64);
             self.touched.push(e);
+            let weight = w as f32;
+            self.slots[e as usize] = Slot {
+                mask: bit | if exact { bit << 16 } else { 0 },
+                weight,
+            };
+            self.best = self.best.max(weight);
+            return;
         }
+        let slot = &mut self.slots[e as usize];
         if slot.mask & bit == 0 {
             slot.mask |= bit | if exact { bit << 16 } else { 0 };
             slot.weight += w as f32;

@@ -137,7 +137,12 @@ pub struct Watchlist {
     /// Per entry, where its id stands among all the ids in order: ties in score are broken by
     /// id, read here for the short list rather than from each entry's string.
     id_ranks: Vec<u32>,
-    postings: FastMap<String, Postings>,
+    /// Postings by their key's 64-bit hash ([`Watchlist::key_id`]): a lookup reads the table
+    /// and the list, not also the key's text elsewhere in memory (a query looks up dozens of
+    /// keys). Two keys of one hash would share a list: at a few million keys, about one chance
+    /// in a million, and it would only add candidates, which are scored on their names.
+    postings: FastMap<u64, Postings>,
+    key_hasher: foldhash::fast::RandomState,
     documents: FastMap<String, Vec<u32>>,
     /// Entries by full birth date (YYYYMMDD; 1 January placeholders left out): a query with a
     /// birth date meets its entry even when no name part is rare enough to walk.
@@ -237,6 +242,7 @@ impl Watchlist {
             nationality_names: vec![String::new()],
             id_ranks: Vec::new(),
             postings: FastMap::default(),
+            key_hasher: foldhash::fast::RandomState::default(),
             documents: FastMap::default(),
             birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
@@ -291,7 +297,8 @@ impl Watchlist {
             keys.sort();
             keys.dedup();
             for k in keys {
-                list.postings.entry(k).or_default().entries.push(i as u32);
+                let id = list.key_id(&k);
+                list.postings.entry(id).or_default().entries.push(i as u32);
             }
             if !p.document.is_empty() {
                 list.documents
@@ -381,6 +388,11 @@ impl Watchlist {
     fn name_part_numbers(&self, name_id: u32) -> &[u32] {
         let n = name_id as usize;
         &self.name_part_list[self.name_starts[n] as usize..self.name_starts[n + 1] as usize]
+    }
+
+    fn key_id(&self, key: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.key_hasher.hash_one(key)
     }
 
     pub fn len(&self) -> usize {
@@ -511,7 +523,7 @@ impl Watchlist {
             let mut walked: Vec<(&'a Postings, KeyKind)> = Vec::new();
             let mut walls: Vec<(&'a Postings, KeyKind)> = Vec::new();
             each_part_key(part, true, &mut buf, |key, kind| {
-                if let Some(list) = self.postings.get(key) {
+                if let Some(list) = self.postings.get(&self.key_id(key)) {
                     if kind == KeyKind::Fuzzy && list.len() > MAX_FUZZY_POSTINGS {
                         return;
                     }
@@ -566,7 +578,7 @@ impl Watchlist {
             buf.clear();
             buf.push_str("s:");
             buf.push_str(&together);
-            if let Some(list) = self.postings.get(buf.as_str())
+            if let Some(list) = self.postings.get(&self.key_id(&buf))
                 && list.len() <= MAX_POSTINGS
             {
                 let factor = KeyKind::Skeleton.factor();

@@ -659,15 +659,18 @@ impl Watchlist {
             RESCUE * best
         };
         let every_common = common.iter().fold(0u32, |m, c| m | 1 << c.index);
+        // Each near candidate keeps its mask beside its weight: read here once, where the
+        // slot is read anyway (nothing after this changes it but the cut below, which updates
+        // both).
         for i in 0..pre.touched.len() {
             let e = pre.touched[i];
-            let mut w = pre.weight(e);
-            if w < floor && w >= low && pre.mask(e) & every_common != every_common {
+            let (mut mask, mut w) = pre.touched_slot(e);
+            if w < floor && w >= low && mask & every_common != every_common {
                 count_common(pre, e, &common);
-                w = pre.weight(e);
+                (mask, w) = pre.touched_slot(e);
             }
             if w >= floor {
-                near.push((e, w));
+                near.push((e, w, mask));
             }
         }
         if near.len() > NEAR {
@@ -675,10 +678,10 @@ impl Watchlist {
             // (tens of thousands of Mohameds): those found by a rarer part are checked for the
             // common ones now, not after the cut, so that the cut weighs both alike ("Mahamed
             // Mahamed Tahir" for "Mohamed Tahir Mohamed"). A bit read per part; rare.
-            for (e, weight) in near.iter_mut() {
-                if pre.mask(*e) & every_common != every_common {
+            for (e, weight, mask) in near.iter_mut() {
+                if *mask & every_common != every_common {
                     count_common(pre, *e, &common);
-                    *weight = pre.weight(*e);
+                    (*mask, *weight) = pre.touched_slot(*e);
                 }
             }
             near.select_nth_unstable_by(NEAR, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -721,7 +724,8 @@ impl Watchlist {
                         continue;
                     }
                     pre.add(e, NEAR_BIT, 0.0, false);
-                    near.push((e, pre.weight(e) + 0.3 * name_total));
+                    let (mask, weight) = pre.touched_slot(e);
+                    near.push((e, weight + 0.3 * name_total, mask));
                 }
             }
         }
@@ -741,21 +745,21 @@ impl Watchlist {
         // waited behind the branches of the one before).
         let mut sums = std::mem::take(&mut pre.sums);
         sums.clear();
-        sums.extend(near.iter().map(|&(e, _)| self.name_sums[e as usize]));
+        sums.extend(near.iter().map(|&(e, ..)| self.name_sums[e as usize]));
         // So too their birth dates and nationalities, when the query has them.
         let mut dates = std::mem::take(&mut pre.dates);
         dates.clear();
         if q.dob.is_some() {
-            dates.extend(near.iter().map(|&(e, _)| self.dobs[e as usize]));
+            dates.extend(near.iter().map(|&(e, ..)| self.dobs[e as usize]));
         }
         let mut nationalities = std::mem::take(&mut pre.nationalities);
         nationalities.clear();
         if query_nat != 0 {
-            nationalities.extend(near.iter().map(|&(e, _)| self.nationality_ids[e as usize]));
+            nationalities.extend(near.iter().map(|&(e, ..)| self.nationality_ids[e as usize]));
         }
         let mut ranked = std::mem::take(&mut pre.ranked);
         ranked.clear();
-        for (at, (&(e, found), sum)) in near.iter().zip(&sums).enumerate() {
+        for (at, (&(e, found, mask), sum)) in near.iter().zip(&sums).enumerate() {
             // Namesakes tie on the name: the birth date and nationality break the tie before
             // the candidates are cut (a list holds hundreds of "Ayesha Khan").
             let mut bonus = 0.0;
@@ -775,7 +779,6 @@ impl Watchlist {
             if query_nat != 0 && nationalities.get(at) == Some(&query_nat) {
                 bonus += name_total * 0.1;
             }
-            let mask = pre.mask(e);
             if mask & NEAR_BIT != 0 {
                 bonus += 0.3 * name_total;
             }

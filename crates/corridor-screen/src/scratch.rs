@@ -53,7 +53,8 @@ pub(crate) struct Scratch {
     best: f32,
     /// A query's working lists, kept from query to query: allocating them anew (tens of
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
-    pub(crate) near: Vec<(u32, f64)>,
+    /// Near candidates: entry, weight, mask.
+    pub(crate) near: Vec<(u32, f64, u32)>,
     pub(crate) sums: Vec<NameSum>,
     pub(crate) dates: Vec<Option<Date>>,
     pub(crate) nationalities: Vec<u16>,
@@ -98,6 +99,13 @@ impl Scratch {
         } else {
             0.0
         }
+    }
+
+    /// The mask and weight of an entry this query touched (`touched` holds it).
+    pub(crate) fn touched_slot(&self, e: u32) -> (u32, f64) {
+        debug_assert!(self.is_seen(e));
+        let slot = self.slots[e as usize];
+        (slot.mask, f64::from(slot.weight))
     }
 
     /// Counts part `bit` for entry `e` once, with the weight it is first counted with (so the

@@ -134,8 +134,10 @@ pub struct Watchlist {
     nationalities: FastMap<String, u16>,
     /// Each nationality by its number ("" for 0).
     nationality_names: Vec<String>,
-    /// Per entry, where its id stands among all the ids in order: ties in score are broken by
-    /// id, read here for the short list rather than from each entry's string.
+    /// The entries in the order of their ids, and per entry where its id stands in that order:
+    /// ties in score are broken by id, read here for the short list rather than from each
+    /// entry's string, and an entry is found by its id in a binary search.
+    by_id: Vec<u32>,
     id_ranks: Vec<u32>,
     /// Postings by their key's 64-bit hash ([`Watchlist::key_id`]): a lookup reads the table
     /// and the list, not also the key's text elsewhere in memory (a query looks up dozens of
@@ -240,6 +242,7 @@ impl Watchlist {
             nationality_ids: Vec::with_capacity(entries.len()),
             nationalities: FastMap::default(),
             nationality_names: vec![String::new()],
+            by_id: Vec::new(),
             id_ranks: Vec::new(),
             postings: FastMap::default(),
             key_hasher: foldhash::fast::RandomState::default(),
@@ -360,9 +363,10 @@ impl Watchlist {
                 .cmp(&list.entries[b as usize].id)
         });
         list.id_ranks = vec![0; entries];
-        for (rank, e) in by_id.into_iter().enumerate() {
+        for (rank, &e) in by_id.iter().enumerate() {
             list.id_ranks[e as usize] = rank as u32;
         }
+        list.by_id = by_id;
         list.part_weights = list.vocabulary.iter().map(|p| list.weight(p)).collect();
         // Weights are read for every candidate scored: worked out once.
         let weights: Vec<Vec<f64>> = list
@@ -504,7 +508,13 @@ impl Watchlist {
     /// among the hits: "why was this entry not raised?" (the benchmark's reading of misses asks
     /// it). `None` when no entry has that id.
     pub fn score_entry(&self, query: &Person, entry_id: &str) -> Option<(f64, Vec<String>)> {
-        let entry = self.entries.iter().find(|e| e.id == entry_id)?;
+        let at = self
+            .by_id
+            .partition_point(|&e| self.entries[e as usize].id.as_str() < entry_id);
+        let entry = &self.entries[*self.by_id.get(at)? as usize];
+        if entry.id != entry_id {
+            return None;
+        }
         let mut q = prepare(query);
         q.weights = q.name.parts.iter().map(|p| self.weight(p)).collect();
         Some(self.score(&q, entry, true))

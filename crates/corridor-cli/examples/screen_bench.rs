@@ -42,6 +42,33 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }
 
+/// The machine's read latency now, in ns: a chase through one random cycle over `bytes`, each
+/// step waiting on the last (as lmbench's lat_mem_rd reads it). Over 64 MB it is the memory's;
+/// over 16 KB the core's own cache's, which moves with the core's clock. A query is bound by
+/// such reads, so on a shared machine its throughput moves with these figures; printed before
+/// and after the timed runs so that a run can be read against the state the machine was in.
+fn read_latency_ns(bytes: usize) -> f64 {
+    let n = bytes / 4;
+    // Sattolo's shuffle: one cycle through every slot, so the chase cannot settle in a short
+    // loop the caches hold.
+    let mut next: Vec<u32> = (0..n as u32).collect();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for i in (1..n).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        next.swap(i, (state % i as u64) as usize);
+    }
+    let steps = 4_000_000;
+    let t = Instant::now();
+    let mut at = 0usize;
+    for _ in 0..steps {
+        at = next[at] as usize;
+    }
+    std::hint::black_box(at);
+    t.elapsed().as_secs_f64() * 1e9 / steps as f64
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
@@ -58,6 +85,7 @@ fn main() -> anyhow::Result<()> {
     let list = Watchlist::build(&entries);
     let build = t.elapsed().as_secs_f64();
 
+    let latency_before = (read_latency_ns(64 << 20), read_latency_ns(16 << 10));
     // Latency: one query at a time, one thread.
     let mut latencies = Vec::with_capacity(queries.len());
     let mut results = Vec::with_capacity(queries.len());
@@ -91,6 +119,7 @@ fn main() -> anyhow::Result<()> {
         .collect();
     passes.sort_by(f64::total_cmp);
     let all = passes[1];
+    let latency_after = (read_latency_ns(64 << 20), read_latency_ns(16 << 10));
 
     let (mut at1, mut at10, mut other, mut other10) = (0, 0, 0, 0);
     for (q, hits) in queries.iter().zip(&results) {
@@ -158,6 +187,10 @@ fn main() -> anyhow::Result<()> {
     println!("queries_per_second_one_thread={single:.0}");
     println!("queries_per_second_all_cores={all:.0}");
     println!("threads={threads}");
+    println!("memory_latency_ns_before={:.1}", latency_before.0);
+    println!("memory_latency_ns_after={:.1}", latency_after.0);
+    println!("l1_latency_ns_before={:.2}", latency_before.1);
+    println!("l1_latency_ns_after={:.2}", latency_after.1);
     println!("recall_at_1={:.4}", at1 as f64 / n);
     println!("recall_at_10={:.4}", at10 as f64 / n);
     println!("other_script_queries={other}");

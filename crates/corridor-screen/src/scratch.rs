@@ -3,7 +3,8 @@
 //! query in progress, at most one per core: a server's many request threads would otherwise
 //! each warm their own (8 MB for a million entries) and evict each other's from the cache.
 
-use super::{Candidate, FastMap, NameSum, Prepared, Watchlist};
+use super::gather::Candidate;
+use super::{FastMap, NameSum, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
 use corridor_resolve::values::Date;
 

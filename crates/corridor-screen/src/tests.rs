@@ -1,5 +1,6 @@
 //! A small invented watchlist and the ways a traveller's name reaches the border.
 
+use super::scratch::QueryMemo;
 use super::*;
 
 fn person(id: &str, name: &str, dob: &str, nat: &str, doc: &str) -> Person {

@@ -137,12 +137,19 @@ pub struct Watchlist {
     birth_dates: FastMap<u32, Vec<u32>>,
     /// Per skeleton (or Latin form of a short part), in how many entries it occurs.
     part_frequency: FastMap<String, u32>,
-    /// Every distinct name part of the list (by its Latin form, which is all a comparison
-    /// reads), and every distinct name as the numbers of its parts; per entry, its name's
-    /// number. A query compares each distinct part and scores each distinct name once.
+    /// Every distinct name part of the list (by its Latin form and whether it was
+    /// transliterated, which is all a comparison reads: a spelling across scripts holds its
+    /// letters' distance at half weight), and every distinct name as the numbers of its parts;
+    /// per entry, its name's number. A query compares each distinct part and scores each
+    /// distinct name once.
     vocabulary: Vec<names::Part>,
-    /// A part's number in the vocabulary, by its Latin form.
-    part_numbers: FastMap<String, u32>,
+    /// The number of each distinct Latin form, and per vocabulary part its Latin form's number
+    /// (parts of one Latin form are the same part, whatever their script).
+    latin_numbers: FastMap<String, u32>,
+    part_latin: Vec<u32>,
+    /// A part's number in the vocabulary, by its Latin form's number and whether it was
+    /// transliterated.
+    part_numbers: FastMap<(u32, bool), u32>,
     /// Each vocabulary part's rarity weight.
     part_weights: Vec<f64>,
     /// The distinct names' part numbers, one after another; name `n`'s are
@@ -193,6 +200,8 @@ impl Watchlist {
             birth_dates: FastMap::default(),
             part_frequency: FastMap::default(),
             vocabulary: Vec::new(),
+            latin_numbers: FastMap::default(),
+            part_latin: Vec::new(),
             part_numbers: FastMap::default(),
             part_weights: Vec::new(),
             name_starts: vec![0],
@@ -260,11 +269,14 @@ impl Watchlist {
                 .parts
                 .iter()
                 .map(|part| {
+                    let next = list.latin_numbers.len() as u32;
+                    let latin = *list.latin_numbers.entry(part.latin.clone()).or_insert(next);
                     *list
                         .part_numbers
-                        .entry(part.latin.clone())
+                        .entry((latin, part.transliterated))
                         .or_insert_with(|| {
                             list.vocabulary.push(part.clone());
+                            list.part_latin.push(latin);
                             list.vocabulary.len() as u32 - 1
                         })
                 })

@@ -149,13 +149,13 @@ impl Watchlist {
             return s;
         }
         let ids = self.name_part_numbers(name_id);
-        // Equal Latin forms are what `compare_parts` calls exact: the same vocabulary number,
+        // Equal Latin forms are what `compare_parts` calls exact: the same Latin form's number,
         // found without comparing (the pairs they rule out are never compared).
         let query_parts = std::mem::take(&mut memo.query_parts);
         let aligned = names::align_by(
             q.name.parts.len(),
             ids.len(),
-            |i, j| query_parts.get(i).copied().flatten() == Some(ids[j]),
+            |i, j| query_parts.get(i).copied().flatten() == Some(self.part_latin[ids[j] as usize]),
             |i, j| {
                 let key = (i as u64) << 32 | u64::from(ids[j]);
                 memo.parts

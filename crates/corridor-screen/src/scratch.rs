@@ -11,7 +11,7 @@ use corridor_resolve::values::Date;
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
 #[derive(Default)]
 pub(crate) struct QueryMemo {
-    /// Each query part's number in the list's vocabulary, where the list has that part.
+    /// Each query part's Latin form's number in the list, where the list has that form.
     pub(crate) query_parts: Vec<Option<u32>>,
     /// (query part index << 32 | list part number) → how alike, and what the pair holds.
     pub(crate) parts: FastMap<u64, Option<(PartMatch, f64)>>,
@@ -31,7 +31,7 @@ impl QueryMemo {
             q.name
                 .parts
                 .iter()
-                .map(|p| list.part_numbers.get(&p.latin).copied()),
+                .map(|p| list.latin_numbers.get(&p.latin).copied()),
         );
     }
 }

@@ -741,3 +741,42 @@ fn a_part_read_another_way_says_which_way() {
         assert!(hits[0].reasons[0].contains(how), "{:?}", hits[0].reasons);
     }
 }
+
+#[test]
+fn a_part_written_in_latin_is_scored_as_latin_where_another_entry_transliterates_it() {
+    // The list numbers its distinct parts by their Latin form; "حسن" transliterates to the
+    // Latin form "Hasan" has. Whichever entry brought that form first, each entry's part must
+    // be scored as written (a spelling across scripts holds its letters' distance at half
+    // weight), in the short list and in the explained hits alike.
+    let arabic = names::prepare("حسن كريمي");
+    let latin_form = arabic.parts[0].latin.clone();
+    assert!(arabic.parts[0].transliterated);
+    let written = format!("{latin_form} Karimi");
+    assert!(!names::prepare(&written).parts[0].transliterated);
+    for order in [[0, 1], [1, 0]] {
+        let pair = [
+            person("ar", "حسن كريمي", "", "", ""),
+            person("la", &written, "", "", ""),
+        ];
+        let entries: Vec<Person> = order.iter().map(|&k| pair[k].clone()).collect();
+        let list = Watchlist::build(&entries);
+        let query = person("q", "Hassan Karimi", "", "", "");
+        let hits = list.screen(&query, 10);
+        let mut q = prepare(&query);
+        q.weights = q.name.parts.iter().map(|p| list.weight(p)).collect();
+        let mut memo = QueryMemo::default();
+        memo.start(&list, &q);
+        for hit in &hits {
+            let e = list
+                .entries
+                .iter()
+                .position(|e| e.id == hit.entry_id)
+                .unwrap();
+            let quick = list.quick_score(&q, e as u32, &mut memo);
+            assert!(
+                (quick - hit.score).abs() < 1e-9,
+                "order {order:?}: {hit:?} quick {quick}"
+            );
+        }
+    }
+}

@@ -134,6 +134,24 @@ fn main() -> anyhow::Result<()> {
             other10 += usize::from(found);
         }
     }
+    // SCREEN_HITS=FILE writes every query's hits with their scores and reasons, for comparing
+    // two engines' answers (the same hits, in the same order, said the same way).
+    if let Ok(path) = std::env::var("SCREEN_HITS") {
+        let mut out = csv::Writer::from_path(&path)?;
+        out.write_record(["query_id", "rank", "entry_id", "score", "reasons"])?;
+        for (q, hits) in queries.iter().zip(&results) {
+            for h in hits {
+                out.write_record([
+                    q.id.as_str(),
+                    &h.rank.to_string(),
+                    h.entry_id.as_str(),
+                    &format!("{:.6}", h.score),
+                    &h.reasons.join("; "),
+                ])?;
+            }
+        }
+        out.flush()?;
+    }
     // SCREEN_MISSES=FILE writes the queries whose entry is not in the top 10, with the first
     // hit, the tenth hit's score and what the wanted entry scores, for reading the misses.
     if let Ok(path) = std::env::var("SCREEN_MISSES") {

@@ -440,17 +440,15 @@ impl Watchlist {
                 (score.0, id_ranks[k], e)
             })
             .collect();
-        drop(ws);
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(top);
         scored
             .into_iter()
             .enumerate()
             .map(|(i, (_, _, e))| {
-                let entry = &self.entries[e as usize];
-                let (score, reasons) = self.score(&q, entry, true);
+                let (score, reasons) = self.score_hit(&q, e, &mut ws.memo);
                 Hit {
-                    entry_id: entry.id.clone(),
+                    entry_id: self.entries[e as usize].id.clone(),
                     score,
                     rank: i + 1,
                     reasons,

@@ -11,6 +11,10 @@ use super::name_score::{
 use super::scratch::QueryMemo;
 use super::{Prepared, Watchlist};
 
+/// How two names' parts pair: the parts written apart on one side and joined on the other,
+/// and the pairs aligned.
+pub(crate) type Pairing = (Vec<names::Joined>, Vec<(usize, usize, PartMatch)>);
+
 /// What an entry has beside its name, as the score reads it ("" for a field it lacks).
 pub(crate) struct Beside<'a> {
     pub(crate) dob: Option<&'a values::Date>,
@@ -21,15 +25,39 @@ pub(crate) struct Beside<'a> {
 impl Watchlist {
     /// The score of an entry for a query, 0 to 1, with its reasons when `explain`.
     pub(crate) fn score(&self, q: &Prepared, e: &Prepared, explain: bool) -> (f64, Vec<String>) {
-        let mut reasons = Vec::new();
         let aligned = names::align(&q.name, &e.name);
-        let (joins, aligned) = names::joined(
+        let pairing = names::joined(
             q.name.parts.len(),
             e.name.parts.len(),
             |k| &q.name.parts[k],
             |k| &e.name.parts[k],
             aligned,
         );
+        self.score_paired(q, e, pairing, explain)
+    }
+
+    /// [`Self::score`] with reasons for list entry `e`, a hit: its parts paired through the
+    /// query's memory, where the short list compared them already.
+    pub(crate) fn score_hit(
+        &self,
+        q: &Prepared,
+        e: u32,
+        memo: &mut QueryMemo,
+    ) -> (f64, Vec<String>) {
+        let pairing = self.pair_quick(q, self.name_ids[e as usize], memo);
+        self.score_paired(q, &self.entries[e as usize], pairing, true)
+    }
+
+    /// [`Self::score`] once the parts are paired (`pairing`: the parts joined, the pairs
+    /// aligned).
+    fn score_paired(
+        &self,
+        q: &Prepared,
+        e: &Prepared,
+        (joins, aligned): Pairing,
+        explain: bool,
+    ) -> (f64, Vec<String>) {
+        let mut reasons = Vec::new();
         let name_score = name_score(q, &e.weights, &aligned, &joins, |i, j, m| {
             part_held(m, &q.name.parts[i], &e.name.parts[j])
         });
@@ -148,6 +176,27 @@ impl Watchlist {
         if let Some(&s) = memo.names.get(&name_id) {
             return s;
         }
+        let (joins, aligned) = self.pair_quick(q, name_id, memo);
+        let ids = self.name_part_numbers(name_id);
+        let mut weights = std::mem::take(&mut memo.weights);
+        weights.clear();
+        weights.extend(ids.iter().map(|&p| self.part_weights[p as usize]));
+        let s = name_score(q, &weights, &aligned, &joins, |i, j, m| {
+            match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
+                Some(Some((_, h))) => *h,
+                _ => held(m),
+            }
+        });
+        memo.weights = weights;
+        memo.names.insert(name_id, s);
+        s
+    }
+
+    /// How the query's parts pair with those of the list's distinct name `name_id`, each pair
+    /// of parts compared once per query (`memo`). A list part is compared through the
+    /// vocabulary's part of its Latin form and script, which has every field a comparison
+    /// reads (all but the written form follow from those two).
+    fn pair_quick(&self, q: &Prepared, name_id: u32, memo: &mut QueryMemo) -> Pairing {
         let ids = self.name_part_numbers(name_id);
         // Equal Latin forms are what `compare_parts` calls exact: the same Latin form's number,
         // found without comparing (the pairs they rule out are never compared).
@@ -168,25 +217,13 @@ impl Watchlist {
             },
         );
         memo.query_parts = query_parts;
-        let (joins, aligned) = names::joined(
+        names::joined(
             q.name.parts.len(),
             ids.len(),
             |k| &q.name.parts[k],
             |k| &self.vocabulary[ids[k] as usize],
             aligned,
-        );
-        let mut weights = std::mem::take(&mut memo.weights);
-        weights.clear();
-        weights.extend(ids.iter().map(|&p| self.part_weights[p as usize]));
-        let s = name_score(q, &weights, &aligned, &joins, |i, j, m| {
-            match memo.parts.get(&((i as u64) << 32 | u64::from(ids[j]))) {
-                Some(Some((_, h))) => *h,
-                _ => held(m),
-            }
-        });
-        memo.weights = weights;
-        memo.names.insert(name_id, s);
-        s
+        )
     }
 
     /// Adds the birth date, nationality and document number to a name score.

@@ -291,6 +291,14 @@ fn the_short_list_is_ranked_by_the_same_score_the_hits_are_explained_with() {
                     (quick - hit.score).abs() < 1e-9,
                     "{written}: {hit:?} quick {quick}"
                 );
+                // The hit is explained through the query's memory of its parts; the entry
+                // scored on its own, without it, says the same.
+                let (alone, reasons) = list.score(&q, &list.entries[e], true);
+                assert!(
+                    (alone - hit.score).abs() < 1e-9,
+                    "{written}: {hit:?} alone {alone}"
+                );
+                assert_eq!(reasons, hit.reasons, "{written}");
                 if k > 0 {
                     assert!(hits[k - 1].score >= hit.score, "{written}: {hits:?}");
                 }
@@ -777,6 +785,12 @@ fn a_part_written_in_latin_is_scored_as_latin_where_another_entry_transliterates
                 (quick - hit.score).abs() < 1e-9,
                 "order {order:?}: {hit:?} quick {quick}"
             );
+            let (alone, reasons) = list.score(&q, &list.entries[e], true);
+            assert!(
+                (alone - hit.score).abs() < 1e-9,
+                "order {order:?}: {hit:?} alone {alone}"
+            );
+            assert_eq!(reasons, hit.reasons, "order {order:?}");
         }
     }
 }

@@ -23,7 +23,6 @@ use serde::Serialize;
 
 use keys::{Postings, part_keys};
 use name_score::letter_pairs;
-use score::Beside;
 use scratch::Workspaces;
 
 mod gather;
@@ -128,7 +127,8 @@ pub struct Watchlist {
     /// Postings by their key's 64-bit hash ([`Watchlist::key_id`]): a lookup reads the table
     /// and the list, not also the key's text elsewhere in memory (a query looks up dozens of
     /// keys). Two keys of one hash would share a list: at a few million keys, about one chance
-    /// in a million, and it would only add candidates, which are scored on their names.
+    /// in a million, and it would only add candidates (or make the list long enough to be
+    /// met rather than walked), which are scored on their names all the same.
     postings: FastMap<u64, Postings>,
     key_hasher: foldhash::fast::RandomState,
     documents: FastMap<String, Vec<u32>>,
@@ -402,50 +402,13 @@ impl Watchlist {
                 .select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             shortlist.truncate(SHORTLIST);
         }
-        // Scored without words first; only the hits returned are explained. What the scores
-        // read of each candidate is gathered in passes first: no read of a pass waits on
-        // another, so the memory serves them together, where one candidate after the other
-        // each waited behind the last one's scoring.
-        let name_ids: Vec<u32> = shortlist
-            .iter()
-            .map(|&(e, _)| self.name_ids[e as usize])
-            .collect();
-        let beside: Vec<Beside> = shortlist.iter().map(|&(e, _)| self.beside(&q, e)).collect();
-        // So too the names' parts, their weights and their text (for the names not scored yet
-        // this query): read here in one tight loop, they are in the cache when the names are
-        // scored one after the other.
-        let warm = name_ids
-            .iter()
-            .filter(|n| !ws.memo.names.contains_key(n))
-            .flat_map(|&n| self.name_part_numbers(n))
-            .map(|&p| {
-                let part = &self.vocabulary[p as usize];
-                self.part_weights[p as usize].to_bits()
-                    ^ part.latin_key
-                    ^ u64::from(part.latin.as_bytes().first().copied().unwrap_or(0))
-                    ^ u64::from(part.skeleton.as_bytes().first().copied().unwrap_or(0))
-            })
-            .fold(0, |a, b| a ^ b);
-        std::hint::black_box(warm);
-        let id_ranks: Vec<u32> = shortlist
-            .iter()
-            .map(|&(e, _)| self.id_ranks[e as usize])
-            .collect();
-        let mut scored: Vec<(f64, u32, u32)> = shortlist
-            .iter()
-            .enumerate()
-            .map(|(k, &(e, _))| {
-                let name = self.name_quick(&q, name_ids[k], &mut ws.memo);
-                let score = self.score_beyond_name(&q, &beside[k], name, false, Vec::new());
-                (score.0, id_ranks[k], e)
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Scored without words first; only the hits returned are explained.
+        let mut scored = self.score_short_list(&q, &shortlist, &mut ws.memo);
         scored.truncate(top);
         scored
             .into_iter()
             .enumerate()
-            .map(|(i, (_, _, e))| {
+            .map(|(i, (_, e))| {
                 let (score, reasons) = self.score_hit(&q, e, &mut ws.memo);
                 Hit {
                     entry_id: self.entries[e as usize].id.clone(),

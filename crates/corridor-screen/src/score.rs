@@ -147,6 +147,54 @@ impl Watchlist {
         self.score_beyond_name(q, &beside, name_score, explain, reasons)
     }
 
+    /// The short list scored without words, best first (ties by id): (score, entry).
+    pub(crate) fn score_short_list(
+        &self,
+        q: &Prepared,
+        shortlist: &[(u32, f64)],
+        memo: &mut QueryMemo,
+    ) -> Vec<(f64, u32)> {
+        // What the scores read of each candidate is gathered in passes first: no read of a pass
+        // waits on another, so the memory serves them together, where one candidate after the
+        // other each waited behind the last one's scoring.
+        let name_ids: Vec<u32> = shortlist
+            .iter()
+            .map(|&(e, _)| self.name_ids[e as usize])
+            .collect();
+        let beside: Vec<Beside> = shortlist.iter().map(|&(e, _)| self.beside(q, e)).collect();
+        // So too the names' parts, their weights and their text (for the names not scored yet
+        // this query): read here in one tight loop, they are in the cache when the names are
+        // scored one after the other.
+        let warm = name_ids
+            .iter()
+            .filter(|n| !memo.names.contains_key(n))
+            .flat_map(|&n| self.name_part_numbers(n))
+            .map(|&p| {
+                let part = &self.vocabulary[p as usize];
+                self.part_weights[p as usize].to_bits()
+                    ^ part.latin_key
+                    ^ u64::from(part.latin.as_bytes().first().copied().unwrap_or(0))
+                    ^ u64::from(part.skeleton.as_bytes().first().copied().unwrap_or(0))
+            })
+            .fold(0, |a, b| a ^ b);
+        std::hint::black_box(warm);
+        let id_ranks: Vec<u32> = shortlist
+            .iter()
+            .map(|&(e, _)| self.id_ranks[e as usize])
+            .collect();
+        let mut scored: Vec<(f64, u32, u32)> = shortlist
+            .iter()
+            .enumerate()
+            .map(|(k, &(e, _))| {
+                let name = self.name_quick(q, name_ids[k], memo);
+                let score = self.score_beyond_name(q, &beside[k], name, false, Vec::new());
+                (score.0, id_ranks[k], e)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(score, _, e)| (score, e)).collect()
+    }
+
     /// [`Self::score`] without words, for the short list (see [`Self::name_quick`]).
     pub(crate) fn quick_score(&self, q: &Prepared, e: u32, memo: &mut QueryMemo) -> f64 {
         let name_score = self.name_quick(q, self.name_ids[e as usize], memo);

@@ -220,7 +220,28 @@ impl Drop for Lent<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::Workspaces;
+    use super::{Scratch, Workspaces};
+
+    #[test]
+    fn a_reset_forgets_every_count_of_the_last_query() {
+        // A first count writes its slot without reading it, and a reset clears only the bits:
+        // a slot the last query wrote must read as untouched, and count afresh.
+        let mut s = Scratch::default();
+        s.reset(200);
+        s.add(3, 1, 1.0, true);
+        s.add(3, 2, 0.5, false);
+        s.add(130, 1, 2.0, false);
+        s.add(130, 1, 9.0, false); // the same part again counts once
+        assert_eq!((s.mask(3), s.weight(3)), (1 | 2 | 1 << 16, 1.5));
+        assert_eq!(s.touched_slot(130), (1, 2.0));
+        assert_eq!((s.best(), s.touched.len()), (2.0, 2));
+        s.reset(200);
+        assert_eq!((s.mask(3), s.weight(3), s.mask(130)), (0, 0.0, 0));
+        assert_eq!((s.best(), s.touched.len()), (0.0, 0));
+        s.add(3, 4, 0.25, false);
+        assert_eq!((s.mask(3), s.weight(3)), (4, 0.25));
+        assert_eq!(s.touched, vec![3]);
+    }
 
     #[test]
     fn no_more_working_memories_than_cores_and_a_failed_query_gives_its_back() {

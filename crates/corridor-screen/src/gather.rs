@@ -109,7 +109,13 @@ impl Watchlist {
             let bit = 1u32 << i;
             let mut walked: Vec<(&'a Postings, KeyKind)> = Vec::new();
             let mut walls: Vec<(&'a Postings, KeyKind)> = Vec::new();
-            each_part_key(part, true, &mut buf, |key, kind| {
+            // A part the query already wrote (Kebede Kebede) is held a second time only by the
+            // entries that hold it twice: its one list is theirs. Counted like the first, every
+            // holder of the part would hold both and tie with the one sought. Two spellings of
+            // one part (Ahmed Ahmad) keep their own lists: each finds those written so.
+            let identity = super::part_identity(part);
+            let doubled = parts[..i].iter().any(|(_, p)| p.latin == part.latin);
+            let mut look_up = |key: &str, kind: KeyKind| {
                 if let Some(list) = self.postings.get(&self.key_id(key)) {
                     if kind == KeyKind::Fuzzy && list.len() > MAX_FUZZY_POSTINGS {
                         return;
@@ -125,7 +131,12 @@ impl Watchlist {
                         lists.push((list, kind));
                     }
                 }
-            });
+            };
+            if doubled {
+                look_up(&format!("2:{identity}"), KeyKind::Skeleton);
+            } else {
+                each_part_key(part, true, &mut buf, look_up);
+            }
             // Best kind first: an entry is counted once for a part, at the first kind that
             // finds it. Each list is in entry order, so the accumulators are visited front to
             // back, which the memory prefetcher follows.

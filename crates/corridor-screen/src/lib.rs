@@ -249,6 +249,13 @@ impl Watchlist {
                 .flat_map(|part| part_keys(part, false))
                 .map(|(k, _)| k)
                 .collect();
+            // A part the name holds twice (Kebede Kebede Worku) is keyed as such too: a query
+            // that doubles a part asks for the second one there.
+            let mut identities: Vec<&str> = p.name.parts.iter().map(part_identity).collect();
+            identities.sort_unstable();
+            for pair in identities.windows(2).filter(|w| w[0] == w[1]) {
+                keys.push(format!("2:{}", pair[0]));
+            }
             keys.sort();
             keys.dedup();
             for k in keys {

@@ -804,3 +804,17 @@ fn an_e_read_as_c_still_finds_its_entry_past_a_common_part() {
     let hits = list.screen(&person("q", "Mustapha Fayc", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{hits:?}");
 }
+
+#[test]
+fn a_doubled_part_is_held_twice_only_by_names_that_hold_it_twice() {
+    // Seven hundred "Kebede …" hold the query's part once; counted for both of the query's
+    // Kebedes, each tied with the one who holds it twice, and a rarer part of theirs ranked
+    // them above him before the short list.
+    let mut entries: Vec<Person> = (0..700)
+        .map(|i| person(&format!("k{i}"), &format!("Kebede Zq{i:03}"), "", "", ""))
+        .collect();
+    entries.push(person("want", "Kebede Kebede Worku", "", "", ""));
+    let list = Watchlist::build(&entries);
+    let hits = list.screen(&person("q", "Kebede Kebede", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "want", "{:?}", &hits[..2]);
+}

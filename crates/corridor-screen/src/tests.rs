@@ -817,4 +817,11 @@ fn a_doubled_part_is_held_twice_only_by_names_that_hold_it_twice() {
     let list = Watchlist::build(&entries);
     let hits = list.screen(&person("q", "Kebede Kebede", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{:?}", &hits[..2]);
+    // Where no one holds it twice, the holders of it once are still found (by the first).
+    let list = Watchlist::build(&[
+        person("once", "Kebede Worku", "", "", ""),
+        person("other", "Abebe Worku", "", "", ""),
+    ]);
+    let hits = list.screen(&person("q", "Kebede Kebede", "", "", ""), 10);
+    assert_eq!(hits[0].entry_id, "once", "{hits:?}");
 }

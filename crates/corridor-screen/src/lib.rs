@@ -96,26 +96,30 @@ fn prepare(p: &Person) -> Prepared {
     }
 }
 
-/// An entry's name in brief.
+/// What the candidates' cheap ranking reads of an entry, in one cache line: its name in brief,
+/// its nationality and its birth date. A query ranks thousands of candidates, each a read from
+/// all over the list, and the memory here is slow (160 ns a read): one line a candidate where
+/// three arrays were three.
 #[derive(Clone, Copy, Default)]
-pub(crate) struct NameSum {
+#[repr(align(32))]
+pub(crate) struct Brief {
     /// The letter pairs of its Latin parts, hashed into 64 bits ([`letter_pairs`]): what a
     /// query part that no key found shares with the entry, read in a few instructions for the
     /// thousands of candidates a query weighs before its short list.
     letter_pairs: u64,
     /// The sum of its parts' weights, each at most [`BRIEF_PART_CAP`].
     weight: f32,
+    /// Its nationality's number (0: none).
+    nationality: u16,
+    dob: Option<Date>,
 }
+const _: () = assert!(std::mem::size_of::<Brief>() == 32);
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub struct Watchlist {
     entries: Vec<Prepared>,
-    /// Per entry, its birth date and its nationality's number (0: none), side by side: the
-    /// tie-break between namesakes reads them for thousands of candidates a query, and a dense
-    /// array is one cache line where the entries are several.
-    dobs: Vec<Option<Date>>,
-    nationality_ids: Vec<u16>,
+    /// Each nationality's number (from 1), as the entries' briefs hold it.
     nationalities: FastMap<String, u16>,
     /// Each nationality by its number ("" for 0).
     nationality_names: Vec<String>,
@@ -157,9 +161,8 @@ pub struct Watchlist {
     name_starts: Vec<u32>,
     name_part_list: Vec<u32>,
     name_ids: Vec<u32>,
-    /// Per entry, what the candidates' cheap ranking reads of its name, side by side (one
-    /// cache line per candidate where two arrays would be two).
-    name_sums: Vec<NameSum>,
+    /// Per entry, what the candidates' cheap ranking reads of it.
+    briefs: Vec<Brief>,
     /// Queries' working memories, lent one per query in progress.
     workspaces: Workspaces,
 }
@@ -167,6 +170,9 @@ pub struct Watchlist {
 /// Postings longer than this are not walked to find candidates (a part that common finds
 /// nobody); they still count when a candidate found otherwise is scored.
 const MAX_POSTINGS: usize = 5_000;
+/// Postings up to this long are always walked; longer ones (to [`MAX_POSTINGS`]) only within
+/// a query's walk budget (see `gather`), and are otherwise checked like the common parts'.
+const WALKED_ALWAYS: usize = 2_000;
 /// Candidates scored in full per query.
 const SHORTLIST: usize = 100;
 /// The most one part weighs in a name's brief (its weight before the short list): which of the
@@ -188,8 +194,6 @@ impl Watchlist {
     pub fn build(entries: &[Person]) -> Watchlist {
         let mut list = Watchlist {
             entries: Vec::with_capacity(entries.len()),
-            dobs: Vec::with_capacity(entries.len()),
-            nationality_ids: Vec::with_capacity(entries.len()),
             nationalities: FastMap::default(),
             nationality_names: vec![String::new()],
             by_id: Vec::new(),
@@ -207,7 +211,7 @@ impl Watchlist {
             name_starts: vec![0],
             name_part_list: Vec::new(),
             name_ids: Vec::with_capacity(entries.len()),
-            name_sums: Vec::with_capacity(entries.len()),
+            briefs: Vec::with_capacity(entries.len()),
             workspaces: Workspaces::default(),
         };
         let mut prepared: Vec<Prepared> = entries.iter().map(prepare).collect();
@@ -240,6 +244,7 @@ impl Watchlist {
             let key = |k: usize| parts.get(k).map_or(String::new(), |(_, s)| s.to_string());
             (parts.is_empty(), key(0), key(1))
         });
+        let mut nationality_ids: Vec<u16> = Vec::with_capacity(entries.len());
         let mut name_numbers: FastMap<Vec<u32>, u32> = FastMap::default();
         for (i, p) in prepared.into_iter().enumerate() {
             let mut keys: Vec<String> = p
@@ -295,7 +300,6 @@ impl Watchlist {
                 list.name_starts.push(list.name_part_list.len() as u32);
             }
             list.name_ids.push(name_id);
-            list.dobs.push(p.dob);
             let nat = if p.nationality.is_empty() {
                 0
             } else {
@@ -309,12 +313,12 @@ impl Watchlist {
                 }
                 id
             };
-            list.nationality_ids.push(nat);
+            nationality_ids.push(nat);
             list.entries.push(p);
         }
         let entries = list.entries.len();
         for postings in list.postings.values_mut() {
-            if postings.len() > MAX_POSTINGS {
+            if postings.len() > WALKED_ALWAYS {
                 postings.index_bits(entries);
             }
         }
@@ -336,8 +340,10 @@ impl Watchlist {
             .iter()
             .map(|p| p.name.parts.iter().map(|part| list.weight(part)).collect())
             .collect();
-        for (p, w) in list.entries.iter_mut().zip(weights) {
-            list.name_sums.push(NameSum {
+        for ((p, w), nationality) in list.entries.iter_mut().zip(weights).zip(nationality_ids) {
+            list.briefs.push(Brief {
+                nationality,
+                dob: p.dob,
                 weight: w.iter().map(|x| x.min(BRIEF_PART_CAP)).sum::<f64>() as f32,
                 letter_pairs: p
                     .name

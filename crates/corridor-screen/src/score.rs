@@ -207,8 +207,8 @@ impl Watchlist {
     pub(crate) fn beside(&self, q: &Prepared, e: u32) -> Beside<'_> {
         let e = e as usize;
         Beside {
-            dob: self.dobs[e].as_ref(),
-            nationality: &self.nationality_names[usize::from(self.nationality_ids[e])],
+            dob: self.briefs[e].dob.as_ref(),
+            nationality: &self.nationality_names[usize::from(self.briefs[e].nationality)],
             document: if q.document.is_empty() {
                 ""
             } else {

@@ -4,9 +4,8 @@
 //! each warm their own (8 MB for a million entries) and evict each other's from the cache.
 
 use super::gather::Candidate;
-use super::{FastMap, NameSum, Prepared, Watchlist};
+use super::{Brief, FastMap, Prepared, Watchlist};
 use corridor_resolve::names::PartMatch;
-use corridor_resolve::values::Date;
 
 /// One query's memory of part and name comparisons (see [`Watchlist::quick_score`]).
 #[derive(Default)]
@@ -56,9 +55,7 @@ pub(crate) struct Scratch {
     /// thousands of candidates for a common name) made a fifth of the time go to the allocator.
     /// Near candidates: entry, weight, mask.
     pub(crate) near: Vec<(u32, f64, u32)>,
-    pub(crate) sums: Vec<NameSum>,
-    pub(crate) dates: Vec<Option<Date>>,
-    pub(crate) nationalities: Vec<u16>,
+    pub(crate) briefs: Vec<Brief>,
     pub(crate) ranked: Vec<Candidate>,
 }
 

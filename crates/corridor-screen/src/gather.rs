@@ -71,12 +71,6 @@ const MAX_BIRTH_DATE_POSTINGS: usize = 2_000;
 /// 0.8837 at 0.7, 0.8846 at 0.5 (other script 0.856 → 0.858), 0.8836 at 0.4.
 const UNFOUND_FACTOR: f64 = 0.5;
 
-/// A query part's posting lists, before they are walked.
-struct PartLists<'a> {
-    walked: Vec<(&'a Postings, KeyKind)>,
-    walls: Vec<(&'a Postings, KeyKind)>,
-}
-
 /// The mark of an entry added as a candidate by its birth date (name parts use the bits
 /// below).
 const NEAR_BIT: u32 = 1 << 31;
@@ -94,6 +88,12 @@ pub(crate) struct Candidate {
     at: u32,
     /// Its likeness and bonus, when it was ranked.
     value: f64,
+}
+
+/// A query part's posting lists, before they are walked.
+struct PartLists<'a> {
+    walked: Vec<(&'a Postings, KeyKind)>,
+    walls: Vec<(&'a Postings, KeyKind)>,
 }
 
 impl Watchlist {
@@ -198,17 +198,11 @@ impl Watchlist {
             let list = lists[i].walked.remove(k);
             lists[i].walls.push(list);
         }
-        for (
-            i,
-            (
-                (w, _),
-                PartLists {
-                    mut walked,
-                    mut walls,
-                },
-            ),
-        ) in parts.iter().zip(lists).enumerate()
-        {
+        for (i, ((w, _), part_lists)) in parts.iter().zip(lists).enumerate() {
+            let PartLists {
+                mut walked,
+                mut walls,
+            } = part_lists;
             let bit = 1u32 << i;
             // Best kind first: an entry is counted once for a part, at the first kind that
             // finds it. Each list is in entry order, so the accumulators are visited front to

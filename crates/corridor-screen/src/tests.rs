@@ -831,10 +831,9 @@ fn a_longer_list_is_walked_when_the_query_has_little_else_to_walk() {
     // Three thousand hold "Zakir", more than every query walks; the one sought is "Tovek
     // Zakir", whose given name no key of "Dovek" finds (three consonants, the first changed),
     // and a hundred and fifty "Dovek …" make the query's rarer part find enough that the lone
-    // common part is not scored on its own.
-    // A two-part query is within its walk budget, so the Zakirs are walked and the one whose
-    // letters are nearest the query's rises above them; held back as a wall, it was never a
-    // candidate.
+    // common part is not scored on its own. A two-part query is within its walk budget, so
+    // the Zakirs are walked and the one whose letters are nearest the query's rises above
+    // them; held back as a wall, it was never a candidate.
     let mut entries: Vec<Person> = (0..3_000)
         .map(|i| person(&format!("z{i}"), &format!("Zv{i:04}x Zakir"), "", "", ""))
         .collect();

@@ -797,11 +797,8 @@ fn an_e_read_as_c_still_finds_its_entry_past_a_common_part() {
         assert_eq!(hits[0].entry_id, "want", "{query}: {:?}", &hits[..2]);
     }
     // The other way round: the query's c read as e meets the entry's e.
-    let list = Watchlist::build(&[
-        person("want", "Mustapha Faye", "", "", ""),
-        person("other", "Mustapha Fall", "", "", ""),
-    ]);
-    let hits = list.screen(&person("q", "Mustapha Fayc", "", "", ""), 10);
+    let listed = [("want", "Mustapha Faye"), ("other", "Mustapha Fall")];
+    let hits = screen_among(&listed, "Mustapha Fayc");
     assert_eq!(hits[0].entry_id, "want", "{hits:?}");
 }
 
@@ -818,11 +815,8 @@ fn a_doubled_part_is_held_twice_only_by_names_that_hold_it_twice() {
     let hits = list.screen(&person("q", "Kebede Kebede", "", "", ""), 10);
     assert_eq!(hits[0].entry_id, "want", "{:?}", &hits[..2]);
     // Where no one holds it twice, the holders of it once are still found (by the first).
-    let list = Watchlist::build(&[
-        person("once", "Kebede Worku", "", "", ""),
-        person("other", "Abebe Worku", "", "", ""),
-    ]);
-    let hits = list.screen(&person("q", "Kebede Kebede", "", "", ""), 10);
+    let listed = [("once", "Kebede Worku"), ("other", "Abebe Worku")];
+    let hits = screen_among(&listed, "Kebede Kebede");
     assert_eq!(hits[0].entry_id, "once", "{hits:?}");
 }
 

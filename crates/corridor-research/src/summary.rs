@@ -74,8 +74,7 @@ pub fn summarise<'a>(incidents: impl IntoIterator<Item = &'a Incident>, by: By) 
             By::Year => vec![format!("{:04}", i.year)],
             By::Month => vec![format!("{:04}-{:02}", i.year, i.month)],
             By::Route => vec![i.route.unwrap_or("undefined").to_string()],
-            By::Cause if i.causes.is_empty() => vec!["Mixed or unknown".to_string()],
-            By::Cause => i.causes.clone(),
+            By::Cause => causes_of(i, usize::MAX),
             By::Region => vec![
                 i.country
                     .as_deref()
@@ -98,6 +97,53 @@ pub fn summarise<'a>(incidents: impl IntoIterator<Item = &'a Incident>, by: By) 
         }
     }
     rows.into_values().collect()
+}
+
+/// The most causes one incident counts under in a differentially private histogram by cause.
+/// The bound is public, so the noise does not depend on the data: an incident then changes
+/// at most this many counts by one each (the sensitivity). In the Missing Migrants Project's
+/// files 53 of 32,688 incidents name two causes and 2 name three; those count under their
+/// first two.
+pub const DP_CAUSES_PER_INCIDENT: usize = 2;
+
+/// An incident's causes, each once and at most `at_most` of them, in the order given; "Mixed or
+/// unknown" when it names none.
+pub fn causes_of(i: &Incident, at_most: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in &i.causes {
+        if out.len() == at_most {
+            break;
+        }
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    if out.is_empty() {
+        out.push("Mixed or unknown".to_string());
+    }
+    out
+}
+
+/// Incidents per key for a differentially private histogram, and its sensitivity: how many
+/// counts one incident can change. It is 1 but by cause, where each incident counts under at
+/// most [`DP_CAUSES_PER_INCIDENT`] of its causes — a bound that is public, never read off the
+/// data (the most causes any incident names would tell a reader of the noise about that one
+/// incident).
+pub fn bounded_counts<'a>(
+    incidents: impl IntoIterator<Item = &'a Incident>,
+    by: By,
+) -> (BTreeMap<String, u64>, u32) {
+    if by != By::Cause {
+        let rows = summarise(incidents, by);
+        return (rows.into_iter().map(|r| (r.key, r.incidents)).collect(), 1);
+    }
+    let mut counts = BTreeMap::new();
+    for i in incidents {
+        for c in causes_of(i, DP_CAUSES_PER_INCIDENT) {
+            *counts.entry(c).or_insert(0) += 1;
+        }
+    }
+    (counts, DP_CAUSES_PER_INCIDENT as u32)
 }
 
 /// CSV whose first columns are `KEY,incidents,dead_and_missing`.
@@ -175,6 +221,40 @@ mod tests {
             causes: causes.iter().map(|c| c.to_string()).collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_dp_histogram_by_cause_bounds_each_incident_publicly() {
+        let one = [incident(2016, "central-mediterranean", 1, &["Drowning"])];
+        let three = [incident(
+            2016,
+            "central-mediterranean",
+            1,
+            &["Drowning", "Drowning", "Violence", "Accidental death"],
+        )];
+        let (counts_one, sensitivity_one) = bounded_counts(&one, By::Cause);
+        let (counts_three, sensitivity_three) = bounded_counts(&three, By::Cause);
+        // The same sensitivity whatever the data holds: the noise says nothing of it.
+        assert_eq!(sensitivity_one, sensitivity_three);
+        assert_eq!(sensitivity_one as usize, DP_CAUSES_PER_INCIDENT);
+        // A cause named twice counts once, and no incident counts under more keys than the
+        // sensitivity allows.
+        assert_eq!(counts_one["Drowning"], 1);
+        assert_eq!(counts_three["Drowning"], 1);
+        assert_eq!(
+            counts_three.values().sum::<u64>(),
+            DP_CAUSES_PER_INCIDENT as u64
+        );
+        assert!(!counts_three.contains_key("Accidental death"));
+        // Exact summaries keep every cause, each once.
+        let exact = summarise(&three, By::Cause);
+        assert_eq!(exact.len(), 3);
+        assert!(exact.iter().all(|r| r.incidents == 1));
+        // Other keys: one count per incident.
+        assert_eq!(
+            bounded_counts(&three, By::Year),
+            ([("2016".to_string(), 1)].into(), 1)
+        );
     }
 
     #[test]

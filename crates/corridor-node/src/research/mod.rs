@@ -840,6 +840,19 @@ mod tests {
         );
         let ledgers = node.privacy_ledgers(&researcher).unwrap();
         assert_eq!(ledgers["mmp-iom-cleaned"].charges.len(), 1);
+        // By cause, an incident counts under up to two causes: the noise is scaled to that
+        // public bound, whatever the most causes any incident names.
+        let by_cause = node
+            .dp_incident_histogram(&researcher, "mmp-iom-cleaned", By::Cause, "cause", 0.3)
+            .unwrap();
+        assert!(
+            by_cause.mechanism.starts_with(
+                "discrete Laplace, sensitivity 2 (an incident counts under at most its first 2 causes)"
+            ),
+            "{}",
+            by_cause.mechanism
+        );
+        assert_eq!(by_cause.rows.len(), corridor_research::mmp::CAUSES.len());
         for (bad, field) in [
             (input("2099-01-01", "Central Mediterranean"), "date"),
             (input("2025-03-02", "Moon"), "route"),

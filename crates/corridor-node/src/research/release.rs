@@ -590,17 +590,9 @@ impl Node {
                 "dataset: no incidents in {dataset}"
             )));
         }
-        let rows = corridor_research::summary::summarise(&incidents, by);
-        // By cause an incident counts in each of its causes: its weight in the histogram is
-        // the most causes one incident names.
-        let sensitivity = match by {
-            corridor_research::summary::By::Cause => incidents
-                .iter()
-                .map(|i| i.causes.len().max(1))
-                .max()
-                .unwrap_or(1) as f64,
-            _ => 1.0,
-        };
+        // Each incident changes at most `sensitivity` counts by one, a bound that is public.
+        let (counts, sensitivity) = corridor_research::summary::bounded_counts(&incidents, by);
+        let sensitivity = f64::from(sensitivity);
         let ledger = self.charge_budget(
             subject,
             dataset,
@@ -611,15 +603,11 @@ impl Node {
         // Every key of the public domain, a zero where the data has none: which keys appear
         // must not tell who is in the data.
         let this_year: i32 = now()[..4].parse().unwrap_or(2100);
-        let counts: BTreeMap<&str, u64> =
-            rows.iter().map(|r| (r.key.as_str(), r.incidents)).collect();
         let mut out = Vec::new();
         for key in corridor_research::summary::public_keys(by, FIRST_PUBLIC_YEAR, this_year) {
-            let noisy = corridor_sdc::dp::count(
-                counts.get(key.as_str()).copied().unwrap_or(0),
-                scale_epsilon,
-            )
-            .map_err(|e| NodeError::Invalid(e.to_string()))?;
+            let noisy =
+                corridor_sdc::dp::count(counts.get(&key).copied().unwrap_or(0), scale_epsilon)
+                    .map_err(|e| NodeError::Invalid(e.to_string()))?;
             out.push(DpRow {
                 key,
                 value: noisy.value.max(0.0).round(),
@@ -632,7 +620,15 @@ impl Node {
             rows: out,
             epsilon,
             mechanism: format!(
-                "discrete Laplace, sensitivity {sensitivity}; every key of the public domain (years from {FIRST_PUBLIC_YEAR})"
+                "discrete Laplace, sensitivity {sensitivity}{}; every key of the public domain (years from {FIRST_PUBLIC_YEAR})",
+                if by == corridor_research::summary::By::Cause {
+                    format!(
+                        " (an incident counts under at most its first {} causes)",
+                        corridor_research::summary::DP_CAUSES_PER_INCIDENT
+                    )
+                } else {
+                    String::new()
+                }
             ),
             budget: ledger.budget,
             remaining: ledger.remaining(),

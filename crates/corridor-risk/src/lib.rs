@@ -71,6 +71,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../rules/indicators/unaccompanied-minor.yaml"),
     ),
     (
+        "indicators/separated-minor.yaml",
+        include_str!("../rules/indicators/separated-minor.yaml"),
+    ),
+    (
         "indicators/large-group-on-sea-route.yaml",
         include_str!("../rules/indicators/large-group-on-sea-route.yaml"),
     ),

@@ -184,6 +184,19 @@ pub(crate) fn crossing_facts(
             "traveller.unaccompanied_minor",
             json!(a < 18 && c.companions.is_empty()),
         );
+        // A child with companions none of whom is recorded as family: a separated child, whose
+        // relationship to the adults the officer verifies (a referral, not a suspicion).
+        let family: HashSet<String> = members
+            .iter()
+            .filter_map(|m| look.history.relatives.get(m))
+            .flatten()
+            .map(|r| look.key(r))
+            .collect();
+        let with_family = c.companions.iter().any(|p| family.contains(&look.key(p)));
+        set(
+            "traveller.separated_minor",
+            json!(a < 18 && !c.companions.is_empty() && !with_family),
+        );
     }
     let hit = at
         .watchlist_hit

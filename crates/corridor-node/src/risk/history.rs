@@ -1,7 +1,8 @@
 //! What the node remembers for risk evaluation, kept in memory and brought up to date from the
 //! statement log: every crossing (traveller, point, time, vehicle, companions, MRZ), the
 //! vehicles and vessels seen in interceptions, the persons known as facilitators, who holds
-//! which phone number, the fees paid, and the crossings at which a screening alert fired.
+//! which phone number, the fees paid, the crossings at which a screening alert fired, and who
+//! is recorded as whose family.
 //!
 //! A full read at first use, then only the statements written since (the entities they touch
 //! are read again whole, so corrections and retractions are honoured). Protection data is never
@@ -24,6 +25,7 @@ const FOLLOWED: &[&str] = &[
     "Person",
     "ScreeningAlert",
     "BorderCrossingPoint",
+    "Family",
 ];
 
 #[derive(Clone, Debug, Default)]
@@ -64,6 +66,9 @@ pub(crate) struct History {
     pub point_types: HashMap<String, String>,
     /// Crossing point → the route code it lies on.
     pub point_routes: HashMap<String, String>,
+    /// Person record → the person records a family link (FtM `Family`, either way) names as
+    /// its relatives.
+    pub relatives: HashMap<String, HashSet<String>>,
     /// Per entity, what it contributed (to take it back when the entity is read again).
     contributed: HashMap<String, Contribution>,
 }
@@ -72,6 +77,8 @@ pub(crate) struct History {
 struct Contribution {
     phones: Vec<(String, String)>,
     fee: Option<(String, usize)>,
+    /// The two persons a family link joins.
+    family: Option<(String, String)>,
 }
 
 fn values<'a>(live: &'a [&Statement], prop: &str) -> impl Iterator<Item = &'a str> {
@@ -137,6 +144,13 @@ impl History {
                 && i < list.len()
             {
                 list[i] = 0.0;
+            }
+            if let Some((a, b)) = old.family {
+                for (x, y) in [(&a, &b), (&b, &a)] {
+                    if let Some(r) = self.relatives.get_mut(x) {
+                        r.remove(y);
+                    }
+                }
             }
         }
     }
@@ -229,6 +243,20 @@ impl History {
             "ScreeningAlert" => {
                 for c in values(live, "crossing") {
                     self.alerted_crossings.insert(c.to_string());
+                }
+            }
+            "Family" => {
+                if let (Some(person), Some(relative)) =
+                    (first(live, "person"), first(live, "relative"))
+                    && person != relative
+                {
+                    for (x, y) in [(&person, &relative), (&relative, &person)] {
+                        self.relatives
+                            .entry(x.clone())
+                            .or_default()
+                            .insert(y.clone());
+                    }
+                    contribution.family = Some((person, relative));
                 }
             }
             "BorderCrossingPoint" => {

@@ -269,6 +269,80 @@ fn a_child_alone_is_referred_to_protection_never_to_enforcement() {
 }
 
 #[test]
+fn a_child_with_adults_not_known_as_family_is_referred_and_one_with_family_is_not() {
+    let (node, _dir) = node();
+    let separated = |r: &CrossingResult| {
+        r.risk.iter().any(|h| {
+            h.routed_to == "protection_referral"
+                && h.hit.indicators.iter().any(|i| i.id == "separated-minor")
+        })
+    };
+    let mother = cross(&node, "M0000001", "1985-02-01", &days_ago(5), "", &[]);
+    let stranger = cross(&node, "S0000001", "1979-07-01", &days_ago(5), "", &[]);
+    let first = cross(&node, "C0000002", "2014-03-01", &days_ago(4), "", &[]);
+    assert!(!separated(&first), "alone is unaccompanied, not separated");
+    // The border record says who the child's mother is (on the child's first record: later
+    // records of the same child are resolved with it).
+    write(
+        &node,
+        "family-risk-test",
+        "Family",
+        &[
+            ("person", first.person_id.as_str()),
+            ("relative", mother.person_id.as_str()),
+            ("relationship", "mother"),
+        ],
+    );
+    let with_mother = cross(
+        &node,
+        "C0000002",
+        "2014-03-01",
+        &days_ago(3),
+        "",
+        &[&mother.person_id],
+    );
+    assert!(!separated(&with_mother), "{:?}", with_mother.risk);
+    let with_stranger = cross(
+        &node,
+        "C0000002",
+        "2014-03-01",
+        &days_ago(2),
+        "",
+        &[&stranger.person_id],
+    );
+    assert!(separated(&with_stranger), "{:?}", with_stranger.risk);
+    let fired = with_stranger
+        .risk
+        .iter()
+        .flat_map(|h| &h.hit.indicators)
+        .find(|i| i.id == "separated-minor")
+        .unwrap();
+    assert!(
+        fired
+            .conditions
+            .iter()
+            .any(|c| c.field == "traveller.separated_minor")
+    );
+    // Never an enforcement alert, and nothing on the adult: the hit is the child's.
+    assert!(
+        with_stranger
+            .risk
+            .iter()
+            .all(|h| h.routed_to == "protection_referral")
+    );
+    // An adult with a stranger is no one's concern here.
+    let adult = cross(
+        &node,
+        "A0000009",
+        "1990-01-01",
+        &days_ago(1),
+        "",
+        &[&stranger.person_id],
+    );
+    assert!(!separated(&adult));
+}
+
+#[test]
 fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
     let (node, _dir) = node();
     let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "CD 456", &[]);

@@ -519,11 +519,10 @@ impl Node {
         )?;
         let at = crate::risk::AtCrossing {
             watchlist_hit: Some(hits.iter().any(|h| h.alert)),
-            lost_or_stolen: Some(hits.iter().any(|h| {
-                let list = h.list.to_lowercase();
-                (list.contains("lost") || list.contains("stolen") || list.contains("sltd"))
-                    && h.reasons.iter().any(|r| r.contains("document"))
-            })),
+            lost_or_stolen: Some(
+                hits.iter()
+                    .any(|h| crate::risk::lost_or_stolen_hit(&h.list, &h.reasons)),
+            ),
             issuer_mismatch: Some(warnings.iter().any(|w| w.starts_with("issuing_state:"))),
             recorded_as_smuggled: Some(self.protected_in(&mut **store, &person_id)?.is_some()),
         };

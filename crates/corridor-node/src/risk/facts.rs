@@ -30,6 +30,18 @@ pub(crate) struct AtCrossing {
     pub recorded_as_smuggled: Option<bool>,
 }
 
+/// Whether a watchlist hit says the document is reported lost or stolen: a hit on a lost or
+/// stolen documents list (by its name, as INTERPOL's SLTD and national lists are called) that
+/// its document number found. The crossing desk asks it of its hits, batch evaluation of the
+/// alerts they left.
+pub(crate) fn lost_or_stolen_hit(list: &str, reasons: &[String]) -> bool {
+    let list = list.to_lowercase();
+    (list.contains("lost") || list.contains("stolen") || list.contains("sltd"))
+        && reasons
+            .iter()
+            .any(|r| r.starts_with("document number: same"))
+}
+
 pub(crate) struct Lookup<'a> {
     pub history: &'a History,
     pub resolver: &'a Resolver,
@@ -226,9 +238,10 @@ pub(crate) fn crossing_facts(
     if let Some(m) = at.issuer_mismatch {
         set("document.issuer_mismatch", json!(m));
     }
-    if let Some(l) = at.lost_or_stolen {
-        set("document.reported_lost_or_stolen", json!(l));
-    }
+    let lost = at
+        .lost_or_stolen
+        .unwrap_or_else(|| look.history.lost_or_stolen_crossings.contains(crossing_id));
+    set("document.reported_lost_or_stolen", json!(lost));
 
     // The network: facilitators, their phones, fees.
     set(

@@ -62,6 +62,9 @@ pub(crate) struct History {
     pub fees_paid: HashMap<String, Vec<f64>>,
     /// Crossings at which a screening alert fired.
     pub alerted_crossings: HashSet<String>,
+    /// Crossings at which an alert matched the document on a lost or stolen documents list
+    /// ([`super::facts::lost_or_stolen_hit`]).
+    pub lost_or_stolen_crossings: HashSet<String>,
     /// Crossing point → its type (land, sea, air…).
     pub point_types: HashMap<String, String>,
     /// Crossing point → the route code it lies on.
@@ -241,8 +244,18 @@ impl History {
                 }
             }
             "ScreeningAlert" => {
+                let reasons: Vec<String> = first(live, "reasons")
+                    .and_then(|r| serde_json::from_str(&r).ok())
+                    .unwrap_or_default();
+                let lost = super::facts::lost_or_stolen_hit(
+                    &first(live, "watchlist").unwrap_or_default(),
+                    &reasons,
+                );
                 for c in values(live, "crossing") {
                     self.alerted_crossings.insert(c.to_string());
+                    if lost {
+                        self.lost_or_stolen_crossings.insert(c.to_string());
+                    }
                 }
             }
             "Family" => {

@@ -30,7 +30,7 @@ use crate::border::{AlertFilter, Decision, DecisionRecord, Queued};
 use crate::views::Gate;
 use crate::{Node, NodeError, now};
 
-pub(crate) use facts::AtCrossing;
+pub(crate) use facts::{AtCrossing, lost_or_stolen_hit};
 pub use report::{Backtest, BacktestProfile, CrossingFacts, Disparity, DisparityGroup};
 pub use rules_store::{ProfileView, RuleChangeInput, RuleChangeView, RulesView};
 

@@ -343,6 +343,54 @@ fn a_child_with_adults_not_known_as_family_is_referred_and_one_with_family_is_no
 }
 
 #[test]
+fn batch_evaluation_knows_a_document_reported_lost_or_stolen_as_the_desk_does() {
+    let (node, _dir) = node();
+    // A lost and stolen documents list: the passport X1234567 and its holder, and another
+    // holder whose passport is not the one the look-alike below carries.
+    let list = concat!(
+        r#"{"id": "sltd-1", "schema": "Person", "properties": {"name": ["Traveller X1234567"], "birthDate": ["1988-04-02"], "nationality": ["ly"], "passportNumber": ["X1234567"]}}"#,
+        "\n",
+        r#"{"id": "sltd-2", "schema": "Person", "properties": {"name": ["Traveller Y7654321"], "birthDate": ["1991-09-09"], "nationality": ["ly"], "passportNumber": ["Z0000001"]}}"#,
+        "\n"
+    );
+    node.import_watchlist(
+        &subject("analyst"),
+        crate::border::WatchlistImport::new("sltd-lost-stolen", "sltd.ftm.json", list.as_bytes()),
+    )
+    .unwrap();
+    let stolen = cross(&node, "X1234567", "1988-04-02", &days_ago(2), "", &[]);
+    let other_document = cross(&node, "Y7654321", "1991-09-09", &days_ago(1), "", &[]);
+    assert!(
+        stolen.hits.iter().any(|h| h
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("document number: same"))),
+        "{:?}",
+        stolen.hits
+    );
+    assert!(
+        other_document
+            .hits
+            .iter()
+            .any(|h| h.reasons.iter().any(|r| r == "document number: different")),
+        "{:?}",
+        other_document.hits
+    );
+    let rows = node.risk_history_facts(&subject("analyst")).unwrap();
+    let fact = |crossing: &str| {
+        rows.iter()
+            .find(|r| r.crossing == crossing)
+            .and_then(|r| r.facts.get("document.reported_lost_or_stolen").cloned())
+    };
+    assert_eq!(fact(&stolen.crossing_id), Some(serde_json::json!(true)));
+    // A hit on the same list by name, whose document number differs, is no lost document.
+    assert_eq!(
+        fact(&other_document.crossing_id),
+        Some(serde_json::json!(false))
+    );
+}
+
+#[test]
 fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
     let (node, _dir) = node();
     let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "CD 456", &[]);

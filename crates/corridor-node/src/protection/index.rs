@@ -1,10 +1,13 @@
 //! What protection work looks up by person: every registered person with a caption and the
 //! forms screening compares (to propose earlier registrations), and every record that names a
 //! person — registrations, screenings, referrals, return plans, family links, statuses. Built
-//! in one pass over those schemata, again whenever the store has grown.
+//! in one pass over those schemata, again when a statement written since touches one of them or
+//! a person they name: the node's other writes (crossings at every post, alerts, the audit) only
+//! move the point up to which it is known to be current.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use corridor_model::entity::live_statements;
 use corridor_store::Store;
@@ -25,7 +28,8 @@ pub(crate) const LINKED: &[(&str, &str)] = &[
 
 #[derive(Default)]
 pub(crate) struct ProtectionIndex {
-    pub built_at: i64,
+    /// The store's statement sequence up to which the index is known to be current.
+    current_at: AtomicI64,
     /// Registered persons (id, caption), in order of first registration.
     pub persons: Vec<(String, String)>,
     pub watchlist: Option<corridor_screen::Watchlist>,
@@ -62,17 +66,45 @@ impl Node {
         store: &mut dyn Store,
     ) -> Result<Arc<ProtectionIndex>, NodeError> {
         let seq = store.last_statement_seq()?;
-        if let Ok(slot) = self.identities.lock()
-            && let Some(index) = slot.as_ref()
-            && index.built_at == seq
-        {
-            return Ok(index.clone());
+        let held = self.identities.lock().ok().and_then(|slot| slot.clone());
+        if let Some(index) = held {
+            let at = index.current_at.load(Ordering::Acquire);
+            if at == seq {
+                return Ok(index);
+            }
+            if at < seq && !touches_protection(store, &index, at)? {
+                index.current_at.fetch_max(seq, Ordering::AcqRel);
+                return Ok(index);
+            }
         }
         let index = Arc::new(build(store, seq)?);
         if let Ok(mut slot) = self.identities.lock() {
             *slot = Some(index.clone());
         }
         Ok(index)
+    }
+}
+
+/// Whether a statement written after `after` is on a record the index follows (a schema of
+/// [`LINKED`]) or on a person such a record names (their names, birth date and documents are
+/// what registrations are compared by). Reads the statements since, in pages.
+fn touches_protection(
+    store: &mut dyn Store,
+    index: &ProtectionIndex,
+    mut after: i64,
+) -> Result<bool, NodeError> {
+    loop {
+        let page = store.statements_after(after, 10_000)?;
+        let Some(&(last, _)) = page.last() else {
+            return Ok(false);
+        };
+        if page.iter().any(|(_, s)| {
+            LINKED.iter().any(|(schema, _)| *schema == s.schema)
+                || index.links.contains_key(&s.entity_id)
+        }) {
+            return Ok(true);
+        }
+        after = last;
     }
 }
 
@@ -147,7 +179,7 @@ fn build(store: &mut dyn Store, seq: i64) -> Result<ProtectionIndex, NodeError> 
         persons.push((id, caption));
     }
     Ok(ProtectionIndex {
-        built_at: seq,
+        current_at: AtomicI64::new(seq),
         watchlist: (!forms.is_empty()).then(|| corridor_screen::Watchlist::build(&forms)),
         persons,
         form_person,

@@ -140,6 +140,62 @@ fn a_boat_of_fifty_is_registered_at_once_with_families_drafts_and_screenings() {
     assert!(cases.iter().any(|c| c.draft));
 }
 
+/// Writes one statement as the interception loader would (border management data).
+fn write_as_enforcement(node: &Node, id: &str, schema: &str, prop: &str, value: &str) {
+    let mut store = node.store();
+    let mut tx = store.begin().unwrap();
+    tx.write(&[Statement::assert(
+        id,
+        schema,
+        prop,
+        value.into(),
+        None,
+        interception_label(),
+    )])
+    .unwrap();
+    tx.commit().unwrap();
+}
+
+#[test]
+fn the_index_of_registered_persons_is_rebuilt_for_what_it_holds_only() {
+    let (node, _dir) = node();
+    let first = node
+        .register_migrants(&officer(), boat(vec![person("0", "Selam", "Tesfay")]))
+        .unwrap();
+    let before = node.protection_index().unwrap();
+    // The node's other work (here an interception) moves the store on, not the index.
+    write_as_enforcement(&node, "int-9", "Interception", "date", "2026-11-02");
+    write_as_enforcement(&node, "deb-9", "Person", "name", "Kidane Berhe");
+    let after = node.protection_index().unwrap();
+    assert!(
+        Arc::ptr_eq(&before, &after),
+        "rebuilt for writes it does not hold"
+    );
+    // A new registration is in the index at once.
+    let second = node
+        .register_migrants(&officer(), boat(vec![person("0", "Yonas", "Haile")]))
+        .unwrap();
+    let index = node.protection_index().unwrap();
+    assert!(!Arc::ptr_eq(&before, &index));
+    let registered = |index: &ProtectionIndex, id: &str| index.persons.iter().any(|(p, _)| p == id);
+    assert!(registered(&index, &second.persons[0].person_id));
+    assert!(registered(&index, &first.persons[0].person_id));
+    // So is a change to a registered person, whoever writes it: their names are what a
+    // returning person is compared by.
+    write_as_enforcement(
+        &node,
+        &first.persons[0].person_id,
+        "Person",
+        "alias",
+        "Selam Tesfaye",
+    );
+    let changed = node.protection_index().unwrap();
+    assert!(
+        !Arc::ptr_eq(&index, &changed),
+        "a registered person's change is missed"
+    );
+}
+
 #[test]
 fn impossible_values_are_refused_by_person_and_field_and_nothing_is_written() {
     let (node, _dir) = node();

@@ -154,6 +154,15 @@ pub fn m49_area(code: &str) -> Option<&'static M49Area> {
     M49.get(&code.to_lowercase())
 }
 
+/// Whether two spellings name the same country ("ly", "LBY" and "Libya"; an MRZ's "D" and
+/// "de"); false when either is no known country.
+pub fn same_country(a: &str, b: &str) -> bool {
+    matches!(
+        (clean_country(a.trim()), clean_country(b.trim())),
+        (Ok(x), Ok(y)) if x == y
+    )
+}
+
 pub(crate) fn clean_country(s: &str) -> Result<String, String> {
     // MRZ nationality fields pad short codes with '<' ("D<<").
     let key = s.trim_end_matches('<').to_lowercase();

@@ -15,7 +15,7 @@ mod misc;
 
 pub use country::{
     Country, CountryKind, M49Area, country_by_code, m49_area, m49_regions, m49_subregions,
-    mrz_country,
+    mrz_country, same_country,
 };
 pub use date::{
     DatePrecision, PartialDate, format_unix_utc, parse_date_with_format, parse_unix_utc,

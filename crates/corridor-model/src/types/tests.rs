@@ -112,6 +112,17 @@ fn countries_accept_iso_icao_ftm_and_names() {
 }
 
 #[test]
+fn two_spellings_of_one_country_are_the_same_country() {
+    assert!(same_country("de", "D"));
+    assert!(same_country("LBY", " ly "));
+    assert!(same_country("Libya", "LBY"));
+    assert!(!same_country("de", "fr"));
+    // An unknown code is no country, not even the same one.
+    assert!(!same_country("ZZZ", "ZZZ"));
+    assert!(!same_country("", ""));
+}
+
+#[test]
 fn country_extras_are_sorted() {
     let codes: Vec<&str> = country::data_lines(include_str!("../../data/country-extras.tsv"))
         .map(|l| l.split('\t').next().unwrap())

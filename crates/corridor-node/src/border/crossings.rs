@@ -124,9 +124,14 @@ fn apply_mrz(input: &mut CrossingInput, mrz: &corridor_mrz::Mrz, warnings: &mut 
         if read.is_empty() {
             continue;
         }
+        // A country may be typed in any of its codes or its name ("de", "DEU", "Germany" for
+        // the MRZ's "D"): only another country is a disagreement.
+        let same = typed.trim().eq_ignore_ascii_case(&read)
+            || matches!(field, "nationality" | "issuing_state")
+                && corridor_model::types::same_country(typed, &read);
         if typed.trim().is_empty() {
             *typed = read;
-        } else if !typed.trim().eq_ignore_ascii_case(&read) && field != "name" {
+        } else if !same && field != "name" {
             warnings.push(format!(
                 "{field}: typed {:?} but the MRZ reads {read:?}",
                 typed.trim()

@@ -207,6 +207,43 @@ fn crossing(mrz: &str) -> CrossingInput {
 }
 
 #[test]
+fn a_country_typed_in_another_code_than_the_mrz_is_no_disagreement() {
+    let (node, _dir) = node();
+    // A TD3 of Germany, whose MRZ writes it "D".
+    let german = "P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125F3101311<<<<<<<<<<<<<<06";
+    let officer = subject("border_officer");
+    let typed = |nationality: &str, issuing_state: &str| CrossingInput {
+        nationality: nationality.into(),
+        issuing_state: issuing_state.into(),
+        ..crossing(german)
+    };
+    let agreed = node
+        .register_crossing(&officer, typed("de", "DEU"))
+        .unwrap();
+    assert!(agreed.mrz.as_ref().unwrap().valid);
+    assert!(
+        !agreed
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("nationality:") || w.starts_with("issuing_state:")),
+        "{:?}",
+        agreed.warnings
+    );
+    let other = node
+        .register_crossing(&officer, typed("Germany", "FR"))
+        .unwrap();
+    assert!(
+        other
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("issuing_state:")),
+        "{:?}",
+        other.warnings
+    );
+    assert!(!other.warnings.iter().any(|w| w.starts_with("nationality:")));
+}
+
+#[test]
 fn a_crossing_reads_the_mrz_links_screens_and_raises_one_alert() {
     let (node, _dir) = node();
     import(&node, "national", LIST_V1).unwrap();

@@ -295,6 +295,7 @@ export interface CrossingInput {
   direction: string;
   vehicle: string;
   companions: string[];
+  family: string[];
   travel_purpose: string;
 }
 

@@ -80,6 +80,10 @@ pub struct CrossingArgs {
     /// Entity id of a person travelling with this one; repeat for more.
     #[arg(long = "companion")]
     companions: Vec<String>,
+    /// Entity id of a parent, guardian or relative travelling with this one (a companion
+    /// recorded as family); repeat for more.
+    #[arg(long = "family")]
+    family: Vec<String>,
     #[arg(long)]
     travel_purpose: Option<String>,
 }
@@ -233,6 +237,7 @@ pub fn crossing(ctx: &Context, args: CrossingArgs) -> anyhow::Result<()> {
         at: args.at.unwrap_or_default(),
         vehicle: args.vehicle.unwrap_or_default(),
         companions: args.companions,
+        family: args.family,
         travel_purpose: args.travel_purpose.unwrap_or_default(),
     };
     let node = ctx.node(1)?;

@@ -133,6 +133,7 @@ export function renderCrossing(ctx: ViewContext, focusHeading: boolean): HTMLEle
       h('label', { class: 'field' }, h('span', null, t('border.field.direction')), direction),
       field('vehicle', 'border.field.vehicle', { dir: 'ltr' }),
       field('companions', 'border.field.companions', { dir: 'ltr' }),
+      field('family', 'border.field.family', { dir: 'ltr' }),
       field('travel_purpose', 'border.field.purpose'),
     ),
     submit,
@@ -201,6 +202,7 @@ export function renderCrossing(ctx: ViewContext, focusHeading: boolean): HTMLEle
       direction: direction.value,
       vehicle: value('vehicle'),
       companions: list('companions'),
+      family: list('family'),
       travel_purpose: value('travel_purpose'),
     };
     submit.disabled = true;

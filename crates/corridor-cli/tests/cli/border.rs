@@ -499,3 +499,46 @@ fn a_list_the_post_may_not_take_down_is_said_and_its_records_still_go_up() {
     let id = crossing["crossing_id"].as_str().unwrap();
     national.ok(&["get", id]);
 }
+
+#[test]
+fn a_crossing_records_the_travellers_family_and_refuses_a_bad_one() {
+    let post = Node::new();
+    post.ok(&["init"]);
+    let cross = |name: &str, extra: &[&str]| -> Value {
+        let mut args = vec![
+            "crossing",
+            "--name",
+            name,
+            "--point",
+            "bcp-1",
+            "--direction",
+            "entry",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&post.ok(&args)).unwrap()
+    };
+    let mother = cross("Selam Gebremichael", &[]);
+    let mother_id = mother["person_id"].as_str().unwrap();
+    let child = cross("Yonas Tesfay", &["--family", mother_id]);
+    // The mother is the child's companion, and a family link says who she is.
+    let crossing = post.ok(&["get", child["crossing_id"].as_str().unwrap()]);
+    assert!(crossing.contains(mother_id), "{crossing}");
+    let statements: u64 = post.statements();
+    let err = post.fails(&[
+        "crossing",
+        "--name",
+        "Abel Tesfay",
+        "--point",
+        "bcp-1",
+        "--direction",
+        "entry",
+        "--family",
+        "not an id!",
+    ]);
+    assert!(err.contains("family[0]"), "{err}");
+    assert_eq!(
+        post.statements(),
+        statements,
+        "a refused crossing wrote nothing"
+    );
+}

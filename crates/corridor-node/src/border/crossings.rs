@@ -51,6 +51,11 @@ pub struct CrossingInput {
     /// Entity ids of the persons travelling with this one.
     #[serde(default)]
     pub companions: Vec<String>,
+    /// Of those (or besides them), the ones the officer records as the traveller's family — a
+    /// parent, guardian or relative: a child crossing with companions none of whom is known as
+    /// family is referred to protection (risk indicator `separated-minor`).
+    #[serde(default)]
+    pub family: Vec<String>,
     #[serde(default)]
     pub travel_purpose: String,
 }
@@ -484,10 +489,53 @@ impl Node {
                 "vehicle",
             )?;
         }
-        if input.companions.len() > 50 {
-            return Err(NodeError::Invalid("companions: at most 50".into()));
+        if input.companions.len() > 50 || input.family.len() > 50 {
+            return Err(NodeError::Invalid(
+                if input.family.len() > 50 {
+                    "family: at most 50"
+                } else {
+                    "companions: at most 50"
+                }
+                .into(),
+            ));
         }
-        for (i, companion) in input.companions.iter().enumerate() {
+        // Family travels with the traveller: a relative not listed as a companion is one.
+        let mut companions: Vec<String> = input
+            .companions
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect();
+        for relative in &input.family {
+            if !companions.iter().any(|c| c == relative.trim()) {
+                companions.push(relative.trim().to_string());
+            }
+        }
+        for (i, relative) in input.family.iter().enumerate() {
+            let relative = relative.trim();
+            corridor_model::id::check_entity_id(relative)
+                .map_err(|e| NodeError::Invalid(format!("family[{i}]: {e}")))?;
+            if relative == person_id {
+                return Err(NodeError::Invalid(format!(
+                    "family[{i}]: the traveller cannot be their own family"
+                )));
+            }
+            let link = corridor_model::id::make_id(Some("family"), &[&person_id, relative]);
+            for (prop, value) in [
+                ("person", person_id.as_str()),
+                ("relative", relative),
+                ("relationship", "family, as recorded at the crossing"),
+            ] {
+                fact(
+                    &mut writes,
+                    &link,
+                    "Family",
+                    prop,
+                    value,
+                    &format!("family[{i}]"),
+                )?;
+            }
+        }
+        for (i, companion) in companions.iter().enumerate() {
             corridor_model::id::check_entity_id(companion.trim())
                 .map_err(|e| NodeError::Invalid(format!("companions[{i}]: {e}")))?;
             fact(

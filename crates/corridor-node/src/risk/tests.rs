@@ -330,6 +330,54 @@ fn a_child_with_adults_not_known_as_family_is_referred_and_one_with_family_is_no
             .iter()
             .all(|h| h.routed_to == "protection_referral")
     );
+    // The officer records the family at the desk: another child, crossing with its father.
+    let father = cross(&node, "F0000001", "1980-06-01", &days_ago(3), "", &[]);
+    let with_father = node
+        .register_crossing(
+            &subject("border_officer"),
+            CrossingInput {
+                name: "Traveller K0000003".into(),
+                birth_date: "2015-08-01".into(),
+                nationality: "ly".into(),
+                document_number: "K0000003".into(),
+                issuing_state: "LBY".into(),
+                point: "bcp-risk-test".into(),
+                direction: "entry".into(),
+                at: days_ago(1),
+                family: vec![father.person_id.clone()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(!separated(&with_father), "{:?}", with_father.risk);
+    // Family travels along: the father is one of the crossing's companions.
+    let companions: Vec<String> = node
+        .store()
+        .entity_statements(&with_father.crossing_id)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.prop == "companions")
+        .map(|s| s.value)
+        .collect();
+    assert_eq!(companions, std::slice::from_ref(&father.person_id));
+    // A traveller cannot be recorded as their own family.
+    let own = node
+        .register_crossing(
+            &subject("border_officer"),
+            CrossingInput {
+                family: vec![father.person_id.clone()],
+                name: "Traveller F0000001".into(),
+                birth_date: "1980-06-01".into(),
+                nationality: "ly".into(),
+                document_number: "F0000001".into(),
+                issuing_state: "LBY".into(),
+                point: "bcp-risk-test".into(),
+                direction: "entry".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(own.to_string().starts_with("family[0]"), "{own}");
     // An adult with a stranger is no one's concern here.
     let adult = cross(
         &node,

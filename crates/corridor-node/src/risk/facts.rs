@@ -219,6 +219,7 @@ pub(crate) fn crossing_facts(
     }
 
     // The document.
+    let mut issuer_mismatch = at.issuer_mismatch;
     if let Some(text) = &c.mrz {
         let today = corridor_mrz::Day::parse(c.at.get(0..10).unwrap_or(""));
         if let Some(today) = today {
@@ -233,9 +234,21 @@ pub(crate) fn crossing_facts(
             if let Some(e) = &mrz.expiry_date {
                 set("document.expired", json!(e.as_str() < &c.at[..10]));
             }
+            // Without the desk's request (batch evaluation), the issuing state the officer
+            // typed is the document's country, filled from the MRZ when none was typed.
+            if issuer_mismatch.is_none()
+                && !mrz.issuing_state.is_empty()
+                && let Some(document) = &c.document
+            {
+                let statements = store.entity_statements(document)?;
+                issuer_mismatch = live_statements(&statements)
+                    .into_iter()
+                    .find(|s| s.prop == "country")
+                    .map(|s| !corridor_model::types::same_country(&s.value, &mrz.issuing_state));
+            }
         }
     }
-    if let Some(m) = at.issuer_mismatch {
+    if let Some(m) = issuer_mismatch {
         set("document.issuer_mismatch", json!(m));
     }
     let lost = at

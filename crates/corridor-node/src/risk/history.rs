@@ -38,6 +38,8 @@ pub(crate) struct CrossingRecord {
     pub vehicle: Option<String>,
     pub companions: Vec<String>,
     pub mrz: Option<String>,
+    /// The travel document, as the officer typed it (its country is the issuing state typed).
+    pub document: Option<String>,
 }
 
 #[derive(Default)]
@@ -193,6 +195,7 @@ impl History {
                     vehicle: first(live, "vehicle"),
                     companions: values(live, "companions").map(str::to_string).collect(),
                     mrz: first(live, "mrz"),
+                    document: first(live, "document"),
                     traveller,
                 };
                 self.by_traveller

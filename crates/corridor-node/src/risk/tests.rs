@@ -439,6 +439,44 @@ fn batch_evaluation_knows_a_document_reported_lost_or_stolen_as_the_desk_does() 
 }
 
 #[test]
+fn batch_evaluation_compares_the_issuing_state_typed_with_the_mrz_as_the_desk_does() {
+    let (node, _dir) = node();
+    // A TD3 of Germany, whose MRZ writes it "D".
+    let german = "P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125F3101311<<<<<<<<<<<<<<06";
+    let register = |issuing_state: &str| {
+        node.register_crossing(
+            &subject("border_officer"),
+            CrossingInput {
+                mrz: german.into(),
+                issuing_state: issuing_state.into(),
+                point: "bcp-risk-test".into(),
+                direction: "entry".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let typed_alike = register("DEU");
+    let typed_other = register("FR");
+    let read_only = register("");
+    let rows = node.risk_history_facts(&subject("analyst")).unwrap();
+    let fact = |crossing: &str| {
+        rows.iter()
+            .find(|r| r.crossing == crossing)
+            .and_then(|r| r.facts.get("document.issuer_mismatch").cloned())
+    };
+    assert_eq!(
+        fact(&typed_alike.crossing_id),
+        Some(serde_json::json!(false))
+    );
+    assert_eq!(
+        fact(&typed_other.crossing_id),
+        Some(serde_json::json!(true))
+    );
+    assert_eq!(fact(&read_only.crossing_id), Some(serde_json::json!(false)));
+}
+
+#[test]
 fn a_perpetrator_hit_on_a_person_recorded_as_smuggled_goes_to_protection() {
     let (node, _dir) = node();
     let first = cross(&node, "D0000001", "1980-02-02", &days_ago(3), "CD 456", &[]);

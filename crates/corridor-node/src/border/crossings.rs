@@ -489,15 +489,10 @@ impl Node {
                 "vehicle",
             )?;
         }
-        if input.companions.len() > 50 || input.family.len() > 50 {
-            return Err(NodeError::Invalid(
-                if input.family.len() > 50 {
-                    "family: at most 50"
-                } else {
-                    "companions: at most 50"
-                }
-                .into(),
-            ));
+        for (field, list) in [("companions", &input.companions), ("family", &input.family)] {
+            if list.len() > 50 {
+                return Err(NodeError::Invalid(format!("{field}: at most 50")));
+            }
         }
         // Family travels with the traveller: a relative not listed as a companion is one.
         let mut companions: Vec<String> = input

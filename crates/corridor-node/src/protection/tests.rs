@@ -141,7 +141,7 @@ fn a_boat_of_fifty_is_registered_at_once_with_families_drafts_and_screenings() {
 }
 
 /// Writes one statement as the interception loader would (border management data).
-fn write_as_enforcement(node: &Node, id: &str, schema: &str, prop: &str, value: &str) {
+pub(super) fn write_as_enforcement(node: &Node, id: &str, schema: &str, prop: &str, value: &str) {
     let mut store = node.store();
     let mut tx = store.begin().unwrap();
     tx.write(&[Statement::assert(

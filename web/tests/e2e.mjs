@@ -1165,6 +1165,29 @@ async function main() {
     expect((await border.locator('[data-testid="risk-hit"][data-routed="enforcement_alert"]').count()) === 0, 'a child alone raised an enforcement alert');
   });
 
+  await step('risk: a child with an adult not recorded as family is referred; with the adult recorded as family, not', border, async () => {
+    const register = async (name, born, documentNumber, companions, family) => {
+      await border.goto(`${base}/crossing`);
+      await border.getByTestId('crossing-page').waitFor();
+      await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+      await border.getByTestId('field-name').fill(name);
+      await border.getByTestId('field-birth_date').fill(born);
+      await border.getByTestId('field-document_number').fill(documentNumber);
+      await border.getByTestId('field-companions').fill(companions);
+      await border.getByTestId('field-family').fill(family);
+      await border.getByTestId('field-point').selectOption({ index: 1 });
+      await border.getByTestId('register-crossing').click();
+      await border.getByTestId('crossing-recorded').waitFor();
+      return border.getByTestId('crossing-recorded').getAttribute('data-person');
+    };
+    const separated = () => border.locator('[data-testid="risk-hit"][data-routed="protection_referral"] [data-field="traveller.separated_minor"]').count();
+    const aunt = await register('Hiwet Gebre Selassie', '1979-02-11', 'ER0912877', '', '');
+    await register('Yonas Tesfaye Haile', '2012-07-30', 'ER0480212', aunt, '');
+    expect((await separated()) === 1, 'a child with an adult not recorded as family is not referred');
+    await register('Yonas Tesfaye Haile', '2012-07-30', 'ER0480212', '', aunt);
+    expect((await separated()) === 0, 'a child with its recorded family is taken for a separated child');
+  });
+
   await step('risk: the analyst\'s queue explains each hit and never shows the child; one is confirmed with a note', reviewer, async () => {
     await reviewer.getByTestId('nav-risk').click();
     await reviewer.getByTestId('risk-page').waitFor();

@@ -301,7 +301,7 @@ function crossingResult(r: CrossingResult, name: string): Child[] {
     h('h2', { tabindex: '-1' }, t('border.result')),
     h(
       'p',
-      { 'data-testid': 'crossing-recorded', 'data-crossing': r.crossing_id },
+      { 'data-testid': 'crossing-recorded', 'data-crossing': r.crossing_id, 'data-person': r.person_id },
       tn('border.recorded', { person: entityLink(r.person_id, name || null) }),
     ),
     r.warnings.length > 0

@@ -1165,26 +1165,38 @@ async function main() {
     expect((await border.locator('[data-testid="risk-hit"][data-routed="enforcement_alert"]').count()) === 0, 'a child alone raised an enforcement alert');
   });
 
-  await step('risk: a child with an adult not recorded as family is referred; with the adult recorded as family, not', border, async () => {
-    const register = async (name, born, documentNumber, companions, family) => {
-      await border.goto(`${base}/crossing`);
-      await border.getByTestId('crossing-page').waitFor();
-      await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+  await step('risk: a group registered one after the other: a child with an adult not recorded as family is referred; with its family, not', border, async () => {
+    const registerTraveller = async (name, born, documentNumber) => {
       await border.getByTestId('field-name').fill(name);
       await border.getByTestId('field-birth_date').fill(born);
       await border.getByTestId('field-document_number').fill(documentNumber);
-      await border.getByTestId('field-companions').fill(companions);
-      await border.getByTestId('field-family').fill(family);
-      await border.getByTestId('field-point').selectOption({ index: 1 });
       await border.getByTestId('register-crossing').click();
       await border.getByTestId('crossing-recorded').waitFor();
       return border.getByTestId('crossing-recorded').getAttribute('data-person');
     };
+    const freshForm = async () => {
+      await border.goto(`${base}/crossing`);
+      await border.getByTestId('crossing-page').waitFor();
+      await border.locator('[data-testid="field-point"] option:nth-child(2)').waitFor({ state: 'attached' });
+      await border.getByTestId('field-point').selectOption({ index: 1 });
+    };
     const separated = () => border.locator('[data-testid="risk-hit"][data-routed="protection_referral"] [data-field="traveller.separated_minor"]').count();
-    const aunt = await register('Hiwet Gebre Selassie', '1979-02-11', 'ER0912877', '', '');
-    await register('Yonas Tesfaye Haile', '2012-07-30', 'ER0480212', aunt, '');
+    // An adult, then the next traveller of the group: the form keeps the crossing point and
+    // lists the adult as a companion.
+    await freshForm();
+    const adult = await registerTraveller('Hiwet Gebre Selassie', '1979-02-11', 'ER0912877');
+    await border.getByTestId('next-companion').click();
+    expect((await border.getByTestId('field-companions').inputValue()) === adult, 'the adult is not the next traveller\'s companion');
+    expect((await border.getByTestId('field-name').inputValue()) === '', 'the next traveller\'s form keeps the last one\'s name');
+    await registerTraveller('Yonas Tesfaye Haile', '2012-07-30', 'ER0480212');
     expect((await separated()) === 1, 'a child with an adult not recorded as family is not referred');
-    await register('Yonas Tesfaye Haile', '2012-07-30', 'ER0480212', '', aunt);
+    // A mother, then her son as the next traveller of her family.
+    await freshForm();
+    const mother = await registerTraveller('Mebrat Tesfaye', '1984-05-02', 'ER0712004');
+    await border.getByTestId('next-family').click();
+    expect((await border.getByTestId('field-family').inputValue()) === mother, 'the mother is not recorded as family');
+    await registerTraveller('Abel Tesfaye', '2014-11-19', 'ER0480213');
+    expect((await border.locator('[data-testid="risk-hit"]').count()) === 0, 'a child crossing with his mother raised a risk hit');
     expect((await separated()) === 0, 'a child with its recorded family is taken for a separated child');
   });
 

@@ -181,6 +181,41 @@ export function renderCrossing(ctx: ViewContext, focusHeading: boolean): HTMLEle
     }, MRZ_DEBOUNCE_MS);
   });
 
+  // A group crossing together (a family above all) is registered one traveller after the other:
+  // the next one's form keeps the crossing and lists those before as companions — as family
+  // when the officer says so, so that a child with its parents is not taken for a separated one.
+  const append = (key: keyof CrossingInput, id: string) => {
+    const f = fields.find((x) => x.key === key);
+    if (!f) return;
+    const ids = f.input.value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+    if (!ids.includes(id)) ids.push(id);
+    f.input.value = ids.join(', ');
+  };
+  const nextInGroup = (personId: string) => {
+    const next = (asFamily: boolean) => {
+      const kept: (keyof CrossingInput)[] = ['vehicle', 'companions', 'family', 'travel_purpose'];
+      for (const f of fields) {
+        if (!kept.includes(f.key)) {
+          f.input.value = '';
+          f.typed = false;
+        }
+      }
+      mrzBox.value = '';
+      fill(mrzPreview);
+      append('companions', personId);
+      if (asFamily) append('family', personId);
+      fill(result);
+      mrzBox.focus();
+    };
+    return h(
+      'p',
+      { class: 'actions', 'data-testid': 'next-in-group' },
+      h('button', { type: 'button', 'data-testid': 'next-companion', onclick: () => next(false) }, t('border.next.companion')),
+      ' ',
+      h('button', { type: 'button', 'data-testid': 'next-family', onclick: () => next(true) }, t('border.next.family')),
+    );
+  };
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!pointSelect.value) {
@@ -211,7 +246,7 @@ export function renderCrossing(ctx: ViewContext, focusHeading: boolean): HTMLEle
       (r) => {
         submit.disabled = false;
         if (!ctx.isCurrent()) return;
-        fill(result, crossingResult(r, input.name || (r.mrz ? `${r.mrz.given_names} ${r.mrz.surname}`.trim() : '')));
+        fill(result, crossingResult(r, input.name || (r.mrz ? `${r.mrz.given_names} ${r.mrz.surname}`.trim() : '')), nextInGroup(r.person_id));
         result.querySelector<HTMLElement>('h2')?.focus();
       },
       (error) => {

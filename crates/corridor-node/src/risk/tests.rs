@@ -32,6 +32,16 @@ fn days_ago(n: i64) -> String {
     corridor_model::types::format_unix_utc(crate::now_unix() - n * 86_400 - 3600)
 }
 
+/// A crossing at the test's point, the traveller known by name only.
+fn crossing_of(name: &str) -> CrossingInput {
+    CrossingInput {
+        name: name.into(),
+        point: "bcp-risk-test".into(),
+        direction: "entry".into(),
+        ..Default::default()
+    }
+}
+
 fn cross(
     node: &Node,
     doc: &str,
@@ -378,6 +388,30 @@ fn a_child_with_adults_not_known_as_family_is_referred_and_one_with_family_is_no
         )
         .unwrap_err();
     assert!(own.to_string().starts_with("family[0]"), "{own}");
+    // A crowd is no group: at most 50 companions, and 50 of them family.
+    let many: Vec<String> = (0..51).map(|i| format!("person-{i}")).collect();
+    for (field, input) in [
+        (
+            "companions",
+            CrossingInput {
+                companions: many.clone(),
+                ..crossing_of("Traveller G0000001")
+            },
+        ),
+        (
+            "family",
+            CrossingInput {
+                family: many.clone(),
+                ..crossing_of("Traveller G0000001")
+            },
+        ),
+    ] {
+        let err = node
+            .register_crossing(&subject("border_officer"), input)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, format!("{field}: at most 50"));
+    }
     // An adult with a stranger is no one's concern here.
     let adult = cross(
         &node,

@@ -201,7 +201,7 @@ pub(crate) fn crossing_facts(
         let family: HashSet<String> = members
             .iter()
             .filter_map(|m| look.history.relatives.get(m))
-            .flatten()
+            .flat_map(|r| r.keys())
             .map(|r| look.key(r))
             .collect();
         let with_family = c.companions.iter().any(|p| family.contains(&look.key(p)));

@@ -71,9 +71,9 @@ pub(crate) struct History {
     pub point_types: HashMap<String, String>,
     /// Crossing point → the route code it lies on.
     pub point_routes: HashMap<String, String>,
-    /// Person record → the person records a family link (FtM `Family`, either way) names as
-    /// its relatives.
-    pub relatives: HashMap<String, HashSet<String>>,
+    /// Person record → the person records family links (FtM `Family`, either way) name as its
+    /// relatives, each with how many links do (one link taken back leaves the others).
+    pub relatives: HashMap<String, HashMap<String, u32>>,
     /// Per entity, what it contributed (to take it back when the entity is read again).
     contributed: HashMap<String, Contribution>,
 }
@@ -152,8 +152,13 @@ impl History {
             }
             if let Some((a, b)) = old.family {
                 for (x, y) in [(&a, &b), (&b, &a)] {
-                    if let Some(r) = self.relatives.get_mut(x) {
-                        r.remove(y);
+                    if let Some(r) = self.relatives.get_mut(x)
+                        && let Some(links) = r.get_mut(y)
+                    {
+                        *links -= 1;
+                        if *links == 0 {
+                            r.remove(y);
+                        }
                     }
                 }
             }
@@ -267,10 +272,12 @@ impl History {
                     && person != relative
                 {
                     for (x, y) in [(&person, &relative), (&relative, &person)] {
-                        self.relatives
+                        *self
+                            .relatives
                             .entry(x.clone())
                             .or_default()
-                            .insert(y.clone());
+                            .entry(y.clone())
+                            .or_default() += 1;
                     }
                     contribution.family = Some((person, relative));
                 }
@@ -288,5 +295,49 @@ impl History {
             _ => {}
         }
         self.contributed.insert(id.to_string(), contribution);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use corridor_model::{HandlingCode, InformationGrade, Provenance, Purpose, Statement};
+
+    use super::History;
+
+    fn family(id: &str, person: &str, relative: &str) -> Vec<Statement> {
+        let provenance = Arc::new(Provenance {
+            dataset: "crossings".into(),
+            recorded_by: "officer".into(),
+            recorded_at: "2026-12-01T08:00:00Z".into(),
+            handling: HandlingCode::Restricted,
+            purpose: Purpose::BorderManagement,
+            reliability: corridor_model::SourceReliability::A,
+            grade: InformationGrade::Known,
+        });
+        [("person", person), ("relative", relative)]
+            .into_iter()
+            .map(|(p, v)| Statement::assert(id, "Family", p, v.into(), None, provenance.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_family_link_taken_back_leaves_the_others_between_the_same_persons() {
+        let mut history = History::default();
+        let (first, second) = (
+            family("f1", "child", "mother"),
+            family("f2", "mother", "child"),
+        );
+        history.apply("f1", &first.iter().collect::<Vec<_>>());
+        history.apply("f2", &second.iter().collect::<Vec<_>>());
+        assert!(history.relatives["child"].contains_key("mother"));
+        // The first link is retracted: read again, it holds nothing.
+        history.apply("f1", &[]);
+        assert!(history.relatives["child"].contains_key("mother"));
+        assert!(history.relatives["mother"].contains_key("child"));
+        history.apply("f2", &[]);
+        assert!(!history.relatives["child"].contains_key("mother"));
+        assert!(!history.relatives["mother"].contains_key("child"));
     }
 }

@@ -251,10 +251,14 @@ impl Store for SqliteStore {
     }
 }
 
+/// The hash of the write path's caches.
+type FastHash = foldhash::fast::RandomState;
+
 struct SqliteTx<'a> {
     tx: rusqlite::Transaction<'a>,
-    /// (schema term, entity) pairs already listed in `entity_schema` by this transaction.
-    listed: std::collections::HashSet<(i64, String)>,
+    /// Per schema term, the entities already listed in `entity_schema` by this transaction
+    /// (keyed by schema first, so that a lookup borrows the entity id rather than copying it).
+    listed: HashMap<i64, std::collections::HashSet<String, FastHash>, FastHash>,
     names: &'a mut NameProps,
     provenance_cache: ProvenanceCache,
     terms: TermCache,
@@ -265,7 +269,7 @@ struct SqliteTx<'a> {
 /// Term numbers already written (or found) in this transaction.
 #[derive(Default)]
 struct TermCache {
-    numbers: HashMap<String, i64>,
+    numbers: HashMap<String, i64, FastHash>,
 }
 
 impl TermCache {
@@ -388,9 +392,10 @@ impl WriteTx for SqliteTx<'_> {
                 continue;
             }
             self.summary.inserted += 1;
-            if !self.listed.contains(&(schema, s.entity_id.clone())) {
+            let listed = self.listed.entry(schema).or_default();
+            if !listed.contains(s.entity_id.as_str()) {
                 list.execute(params![schema, s.entity_id])?;
-                self.listed.insert((schema, s.entity_id.clone()));
+                listed.insert(s.entity_id.clone());
             }
             if s.operation == Operation::Assert {
                 let kind = self.names.kind(&s.schema, &s.prop);
@@ -453,7 +458,9 @@ impl WriteTx for SqliteTx<'_> {
                 .execute("DELETE FROM link_index WHERE source = ?1", [id])?;
             self.tx
                 .execute("DELETE FROM entity_schema WHERE entity_id = ?1", [id])?;
-            self.listed.retain(|(_, e)| e != id);
+            for listed in self.listed.values_mut() {
+                listed.remove(id.as_str());
+            }
         }
         Ok(gone)
     }

@@ -283,17 +283,20 @@ pub(crate) struct PropKind {
 }
 
 /// Decides which statements feed the name and link indexes, from the model.
+type FastHash = foldhash::fast::RandomState;
+
 pub(crate) struct NameProps {
     model: Arc<Model>,
-    /// schema → property → kind. Nested so that lookups borrow `&str` and allocate nothing.
-    cache: HashMap<String, HashMap<String, PropKind>>,
+    /// schema → property → kind. Nested so that lookups borrow `&str` and allocate nothing;
+    /// read for every statement written, so hashed with foldhash.
+    cache: HashMap<String, HashMap<String, PropKind, FastHash>, FastHash>,
 }
 
 impl NameProps {
     pub(crate) fn new(model: Arc<Model>) -> NameProps {
         NameProps {
             model,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

@@ -731,7 +731,5 @@ impl Node {
 /// The same document number is a hit on its own, whatever the names say: that is what lists
 /// of lost and stolen documents are for.
 fn document_match(hit: &corridor_screen::Hit) -> bool {
-    hit.reasons
-        .iter()
-        .any(|r| r.starts_with("document number: same"))
+    corridor_screen::same_document(&hit.reasons)
 }

@@ -55,6 +55,16 @@ pub struct Hit {
 /// Longest name read; longer ones are refused by [`check`].
 pub const MAX_NAME_CHARS: usize = 300;
 
+/// The reason a hit gives when the query's document number is the entry's (after folding what
+/// character recognition confuses).
+pub const SAME_DOCUMENT: &str = "document number: same (after OCR folding)";
+
+/// Whether a hit's reasons (as [`Hit::reasons`], or as an alert stored them) say its document
+/// number is the entry's: a hit on its own, whatever the names say.
+pub fn same_document(reasons: &[String]) -> bool {
+    reasons.iter().any(|r| r == SAME_DOCUMENT)
+}
+
 /// Checks a person's fields: the message names the field.
 pub fn check(p: &Person) -> Result<(), String> {
     let chars = p.name.chars().count();

@@ -328,7 +328,7 @@ impl Watchlist {
         if !q.document.is_empty() && !e.document.is_empty() {
             if q.document == e.document {
                 score += 0.3;
-                say(&|| "document number: same (after OCR folding)".into());
+                say(&|| crate::SAME_DOCUMENT.into());
             } else {
                 score -= 0.05;
                 say(&|| "document number: different".into());

@@ -180,6 +180,10 @@ fn the_birth_date_and_document_decide_between_namesakes() {
             .iter()
             .any(|r| r.starts_with("document number: same"))
     );
+    // What the node reads of a hit (or of the alert it left) to tell a document match.
+    assert!(crate::same_document(&hits[0].reasons));
+    let other = list.screen(&person("q", &target.name, "", "", "X9999999"), 5);
+    assert!(!crate::same_document(&other[0].reasons), "{other:?}");
 }
 
 #[test]

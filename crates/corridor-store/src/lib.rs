@@ -283,7 +283,8 @@ pub(crate) struct PropKind {
 }
 
 /// Decides which statements feed the name and link indexes, from the model.
-type FastHash = foldhash::fast::RandomState;
+/// The hash of the write path's caches, probed once or more per statement written.
+pub(crate) type FastHash = foldhash::fast::RandomState;
 
 pub(crate) struct NameProps {
     model: Arc<Model>,

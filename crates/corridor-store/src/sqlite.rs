@@ -11,6 +11,7 @@ use std::sync::Arc;
 use corridor_model::{Model, Operation, Provenance, Statement};
 use rusqlite::{Connection, params};
 
+use crate::FastHash;
 use crate::migrate::{CREATE_TABLE, SQLITE};
 use crate::{NameProps, Result, StatementRow, Stats, Store, StoreError, WriteSummary, WriteTx};
 
@@ -250,9 +251,6 @@ impl Store for SqliteStore {
         Ok((log - copied).max(0) as u64)
     }
 }
-
-/// The hash of the write path's caches.
-type FastHash = foldhash::fast::RandomState;
 
 struct SqliteTx<'a> {
     tx: rusqlite::Transaction<'a>,

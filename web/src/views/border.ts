@@ -187,7 +187,7 @@ export function renderCrossing(ctx: ViewContext, focusHeading: boolean): HTMLEle
   const append = (key: keyof CrossingInput, id: string) => {
     const f = fields.find((x) => x.key === key);
     if (!f) return;
-    const ids = f.input.value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+    const ids = list(key);
     if (!ids.includes(id)) ids.push(id);
     f.input.value = ids.join(', ');
   };

@@ -37,9 +37,7 @@ pub(crate) struct AtCrossing {
 pub(crate) fn lost_or_stolen_hit(list: &str, reasons: &[String]) -> bool {
     let list = list.to_lowercase();
     (list.contains("lost") || list.contains("stolen") || list.contains("sltd"))
-        && reasons
-            .iter()
-            .any(|r| r.starts_with("document number: same"))
+        && corridor_screen::same_document(reasons)
 }
 
 pub(crate) struct Lookup<'a> {
